@@ -1,0 +1,110 @@
+// The local admin API on a unix socket in the data dir: the CLI and the pre-receive hook talk to the daemon here.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Services } from '../services.js';
+import { PaasError, asPaasError } from '../errors.js';
+import { daemonLog } from '../log.js';
+import { createApp, destroyApp } from '../apps.js';
+import { addKey } from '../keys.js';
+import { listApps } from '../store/apps.js';
+import { deleteKey, listKeys } from '../store/keys.js';
+import { getBuildLog, listBuilds } from '../store/builds.js';
+import { getApp } from '../store/apps.js';
+import { listReleases } from '../store/releases.js';
+import { checkAppName } from '../app-name.js';
+import { checkPushRequest, submitPush } from '../queue/submit-push.js';
+import { appUrl } from '../config.js';
+
+const MAX_BODY = 1024 * 1024;
+
+type Handler = (services: Services, params: string[], body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => Promise<unknown>;
+
+const ROUTES: [string, RegExp, Handler][] = [
+  ['GET', /^\/health$/, async () => ({ ok: true })],
+  ['GET', /^\/apps$/, async (s) => (await listApps(s.db)).map((a) => ({ ...a, url: appUrl(s.config, a.name) }))],
+  ['POST', /^\/apps$/, async (s, _p, body) => createApp(s, String((body as { name?: unknown })?.name ?? ''))],
+  ['DELETE', /^\/apps\/([^/]+)$/, async (s, [name]) => destroyApp(s, name!).then(() => ({ ok: true }))],
+  ['GET', /^\/apps\/([^/]+)\/builds$/, async (s, [name]) => listBuilds(s.db, (await getApp(s.db, checkAppName(name!))).name)],
+  ['GET', /^\/apps\/([^/]+)\/builds\/(\d{1,12})\/log$/, async (s, [name, id]) => ({ log: await getBuildLog(s.db, checkAppName(name!), Number(id)) })],
+  ['GET', /^\/apps\/([^/]+)\/releases$/, async (s, [name]) => listReleases(s.db, (await getApp(s.db, checkAppName(name!))).name)],
+  ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
+  ['POST', /^\/keys$/, async (s, _p, body) => {
+    const { name, publicKey } = (body ?? {}) as { name?: unknown; publicKey?: unknown };
+    return addKey(s.db, String(name ?? ''), String(publicKey ?? ''));
+  }],
+  ['DELETE', /^\/keys\/([^/]+)$/, async (s, [name]) => deleteKey(s.db, decodeURIComponent(name!)).then(() => ({ ok: true }))],
+  ['POST', /^\/internal\/receive$/, receive],
+];
+
+/** Streams the push's lines as NDJSON ({"line"} ... then {"exit"}) to the hook. */
+async function receive(services: Services, _params: string[], body: unknown, res: http.ServerResponse, req: http.IncomingMessage): Promise<undefined> {
+  const request = checkPushRequest(body);
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  const abort = new AbortController();
+  req.socket.on('close', () => abort.abort());
+  const exit = await submitPush(services, request, (line) => res.write(JSON.stringify({ line }) + '\n'), abort.signal);
+  res.end(JSON.stringify({ exit }) + '\n');
+  return undefined;
+}
+
+function readBody(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new PaasError('PAAS_ERR_INVALID_INPUT', 'request body over 1 MB'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size === 0) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new PaasError('PAAS_ERR_INVALID_INPUT', 'request body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+async function handle(services: Services, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!;
+  try {
+    const route = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(path));
+    if (!route) throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: ${req.method} ${path}`);
+    const params = (route[1].exec(path) ?? []).slice(1);
+    const body = await readBody(req);
+    const result = await route[2](services, params, body, res, req);
+    if (result !== undefined && !res.headersSent) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(result));
+    }
+  } catch (err) {
+    const error = asPaasError(err);
+    if (error.code === 'PAAS_ERR_INTERNAL') daemonLog('api.error', { path, error: err instanceof Error ? err.stack : err });
+    if (res.headersSent) {
+      res.end(JSON.stringify({ line: ` !     ${error.message}` }) + '\n' + JSON.stringify({ exit: 1 }) + '\n');
+      return;
+    }
+    res.writeHead(error.httpStatus, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: error.toJSON() }));
+  }
+}
+
+/** Listens on the unix socket `socketPath` (mode 0600: root only). */
+export async function startAdminApi(services: Services, socketPath: string): Promise<http.Server> {
+  fs.rmSync(socketPath, { force: true });
+  const server = http.createServer((req, res) => void handle(services, req, res));
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  fs.chmodSync(socketPath, 0o600);
+  return server;
+}

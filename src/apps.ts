@@ -1,0 +1,30 @@
+// Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images and routes.
+import type { Services } from './services.js';
+import { checkAppName } from './app-name.js';
+import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
+import { ensureRepo, removeRepo } from './git/repos.js';
+import { listAppContainers, removeContainer } from './docker/containers.js';
+import { removeAppImages } from './docker/images.js';
+
+/** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
+export async function createApp(services: Services, name: string): Promise<AppRow> {
+  checkAppName(name);
+  const app = await insertApp(services.db, name);
+  await ensureRepo(services.config.dataDir, services.config.installDir, name);
+  services.queues.ensureWorker(name);
+  return app;
+}
+
+/** Destroys an app and everything it has: routes, containers, images, repo, queue, records. */
+export async function destroyApp(services: Services, name: string): Promise<void> {
+  checkAppName(name);
+  await getApp(services.db, name);
+  services.routes.remove(name);
+  for (const container of await listAppContainers(services.docker, name)) {
+    await removeContainer(services.docker, container.Id, 10);
+  }
+  await removeAppImages(services.docker, name);
+  await services.queues.remove(name);
+  removeRepo(services.config.dataDir, name);
+  await deleteApp(services.db, name);
+}

@@ -1,0 +1,50 @@
+// Builds an app image from the Dockerfile at the root of the pushed commit.
+import type { DockerClient } from '../docker/client.js';
+import { engineMessage } from '../docker/client.js';
+import { buildImage } from '../docker/images.js';
+import { archiveCommit, readFileAtCommit } from '../git/read-commit.js';
+import type { GitObjectEnv } from '../git/run-git.js';
+import { PaasError } from '../errors.js';
+import { contextFilter, filterTar } from './context.js';
+import { buildEventLines } from './build-output.js';
+
+export interface BuildRequest {
+  repo: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+  app: string;
+  version: number;
+}
+
+/** Image name and labels of an app's release image. */
+export function imageTag(app: string, version: number): { repo: string; tag: string; ref: string } {
+  return { repo: `paas/${app}`, tag: `v${version}`, ref: `paas/${app}:v${version}` };
+}
+
+/** True when the commit has a Dockerfile at its root. */
+export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv'>): Promise<boolean> {
+  return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv)) !== undefined;
+}
+
+/** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
+export async function buildFromDockerfile(
+  docker: DockerClient,
+  request: BuildRequest,
+  onLine: (line: string) => void,
+): Promise<string> {
+  const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv);
+  const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
+  try {
+    return await buildImage(
+      docker,
+      context,
+      {
+        tag: imageTag(request.app, request.version).ref,
+        labels: { 'paas.app': request.app, 'paas.release': String(request.version), 'paas.sha': request.sha },
+      },
+      (event) => buildEventLines(event).forEach(onLine),
+    );
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `Docker build failed: ${engineMessage(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,166 @@
+// The `paas` command line: `server` and `stack:build` run here; every other command asks the daemon over its unix socket.
+import { Command, Option } from 'commander';
+import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
+import { callApi } from '../api/client.js';
+import { asPaasError, PaasError } from '../errors.js';
+import { ERROR, lineSink } from '../log.js';
+import { table } from './format.js';
+import type { AppRow } from '../store/apps.js';
+import type { KeyRow } from '../store/keys.js';
+import type { BuildRow } from '../store/builds.js';
+import type { ReleaseRow } from '../store/releases.js';
+
+const program = new Command('paas')
+  .description('A self-hosted git-push PaaS: git push paas main deploys your app.')
+  .addOption(new Option('--data-dir <dir>', 'data directory of the daemon').env('PAAS_DATA_DIR'))
+  .showSuggestionAfterError(true)
+  .showHelpAfterError('(run "paas --help" for the list of commands)');
+
+function socket(): string {
+  return adminSocketPath(loadConfig({ dataDir: program.opts<ConfigFlags>().dataDir }));
+}
+
+function print(text: string): void {
+  process.stdout.write(text);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new PaasError('PAAS_ERR_INVALID_KEY', 'pipe the public key in: paas keys:add NAME < ~/.ssh/id_ed25519.pub');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+program
+  .command('server')
+  .description('run the daemon: SSH git gateway, build queue worker, HTTP router and admin API')
+  .addOption(new Option('--ssh-port <port>', 'SSH gateway port (default 2222)').env('PAAS_SSH_PORT'))
+  .addOption(new Option('--http-port <port>', 'HTTP router port (default 80)').env('PAAS_HTTP_PORT'))
+  .addOption(new Option('--domain <domain>', 'apps answer at APP.<domain> (default localhost)').env('PAAS_DOMAIN'))
+  .action(async (opts: ConfigFlags) => {
+    const { startServer } = await import('../server.js');
+    const config = loadConfig({ ...opts, dataDir: program.opts<ConfigFlags>().dataDir });
+    const server = await startServer(config);
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+
+program
+  .command('stack:build')
+  .description('build the local base image paas/stack:bookworm (also tagged debian:bookworm and debian:bookworm-slim)')
+  .option('--force', 'rebuild even when the image exists')
+  .addOption(new Option('--mirror <url>', 'Debian mirror for debootstrap').env('PAAS_DEBIAN_MIRROR').default('http://deb.debian.org/debian'))
+  .action(async (opts: { force?: boolean; mirror: string }) => {
+    const { createDocker, pingDocker } = await import('../docker/client.js');
+    const { buildStack } = await import('../stack/build-stack.js');
+    const docker = createDocker();
+    await pingDocker(docker);
+    await buildStack(docker, lineSink((line) => print(line + '\n')), { mirror: opts.mirror, force: opts.force ?? false });
+  });
+
+program
+  .command('apps:create <app>')
+  .description('create an app (a push by an admin key to an unknown app creates it too)')
+  .action(async (app: string) => {
+    await callApi<AppRow>(socket(), 'POST', '/apps', { name: app });
+    print(`-----> Created ${app}\n       git remote add paas ssh://git@HOST:PORT/${app}\n`);
+  });
+
+program
+  .command('apps:list')
+  .description('list apps')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const apps = await callApi<(AppRow & { url: string })[]>(socket(), 'GET', '/apps');
+    print(opts.json ? JSON.stringify(apps, null, 2) + '\n' : table(['NAME', 'URL', 'CREATED'], apps.map((a) => [a.name, a.url, a.createdAt])));
+  });
+
+program
+  .command('apps:destroy <app>')
+  .description('destroy an app: its containers, images, repository, routes and records')
+  .requiredOption('--confirm <app>', 'the app name again, to confirm')
+  .action(async (app: string, opts: { confirm: string }) => {
+    if (opts.confirm !== app) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--confirm must repeat the app name: paas apps:destroy ${app} --confirm ${app}`);
+    await callApi(socket(), 'DELETE', `/apps/${encodeURIComponent(app)}`);
+    print(`-----> Destroyed ${app}\n`);
+  });
+
+program
+  .command('keys:add <name>')
+  .description('register an SSH public key read from standard input (admin)')
+  .action(async (name: string) => {
+    const key = await callApi<KeyRow>(socket(), 'POST', '/keys', { name, publicKey: await readStdin() });
+    print(`-----> Added key ${key.name} (${key.fingerprint})\n`);
+  });
+
+program
+  .command('keys:list')
+  .description('list registered SSH keys')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const keys = await callApi<KeyRow[]>(socket(), 'GET', '/keys');
+    print(opts.json ? JSON.stringify(keys, null, 2) + '\n' : table(['NAME', 'FINGERPRINT', 'ROLE'], keys.map((k) => [k.name, k.fingerprint, k.role])));
+  });
+
+program
+  .command('keys:remove <name>')
+  .description('remove an SSH key')
+  .action(async (name: string) => {
+    await callApi(socket(), 'DELETE', `/keys/${encodeURIComponent(name)}`);
+    print(`-----> Removed key ${name}\n`);
+  });
+
+program
+  .command('builds <app>')
+  .description("list an app's builds")
+  .option('--json', 'print JSON')
+  .action(async (app: string, opts: { json?: boolean }) => {
+    const builds = await callApi<BuildRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/builds`);
+    print(
+      opts.json
+        ? JSON.stringify(builds, null, 2) + '\n'
+        : table(
+            ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'],
+            builds.map((b) => [b.id, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]),
+          ),
+    );
+  });
+
+program
+  .command('builds:log <app> <id>')
+  .description('print the log of one build')
+  .action(async (app: string, id: string) => {
+    if (!/^\d{1,12}$/.test(id)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `build id must be a number, got ${JSON.stringify(id)}`);
+    const { log } = await callApi<{ log: string }>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/builds/${id}/log`);
+    print(log + (log.endsWith('\n') || log === '' ? '' : '\n'));
+  });
+
+program
+  .command('releases <app>')
+  .description("list an app's releases")
+  .option('--json', 'print JSON')
+  .action(async (app: string, opts: { json?: boolean }) => {
+    const releases = await callApi<ReleaseRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/releases`);
+    print(
+      opts.json
+        ? JSON.stringify(releases, null, 2) + '\n'
+        : table(['VERSION', 'STATUS', 'SHA', 'IMAGE', 'CREATED'], releases.map((r) => [`v${r.version}`, r.status, r.sha.slice(0, 7), r.imageId.slice(7, 19), r.createdAt])),
+    );
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const error = asPaasError(err);
+  process.stderr.write(`${ERROR}${error.message}\n`);
+  process.exit(error.exitCode);
+});

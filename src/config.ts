@@ -1,0 +1,82 @@
+// Settings, read once here from flags and the environment, then passed down; nothing else reads process.env.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PaasError } from './errors.js';
+
+export interface Config {
+  /** Where the store, repos, host key, Redis and the admin socket live. */
+  dataDir: string;
+  sshPort: number;
+  httpPort: number;
+  /** Apps answer at APP.<domain>. */
+  domain: string;
+  /** External Redis; when unset the server supervises its own redis-server in the data dir. */
+  redisUrl: string | undefined;
+  /** Postgres URL; when unset the store is SQLite in the data dir. */
+  databaseUrl: string | undefined;
+  /** How many apps may build at once. */
+  concurrency: number;
+  /** How long a new container has to answer on its port. */
+  readyTimeoutMs: number;
+  /** The folder this package is installed in (holds hooks/ and dist/). */
+  installDir: string;
+}
+
+/** Flags as the CLI parser gives them: strings, or absent. */
+export interface ConfigFlags {
+  dataDir?: string;
+  sshPort?: string;
+  httpPort?: string;
+  domain?: string;
+}
+
+const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function port(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Reads the settings: a flag wins over its environment variable, which wins over the default. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const domain = (flags.domain ?? env.PAAS_DOMAIN ?? 'localhost').toLowerCase();
+  if (!/^[a-z0-9.-]+$/.test(domain)) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `domain must be a host name, got ${JSON.stringify(domain)}`);
+  }
+  return {
+    dataDir: path.resolve(flags.dataDir ?? env.PAAS_DATA_DIR ?? '/var/lib/paas'),
+    sshPort: port('--ssh-port', flags.sshPort ?? env.PAAS_SSH_PORT, 2222),
+    httpPort: port('--http-port', flags.httpPort ?? env.PAAS_HTTP_PORT, 80),
+    domain,
+    redisUrl: env.REDIS_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    concurrency: positiveInt('PAAS_CONCURRENCY', env.PAAS_CONCURRENCY, os.cpus().length),
+    readyTimeoutMs: positiveInt('PAAS_READY_TIMEOUT', env.PAAS_READY_TIMEOUT, 60) * 1000,
+    installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
+  };
+}
+
+/** The admin API's unix socket. */
+export function adminSocketPath(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'paas.sock');
+}
+
+/** The URL an app answers at through the router. */
+export function appUrl(config: Pick<Config, 'domain' | 'httpPort'>, app: string): string {
+  const port = config.httpPort === 80 ? '' : `:${config.httpPort}`;
+  return `http://${app}.${config.domain}${port}`;
+}

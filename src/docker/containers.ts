@@ -1,0 +1,88 @@
+// Containers and the paas network through the Engine API.
+import type Docker from 'dockerode';
+import type { DockerClient } from './client.js';
+import { isNotFound } from './client.js';
+
+export const NETWORK = 'paas';
+
+/** Creates the user-defined bridge network the apps run on, when it is missing. */
+export async function ensureNetwork(docker: DockerClient): Promise<void> {
+  const existing = await docker.listNetworks({ filters: { name: [NETWORK] } });
+  if (existing.some((n) => n.Name === NETWORK)) return;
+  try {
+    await docker.createNetwork({ Name: NETWORK, Driver: 'bridge', CheckDuplicate: true, Labels: { 'paas.managed': 'true' } });
+  } catch (err) {
+    // Another daemon created it meanwhile.
+    if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+  }
+}
+
+export interface RunningContainer {
+  id: string;
+  name: string;
+  /** The container's address on the paas network. */
+  ip: string;
+}
+
+/** Creates and starts a container (removing a leftover of the same name first) and reports its address. */
+export async function runContainer(docker: DockerClient, spec: Docker.ContainerCreateOptions): Promise<RunningContainer> {
+  if (spec.name) await removeContainer(docker, spec.name, 0);
+  const container = await docker.createContainer(spec);
+  try {
+    await container.start();
+    const info = await container.inspect();
+    const ip = info.NetworkSettings.Networks[NETWORK]?.IPAddress ?? '';
+    return { id: info.Id, name: info.Name.replace(/^\//, ''), ip };
+  } catch (err) {
+    await removeContainer(docker, container.id, 0);
+    throw err;
+  }
+}
+
+/** Stops (SIGTERM, then SIGKILL after `graceSeconds`) and removes a container; a missing one is fine. */
+export async function removeContainer(docker: DockerClient, idOrName: string, graceSeconds: number): Promise<void> {
+  const container = docker.getContainer(idOrName);
+  try {
+    await container.stop({ t: graceSeconds });
+  } catch (err) {
+    const code = (err as { statusCode?: number }).statusCode;
+    if (code !== 304 && code !== 404) throw err;
+  }
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (err) {
+    const code = (err as { statusCode?: number }).statusCode;
+    if (!isNotFound(err) && code !== 409) throw err;
+  }
+}
+
+/** The state of a container: whether it runs, and its exit code when it stopped. */
+export async function containerState(docker: DockerClient, id: string): Promise<{ running: boolean; exitCode: number }> {
+  const info = await docker.getContainer(id).inspect();
+  return { running: info.State.Running, exitCode: info.State.ExitCode };
+}
+
+/** The last lines a container wrote, stdout and stderr together. */
+export async function containerLogTail(docker: DockerClient, id: string, lines: number): Promise<string> {
+  const buffer = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as Buffer;
+  return demuxLogs(buffer);
+}
+
+/** Strips the 8-byte frame headers Docker puts on non-TTY log output. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length && buffer[offset]! <= 2 && buffer.readUInt16BE(offset + 1) === 0) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  if (offset === 0) return buffer.toString('utf8');
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** Containers labelled for `app` (every app when omitted), running or not. */
+export async function listAppContainers(docker: DockerClient, app?: string): Promise<Docker.ContainerInfo[]> {
+  const label = app ? `paas.app=${app}` : 'paas.app';
+  return docker.listContainers({ all: true, filters: { label: [label] } });
+}

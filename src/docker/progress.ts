@@ -1,0 +1,33 @@
+// Follows an Engine API progress stream (build, import) and fails on its {error} events.
+import type { DockerClient } from './client.js';
+
+export interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+/**
+ * Resolves with every event once the stream ends; rejects with the engine's message when an event carries
+ * an error (followProgress itself reports those as ordinary events).
+ */
+export function followProgress(
+  docker: DockerClient,
+  stream: NodeJS.ReadableStream,
+  onEvent: (event: ProgressEvent) => void,
+): Promise<ProgressEvent[]> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, events: ProgressEvent[]) => {
+        if (err) return reject(err);
+        const failed = events.find((e) => e.error || e.errorDetail);
+        if (failed) return reject(new Error(failed.errorDetail?.message ?? failed.error ?? 'unknown error'));
+        resolve(events);
+      },
+      (event: ProgressEvent) => onEvent(event),
+    );
+  });
+}

@@ -1,0 +1,88 @@
+// Per-app BullMQ queues: one queue per app with one worker slot, so one app's pushes run one at a time in push order.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import type { GitObjectEnv } from '../git/run-git.js';
+import { Semaphore } from './semaphore.js';
+import { daemonLog } from '../log.js';
+
+export interface DeployJobData {
+  buildId: number;
+  app: string;
+  ref: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+}
+
+/** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
+export function queueName(app: string): string {
+  return `deploy-${app}`;
+}
+
+export function jobId(buildId: number): string {
+  return `build-${buildId}`;
+}
+
+export type DeployProcessor = (data: DeployJobData) => Promise<void>;
+
+/** The queues and workers of every app; different apps run in parallel up to `concurrency`. */
+export class DeployQueues {
+  private readonly queues = new Map<string, Queue<DeployJobData>>();
+  private readonly workers = new Map<string, Worker<DeployJobData>>();
+  private readonly slots: Semaphore;
+
+  constructor(
+    private readonly connection: RedisOptions,
+    private readonly processor: DeployProcessor | undefined,
+    concurrency: number,
+  ) {
+    this.slots = new Semaphore(concurrency);
+  }
+
+  private queue(app: string): Queue<DeployJobData> {
+    let queue = this.queues.get(app);
+    if (!queue) {
+      queue = new Queue<DeployJobData>(queueName(app), { connection: this.connection });
+      queue.on('error', () => {});
+      this.queues.set(app, queue);
+    }
+    return queue;
+  }
+
+  /** Adds a push to its app's queue, behind any earlier one. */
+  async enqueue(data: DeployJobData): Promise<void> {
+    await this.queue(data.app).add('deploy', data, {
+      jobId: jobId(data.buildId),
+      attempts: 1,
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+    });
+  }
+
+  /** Starts the app's worker when this process works jobs and it is not running yet. */
+  ensureWorker(app: string): void {
+    const processor = this.processor;
+    if (!processor || this.workers.has(app)) return;
+    const worker = new Worker<DeployJobData>(
+      queueName(app),
+      async (job: Job<DeployJobData>) => this.slots.run(() => processor(job.data)),
+      { connection: this.connection, concurrency: 1, maxStalledCount: 0 },
+    );
+    worker.on('error', (err) => daemonLog('worker.error', { app, error: err }));
+    this.workers.set(app, worker);
+  }
+
+  /** Stops and forgets an app's worker and queue, removing its queued jobs. */
+  async remove(app: string): Promise<void> {
+    await this.workers.get(app)?.close();
+    this.workers.delete(app);
+    const queue = this.queue(app);
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    this.queues.delete(app);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

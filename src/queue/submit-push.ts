@@ -1,0 +1,85 @@
+// Takes the refs of a push from the pre-receive hook: queues the deploy branch, follows that job's log, reports the outcome.
+import type { Services } from '../services.js';
+import { checkAppName } from '../app-name.js';
+import { getApp } from '../store/apps.js';
+import { deleteBuild, insertBuild } from '../store/builds.js';
+import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../git/refs.js';
+import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
+import { checkRedis, connectRedis } from './connection.js';
+import { followJobLog } from './job-log.js';
+import { lineSink } from '../log.js';
+import { PaasError, asPaasError } from '../errors.js';
+
+export interface PushRequest {
+  app: string;
+  refs: RefUpdate[];
+  gitEnv: GitObjectEnv;
+}
+
+/** Checks a request from the hook: a valid app name, valid refs, and only git's object-directory variables. */
+export function checkPushRequest(body: unknown): PushRequest {
+  const raw = (body ?? {}) as Partial<PushRequest>;
+  const app = checkAppName(String(raw.app ?? ''));
+  if (!Array.isArray(raw.refs) || raw.refs.length === 0 || raw.refs.length > 1000) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'a push must update at least one ref');
+  }
+  const refs = raw.refs.map((r) => checkRefUpdate({ oldSha: String(r?.oldSha), newSha: String(r?.newSha), ref: String(r?.ref) }));
+  const gitEnv: GitObjectEnv = {};
+  for (const key of GIT_OBJECT_ENV_KEYS) {
+    const value = raw.gitEnv?.[key];
+    if (typeof value === 'string' && value.length < 4096) gitEnv[key] = value;
+  }
+  return { app, refs, gitEnv };
+}
+
+/**
+ * Handles one push: writes user-facing lines to `write` and resolves with the exit status for the hook
+ * (0 accepts the push, anything else rejects it and leaves the refs where they were).
+ */
+export async function submitPush(services: Services, request: PushRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+  const out = lineSink(write);
+  try {
+    const app = await getApp(services.db, request.app);
+    for (const update of request.refs) {
+      const action = decideRefAction(update, app.deployBranch);
+      const name = branchOf(update.ref) ?? update.ref;
+      if (action === 'delete') {
+        out.step(`Deleted ${name}; nothing deployed`);
+        continue;
+      }
+      if (action === 'accept') {
+        out.step(`Received ${name} (${update.newSha.slice(0, 7)}); only ${app.deployBranch ?? 'main or master'} deploys`);
+        continue;
+      }
+      if (!(await deployRef(services, request, update, write, signal))) return 1;
+    }
+    return 0;
+  } catch (err) {
+    out.error(asPaasError(err).message);
+    return 1;
+  }
+}
+
+async function deployRef(services: Services, request: PushRequest, update: RefUpdate, write: (line: string) => void, signal: AbortSignal): Promise<boolean> {
+  const out = lineSink(write);
+  await checkRedis(services.redis, services.redisTarget);
+  const buildId = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
+  try {
+    services.queues.ensureWorker(request.app);
+    await services.queues.enqueue({ buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv });
+  } catch (err) {
+    await deleteBuild(services.db, buildId);
+    throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');
+  }
+  out.step(`Queued build ${buildId} of ${request.app}`);
+  const reader = connectRedis(services.redisTarget);
+  try {
+    for await (const entry of followJobLog(reader, buildId, signal)) {
+      if ('line' in entry) write(entry.line);
+      else return entry.end.ok;
+    }
+    return false;
+  } finally {
+    reader.disconnect();
+  }
+}

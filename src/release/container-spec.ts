@@ -1,0 +1,46 @@
+// Pure: what container to create for a process of a release.
+import type Docker from 'dockerode';
+import { NETWORK } from '../docker/containers.js';
+
+export const DEFAULT_PORT = 5000;
+
+/** The port the app listens on: the image's single EXPOSEd port when it has exactly one, else 5000. */
+export function choosePort(exposed: number[]): number {
+  return exposed.length === 1 ? exposed[0]! : DEFAULT_PORT;
+}
+
+/** Container names follow paas-<app>-<process>-v<release>-<n>. */
+export function containerName(app: string, process: string, version: number, index: number): string {
+  return `paas-${app}-${process}-v${version}-${index}`;
+}
+
+export interface ProcessSpec {
+  app: string;
+  process: string;
+  version: number;
+  index: number;
+  image: string;
+  port: number;
+}
+
+/** The create options of one process container: labelled, on the paas network, restarted unless stopped. */
+export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions {
+  return {
+    name: containerName(spec.app, spec.process, spec.version, spec.index),
+    Image: spec.image,
+    Env: [`PORT=${spec.port}`],
+    Labels: {
+      'paas.app': spec.app,
+      'paas.release': String(spec.version),
+      'paas.process': spec.process,
+      'paas.port': String(spec.port),
+    },
+    HostConfig: {
+      RestartPolicy: { Name: 'unless-stopped' },
+      // tini as PID 1: the app gets SIGTERM on stop and zombies are reaped.
+      Init: true,
+      NetworkMode: NETWORK,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+    },
+  };
+}

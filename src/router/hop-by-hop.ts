@@ -1,0 +1,14 @@
+// Pure: strips hop-by-hop headers (RFC 9110 7.6.1) from a header object, in place.
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+
+/** Removes hop-by-hop headers and those the Connection header names; `keep` spares some (e.g. upgrade for WebSockets). */
+export function stripHopByHop(headers: Record<string, string | string[] | undefined>, keep: string[] = []): void {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of [...HOP_BY_HOP, ...named]) {
+    if (!keep.includes(name)) delete headers[name];
+  }
+}

@@ -1,0 +1,12 @@
+// The router's own pages; they name no internals.
+
+function page(status: number, title: string, text: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${status} ${title}</title>
+<style>body{font-family:system-ui,sans-serif;margin:15vh auto;max-width:36em;color:#333}h1{font-weight:500}</style>
+</head><body><h1>${status} ${title}</h1><p>${text}</p></body></html>
+`;
+}
+
+export const NOT_FOUND_PAGE = page(404, 'Not Found', 'No app is deployed at this address.');
+export const BAD_GATEWAY_PAGE = page(502, 'Bad Gateway', 'The app did not answer. Try again in a moment.');

@@ -1,0 +1,50 @@
+// Pure: which app a Host header names, and which live containers serve each app.
+
+export interface Target {
+  /** Base URL of the container, e.g. http://172.18.0.5:5000 */
+  url: string;
+  container: string;
+  release: number;
+}
+
+/** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
+export function appForHost(hostHeader: string | undefined, domain: string): string | undefined {
+  if (!hostHeader) return undefined;
+  const host = hostHeader.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  const suffix = '.' + domain;
+  if (!host.endsWith(suffix)) return undefined;
+  const app = host.slice(0, -suffix.length);
+  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(app) ? app : undefined;
+}
+
+/** The route table: each app's targets, replaced as a whole in one step. */
+export class RouteTable {
+  private readonly routes = new Map<string, { targets: readonly Target[]; next: number }>();
+
+  /** Replaces every target of `app` at once; an empty list unroutes it. */
+  swap(app: string, targets: readonly Target[]): void {
+    if (targets.length === 0) this.routes.delete(app);
+    else this.routes.set(app, { targets: [...targets], next: 0 });
+  }
+
+  remove(app: string): void {
+    this.routes.delete(app);
+  }
+
+  targets(app: string): readonly Target[] {
+    return this.routes.get(app)?.targets ?? [];
+  }
+
+  apps(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  /** The next target of `app`, round robin; undefined when the app has none. */
+  pick(app: string): Target | undefined {
+    const route = this.routes.get(app);
+    if (!route) return undefined;
+    const target = route.targets[route.next % route.targets.length];
+    route.next = (route.next + 1) % route.targets.length;
+    return target;
+  }
+}

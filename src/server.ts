@@ -1,0 +1,82 @@
+// `paas server`: one process running the SSH gateway, the queue worker, the router and the local admin API.
+import fs from 'node:fs';
+import type { Config } from './config.js';
+import { adminSocketPath } from './config.js';
+import { openDb } from './store/db.js';
+import { listApps } from './store/apps.js';
+import { createDocker, pingDocker } from './docker/client.js';
+import { ensureNetwork } from './docker/containers.js';
+import { SupervisedRedis } from './queue/redis-server.js';
+import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
+import { DeployQueues } from './queue/deploy-queue.js';
+import { RouteTable } from './router/route-table.js';
+import { startRouter } from './router/proxy.js';
+import { startSshGateway } from './ssh/gateway.js';
+import { startAdminApi } from './api/server.js';
+import { ensureRepo } from './git/repos.js';
+import { restoreRoutes } from './release/restore-routes.js';
+import { runDeployJob } from './release/deploy.js';
+import type { Services } from './services.js';
+import { daemonLog } from './log.js';
+
+export interface RunningServer {
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** Starts every part of the daemon and resolves once all listen. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = await openDb(config);
+  const docker = createDocker();
+  await pingDocker(docker);
+  await ensureNetwork(docker);
+
+  let embedded: SupervisedRedis | undefined;
+  let redisTarget: RedisTarget;
+  if (config.redisUrl) {
+    redisTarget = { url: config.redisUrl };
+  } else {
+    embedded = new SupervisedRedis(config.dataDir);
+    await embedded.start();
+    redisTarget = { socket: embedded.socket };
+  }
+  const redis = connectRedis(redisTarget);
+  const routes = new RouteTable();
+  const services = {} as Services;
+  const queues = new DeployQueues(redisOptions(redisTarget), (data) => runDeployJob(services, data), config.concurrency);
+  Object.assign(services, { config, db, docker, routes, redis, redisTarget, queues } satisfies Services);
+
+  for (const app of await listApps(db)) {
+    await ensureRepo(config.dataDir, config.installDir, app.name);
+    queues.ensureWorker(app.name);
+  }
+  const routed = await restoreRoutes(services);
+
+  const router = await startRouter(routes, { port: config.httpPort, domain: config.domain });
+  const ssh = await startSshGateway(services, config.sshPort);
+  const api = await startAdminApi(services, adminSocketPath(config));
+  daemonLog('server.started', {
+    ssh: config.sshPort,
+    http: config.httpPort,
+    domain: config.domain,
+    data: config.dataDir,
+    redis: config.redisUrl ? 'external' : 'embedded',
+    store: config.databaseUrl ? 'postgres' : 'sqlite',
+    routed,
+  });
+
+  return {
+    services,
+    async stop() {
+      await new Promise((r) => api.close(r));
+      await new Promise((r) => ssh.close(r));
+      router.closeAllConnections();
+      await new Promise((r) => router.close(r));
+      await queues.close();
+      redis.disconnect();
+      await embedded?.stop();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// What the daemon's parts share, built once in server.ts and passed down (no singletons).
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Db } from './store/db.js';
+import type { DockerClient } from './docker/client.js';
+import type { RouteTable } from './router/route-table.js';
+import type { RedisTarget } from './queue/connection.js';
+import type { DeployQueues } from './queue/deploy-queue.js';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  docker: DockerClient;
+  routes: RouteTable;
+  /** Connection for job logs and health checks. */
+  redis: Redis;
+  redisTarget: RedisTarget;
+  queues: DeployQueues;
+}

@@ -1,0 +1,91 @@
+// `paas stack:build`: the local base image, made with debootstrap and imported through the Engine API (no registry).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DockerClient } from '../docker/client.js';
+import { findImage, importImage, tagImage } from '../docker/images.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+
+export const STACK_IMAGE = { repo: 'paas/stack', tag: 'bookworm' };
+/** Familiar names the stack is also tagged under, so ordinary Dockerfiles build without a registry. */
+export const STACK_ALIASES = [
+  { repo: 'debian', tag: 'bookworm' },
+  { repo: 'debian', tag: 'bookworm-slim' },
+];
+/** Packages added to minbase: CA certificates for TLS, busybox for small tools (httpd, wget, nc). */
+export const STACK_PACKAGES = ['ca-certificates', 'busybox'];
+const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** The debootstrap argv for the stack's root filesystem. */
+export function debootstrapArgs(dir: string, mirror: string): string[] {
+  return ['--variant=minbase', `--include=${STACK_PACKAGES.join(',')}`, 'bookworm', dir, mirror];
+}
+
+/** Which debootstrap lines are worth showing: its phases and problems, not one line per package. */
+export function debootstrapProgress(line: string): boolean {
+  if (/^[EW]: /.test(line)) return true;
+  return /^I: /.test(line) && !/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) \S+( \S+)?$/.test(line);
+}
+
+function run(command: string, args: string[], onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-2000);
+      for (const line of text.split('\n')) if (debootstrapProgress(line)) onLine(line);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${tail.trim().split('\n').pop()}`))));
+  });
+}
+
+/** Copies the host's CA bundle into the root filesystem, so TLS through an intercepting proxy works in builds. */
+function carryHostCaBundle(root: string): void {
+  if (!fs.existsSync(HOST_CA_BUNDLE)) return;
+  fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
+  fs.mkdirSync(path.join(root, 'usr/local/share/ca-certificates'), { recursive: true });
+  fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, 'usr/local/share/ca-certificates/paas-host-bundle.crt'));
+}
+
+/**
+ * Builds paas/stack:bookworm unless it exists (or `force`), then makes sure the familiar tags point at it.
+ * Resolves with the image id.
+ */
+export async function buildStack(docker: DockerClient, out: LineSink, options: { mirror: string; force?: boolean }): Promise<string> {
+  const ref = `${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`;
+  let image = options.force ? undefined : await findImage(docker, ref);
+  if (image) {
+    out.step(`Stack image ${ref} exists (${image.Id.slice(7, 19)}); reusing it`);
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-stack-'));
+    const root = path.join(dir, 'root');
+    try {
+      out.step(`Bootstrapping Debian bookworm (minbase + ${STACK_PACKAGES.join(', ')}) from ${options.mirror}`);
+      await run('debootstrap', debootstrapArgs(root, options.mirror), (line) => out.detail(line));
+      fs.rmSync(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
+      fs.mkdirSync(path.join(root, 'var/cache/apt/archives/partial'), { recursive: true });
+      carryHostCaBundle(root);
+      out.step(`Importing the root filesystem as ${ref}`);
+      const tar = spawn('tar', ['-C', root, '--numeric-owner', '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await importImage(docker, tar.stdout, STACK_IMAGE.repo, STACK_IMAGE.tag);
+      image = await findImage(docker, ref);
+    } catch (err) {
+      throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `stack build failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (!image) throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `stack image ${ref} is missing after import`);
+  for (const alias of STACK_ALIASES) {
+    const existing = await findImage(docker, `${alias.repo}:${alias.tag}`);
+    if (existing?.Id !== image.Id) await tagImage(docker, image.Id, alias.repo, alias.tag);
+  }
+  out.step(`Stack ready: ${[ref, ...STACK_ALIASES.map((a) => `${a.repo}:${a.tag}`)].join(', ')}`);
+  return image.Id;
+}

@@ -1,0 +1,44 @@
+// The apps table.
+import type { Db } from './db.js';
+import { now } from './db.js';
+import { PaasError } from '../errors.js';
+
+export interface AppRow {
+  name: string;
+  deployBranch: string | null;
+  createdAt: string;
+}
+
+function fromRow(row: { name: string; deploy_branch: string | null; created_at: string | Date }): AppRow {
+  return { name: row.name, deployBranch: row.deploy_branch, createdAt: new Date(row.created_at).toISOString() };
+}
+
+export async function findApp(db: Db, name: string): Promise<AppRow | undefined> {
+  const row = await db('apps').where({ name }).first();
+  return row ? fromRow(row) : undefined;
+}
+
+export async function getApp(db: Db, name: string): Promise<AppRow> {
+  const app = await findApp(db, name);
+  if (!app) throw new PaasError('PAAS_ERR_APP_NOT_FOUND', `app "${name}" does not exist (create it with: paas apps:create ${name})`);
+  return app;
+}
+
+export async function listApps(db: Db): Promise<AppRow[]> {
+  return (await db('apps').orderBy('name')).map(fromRow);
+}
+
+/** Inserts an app; the name must already be checked. */
+export async function insertApp(db: Db, name: string): Promise<AppRow> {
+  if (await findApp(db, name)) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);
+  await db('apps').insert({ name, deploy_branch: null, created_at: now() });
+  return getApp(db, name);
+}
+
+export async function deleteApp(db: Db, name: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('releases').where({ app: name }).delete();
+    await trx('builds').where({ app: name }).delete();
+    await trx('apps').where({ name }).delete();
+  });
+}

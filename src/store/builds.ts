@@ -1,0 +1,80 @@
+// The builds table: one row per pushed ref that was handed to the queue.
+import type { Db } from './db.js';
+import { now } from './db.js';
+import { PaasError } from '../errors.js';
+
+export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface BuildRow {
+  id: number;
+  app: string;
+  ref: string;
+  sha: string;
+  status: BuildStatus;
+  releaseVersion: number | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+type Raw = Record<string, unknown>;
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+
+function fromRow(row: Raw): BuildRow {
+  return {
+    id: Number(row.id),
+    app: String(row.app),
+    ref: String(row.ref),
+    sha: String(row.sha),
+    status: row.status as BuildStatus,
+    releaseVersion: row.release_version == null ? null : Number(row.release_version),
+    error: (row.error as string | null) ?? null,
+    createdAt: iso(row.created_at)!,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+const COLUMNS = ['id', 'app', 'ref', 'sha', 'status', 'release_version', 'error', 'created_at', 'started_at', 'finished_at'];
+
+export async function insertBuild(db: Db, build: { app: string; ref: string; sha: string }): Promise<number> {
+  const [row] = await db('builds')
+    .insert({ ...build, status: 'queued', log: '', created_at: now() })
+    .returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+export async function deleteBuild(db: Db, id: number): Promise<void> {
+  await db('builds').where({ id }).delete();
+}
+
+export async function markBuildRunning(db: Db, id: number): Promise<void> {
+  await db('builds').where({ id }).update({ status: 'running', started_at: now() });
+}
+
+export async function finishBuild(
+  db: Db,
+  id: number,
+  result: { status: 'succeeded' | 'failed'; log: string; error?: string; releaseVersion?: number },
+): Promise<void> {
+  await db('builds')
+    .where({ id })
+    .update({
+      status: result.status,
+      log: result.log,
+      error: result.error ?? null,
+      release_version: result.releaseVersion ?? null,
+      finished_at: now(),
+    });
+}
+
+export async function listBuilds(db: Db, app: string): Promise<BuildRow[]> {
+  return (await db('builds').select(COLUMNS).where({ app }).orderBy('id', 'desc')).map(fromRow);
+}
+
+export async function getBuildLog(db: Db, app: string, id: number): Promise<string> {
+  const row = await db('builds').select('log').where({ app, id }).first();
+  if (!row) throw new PaasError('PAAS_ERR_BUILD_NOT_FOUND', `app "${app}" has no build ${id} (see: paas builds ${app})`);
+  return String(row.log);
+}

@@ -1,0 +1,62 @@
+// Schema migrations, kept in code so they run the same from SQLite and Postgres and from a compiled build.
+import type { Knex } from 'knex';
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    name: '001_spine',
+    async up(knex) {
+      await knex.schema.createTable('apps', (t) => {
+        t.string('name', 63).primary();
+        t.string('deploy_branch', 255).nullable();
+        t.timestamp('created_at').notNullable();
+      });
+      await knex.schema.createTable('keys', (t) => {
+        t.string('name', 100).primary();
+        t.string('fingerprint', 100).notNullable().unique();
+        t.text('public_key').notNullable();
+        t.string('role', 20).notNullable();
+        t.timestamp('created_at').notNullable();
+      });
+      await knex.schema.createTable('builds', (t) => {
+        t.increments('id').primary();
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('ref', 255).notNullable();
+        t.string('sha', 64).notNullable();
+        t.string('status', 20).notNullable();
+        t.integer('release_version').nullable();
+        t.text('error').nullable();
+        t.text('log').notNullable().defaultTo('');
+        t.timestamp('created_at').notNullable();
+        t.timestamp('started_at').nullable();
+        t.timestamp('finished_at').nullable();
+        t.index(['app', 'id']);
+      });
+      await knex.schema.createTable('releases', (t) => {
+        t.increments('id').primary();
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.integer('version').notNullable();
+        t.string('image_id', 100).notNullable();
+        t.string('sha', 64).notNullable();
+        t.string('status', 20).notNullable();
+        t.timestamp('created_at').notNullable();
+        t.unique(['app', 'version']);
+      });
+    },
+    async down(knex) {
+      for (const table of ['releases', 'builds', 'keys', 'apps']) await knex.schema.dropTableIfExists(table);
+    },
+  },
+];
+
+/** A knex migration source over the migrations above. */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => migration,
+};
