@@ -30,8 +30,9 @@ export function parseRefUpdates(text: string): RefUpdate[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const [oldSha = '', newSha = '', ref = ''] = line.trim().split(' ');
-      return checkRefUpdate({ oldSha, newSha, ref });
+      const match = /^(\S+) (\S+) (\S+)$/.exec(line.trim());
+      if (!match) throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid ref update line ${JSON.stringify(line.slice(0, 200))}`);
+      return checkRefUpdate({ oldSha: match[1]!, newSha: match[2]!, ref: match[3]! });
     });
 }
 

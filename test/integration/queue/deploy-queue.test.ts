@@ -1,0 +1,107 @@
+// Real Redis (the embedded supervised redis-server): per-app order, cross-app parallelism, no job dropped.
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SupervisedRedis } from '../../../src/queue/redis-server.js';
+import { redisOptions, connectRedis, checkRedis } from '../../../src/queue/connection.js';
+import { DeployQueues, type DeployJobData } from '../../../src/queue/deploy-queue.js';
+import { appendJobLine, finishJobLog, followJobLog } from '../../../src/queue/job-log.js';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-q-'));
+const redis = new SupervisedRedis(dataDir);
+
+test.before(async () => {
+  await redis.start();
+});
+
+test.after.always(async () => {
+  await redis.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test.serial('pushes to one app run one at a time in push order; different apps run in parallel', async (t) => {
+  const events: string[] = [];
+  const running = new Map<string, number>();
+  let maxSameApp = 0;
+  let overlapAcrossApps = false;
+  const done = new Set<number>();
+  const queues = new DeployQueues(
+    redisOptions({ socket: redis.socket }),
+    async (data: DeployJobData) => {
+      const n = (running.get(data.app) ?? 0) + 1;
+      running.set(data.app, n);
+      maxSameApp = Math.max(maxSameApp, n);
+      if ([...running.entries()].filter(([, c]) => c > 0).length > 1) overlapAcrossApps = true;
+      events.push(`${data.app}:${data.buildId}`);
+      await sleep(150);
+      running.set(data.app, (running.get(data.app) ?? 1) - 1);
+      done.add(data.buildId);
+    },
+    2,
+  );
+  queues.ensureWorker('alpha');
+  queues.ensureWorker('beta');
+  const job = (buildId: number, app: string) => ({ buildId, app, ref: 'refs/heads/main', sha: 'a'.repeat(40), gitEnv: {} });
+  for (const [id, app] of [[1, 'alpha'], [2, 'alpha'], [3, 'beta'], [4, 'alpha'], [5, 'beta'], [6, 'alpha']] as const) {
+    await queues.enqueue(job(id, app));
+  }
+  const deadline = Date.now() + 20_000;
+  while (done.size < 6 && Date.now() < deadline) await sleep(50);
+  await queues.close();
+
+  t.is(done.size, 6, 'every queued push ran');
+  t.deepEqual(events.filter((e) => e.startsWith('alpha')), ['alpha:1', 'alpha:2', 'alpha:4', 'alpha:6']);
+  t.deepEqual(events.filter((e) => e.startsWith('beta')), ['beta:3', 'beta:5']);
+  t.is(maxSameApp, 1, 'never two jobs of one app at once');
+  t.true(overlapAcrossApps, 'two apps built at the same time');
+});
+
+test.serial('a job log is followed live from the start to its outcome', async (t) => {
+  const writer = connectRedis({ socket: redis.socket });
+  const reader = connectRedis({ socket: redis.socket });
+  const seen: unknown[] = [];
+  const following = (async () => {
+    for await (const entry of followJobLog(reader, 42)) seen.push(entry);
+  })();
+  await appendJobLine(writer, 42, '-----> one');
+  await sleep(100);
+  await appendJobLine(writer, 42, '       two');
+  await finishJobLog(writer, 42, { ok: false, message: 'boom' });
+  await following;
+  writer.disconnect();
+  reader.disconnect();
+  t.deepEqual(seen, [{ line: '-----> one' }, { line: '       two' }, { end: { ok: false, message: 'boom' } }]);
+});
+
+test('an unreachable Redis is reported in one clear line', async (t) => {
+  const target = { url: 'redis://127.0.0.1:1' };
+  const conn = connectRedis(target);
+  const error = await t.throwsAsync(checkRedis(conn, target, 500));
+  conn.disconnect();
+  t.is((error as { code?: string }).code, 'PAAS_ERR_QUEUE_UNAVAILABLE');
+  t.regex(error!.message, /cannot reach the job queue \(Redis at redis:\/\/127\.0\.0\.1:1\)/);
+});
+
+test.serial('the embedded Redis is restarted when it dies', async (t) => {
+  const conn = connectRedis({ socket: redis.socket });
+  await conn.set('survives', 'yes');
+  const pid = Number((await conn.info('server')).match(/process_id:(\d+)/)![1]);
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  let answer: string | null = null;
+  while (Date.now() < deadline) {
+    try {
+      answer = await conn.get('survives');
+      const newPid = Number((await conn.info('server')).match(/process_id:(\d+)/)![1]);
+      if (newPid !== pid) break;
+    } catch {
+      /* restarting */
+    }
+    await sleep(100);
+  }
+  conn.disconnect();
+  t.is(answer, 'yes', 'data written before the crash is still there (append-only file)');
+});

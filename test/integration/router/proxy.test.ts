@@ -1,0 +1,112 @@
+// The router against real local HTTP backends.
+import test from 'ava';
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { RouteTable } from '../../../src/router/route-table.js';
+import { startRouter } from '../../../src/router/proxy.js';
+
+interface Seen {
+  headers: http.IncomingHttpHeaders;
+}
+
+const upgraded = new WeakMap<http.Server, Set<net.Socket>>();
+
+function stop(server: http.Server): void {
+  for (const socket of upgraded.get(server) ?? []) socket.destroy();
+  server.closeAllConnections();
+  server.close();
+}
+
+async function backend(name: string, seen: Seen[] = []): Promise<{ url: string; server: http.Server }> {
+  const server = http.createServer((req, res) => {
+    seen.push({ headers: req.headers });
+    res.setHeader('keep-alive', 'timeout=5');
+    res.setHeader('x-backend', name);
+    res.end(`hello from ${name}`);
+  });
+  server.on('upgrade', (req, socket) => {
+    if (!upgraded.has(server)) upgraded.set(server, new Set());
+    upgraded.get(server)!.add(socket as net.Socket);
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    socket.on('data', (d) => socket.write(`echo:${d}`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function get(port: number, host: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', headers: { host, ...headers }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('routes by Host, forwards client details, and strips hop-by-hop headers both ways', async (t) => {
+  const seen: Seen[] = [];
+  const a = await backend('a', seen);
+  const b = await backend('b');
+  const table = new RouteTable();
+  table.swap('alpha', [{ url: a.url, container: 'a', release: 1 }]);
+  table.swap('beta', [{ url: b.url, container: 'b', release: 1 }]);
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const port = (router.address() as AddressInfo).port;
+
+  const ra = await get(port, 'alpha.localhost', { connection: 'keep-alive, x-secret', 'x-secret': 'hop', 'x-forwarded-for': '203.0.113.9' });
+  t.is(ra.body, 'hello from a');
+  t.is(ra.headers['keep-alive'], undefined, 'upstream keep-alive header not passed to the client');
+  t.is((await get(port, `beta.localhost:${port}`)).body, 'hello from b');
+  t.is(seen[0]!.headers['x-forwarded-for'], '203.0.113.9, 127.0.0.1');
+  t.is(seen[0]!.headers['x-forwarded-proto'], 'http');
+  t.is(seen[0]!.headers['x-forwarded-host'], 'alpha.localhost');
+  t.is(seen[0]!.headers['x-secret'], undefined, 'a header named by Connection is not forwarded');
+
+  table.swap('alpha', [{ url: b.url, container: 'b', release: 2 }]);
+  t.is((await get(port, 'alpha.localhost')).body, 'hello from b', 'a swap takes effect on the next request');
+
+  stop(router);
+  stop(a.server);
+  stop(b.server);
+});
+
+test('unknown hosts get a 404 page and dead upstreams a 502 page, neither naming internals', async (t) => {
+  const table = new RouteTable();
+  table.swap('dead', [{ url: 'http://127.0.0.1:1', container: 'paas-dead-web-v1-1', release: 1 }]);
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const port = (router.address() as AddressInfo).port;
+  const notFound = await get(port, 'nothing.localhost');
+  t.is(notFound.status, 404);
+  t.regex(notFound.body, /No app is deployed/);
+  const bad = await get(port, 'dead.localhost');
+  t.is(bad.status, 502);
+  t.notRegex(bad.body, /127\.0\.0\.1|paas-dead|ECONNREFUSED/);
+  stop(router);
+});
+
+test('WebSocket upgrades are proxied', async (t) => {
+  const a = await backend('a');
+  const table = new RouteTable();
+  table.swap('ws', [{ url: a.url, container: 'a', release: 1 }]);
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const port = (router.address() as AddressInfo).port;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.write('GET / HTTP/1.1\r\nhost: ws.localhost\r\nconnection: Upgrade\r\nupgrade: websocket\r\n\r\n');
+  let received = '';
+  await new Promise<void>((resolve) => {
+    socket.on('data', (d) => {
+      received += d;
+      if (received.includes('\r\n\r\n') && !received.includes('echo:')) socket.write('ping');
+      if (received.includes('echo:ping')) resolve();
+    });
+  });
+  t.regex(received, /^HTTP\/1\.1 101/);
+  t.regex(received, /echo:ping/);
+  socket.destroy();
+  stop(router);
+  stop(a.server);
+});

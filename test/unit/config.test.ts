@@ -1,0 +1,24 @@
+import test from 'ava';
+import { appUrl, loadConfig } from '../../src/config.js';
+
+test('defaults are the documented ones', (t) => {
+  const config = loadConfig({}, {});
+  t.like(config, { dataDir: '/var/lib/paas', sshPort: 2222, httpPort: 80, domain: 'localhost', redisUrl: undefined, databaseUrl: undefined });
+  t.true(config.concurrency >= 1);
+});
+
+test('a flag wins over the environment, which wins over the default', (t) => {
+  const env = { PAAS_SSH_PORT: '3333', PAAS_HTTP_PORT: '8080', PAAS_DOMAIN: 'apps.test', REDIS_URL: 'redis://r:6379' };
+  t.like(loadConfig({ sshPort: '4444' }, env), { sshPort: 4444, httpPort: 8080, domain: 'apps.test', redisUrl: 'redis://r:6379' });
+});
+
+test('bad settings are refused with the setting named', (t) => {
+  t.throws(() => loadConfig({ sshPort: 'abc' }, {}), { message: /--ssh-port must be a port number/ });
+  t.throws(() => loadConfig({ httpPort: '70000' }, {}), { message: /--http-port/ });
+  t.throws(() => loadConfig({ domain: 'bad domain' }, {}), { message: /domain must be a host name/ });
+});
+
+test('app URLs leave out port 80', (t) => {
+  t.is(appUrl({ domain: 'localhost', httpPort: 80 }, 'web'), 'http://web.localhost');
+  t.is(appUrl({ domain: 'localhost', httpPort: 8080 }, 'web'), 'http://web.localhost:8080');
+});

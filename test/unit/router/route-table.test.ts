@@ -1,0 +1,24 @@
+import test from 'ava';
+import { RouteTable, appForHost } from '../../../src/router/route-table.js';
+
+test('the app comes from APP.<domain>, with or without a port', (t) => {
+  t.is(appForHost('myapp.localhost', 'localhost'), 'myapp');
+  t.is(appForHost('MyApp.LocalHost:8080', 'localhost'), 'myapp');
+  t.is(appForHost('web.paas.example.com', 'paas.example.com'), 'web');
+  t.is(appForHost('localhost', 'localhost'), undefined);
+  t.is(appForHost('a.b.localhost', 'localhost'), undefined);
+  t.is(appForHost('myapp.example.org', 'localhost'), undefined);
+  t.is(appForHost(undefined, 'localhost'), undefined);
+});
+
+test('swap replaces all targets at once, and round robin spreads requests', (t) => {
+  const table = new RouteTable();
+  const target = (n: number) => ({ url: `http://10.0.0.${n}:5000`, container: `c${n}`, release: 1 });
+  table.swap('app', [target(1), target(2)]);
+  t.deepEqual([table.pick('app')?.container, table.pick('app')?.container, table.pick('app')?.container], ['c1', 'c2', 'c1']);
+  table.swap('app', [target(3)]);
+  t.deepEqual(table.targets('app').map((x) => x.container), ['c3']);
+  table.swap('app', []);
+  t.is(table.pick('app'), undefined);
+  t.deepEqual(table.apps(), []);
+});
