@@ -56,6 +56,11 @@ export async function removeContainer(docker: DockerClient, idOrName: string, gr
   }
 }
 
+/** Changes a running container's restart policy (e.g. to unless-stopped once it proved it starts). */
+export async function setRestartPolicy(docker: DockerClient, id: string, policy: Docker.HostRestartPolicy): Promise<void> {
+  await docker.getContainer(id).update({ RestartPolicy: policy });
+}
+
 /** The state of a container: whether it runs, and its exit code when it stopped. */
 export async function containerState(docker: DockerClient, id: string): Promise<{ running: boolean; exitCode: number }> {
   const info = await docker.getContainer(id).inspect();

@@ -44,3 +44,11 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
     },
   };
 }
+
+/**
+ * The same spec with restarts off: a new container is started so while it is checked, so that a crash shows
+ * as an exit with its code instead of a restart loop. The final policy is set once it answers.
+ */
+export function withoutRestarts(spec: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
+  return { ...spec, HostConfig: { ...spec.HostConfig, RestartPolicy: { Name: 'no' } } };
+}

@@ -13,11 +13,11 @@ import { buildFromDockerfile, hasDockerfile, imageTag } from '../build/dockerfil
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage } from '../docker/images.js';
-import { containerLogTail, containerState, ensureNetwork, listAppContainers, removeContainer, runContainer } from '../docker/containers.js';
+import { containerLogTail, containerState, ensureNetwork, listAppContainers, removeContainer, runContainer, setRestartPolicy } from '../docker/containers.js';
 import { appUrl } from '../config.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { lineSink, type LineSink } from '../log.js';
-import { choosePort, containerSpec } from './container-spec.js';
+import { choosePort, containerSpec, withoutRestarts } from './container-spec.js';
 import { waitUntilAnswering } from './wait-until-answering.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
@@ -70,7 +70,7 @@ export async function deployCommit(services: Services, data: DeployJobData, out:
   const spec = containerSpec({ app, process: 'web', version, index: 1, image: imageId, port });
   out.step(`Starting web (${spec.name}) on port ${port}`);
   const startAt = Date.now();
-  const started = await runContainer(docker, spec);
+  const started = await runContainer(docker, withoutRestarts(spec));
   const url = `http://${started.ip}:${port}`;
   try {
     await waitUntilAnswering({
@@ -90,6 +90,7 @@ export async function deployCommit(services: Services, data: DeployJobData, out:
       cause: err,
     });
   }
+  await setRestartPolicy(docker, started.id, spec.HostConfig!.RestartPolicy!);
   out.step(`web answered on port ${port} after ${seconds(startAt)} s`);
 
   routes.swap(app, [{ url, container: started.name, release: version }]);

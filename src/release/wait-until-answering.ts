@@ -5,12 +5,17 @@ import { PaasError } from '../errors.js';
 /** One HTTP GET; resolves with the status, or undefined when nothing answered. */
 export function probe(url: string, timeoutMs: number): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
+    try {
+      const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(undefined));
+    } catch {
+      // A container that died before it got an address gives no valid URL.
+      resolve(undefined);
+    }
   });
 }
 

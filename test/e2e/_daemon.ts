@@ -1,0 +1,186 @@
+// E2E helpers: a real `paas server` on random ports with a temp data dir, the real git and OpenSSH client, real Docker.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'apps');
+export const docker = new Docker();
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, in the order they came. */
+  output: string;
+}
+
+/** Runs a command with an argv array and collects its output. */
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (d) => ((stdout += d), (output += d)));
+    child.stderr.on('data', (d) => ((stderr += d), (output += d)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function health(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath: socket, path: '/health', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+export interface Daemon {
+  dataDir: string;
+  sshPort: number;
+  httpPort: number;
+  keyFile: string;
+  log(): string;
+  /** Runs the paas CLI against this daemon. */
+  paas(args: string[], input?: string): Promise<Run>;
+  /** `git push` from `repo` to app `app` over SSH with the registered key (or `keyFile`). */
+  push(repo: string, app: string, refspec?: string, keyFile?: string): Promise<Run>;
+  /** GET through the router with Host APP.localhost. */
+  get(app: string, urlPath?: string): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: { env?: Record<string, string>; registerKey?: boolean } = {}): Promise<Daemon> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
+  const sshPort = await freePort();
+  const httpPort = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', ...options.env };
+  if (!options.env?.REDIS_URL) delete env.REDIS_URL;
+  delete env.DATABASE_URL;
+  const logFile = path.join(dataDir, 'server.log');
+  const logFd = fs.openSync(logFile, 'a');
+  const proc = spawn('node', [CLI, '--data-dir', dataDir, 'server', '--ssh-port', String(sshPort), '--http-port', String(httpPort)], {
+    env,
+    stdio: ['ignore', logFd, logFd],
+  });
+  const socket = path.join(dataDir, 'paas.sock');
+  const deadline = Date.now() + 30_000;
+  while (!(await health(socket))) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`paas server did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const keyFile = path.join(dataDir, 'client_key');
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e', '-f', keyFile]);
+  const paas = (args: string[], input?: string) => run('node', [CLI, '--data-dir', dataDir, ...args], { env, input });
+  if (options.registerKey !== false) {
+    const added = await paas(['keys:add', 'e2e'], fs.readFileSync(keyFile + '.pub', 'utf8'));
+    if (added.code !== 0) throw new Error(`keys:add failed: ${added.output}`);
+  }
+
+  return {
+    dataDir,
+    sshPort,
+    httpPort,
+    keyFile,
+    log: () => fs.readFileSync(logFile, 'utf8'),
+    paas,
+    push(repo, app, refspec = 'main', key = keyFile) {
+      const ssh = `ssh -i ${key} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
+      return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh } });
+    },
+    get(app, urlPath = '/') {
+      return new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: httpPort, path: urlPath, headers: { host: `${app}.localhost` }, agent: false }, (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      fs.closeSync(logFd);
+    },
+  };
+}
+
+/** Removes every container and image Docker has for these apps. */
+export async function removeApps(apps: string[]): Promise<void> {
+  for (const app of apps) {
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+    for (const image of await docker.listImages({ filters: { label: [`paas.app=${app}`] } })) {
+      await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** Containers Docker runs for an app. */
+export async function containersOf(app: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } });
+}
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' };
+
+/** A git work tree holding a copy of fixture `name`, committed on main. */
+export async function fixtureRepo(name: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `paas-app-${name}-`));
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  await git(dir, ['init', '-q', '-b', 'main']);
+  await commitAll(dir, 'first');
+  return dir;
+}
+
+export async function git(dir: string, args: string[]): Promise<Run> {
+  const result = await run('git', args, { cwd: dir, env: GIT_ENV });
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.output}`);
+  return result;
+}
+
+/** Writes files into the work tree and commits everything. */
+export async function commitAll(dir: string, message: string, files: Record<string, string> = {}): Promise<string> {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  await git(dir, ['add', '-A']);
+  await git(dir, ['commit', '-q', '--allow-empty', '-m', message]);
+  return (await git(dir, ['rev-parse', 'HEAD'])).stdout.trim();
+}
+
+/** A short random suffix so parallel runs never share app names. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+}

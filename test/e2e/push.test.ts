@@ -1,0 +1,193 @@
+// The spine end to end: a real daemon, Docker, Redis, git and OpenSSH client, as a user would use them.
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+
+let daemon: Daemon;
+const apps: string[] = [];
+const app = uniqueName('hello');
+let repo: string;
+let liveSha: string;
+
+test.before(async () => {
+  daemon = await startDaemon();
+  apps.push(app);
+  repo = await fixtureRepo('dockerfile-hello');
+});
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps(apps);
+});
+
+/** Each test starts its work tree from the commit that is live. */
+const fromLive = () => git(repo, ['reset', '-q', '--hard', liveSha]);
+const remoteRef = async (name: string, ref = 'refs/heads/main') =>
+  (await run('git', ['--git-dir', path.join(daemon.dataDir, 'repos', `${name}.git`), 'rev-parse', '--verify', '--quiet', ref])).stdout.trim();
+
+test.serial('git push deploys a Dockerfile app, and a second push replaces it', async (t) => {
+  const first = await daemon.push(repo, app);
+  t.is(first.code, 0, first.output);
+  t.regex(first.output, /-----> Creating app /);
+  t.regex(first.output, /remote: -----> Building .* from Dockerfile/);
+  t.regex(first.output, /remote:        Step 1\/\d+ : FROM debian:bookworm-slim/);
+  t.true(first.output.includes(`remote: =====> Application deployed: http://${app}.localhost:${daemon.httpPort}`), first.output);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v1\n' });
+
+  liveSha = await commitAll(repo, 'v2', { 'index.html': 'hello from v2\n' });
+  const second = await daemon.push(repo, app);
+  t.is(second.code, 0, second.output);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
+  const containers = await containersOf(app);
+  t.deepEqual(
+    containers.map((c) => c.Names[0]),
+    [`/paas-${app}-web-v2-1`],
+    'only the new release runs',
+  );
+  t.like(containers[0]!.Labels, { 'paas.app': app, 'paas.release': '2', 'paas.process': 'web' });
+
+  const builds = await daemon.paas(['builds', app]);
+  t.is(builds.code, 0);
+  t.regex(builds.stdout, /2\s+succeeded\s+main\s+[0-9a-f]{7}\s+v2/);
+  const log = await daemon.paas(['builds:log', app, '1']);
+  t.regex(log.stdout, /-----> Building/);
+});
+
+test.serial('.dockerignore keeps files out of the image', async (t) => {
+  const image = `paas/${app}:v2`;
+  const { docker } = await import('./_daemon.js');
+  const container = await docker.createContainer({ Image: image, Cmd: ['ls', '-a', '/www'] });
+  await container.start();
+  await container.wait();
+  const logs = String(await container.logs({ stdout: true, stderr: true }));
+  await container.remove({ force: true });
+  t.regex(logs, /index\.html/);
+  t.notRegex(logs, /secret\.txt/);
+});
+
+test.serial('a Dockerfile that fails to build rejects the push; the previous release keeps serving', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'broken', { Dockerfile: 'FROM debian:bookworm-slim\nRUN echo compiling && exit 7\n' });
+  const push = await daemon.push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /remote:  !     Docker build failed: The command '\/bin\/sh -c echo compiling && exit 7' returned a non-zero code: 7/);
+  t.regex(push.output, /\[remote rejected\] main -> main \(pre-receive hook declined\)/);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
+  t.is(await remoteRef(app), liveSha, 'the ref did not move');
+});
+
+test.serial('a container that exits at once rejects the push with its exit code; the previous release keeps serving', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'crashes', { Dockerfile: 'FROM debian:bookworm-slim\nCMD ["sh", "-c", "echo starting; echo cannot start >&2; exit 3"]\n' });
+  const push = await daemon.push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /remote:        cannot start/);
+  t.regex(push.output, /web did not start: container exited with code 3; the previous release keeps serving/);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
+  t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), ['2']);
+});
+
+test.serial('a push to another branch is accepted and deploys nothing', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'feature work', { 'index.html': 'feature\n' });
+  const push = await daemon.push(repo, app, 'HEAD:refs/heads/feature');
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /remote: -----> Received feature \([0-9a-f]{7}\); only main or master deploys/);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
+});
+
+test.serial('two pushes to one app at once are both deployed, in push order', async (t) => {
+  await fromLive();
+  const first = await commitAll(repo, 'v3', { 'index.html': 'hello from v3\n' });
+  const second = await commitAll(repo, 'v4', { 'index.html': 'hello from v4\n' });
+  const pushA = daemon.push(repo, app, `${first}:refs/heads/main`);
+  // Start the second push once the first one's build is queued.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout) as { sha: string }[];
+    if (builds.some((b) => b.sha === first)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pushB = daemon.push(repo, app, `${second}:refs/heads/main`);
+  const [a, b] = await Promise.all([pushA, pushB]);
+  t.is(a.code, 0, a.output);
+  t.is(b.code, 0, b.output);
+  t.regex(b.output, /Another push to .* is in progress; waiting for it to finish/);
+  t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v4\n' });
+  const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; sha: string }[];
+  t.deepEqual(releases.slice(0, 2).map((r) => r.sha), [second, first], 'released in push order');
+  t.is(await remoteRef(app), second);
+  liveSha = second;
+});
+
+test.serial('a repository without a Dockerfile gets a clear message and nothing is deployed', async (t) => {
+  const bare = uniqueName('nodockerfile');
+  apps.push(bare);
+  const dir = await fixtureRepo('dockerfile-hello');
+  fs.rmSync(path.join(dir, 'Dockerfile'));
+  await commitAll(dir, 'no dockerfile');
+  const push = await daemon.push(dir, bare);
+  t.not(push.code, 0);
+  t.regex(push.output, /remote:  !     no Dockerfile at the root of [0-9a-f]{7}: add one to deploy/);
+  t.is((await daemon.get(bare)).status, 404);
+  t.is(await remoteRef(bare), '');
+});
+
+test.serial('an unknown key is refused by SSH', async (t) => {
+  const stranger = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paas-key-')), 'id');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+  const push = await daemon.push(repo, app, 'main', stranger);
+  t.not(push.code, 0);
+  t.regex(push.stderr, /Permission denied \(publickey\)/);
+});
+
+test.serial('bad app names and injection attempts are refused and create nothing', async (t) => {
+  const marker = path.join(os.tmpdir(), `paas-pwned-${process.pid}`);
+  const ssh = (command: string) =>
+    run('ssh', ['-i', daemon.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(daemon.sshPort), 'git@127.0.0.1', command]);
+
+  for (const name of ['../x', 'MyApp', 'a_b']) {
+    const push = await daemon.push(repo, name);
+    t.not(push.code, 0, name);
+    t.regex(push.output, /invalid app name/, name);
+  }
+  const injected = await ssh(`git-receive-pack 'x'; touch ${marker}; ''`);
+  t.is(injected.code, 128);
+  t.regex(injected.stderr, /invalid app name/);
+  const other = await ssh('ls /');
+  t.is(other.code, 128);
+  t.regex(other.stderr, /unknown command "ls \/": this server only takes git push/);
+
+  t.false(fs.existsSync(marker));
+  const repos = fs.readdirSync(path.join(daemon.dataDir, 'repos')).sort();
+  t.true(repos.every((r) => /^[a-z0-9-]+\.git$/.test(r)), repos.join(' '));
+  const listed = JSON.parse((await daemon.paas(['apps:list', '--json'])).stdout) as { name: string }[];
+  t.deepEqual(listed.map((a) => a.name).sort(), [...apps].sort());
+});
+
+test.serial('the CLI refuses bad input with one clear line, and apps:destroy removes everything', async (t) => {
+  const bad = await daemon.paas(['apps:create', 'Bad_Name']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /^ !     invalid app name "Bad_Name"/);
+  const garbage = await daemon.paas(['keys:add', 'junk'], 'not a key');
+  t.not(garbage.code, 0);
+  t.regex(garbage.stderr, /not an OpenSSH public key|expected one OpenSSH public key/);
+  const typo = await daemon.paas(['apps:craete', 'x']);
+  t.not(typo.code, 0);
+  t.regex(typo.stderr, /Did you mean apps:create\?/);
+
+  const created = await daemon.paas(['apps:create', uniqueName('empty')]);
+  t.is(created.code, 0, created.output);
+
+  const destroyed = await daemon.paas(['apps:destroy', app, '--confirm', app]);
+  t.is(destroyed.code, 0, destroyed.output);
+  t.deepEqual(await containersOf(app), []);
+  t.is((await daemon.get(app)).status, 404);
+  t.false(fs.existsSync(path.join(daemon.dataDir, 'repos', `${app}.git`)));
+  const { docker } = await import('./_daemon.js');
+  t.deepEqual(await docker.listImages({ filters: { label: [`paas.app=${app}`] } }), []);
+  const builds = await daemon.paas(['builds', app]);
+  t.regex(builds.stderr, /app ".*" does not exist/);
+});
