@@ -72,6 +72,7 @@ export async function deployCommit(services: Services, data: DeployJobData, out:
   const startAt = Date.now();
   const started = await runContainer(docker, withoutRestarts(spec));
   const url = `http://${started.ip}:${port}`;
+  out.detail(`container ${started.id.slice(0, 12)} running; waiting for it to answer`);
   try {
     await waitUntilAnswering({
       url: url + '/',

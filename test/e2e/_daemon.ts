@@ -22,14 +22,18 @@ export interface Run {
 }
 
 /** Runs a command with an argv array and collects its output. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onData?: (chunk: string) => void } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let output = '';
-    child.stdout.on('data', (d) => ((stdout += d), (output += d)));
-    child.stderr.on('data', (d) => ((stderr += d), (output += d)));
+    child.stdout.on('data', (d) => ((stdout += d), (output += d), options.onData?.(String(d))));
+    child.stderr.on('data', (d) => ((stderr += d), (output += d), options.onData?.(String(d))));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
     child.stdin.on('error', () => {});
@@ -65,7 +69,7 @@ export interface Daemon {
   /** Runs the paas CLI against this daemon. */
   paas(args: string[], input?: string): Promise<Run>;
   /** `git push` from `repo` to app `app` over SSH with the registered key (or `keyFile`). */
-  push(repo: string, app: string, refspec?: string, keyFile?: string): Promise<Run>;
+  push(repo: string, app: string, refspec?: string, keyFile?: string, onData?: (chunk: string) => void): Promise<Run>;
   /** GET through the router with Host APP.localhost. */
   get(app: string, urlPath?: string): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
@@ -108,9 +112,9 @@ export async function startDaemon(options: { env?: Record<string, string>; regis
     keyFile,
     log: () => fs.readFileSync(logFile, 'utf8'),
     paas,
-    push(repo, app, refspec = 'main', key = keyFile) {
+    push(repo, app, refspec = 'main', key = keyFile, onData) {
       const ssh = `ssh -i ${key} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
-      return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh } });
+      return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh }, onData });
     },
     get(app, urlPath = '/') {
       return new Promise((resolve, reject) => {

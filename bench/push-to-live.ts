@@ -1,0 +1,90 @@
+// bench/push-to-live: time from `git push` until the router serves the new body, for code-only changes to a small
+// Dockerfile app with a warm layer cache. Median of 5 with the breakdown per phase; baseline: the same push to a
+// branch that does not deploy (transfer and hook only), measured in the same run.
+import { commitAll, fixtureRepo, removeApps, startDaemon, uniqueName } from '../test/e2e/_daemon.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const PHASES = [
+  ['transfer', /Queued build/],
+  ['queue wait', /Building .* from Dockerfile/],
+  ['build', /-----> Built paas\//],
+  ['start', /container [0-9a-f]{12} running/],
+  ['ready', /web answered on port/],
+] as const;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
+
+async function main(): Promise<void> {
+  const daemon = await startDaemon();
+  const app = uniqueName('bench');
+  try {
+    const repo = await fixtureRepo('dockerfile-hello');
+    const warm = await daemon.push(repo, app);
+    if (warm.code !== 0) throw new Error(`warm-up push failed:\n${warm.output}`);
+
+    const rows: Record<string, number>[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const body = `bench round ${round} ${Date.now()}\n`;
+      await commitAll(repo, `round ${round}`, { 'index.html': body });
+      const marks: Record<string, number> = {};
+      const start = performance.now();
+      let buffered = '';
+      const onData = (chunk: string) => {
+        buffered += chunk;
+        for (const [name, pattern] of PHASES) if (marks[name] === undefined && pattern.test(buffered)) marks[name] = performance.now() - start;
+      };
+      let served = 0;
+      const watching = (async () => {
+        for (;;) {
+          const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
+          if (res.body === body) return (served = performance.now() - start);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      const push = await daemon.push(repo, app, 'main', undefined, onData);
+      if (push.code !== 0) throw new Error(`push failed:\n${push.output}`);
+      await watching;
+      const pushReturned = performance.now() - start;
+      rows.push({ ...marks, 'route switch': served - (marks.ready ?? served), served, 'push returned': pushReturned });
+    }
+
+    const baseline: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      await commitAll(repo, `baseline ${round}`, { 'notes.txt': String(round) });
+      const start = performance.now();
+      const push = await daemon.push(repo, app, 'HEAD:refs/heads/bench-baseline');
+      if (push.code !== 0) throw new Error(`baseline push failed:\n${push.output}`);
+      baseline.push(performance.now() - start);
+    }
+
+    console.log(`bench/push-to-live: ${ROUNDS} code-only pushes of a small Dockerfile app, warm layer cache`);
+    console.log('phase (cumulative mark, median)');
+    let previous = 0;
+    for (const [name] of PHASES) {
+      const mark = median(rows.map((r) => r[name]!));
+      console.log(`  ${name.padEnd(14)} ${ms(mark - previous)}   (at ${ms(mark)})`);
+      previous = mark;
+    }
+    console.log(`  ${'route switch'.padEnd(14)} ${ms(median(rows.map((r) => r['route switch']!)))}`);
+    const served = median(rows.map((r) => r.served!));
+    const base = median(baseline);
+    console.log(`push-to-live median: ${ms(served)}  (each: ${rows.map((r) => r.served!.toFixed(0)).join(', ')} ms; target <= 3000 ms)`);
+    console.log(`push returned median: ${ms(median(rows.map((r) => r['push returned']!)))}`);
+    console.log(`baseline (push to a non-deploy branch) median: ${ms(base)}; push-to-live / baseline = ${(served / base).toFixed(2)}x`);
+  } finally {
+    await daemon.stop();
+    await removeApps([app]);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
