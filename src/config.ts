@@ -17,8 +17,14 @@ export interface Config {
   databaseUrl: string | undefined;
   /** How many apps may build at once. */
   concurrency: number;
-  /** How long a new container has to answer on its port. */
+  /** How long new containers have to pass their health checks. */
   readyTimeoutMs: number;
+  /** How long old targets may finish in-flight requests after a swap. */
+  drainTimeoutMs: number;
+  /** Seconds between SIGTERM and SIGKILL when old containers stop. */
+  stopGraceSeconds: number;
+  /** Images of this many latest releases are kept as rollback targets. */
+  keepReleases: number;
   /** The folder this package is installed in (holds hooks/ and dist/). */
   installDir: string;
 }
@@ -66,6 +72,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: env.DATABASE_URL || undefined,
     concurrency: positiveInt('PAAS_CONCURRENCY', env.PAAS_CONCURRENCY, os.cpus().length),
     readyTimeoutMs: positiveInt('PAAS_READY_TIMEOUT', env.PAAS_READY_TIMEOUT, 60) * 1000,
+    drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
+    stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
+    keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
   };
 }

@@ -15,7 +15,8 @@ import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
-import { runDeployJob } from './release/deploy.js';
+import { runAppJob } from './release/deploy.js';
+import { Inflight } from './router/inflight.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
 
@@ -43,17 +44,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const redis = connectRedis(redisTarget);
   const routes = new RouteTable();
+  const inflight = new Inflight();
   const services = {} as Services;
-  const queues = new DeployQueues(redisOptions(redisTarget), (data) => runDeployJob(services, data), config.concurrency);
-  Object.assign(services, { config, db, docker, routes, redis, redisTarget, queues } satisfies Services);
+  const queues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency);
+  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues } satisfies Services);
 
   for (const app of await listApps(db)) {
     await ensureRepo(config.dataDir, config.installDir, app.name);
     queues.ensureWorker(app.name);
   }
-  const routed = await restoreRoutes(services);
+  const restored = await restoreRoutes(services);
 
-  const router = await startRouter(routes, { port: config.httpPort, domain: config.domain });
+  const router = await startRouter(routes, { port: config.httpPort, domain: config.domain, inflight });
   const ssh = await startSshGateway(services, config.sshPort);
   const api = await startAdminApi(services, adminSocketPath(config));
   daemonLog('server.started', {
@@ -63,7 +65,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     data: config.dataDir,
     redis: config.redisUrl ? 'external' : 'embedded',
     store: config.databaseUrl ? 'postgres' : 'sqlite',
-    routed,
+    routed: restored.routed,
+    removed_stray_containers: restored.removed,
   });
 
   return {

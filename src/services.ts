@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Db } from './store/db.js';
 import type { DockerClient } from './docker/client.js';
 import type { RouteTable } from './router/route-table.js';
+import type { Inflight } from './router/inflight.js';
 import type { RedisTarget } from './queue/connection.js';
 import type { DeployQueues } from './queue/deploy-queue.js';
 
@@ -12,6 +13,7 @@ export interface Services {
   db: Db;
   docker: DockerClient;
   routes: RouteTable;
+  inflight: Inflight;
   /** Connection for job logs and health checks. */
   redis: Redis;
   redisTarget: RedisTarget;

@@ -14,6 +14,9 @@ import { listReleases } from '../store/releases.js';
 import { checkAppName } from '../app-name.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
+import { releaseViews } from '../release/release-view.js';
+import { diffReleases } from '../release/release-diff.js';
+import { parseVersionArg, submitRollback } from '../queue/submit-rollback.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -26,7 +29,12 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['DELETE', /^\/apps\/([^/]+)$/, async (s, [name]) => destroyApp(s, name!).then(() => ({ ok: true }))],
   ['GET', /^\/apps\/([^/]+)\/builds$/, async (s, [name]) => listBuilds(s.db, (await getApp(s.db, checkAppName(name!))).name)],
   ['GET', /^\/apps\/([^/]+)\/builds\/(\d{1,12})\/log$/, async (s, [name, id]) => ({ log: await getBuildLog(s.db, checkAppName(name!), Number(id)) })],
-  ['GET', /^\/apps\/([^/]+)\/releases$/, async (s, [name]) => listReleases(s.db, (await getApp(s.db, checkAppName(name!))).name)],
+  ['GET', /^\/apps\/([^/]+)\/releases$/, async (s, [name]) => releaseViews(await listReleases(s.db, (await getApp(s.db, checkAppName(name!))).name))],
+  ['GET', /^\/apps\/([^/]+)\/releases\/diff\/v?(\d{1,9})\/v?(\d{1,9})$/, async (s, [name, a, b]) => diffReleases(s, checkAppName(name!), Number(a), Number(b))],
+  ['POST', /^\/apps\/([^/]+)\/rollback$/, async (s, [name], body, res, req) => {
+    const version = parseVersionArg((body as { version?: string } | undefined)?.version);
+    return streamLines(res, req, (write, signal) => submitRollback(s, checkAppName(name!), version, write, signal));
+  }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {
     const { name, publicKey } = (body ?? {}) as { name?: unknown; publicKey?: unknown };
@@ -36,15 +44,24 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', /^\/internal\/receive$/, receive],
 ];
 
-/** Streams the push's lines as NDJSON ({"line"} ... then {"exit"}) to the hook. */
-async function receive(services: Services, _params: string[], body: unknown, res: http.ServerResponse, req: http.IncomingMessage): Promise<undefined> {
-  const request = checkPushRequest(body);
+/** Streams a job's lines as NDJSON ({"line"} ... then {"exit"}); stops following when the caller goes away. */
+async function streamLines(
+  res: http.ServerResponse,
+  req: http.IncomingMessage,
+  run: (write: (line: string) => void, signal: AbortSignal) => Promise<number>,
+): Promise<undefined> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const abort = new AbortController();
   req.socket.on('close', () => abort.abort());
-  const exit = await submitPush(services, request, (line) => res.write(JSON.stringify({ line }) + '\n'), abort.signal);
+  const exit = await run((line) => res.write(JSON.stringify({ line }) + '\n'), abort.signal);
   res.end(JSON.stringify({ exit }) + '\n');
   return undefined;
+}
+
+/** The hook hands over a push; its lines go back as they come. */
+async function receive(services: Services, _params: string[], body: unknown, res: http.ServerResponse, req: http.IncomingMessage): Promise<undefined> {
+  const request = checkPushRequest(body);
+  return streamLines(res, req, (write, signal) => submitPush(services, request, write, signal));
 }
 
 function readBody(req: http.IncomingMessage): Promise<unknown> {

@@ -1,14 +1,17 @@
 // The `paas` command line: `server` and `stack:build` run here; every other command asks the daemon over its unix socket.
 import { Command, Option } from 'commander';
 import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
-import { callApi } from '../api/client.js';
+import { callApi, streamApi } from '../api/client.js';
 import { asPaasError, PaasError } from '../errors.js';
 import { ERROR, lineSink } from '../log.js';
 import { table } from './format.js';
 import type { AppRow } from '../store/apps.js';
 import type { KeyRow } from '../store/keys.js';
 import type { BuildRow } from '../store/builds.js';
-import type { ReleaseRow } from '../store/releases.js';
+import type { ReleaseView } from '../release/release-view.js';
+import type { ReleaseDiff } from '../release/release-diff.js';
+import { formatBytes } from '../release/layers.js';
+import { parseVersionArg } from '../queue/submit-rollback.js';
 
 const program = new Command('paas')
   .description('A self-hosted git-push PaaS: git push paas main deploys your app.')
@@ -148,15 +151,47 @@ program
 
 program
   .command('releases <app>')
-  .description("list an app's releases")
+  .description("list an app's releases, with the layers each shares with the one before and the bytes it adds")
   .option('--json', 'print JSON')
   .action(async (app: string, opts: { json?: boolean }) => {
-    const releases = await callApi<ReleaseRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/releases`);
+    const releases = await callApi<ReleaseView[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/releases`);
     print(
       opts.json
         ? JSON.stringify(releases, null, 2) + '\n'
-        : table(['VERSION', 'STATUS', 'SHA', 'IMAGE', 'CREATED'], releases.map((r) => [`v${r.version}`, r.status, r.sha.slice(0, 7), r.imageId.slice(7, 19), r.createdAt])),
+        : table(
+            ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'],
+            releases.map((r) => [`v${r.version}`, r.status, r.description, r.layers, r.sharedLayers, formatBytes(r.newBytes), r.createdAt]),
+          ),
     );
+  });
+
+program
+  .command('releases:diff <app> <from> <to>')
+  .description('layers added and removed between two releases (e.g. v3 v4), with the files in the new layers')
+  .option('--json', 'print JSON')
+  .action(async (app: string, from: string, to: string, opts: { json?: boolean }) => {
+    const a = parseVersionArg(from);
+    const b = parseVersionArg(to);
+    const diff = await callApi<ReleaseDiff>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/releases/diff/${a}/${b}`);
+    if (opts.json) return print(JSON.stringify(diff, null, 2) + '\n');
+    print(`-----> v${diff.from} -> v${diff.to}: ${diff.added.length} layer(s) added (${formatBytes(diff.newBytes)}), ${diff.removed.length} removed\n`);
+    for (const layer of diff.removed) print(`       - ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
+    for (const layer of diff.added) {
+      print(`       + ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
+      for (const file of layer.files ?? ['(image collected: files unknown)']) print(`           ${file}\n`);
+    }
+  });
+
+program
+  .command('rollback <app> [version]')
+  .description('deploy an earlier release again (default: the previous good one), with no build')
+  .action(async (app: string, version: string | undefined) => {
+    let exit = 1;
+    await streamApi(socket(), `/apps/${encodeURIComponent(app)}/rollback`, version ? { version } : {}, (entry) => {
+      if (typeof entry.line === 'string') print(entry.line + '\n');
+      if (typeof entry.exit === 'number') exit = entry.exit;
+    });
+    process.exitCode = exit;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

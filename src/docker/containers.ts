@@ -61,10 +61,11 @@ export async function setRestartPolicy(docker: DockerClient, id: string, policy:
   await docker.getContainer(id).update({ RestartPolicy: policy });
 }
 
-/** The state of a container: whether it runs, and its exit code when it stopped. */
-export async function containerState(docker: DockerClient, id: string): Promise<{ running: boolean; exitCode: number }> {
+/** The state of a container: whether it runs, its exit code when it stopped, its HEALTHCHECK status if any. */
+export async function containerState(docker: DockerClient, id: string): Promise<{ running: boolean; exitCode: number; health?: string }> {
   const info = await docker.getContainer(id).inspect();
-  return { running: info.State.Running, exitCode: info.State.ExitCode };
+  const health = (info.State as { Health?: { Status?: string } }).Health?.Status;
+  return { running: info.State.Running && !info.State.Restarting, exitCode: info.State.ExitCode, ...(health ? { health } : {}) };
 }
 
 /** The last lines a container wrote, stdout and stderr together. */

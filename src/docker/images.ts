@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { followProgress, type ProgressEvent } from './progress.js';
+import { layersWithSizes } from '../release/layers.js';
+import type { Layer } from '../store/releases.js';
 
 export interface BuildOptions {
   tag: string;
@@ -70,4 +72,64 @@ export async function removeAppImages(docker: DockerClient, app: string): Promis
       if (!isNotFound(err)) throw err;
     }
   }
+}
+
+/** The image's filesystem layers, oldest first, with their sizes (from inspect and history; nothing is exported). */
+export async function imageLayers(docker: DockerClient, image: string): Promise<Layer[]> {
+  const handle = docker.getImage(image);
+  const [info, history] = await Promise.all([handle.inspect(), handle.history() as Promise<{ CreatedBy: string; Size: number }[]>]);
+  return layersWithSizes(info.RootFS?.Layers ?? [], history);
+}
+
+/** Removes the tag `ref`; Docker deletes the image with its last tag unless a container still uses it. */
+export async function untagImage(docker: DockerClient, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).remove({ noprune: false });
+    return true;
+  } catch (err) {
+    const code = (err as { statusCode?: number }).statusCode;
+    if (code === 404 || code === 409) return false;
+    throw err;
+  }
+}
+
+/** Lists the files a layer adds or changes, read from `docker save` of the image (streamed, nothing kept). */
+export async function filesInLayers(docker: DockerClient, image: string, diffIds: Set<string>, limit = 200): Promise<Map<string, string[]>> {
+  const { default: tar } = await import('tar-stream');
+  const { createHash } = await import('node:crypto');
+  const stream = (await docker.getImage(image).get()) as NodeJS.ReadableStream;
+  const files = new Map<string, string[]>();
+  const outer = tar.extract();
+  outer.on('entry', (header, entry, next) => {
+    if (!/(^|\/)layer\.tar$/.test(header.name) || header.type !== 'file') {
+      entry.on('end', next);
+      entry.resume();
+      return;
+    }
+    // A layer's diff id is the sha256 of its uncompressed tar: hash while listing, keep the list if it matches.
+    const hash = createHash('sha256');
+    const names: string[] = [];
+    const inner = tar.extract();
+    inner.on('entry', (h, e, n) => {
+      if (names.length < limit) names.push(h.name);
+      e.on('end', n);
+      e.resume();
+    });
+    inner.on('error', () => undefined);
+    entry.on('data', (chunk: unknown) => {
+      hash.update(chunk as Buffer);
+    });
+    entry.on('end', () => {
+      const digest = 'sha256:' + hash.digest('hex');
+      if (diffIds.has(digest)) files.set(digest, names);
+      next();
+    });
+    entry.pipe(inner);
+  });
+  await new Promise<void>((resolve, reject) => {
+    outer.on('finish', resolve);
+    outer.on('error', reject);
+    stream.pipe(outer);
+  });
+  return files;
 }

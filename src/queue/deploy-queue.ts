@@ -5,7 +5,10 @@ import type { GitObjectEnv } from '../git/run-git.js';
 import { Semaphore } from './semaphore.js';
 import { daemonLog } from '../log.js';
 
-export interface DeployJobData {
+/** A push to deploy: the build row it reports to and the commit, readable through the push's quarantine. */
+export interface DeployJob {
+  kind: 'deploy';
+  logId: string;
   buildId: number;
   app: string;
   ref: string;
@@ -13,13 +16,24 @@ export interface DeployJobData {
   gitEnv: GitObjectEnv;
 }
 
+/** A rollback to an earlier release (the previous good one when `version` is absent). */
+export interface RollbackJob {
+  kind: 'rollback';
+  logId: string;
+  app: string;
+  version?: number;
+}
+
+/** Everything that changes what runs for an app goes through its queue, so it all runs in order. */
+export type DeployJobData = DeployJob | RollbackJob;
+
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(app: string): string {
   return `deploy-${app}`;
 }
 
-export function jobId(buildId: number): string {
-  return `build-${buildId}`;
+export function jobId(data: DeployJobData): string {
+  return data.logId;
 }
 
 export type DeployProcessor = (data: DeployJobData) => Promise<void>;
@@ -50,8 +64,8 @@ export class DeployQueues {
 
   /** Adds a push to its app's queue, behind any earlier one. */
   async enqueue(data: DeployJobData): Promise<void> {
-    await this.queue(data.app).add('deploy', data, {
-      jobId: jobId(data.buildId),
+    await this.queue(data.app).add(data.kind, data, {
+      jobId: jobId(data),
       attempts: 1,
       removeOnComplete: 1000,
       removeOnFail: 1000,

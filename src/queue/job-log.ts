@@ -10,18 +10,19 @@ export type JobLogEntry = { line: string } | { end: JobOutcome };
 
 const KEEP_SECONDS = 24 * 3600;
 
-export function jobLogKey(buildId: number): string {
-  return `paas:build-log:${buildId}`;
+/** Jobs are named by a log id: `build-<id>` for pushes, `rollback-<uuid>` for rollbacks. */
+export function jobLogKey(logId: string): string {
+  return `paas:job-log:${logId}`;
 }
 
 /** Appends one line; ioredis keeps commands of one connection in order, so appends need not be awaited one by one. */
-export function appendJobLine(redis: Redis, buildId: number, line: string): Promise<unknown> {
-  return redis.xadd(jobLogKey(buildId), '*', 'line', line).catch(() => undefined);
+export function appendJobLine(redis: Redis, logId: string, line: string): Promise<unknown> {
+  return redis.xadd(jobLogKey(logId), '*', 'line', line).catch(() => undefined);
 }
 
 /** Marks the end of the job's log with its outcome. */
-export async function finishJobLog(redis: Redis, buildId: number, outcome: JobOutcome): Promise<void> {
-  const key = jobLogKey(buildId);
+export async function finishJobLog(redis: Redis, logId: string, outcome: JobOutcome): Promise<void> {
+  const key = jobLogKey(logId);
   await redis.xadd(key, '*', 'end', JSON.stringify(outcome));
   await redis.expire(key, KEEP_SECONDS);
 }
@@ -39,8 +40,8 @@ export function parseEntry(fields: string[]): JobLogEntry | undefined {
  * Yields the job's lines from the start as they come, then its end. `reader` is a connection of its own:
  * XREAD BLOCK holds it. Stops early when `signal` aborts.
  */
-export async function* followJobLog(reader: Redis, buildId: number, signal?: AbortSignal): AsyncGenerator<JobLogEntry> {
-  const key = jobLogKey(buildId);
+export async function* followJobLog(reader: Redis, logId: string, signal?: AbortSignal): AsyncGenerator<JobLogEntry> {
+  const key = jobLogKey(logId);
   let lastId = '0';
   while (!signal?.aborted) {
     const result = (await reader.xread('COUNT', 500, 'BLOCK', 2000, 'STREAMS', key, lastId)) as

@@ -5,8 +5,8 @@ import { getApp } from '../store/apps.js';
 import { deleteBuild, insertBuild } from '../store/builds.js';
 import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../git/refs.js';
 import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
-import { checkRedis, connectRedis } from './connection.js';
-import { followJobLog } from './job-log.js';
+import { checkRedis } from './connection.js';
+import { runQueued } from './run-queued.js';
 import { lineSink } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
@@ -61,25 +61,9 @@ export async function submitPush(services: Services, request: PushRequest, write
 }
 
 async function deployRef(services: Services, request: PushRequest, update: RefUpdate, write: (line: string) => void, signal: AbortSignal): Promise<boolean> {
-  const out = lineSink(write);
   await checkRedis(services.redis, services.redisTarget);
   const buildId = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
-  try {
-    services.queues.ensureWorker(request.app);
-    await services.queues.enqueue({ buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv });
-  } catch (err) {
-    await deleteBuild(services.db, buildId);
-    throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');
-  }
-  out.step(`Queued build ${buildId} of ${request.app}`);
-  const reader = connectRedis(services.redisTarget);
-  try {
-    for await (const entry of followJobLog(reader, buildId, signal)) {
-      if ('line' in entry) write(entry.line);
-      else return entry.end.ok;
-    }
-    return false;
-  } finally {
-    reader.disconnect();
-  }
+  const job = { kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
+  write(`-----> Queued build ${buildId} of ${request.app}`);
+  return runQueued(services, job, write, signal, () => deleteBuild(services.db, buildId));
 }

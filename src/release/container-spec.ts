@@ -21,14 +21,19 @@ export interface ProcessSpec {
   index: number;
   image: string;
   port: number;
+  /** A shell command from the Procfile; undefined or null runs the image's CMD. */
+  command?: string | null;
+  config?: Record<string, string>;
 }
 
 /** The create options of one process container: labelled, on the paas network, restarted unless stopped. */
 export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions {
+  const env = Object.entries(spec.config ?? {}).map(([key, value]) => `${key}=${value}`);
   return {
     name: containerName(spec.app, spec.process, spec.version, spec.index),
     Image: spec.image,
-    Env: [`PORT=${spec.port}`],
+    Env: [...env, `PORT=${spec.port}`],
+    ...(spec.command ? { Cmd: ['/bin/sh', '-c', spec.command] } : {}),
     Labels: {
       'paas.app': spec.app,
       'paas.release': String(spec.version),
@@ -47,7 +52,7 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
 
 /**
  * The same spec with restarts off: a new container is started so while it is checked, so that a crash shows
- * as an exit with its code instead of a restart loop. The final policy is set once it answers.
+ * as an exit with its code instead of a restart loop. The final policy is set once it passes.
  */
 export function withoutRestarts(spec: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
   return { ...spec, HostConfig: { ...spec.HostConfig, RestartPolicy: { Name: 'no' } } };

@@ -1,51 +1,72 @@
 // Orchestrates one push, the whole pipeline in one place:
 //
-//   pre-receive hook -> queue (per app, push order) -> build image -> start new container
-//     -> wait until it answers -> swap routes -> record release -> stop old containers
+//   pre-receive hook -> queue (per app, push order) -> build image (Dockerfile)
+//     -> release spec (Procfile, app.json, config) -> swap (start new, health checks, route, drain, stop old)
+//     -> garbage-collect old images
 //
-// Any failure before the swap leaves the old release routed and serving, and rejects the push.
+// Any failure before the route swap leaves the old release routed and serving, and rejects the push.
 import type { Services } from '../services.js';
-import type { DeployJobData } from '../queue/deploy-queue.js';
+import type { DeployJob, DeployJobData } from '../queue/deploy-queue.js';
 import { appendJobLine, finishJobLog } from '../queue/job-log.js';
 import { finishBuild, markBuildRunning } from '../store/builds.js';
-import { nextReleaseVersion, recordActiveRelease } from '../store/releases.js';
+import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { buildFromDockerfile, hasDockerfile, imageTag } from '../build/dockerfile-builder.js';
 import { repoPath } from '../git/repos.js';
+import { readFileAtCommit } from '../git/read-commit.js';
 import { branchOf } from '../git/refs.js';
-import { exposedTcpPorts, findImage } from '../docker/images.js';
-import { containerLogTail, containerState, ensureNetwork, listAppContainers, removeContainer, runContainer, setRestartPolicy } from '../docker/containers.js';
+import { exposedTcpPorts, findImage, imageLayers } from '../docker/images.js';
 import { appUrl } from '../config.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { lineSink, type LineSink } from '../log.js';
-import { choosePort, containerSpec, withoutRestarts } from './container-spec.js';
-import { waitUntilAnswering } from './wait-until-answering.js';
+import { choosePort } from './container-spec.js';
+import { parseHealthchecks, parseJsonFile } from './healthchecks.js';
+import { formationFor, parseProcfile, processCommands } from './procfile.js';
+import { compareLayers, formatBytes } from './layers.js';
+import { swapRelease } from './swap.js';
+import { rollbackRelease } from './rollback.js';
+import { collectImages } from './collect-images.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
-/** Runs a queued push: deploys it, records the build and ends the job log the push is following. */
-export async function runDeployJob(services: Services, data: DeployJobData): Promise<void> {
+/** Runs a queued job of an app (a push or a rollback), ending the job log its caller follows with the outcome. */
+export async function runAppJob(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
   const out = lineSink((line) => {
     lines.push(line);
-    void appendJobLine(services.redis, data.buildId, line);
+    void appendJobLine(services.redis, data.logId, line);
   });
-  await markBuildRunning(services.db, data.buildId);
+  if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);
   try {
-    const version = await deployCommit(services, data, out);
-    await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
-    await finishJobLog(services.redis, data.buildId, { ok: true });
+    if (data.kind === 'rollback') {
+      await rollbackRelease(services, data.app, data.version, out);
+    } else {
+      const version = await deployCommit(services, data, out);
+      await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
+    }
+    await finishJobLog(services.redis, data.logId, { ok: true });
   } catch (err) {
     const error = asPaasError(err);
     out.error(error.message);
-    await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
-    await finishJobLog(services.redis, data.buildId, { ok: false, message: error.message });
+    if (data.kind === 'deploy') await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
+    await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });
     throw error;
   }
 }
 
+/** Reads how the commit wants to run: Procfile process types, app.json health checks and formation. */
+async function readRunSettings(repo: string, data: DeployJob): Promise<Pick<ReleaseSpec, 'commands' | 'formation' | 'healthchecks'>> {
+  const [procfileText, appJsonText] = await Promise.all([
+    readFileAtCommit(repo, data.sha, 'Procfile', data.gitEnv),
+    readFileAtCommit(repo, data.sha, 'app.json', data.gitEnv),
+  ]);
+  const appJson = appJsonText ? parseJsonFile(appJsonText.toString('utf8'), 'app.json') : undefined;
+  const commands = processCommands(procfileText ? parseProcfile(procfileText.toString('utf8')) : undefined);
+  return { commands, formation: formationFor(commands, appJson), healthchecks: parseHealthchecks(appJson) };
+}
+
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
-export async function deployCommit(services: Services, data: DeployJobData, out: LineSink): Promise<number> {
-  const { config, db, docker, routes } = services;
+export async function deployCommit(services: Services, data: DeployJob, out: LineSink): Promise<number> {
+  const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, app);
   const source = { repo, sha, gitEnv: data.gitEnv };
@@ -56,6 +77,7 @@ export async function deployCommit(services: Services, data: DeployJobData, out:
       `no Dockerfile at the root of ${sha.slice(0, 7)}: add one to deploy (apps without a Dockerfile need buildpacks, not supported yet)`,
     );
   }
+  const settings = await readRunSettings(repo, data);
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
@@ -64,44 +86,17 @@ export async function deployCommit(services: Services, data: DeployJobData, out:
   const imageId = await buildFromDockerfile(docker, { ...source, app, version }, (line) => out.detail(line));
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
 
+  const previous = await activeRelease(db, app);
+  const layers = await imageLayers(docker, imageId);
+  const diff = compareLayers(previous?.layers ?? [], layers);
+  out.step(`Layers: ${diff.reused} reused, ${diff.added.length} new (${formatBytes(diff.newBytes)})`);
+
   const image = await findImage(docker, imageId);
-  const port = choosePort(exposedTcpPorts(image ?? {}));
-  await ensureNetwork(docker);
-  const spec = containerSpec({ app, process: 'web', version, index: 1, image: imageId, port });
-  out.step(`Starting web (${spec.name}) on port ${port}`);
-  const startAt = Date.now();
-  const started = await runContainer(docker, withoutRestarts(spec));
-  const url = `http://${started.ip}:${port}`;
-  out.detail(`container ${started.id.slice(0, 12)} running; waiting for it to answer`);
-  try {
-    await waitUntilAnswering({
-      url: url + '/',
-      port,
-      deadlineMs: config.readyTimeoutMs,
-      state: () => containerState(docker, started.id),
-    });
-  } catch (err) {
-    const tail = await containerLogTail(docker, started.id, 20).catch(() => '');
-    if (tail.trim()) {
-      out.step('Last output of the new container:');
-      out.detail(tail);
-    }
-    await removeContainer(docker, started.id, 0);
-    throw new PaasError('PAAS_ERR_START_FAILED', `web did not start: ${asPaasError(err).message}; the previous release keeps serving`, {
-      cause: err,
-    });
-  }
-  await setRestartPolicy(docker, started.id, spec.HostConfig!.RestartPolicy!);
-  out.step(`web answered on port ${port} after ${seconds(startAt)} s`);
-
-  routes.swap(app, [{ url, container: started.name, release: version }]);
-  await recordActiveRelease(db, { app, version, imageId, sha });
+  const spec: ReleaseSpec = { ...settings, config: previous?.spec.config ?? {}, port: choosePort(exposedTcpPorts(image ?? {})) };
+  await swapRelease(services, { app, version, imageId, sha, description: `Deploy ${sha.slice(0, 7)}`, spec, layers }, out);
   out.step(`Released v${version}`);
-
-  const old = (await listAppContainers(docker, app)).filter((c) => c.Labels['paas.release'] !== String(version));
-  for (const container of old) await removeContainer(docker, container.Id, 10);
-  if (old.length > 0) out.detail(`stopped ${old.length} container${old.length === 1 ? '' : 's'} of the previous release`);
-
+  const collected = await collectImages(services, app);
+  if (collected.length) out.detail(`removed the images of ${collected.map((v) => `v${v}`).join(', ')} (keeping the last ${config.keepReleases} releases)`);
   out.done(`Application deployed: ${appUrl(config, app)}`);
   return version;
 }

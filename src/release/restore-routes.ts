@@ -1,20 +1,26 @@
-// On daemon start: rebuild the route table from the store's active releases and the labelled containers Docker reports.
+// On daemon start: rebuild the route table from the store's active releases and the labelled containers Docker
+// reports (containers keep running while the daemon is down), and remove containers a crash left half-deployed.
 import type { Services } from '../services.js';
-import { listAppContainers } from '../docker/containers.js';
+import { listAppContainers, removeContainer, NETWORK } from '../docker/containers.js';
 import { activeRelease } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
 import type { Target } from '../router/route-table.js';
-import { NETWORK } from '../docker/containers.js';
 
-/** Routes every app to the running containers of its active release; returns how many apps were routed. */
-export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | 'routes'>): Promise<number> {
-  const containers = (await listAppContainers(services.docker)).filter((c) => c.State === 'running');
+/** Routes every app to the running web containers of its active release; returns how many apps were routed. */
+export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | 'routes'>): Promise<{ routed: number; removed: number }> {
+  const containers = await listAppContainers(services.docker);
   let routed = 0;
+  let removed = 0;
   for (const app of await listApps(services.db)) {
     const release = await activeRelease(services.db, app.name);
+    const mine = containers.filter((c) => c.Labels['paas.app'] === app.name);
+    for (const stray of mine.filter((c) => !release || c.Labels['paas.release'] !== String(release.version))) {
+      await removeContainer(services.docker, stray.Id, 0);
+      removed++;
+    }
     if (!release) continue;
-    const targets: Target[] = containers
-      .filter((c) => c.Labels['paas.app'] === app.name && c.Labels['paas.release'] === String(release.version) && c.Labels['paas.process'] === 'web')
+    const targets: Target[] = mine
+      .filter((c) => c.State === 'running' && c.Labels['paas.release'] === String(release.version) && c.Labels['paas.process'] === 'web')
       .map((c) => ({
         url: `http://${c.NetworkSettings.Networks[NETWORK]?.IPAddress}:${c.Labels['paas.port']}`,
         container: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -23,5 +29,5 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | '
     services.routes.swap(app.name, targets);
     if (targets.length) routed++;
   }
-  return routed;
+  return { routed, removed };
 }

@@ -21,10 +21,12 @@ export function appForHost(hostHeader: string | undefined, domain: string): stri
 export class RouteTable {
   private readonly routes = new Map<string, { targets: readonly Target[]; next: number }>();
 
-  /** Replaces every target of `app` at once; an empty list unroutes it. */
-  swap(app: string, targets: readonly Target[]): void {
+  /** Replaces every target of `app` at once (an empty list unroutes it); returns the targets it replaced. */
+  swap(app: string, targets: readonly Target[]): readonly Target[] {
+    const previous = this.targets(app);
     if (targets.length === 0) this.routes.delete(app);
     else this.routes.set(app, { targets: [...targets], next: 0 });
+    return previous;
   }
 
   remove(app: string): void {

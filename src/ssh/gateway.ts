@@ -9,6 +9,7 @@ import { findApp } from '../store/apps.js';
 import { createApp } from '../apps.js';
 import { ensureRepo } from '../git/repos.js';
 import { parseExecCommand } from './exec-command.js';
+import { parseVersionArg, submitRollback } from '../queue/submit-rollback.js';
 import { runReceivePack } from './receive-pack.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { loadHostKey } from './host-key.js';
@@ -40,7 +41,9 @@ function refuse(channel: ServerChannel, message: string, code = 128): void {
 async function servePush(services: Services, locks: KeyedMutex, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel): Promise<void> {
   let app: string;
   try {
-    app = parseExecCommand(command).app;
+    const parsed = parseExecCommand(command);
+    if (parsed.kind === 'rollback') return serveRollback(services, key, parsed.app, parsed.version, channel);
+    app = parsed.app;
   } catch (err) {
     return refuse(channel, asPaasError(err).message);
   }
@@ -70,6 +73,21 @@ async function servePush(services: Services, locks: KeyedMutex, key: KeyRow, com
   } catch (err) {
     refuse(channel, asPaasError(err).message, 1);
   }
+}
+
+/** `ssh git@HOST rollback APP [vN]`: the same rollback as the CLI's, its lines on stdout. */
+async function serveRollback(services: Services, key: KeyRow, app: string, versionArg: string | undefined, channel: ServerChannel): Promise<void> {
+  if (key.role !== 'admin') return refuse(channel, 'only admin keys may roll back', 1);
+  const abort = new AbortController();
+  channel.on('close', () => abort.abort());
+  let code: number;
+  try {
+    code = await submitRollback(services, app, parseVersionArg(versionArg), (line) => channel.write(line + '\n'), abort.signal);
+  } catch (err) {
+    return refuse(channel, asPaasError(err).message, 1);
+  }
+  channel.exit(code);
+  channel.end();
 }
 
 /** Starts the gateway on `port` and resolves once it listens. */

@@ -52,6 +52,25 @@ const MIGRATIONS: Migration[] = [
       for (const table of ['releases', 'builds', 'keys', 'apps']) await knex.schema.dropTableIfExists(table);
     },
   },
+  {
+    name: '002_release_spec',
+    async up(knex) {
+      await knex.schema.alterTable('releases', (t) => {
+        t.text('spec_json').notNullable().defaultTo('{}');
+        t.text('layers_json').notNullable().defaultTo('[]');
+        t.string('description', 255).notNullable().defaultTo('');
+        t.text('error').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('releases', (t) => {
+        t.dropColumn('spec_json');
+        t.dropColumn('layers_json');
+        t.dropColumn('description');
+        t.dropColumn('error');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

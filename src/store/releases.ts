@@ -1,8 +1,28 @@
-// The releases table: what ran for an app, version by version.
+// The releases table: immutable records of what ran for an app, version by version.
 import type { Db } from './db.js';
 import { now } from './db.js';
+import { PaasError } from '../errors.js';
+import type { HealthPlan } from '../release/healthchecks.js';
 
-export type ReleaseStatus = 'active' | 'superseded' | 'failed';
+export type ReleaseStatus = 'active' | 'superseded' | 'failed' | 'rolled back';
+
+/** How a release runs: everything a rollback needs to run it again without a build. */
+export interface ReleaseSpec {
+  /** Config vars snapshot. */
+  config: Record<string, string>;
+  /** Process type -> replicas. */
+  formation: Record<string, number>;
+  /** Process type -> command (null: the image's own CMD). */
+  commands: Record<string, string | null>;
+  /** The port web listens on. */
+  port: number;
+  healthchecks: Record<string, HealthPlan>;
+}
+
+export interface Layer {
+  digest: string;
+  size: number;
+}
 
 export interface ReleaseRow {
   app: string;
@@ -10,7 +30,15 @@ export interface ReleaseRow {
   imageId: string;
   sha: string;
   status: ReleaseStatus;
+  description: string;
+  spec: ReleaseSpec;
+  layers: Layer[];
+  error: string | null;
   createdAt: string;
+}
+
+export function emptySpec(): ReleaseSpec {
+  return { config: {}, formation: { web: 1 }, commands: { web: null }, port: 5000, healthchecks: {} };
 }
 
 function fromRow(row: Record<string, unknown>): ReleaseRow {
@@ -20,6 +48,10 @@ function fromRow(row: Record<string, unknown>): ReleaseRow {
     imageId: String(row.image_id),
     sha: String(row.sha),
     status: row.status as ReleaseStatus,
+    description: String(row.description ?? ''),
+    spec: { ...emptySpec(), ...(JSON.parse(String(row.spec_json ?? '{}')) as Partial<ReleaseSpec>) },
+    layers: JSON.parse(String(row.layers_json ?? '[]')) as Layer[],
+    error: (row.error as string | null) ?? null,
     createdAt: new Date(row.created_at as string).toISOString(),
   };
 }
@@ -35,19 +67,48 @@ export async function activeRelease(db: Db, app: string): Promise<ReleaseRow | u
   return row ? fromRow(row) : undefined;
 }
 
-/** Records `release` as the app's active release and the one before as superseded. */
-export async function recordActiveRelease(db: Db, release: Omit<ReleaseRow, 'status' | 'createdAt'>): Promise<void> {
+export async function findRelease(db: Db, app: string, version: number): Promise<ReleaseRow | undefined> {
+  const row = await db('releases').where({ app, version }).first();
+  return row ? fromRow(row) : undefined;
+}
+
+export async function getRelease(db: Db, app: string, version: number): Promise<ReleaseRow> {
+  const release = await findRelease(db, app, version);
+  if (!release) throw new PaasError('PAAS_ERR_RELEASE_NOT_FOUND', `app "${app}" has no release v${version} (see: paas releases ${app})`);
+  return release;
+}
+
+export type NewRelease = Omit<ReleaseRow, 'status' | 'createdAt' | 'error'>;
+
+/**
+ * Records `release` as the app's active release; the one it replaces becomes superseded, or "rolled back" when
+ * `replacedStatus` says so.
+ */
+export async function recordActiveRelease(db: Db, release: NewRelease, replacedStatus: ReleaseStatus = 'superseded'): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('releases').where({ app: release.app, status: 'active' }).update({ status: 'superseded' });
-    await trx('releases').insert({
-      app: release.app,
-      version: release.version,
-      image_id: release.imageId,
-      sha: release.sha,
-      status: 'active',
-      created_at: now(),
-    });
+    await trx('releases').where({ app: release.app, status: 'active' }).update({ status: replacedStatus });
+    await trx('releases').insert(toRow(release, 'active', null));
   });
+}
+
+/** Records a release that never became active. */
+export async function recordFailedRelease(db: Db, release: NewRelease, error: string): Promise<void> {
+  await db('releases').insert(toRow(release, 'failed', error));
+}
+
+function toRow(release: NewRelease, status: ReleaseStatus, error: string | null) {
+  return {
+    app: release.app,
+    version: release.version,
+    image_id: release.imageId,
+    sha: release.sha,
+    status,
+    description: release.description,
+    spec_json: JSON.stringify(release.spec),
+    layers_json: JSON.stringify(release.layers),
+    error,
+    created_at: now(),
+  };
 }
 
 export async function listReleases(db: Db, app: string): Promise<ReleaseRow[]> {

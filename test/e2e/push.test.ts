@@ -84,7 +84,7 @@ test.serial('a container that exits at once rejects the push with its exit code;
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
   t.regex(push.output, /remote:        cannot start/);
-  t.regex(push.output, /web did not start: container exited with code 3; the previous release keeps serving/);
+  t.regex(push.output, /web\.1 failed its health check: container exited with code 3; the previous release keeps serving/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
   t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), ['2']);
 });
@@ -158,7 +158,7 @@ test.serial('bad app names and injection attempts are refused and create nothing
   t.regex(injected.stderr, /invalid app name/);
   const other = await ssh('ls /');
   t.is(other.code, 128);
-  t.regex(other.stderr, /unknown command "ls \/": this server only takes git push/);
+  t.regex(other.stderr, /unknown command "ls \/": this server takes git push, and: rollback APP \[vN\]/);
 
   t.false(fs.existsSync(marker));
   const repos = fs.readdirSync(path.join(daemon.dataDir, 'repos')).sort();

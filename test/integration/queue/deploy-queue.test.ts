@@ -31,6 +31,7 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   const queues = new DeployQueues(
     redisOptions({ socket: redis.socket }),
     async (data: DeployJobData) => {
+      if (data.kind !== 'deploy') throw new Error('only deploys are queued here');
       const n = (running.get(data.app) ?? 0) + 1;
       running.set(data.app, n);
       maxSameApp = Math.max(maxSameApp, n);
@@ -44,7 +45,7 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   );
   queues.ensureWorker('alpha');
   queues.ensureWorker('beta');
-  const job = (buildId: number, app: string) => ({ buildId, app, ref: 'refs/heads/main', sha: 'a'.repeat(40), gitEnv: {} });
+  const job = (buildId: number, app: string) => ({ kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app, ref: 'refs/heads/main', sha: 'a'.repeat(40), gitEnv: {} });
   for (const [id, app] of [[1, 'alpha'], [2, 'alpha'], [3, 'beta'], [4, 'alpha'], [5, 'beta'], [6, 'alpha']] as const) {
     await queues.enqueue(job(id, app));
   }
@@ -64,12 +65,12 @@ test.serial('a job log is followed live from the start to its outcome', async (t
   const reader = connectRedis({ socket: redis.socket });
   const seen: unknown[] = [];
   const following = (async () => {
-    for await (const entry of followJobLog(reader, 42)) seen.push(entry);
+    for await (const entry of followJobLog(reader, 'build-42')) seen.push(entry);
   })();
-  await appendJobLine(writer, 42, '-----> one');
+  await appendJobLine(writer, 'build-42', '-----> one');
   await sleep(100);
-  await appendJobLine(writer, 42, '       two');
-  await finishJobLog(writer, 42, { ok: false, message: 'boom' });
+  await appendJobLine(writer, 'build-42', '       two');
+  await finishJobLog(writer, 'build-42', { ok: false, message: 'boom' });
   await following;
   writer.disconnect();
   reader.disconnect();

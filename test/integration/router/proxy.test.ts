@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { RouteTable } from '../../../src/router/route-table.js';
 import { startRouter } from '../../../src/router/proxy.js';
+import { Inflight } from '../../../src/router/inflight.js';
 
 interface Seen {
   headers: http.IncomingHttpHeaders;
@@ -54,7 +55,7 @@ test('routes by Host, forwards client details, and strips hop-by-hop headers bot
   const table = new RouteTable();
   table.swap('alpha', [{ url: a.url, container: 'a', release: 1 }]);
   table.swap('beta', [{ url: b.url, container: 'b', release: 1 }]);
-  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1', inflight: new Inflight() });
   const port = (router.address() as AddressInfo).port;
 
   const ra = await get(port, 'alpha.localhost', { connection: 'keep-alive, x-secret', 'x-secret': 'hop', 'x-forwarded-for': '203.0.113.9' });
@@ -77,7 +78,7 @@ test('routes by Host, forwards client details, and strips hop-by-hop headers bot
 test('unknown hosts get a 404 page and dead upstreams a 502 page, neither naming internals', async (t) => {
   const table = new RouteTable();
   table.swap('dead', [{ url: 'http://127.0.0.1:1', container: 'paas-dead-web-v1-1', release: 1 }]);
-  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1', inflight: new Inflight() });
   const port = (router.address() as AddressInfo).port;
   const notFound = await get(port, 'nothing.localhost');
   t.is(notFound.status, 404);
@@ -92,7 +93,7 @@ test('WebSocket upgrades are proxied', async (t) => {
   const a = await backend('a');
   const table = new RouteTable();
   table.swap('ws', [{ url: a.url, container: 'a', release: 1 }]);
-  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1' });
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1', inflight: new Inflight() });
   const port = (router.address() as AddressInfo).port;
   const socket = net.connect(port, '127.0.0.1');
   socket.write('GET / HTTP/1.1\r\nhost: ws.localhost\r\nconnection: Upgrade\r\nupgrade: websocket\r\n\r\n');

@@ -18,6 +18,12 @@ test('other commands are refused as unknown', (t) => {
   for (const command of ['ls', 'git-upload-pack myapp', 'sh -c id', "git-receive-pack"]) {
     const error = t.throws(() => parseExecCommand(command));
     t.is((error as { code?: string }).code, 'PAAS_ERR_UNKNOWN_COMMAND', command);
-    t.regex(error!.message, /only takes git push/);
+    t.regex(error!.message, /this server takes git push, and: rollback APP \[vN\]/);
   }
+});
+
+test('rollback APP [vN] is an SSH command too', (t) => {
+  t.deepEqual(parseExecCommand('rollback shop v3'), { kind: 'rollback', app: 'shop', version: 'v3' });
+  t.deepEqual(parseExecCommand('rollback shop'), { kind: 'rollback', app: 'shop' });
+  t.throws(() => parseExecCommand('rollback ../shop v3'), { message: /invalid app name/ });
 });

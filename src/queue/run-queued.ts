@@ -1,0 +1,37 @@
+// Puts a job on its app's queue behind earlier ones and follows its log live until its outcome.
+import type { Services } from '../services.js';
+import type { DeployJobData } from './deploy-queue.js';
+import { checkRedis, connectRedis } from './connection.js';
+import { followJobLog } from './job-log.js';
+import { asPaasError } from '../errors.js';
+
+/**
+ * Enqueues `job` and writes its lines as they come; resolves with whether it succeeded.
+ * `onEnqueueFailed` undoes what the caller recorded before (so nothing stays half-written).
+ */
+export async function runQueued(
+  services: Services,
+  job: DeployJobData,
+  write: (line: string) => void,
+  signal: AbortSignal,
+  onEnqueueFailed: () => Promise<void> = async () => {},
+): Promise<boolean> {
+  try {
+    await checkRedis(services.redis, services.redisTarget);
+    services.queues.ensureWorker(job.app);
+    await services.queues.enqueue(job);
+  } catch (err) {
+    await onEnqueueFailed();
+    throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');
+  }
+  const reader = connectRedis(services.redisTarget);
+  try {
+    for await (const entry of followJobLog(reader, job.logId, signal)) {
+      if ('line' in entry) write(entry.line);
+      else return entry.end.ok;
+    }
+    return false;
+  } finally {
+    reader.disconnect();
+  }
+}

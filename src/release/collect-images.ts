@@ -1,0 +1,25 @@
+// Garbage-collects release images: the last K releases stay as rollback targets; older tags are removed.
+import type { Services } from '../services.js';
+import { listReleases, type ReleaseRow } from '../store/releases.js';
+import { untagImage } from '../docker/images.js';
+import { imageTag } from '../build/dockerfile-builder.js';
+
+/** Pure: the releases whose images stay (the newest `keep` that ran, and the active one). */
+export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number> {
+  const ran = releases.filter((r) => r.status !== 'failed').sort((a, b) => b.version - a.version);
+  const kept = new Set(ran.slice(0, keep).map((r) => r.version));
+  for (const r of releases) if (r.status === 'active') kept.add(r.version);
+  return kept;
+}
+
+/** Removes the image tags of releases beyond the last `keepReleases`; returns the versions collected. */
+export async function collectImages(services: Services, app: string): Promise<number[]> {
+  const releases = await listReleases(services.db, app);
+  const kept = releasesToKeep(releases, services.config.keepReleases);
+  const collected: number[] = [];
+  for (const release of releases) {
+    if (kept.has(release.version)) continue;
+    if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
+  }
+  return collected;
+}

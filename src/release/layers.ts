@@ -1,0 +1,57 @@
+// Pure: an image's layers with sizes, and what a release shares with another.
+import type { Layer } from '../store/releases.js';
+
+export interface HistoryEntry {
+  CreatedBy: string;
+  Size: number;
+}
+
+/** True for a history entry that made a filesystem layer (RUN, COPY, ADD, WORKDIR, an import), not metadata. */
+function makesLayer(entry: HistoryEntry): boolean {
+  if (!entry.CreatedBy.includes('#(nop)')) return true;
+  return /#\(nop\)\s+(COPY|ADD|WORKDIR)\b/.test(entry.CreatedBy);
+}
+
+/**
+ * Pairs the image's layer digests (RootFS.Layers, oldest first) with sizes from its history (newest first, as
+ * the Engine API gives it). When the two do not line up, sizes are -1 (unknown) rather than guessed.
+ */
+export function layersWithSizes(diffIds: string[], history: HistoryEntry[]): Layer[] {
+  const sized = [...history].reverse().filter(makesLayer);
+  const aligned = sized.length === diffIds.length;
+  return diffIds.map((digest, i) => ({ digest, size: aligned ? sized[i]!.Size : -1 }));
+}
+
+export interface LayerComparison {
+  reused: number;
+  added: Layer[];
+  removed: Layer[];
+  newBytes: number;
+}
+
+/** What `next` adds to and drops from `previous` (by digest). */
+export function compareLayers(previous: Layer[], next: Layer[]): LayerComparison {
+  const before = new Set(previous.map((l) => l.digest));
+  const after = new Set(next.map((l) => l.digest));
+  const added = next.filter((l) => !before.has(l.digest));
+  return {
+    reused: next.length - added.length,
+    added,
+    removed: previous.filter((l) => !after.has(l.digest)),
+    newBytes: added.reduce((sum, l) => sum + Math.max(0, l.size), 0),
+  };
+}
+
+/** 212 KB, 1.4 MB: sizes as people read them (1000-based, like docker). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 0) return 'unknown size';
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

@@ -1,0 +1,44 @@
+// Pure: process types from a Procfile, and the formation (replicas per type) from app.json.
+import { PaasError } from '../errors.js';
+
+const PROCESS_TYPE = /^[a-z0-9][a-z0-9_-]{0,29}$/;
+
+/** Parses "type: command" lines; errors name the file and line. Comments and blank lines are skipped. */
+export function parseProcfile(text: string): Record<string, string> {
+  const processes: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const match = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
+    if (!match || !PROCESS_TYPE.test(match[1]!)) {
+      throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: expected "type: command" with a lowercase type, got ${JSON.stringify(line.slice(0, 80))}`);
+    }
+    if (!match[2]) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" has no command`);
+    if (processes[match[1]!] !== undefined) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" is defined twice`);
+    processes[match[1]!] = match[2]!;
+  });
+  return processes;
+}
+
+/**
+ * Commands per process type: the Procfile's (without `release`, which is not a long-running process), or only
+ * `web` running the image's own CMD when there is no Procfile.
+ */
+export function processCommands(procfile: Record<string, string> | undefined): Record<string, string | null> {
+  if (!procfile) return { web: null };
+  const { release: _release, ...processes } = procfile;
+  return processes;
+}
+
+/** Replicas per process type: app.json `formation` where given, else 1 for each type. */
+export function formationFor(commands: Record<string, string | null>, appJson: unknown): Record<string, number> {
+  const declared = (appJson as { formation?: Record<string, { quantity?: unknown }> } | undefined)?.formation ?? {};
+  const formation: Record<string, number> = {};
+  for (const type of Object.keys(commands)) {
+    const quantity = declared[type]?.quantity;
+    if (quantity === undefined) formation[type] = 1;
+    else if (typeof quantity === 'number' && Number.isInteger(quantity) && quantity >= 0 && quantity <= 100) formation[type] = quantity;
+    else throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json formation.${type}.quantity must be a whole number from 0 to 100`);
+  }
+  return formation;
+}

@@ -1,0 +1,56 @@
+// Rollback: a new release vM with vN's image and config, deployed through the same swap, with no build.
+import type { Services } from '../services.js';
+import { activeRelease, getRelease, listReleases, nextReleaseVersion, type ReleaseRow } from '../store/releases.js';
+import { findImage, tagImage } from '../docker/images.js';
+import { imageTag } from '../build/dockerfile-builder.js';
+import { appUrl } from '../config.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { swapRelease } from './swap.js';
+import { collectImages } from './collect-images.js';
+
+/** Pure: the default target, the newest release before the active one that ran (not failed). */
+export function previousGoodRelease(releases: ReleaseRow[], active: ReleaseRow): ReleaseRow | undefined {
+  return releases
+    .filter((r) => r.version < active.version && r.status !== 'failed' && r.imageId !== active.imageId)
+    .sort((a, b) => b.version - a.version)[0];
+}
+
+async function oldestPossibleTarget(services: Services, releases: ReleaseRow[], active: ReleaseRow): Promise<number | undefined> {
+  const candidates = releases.filter((r) => r.version !== active.version && r.status !== 'failed').sort((a, b) => a.version - b.version);
+  for (const r of candidates) if (await findImage(services.docker, r.imageId)) return r.version;
+  return undefined;
+}
+
+/** Rolls `app` back to `version` (default: the previous good release); resolves with the new release's version. */
+export async function rollbackRelease(services: Services, app: string, version: number | undefined, out: LineSink): Promise<number> {
+  const { db, docker } = services;
+  const active = await activeRelease(db, app);
+  if (!active) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `app "${app}" has no release to roll back from`);
+  const releases = await listReleases(db, app);
+  const target = version === undefined ? previousGoodRelease(releases, active) : await getRelease(db, app, version);
+  if (!target) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `app "${app}" has no earlier release to roll back to`);
+  if (target.version === active.version) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `v${target.version} is the active release already`);
+  if (target.status === 'failed') throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `v${target.version} failed to deploy; pick a release that ran (see: paas releases ${app})`);
+  if (!(await findImage(docker, target.imageId))) {
+    const oldest = await oldestPossibleTarget(services, releases, active);
+    throw new PaasError(
+      'PAAS_ERR_ROLLBACK_IMPOSSIBLE',
+      `the image of v${target.version} was garbage-collected; ${oldest ? `the oldest release you can roll back to is v${oldest}` : 'no earlier release can be rolled back to'}`,
+    );
+  }
+
+  const newVersion = await nextReleaseVersion(db, app);
+  out.step(`Rolling back ${app} to v${target.version} as v${newVersion} (image ${target.imageId.slice(7, 19)}, no build)`);
+  const tag = imageTag(app, newVersion);
+  await tagImage(docker, target.imageId, tag.repo, tag.tag);
+  await swapRelease(
+    services,
+    { app, version: newVersion, imageId: target.imageId, sha: target.sha, description: `Rollback to v${target.version}`, spec: target.spec, layers: target.layers },
+    out,
+    'rolled back',
+  );
+  await collectImages(services, app);
+  out.done(`Rolled back to v${target.version}: ${appUrl(services.config, app)}`);
+  return newVersion;
+}

@@ -1,0 +1,95 @@
+// The one swap every change of what runs goes through (deploys, rollbacks), in kamal-proxy's order:
+//   1. start the new containers of every process type   2. wait until all pass their health checks
+//   3. replace the app's route targets in one step       4. drain the old targets (in-flight requests finish)
+//   5. SIGTERM the old containers, SIGKILL after a grace period
+// All or nothing: if any new container fails, every new one is removed and the old ones keep serving.
+import type { Services } from '../services.js';
+import type { NewRelease } from '../store/releases.js';
+import { recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
+import { containerLogTail, containerState, ensureNetwork, listAppContainers, removeContainer, runContainer, setRestartPolicy, type RunningContainer } from '../docker/containers.js';
+import { PaasError, asPaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { containerSpec, withoutRestarts } from './container-spec.js';
+import { planFor } from './healthchecks.js';
+import { waitUntilHealthy } from './wait-until-healthy.js';
+
+export interface SwapTimings {
+  /** How long to wait for the new containers to pass their checks. */
+  deadlineMs: number;
+  drainTimeoutMs: number;
+  stopGraceSeconds: number;
+}
+
+interface Started extends RunningContainer {
+  process: string;
+  index: number;
+  startedAt: number;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
+export async function swapRelease(services: Services, release: NewRelease, out: LineSink, replacedStatus: ReleaseStatus = 'superseded'): Promise<void> {
+  const { docker, config } = services;
+  const { app, version, spec } = release;
+  await ensureNetwork(docker);
+
+  const started: Started[] = [];
+  const begin = Date.now();
+  try {
+    for (const [process, replicas] of Object.entries(spec.formation)) {
+      for (let index = 1; index <= replicas; index++) {
+        const options = containerSpec({ app, process, version, index, image: release.imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config });
+        const container = await runContainer(docker, withoutRestarts(options));
+        started.push({ ...container, process, index, startedAt: Date.now() });
+      }
+    }
+    out.step(`Starting ${started.map((c) => `${c.process}.${c.index}`).join(', ')} of v${version}; waiting for health checks`);
+    const failures = await Promise.all(
+      started.map(async (c) => {
+        try {
+          const target = { ip: c.ip, port: spec.port, startedAt: c.startedAt, state: () => containerState(docker, c.id) };
+          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks), config.readyTimeoutMs);
+          return undefined;
+        } catch (err) {
+          return { container: c, message: asPaasError(err).message };
+        }
+      }),
+    );
+    const failed = failures.find((f) => f !== undefined);
+    if (failed) {
+      const tail = await containerLogTail(docker, failed.container.id, 20).catch(() => '');
+      if (tail.trim()) {
+        out.step(`Last output of ${failed.container.process}.${failed.container.index}:`);
+        out.detail(tail);
+      }
+      throw new PaasError(
+        'PAAS_ERR_UNHEALTHY',
+        `${failed.container.process}.${failed.container.index} failed its health check: ${failed.message}; the previous release keeps serving`,
+      );
+    }
+    out.step(`All processes healthy after ${seconds(Date.now() - begin)} s`);
+  } catch (err) {
+    await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));
+    const error = asPaasError(err, 'PAAS_ERR_START_FAILED');
+    await recordFailedRelease(services.db, release, error.message);
+    throw error;
+  }
+
+  await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
+  const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version }));
+  const old = services.routes.swap(app, web);
+  await recordActiveRelease(services.db, release, replacedStatus);
+  out.step(`Routed ${app} to v${version}`);
+
+  const drainStart = Date.now();
+  const stillRunning = await services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
+  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels['paas.release'] !== String(version));
+  await Promise.all(previous.map((c) => removeContainer(docker, c.Id, config.stopGraceSeconds)));
+  if (previous.length > 0) {
+    out.detail(
+      `drained and stopped ${previous.length} old container${previous.length === 1 ? '' : 's'} in ${seconds(Date.now() - drainStart)} s` +
+        (stillRunning ? ` (${stillRunning} request${stillRunning === 1 ? '' : 's'} cut at the drain timeout)` : ''),
+    );
+  }
+}

@@ -1,0 +1,92 @@
+// Runs a process's health plan against a new container: HTTP checks, Docker's HEALTHCHECK, and the uptime check.
+import http from 'node:http';
+import { PaasError } from '../errors.js';
+import { judgeAnswer, type HealthPlan, type HttpCheck } from './healthchecks.js';
+
+const MAX_BODY = 64 * 1024;
+
+/** One HTTP GET; resolves with status and (the start of) the body, or undefined when nothing answered. */
+export function probe(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+  return new Promise((resolve) => {
+    try {
+      const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < MAX_BODY) body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', () => resolve(undefined));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(undefined));
+    } catch {
+      // A container that died before it got an address gives no valid URL.
+      resolve(undefined);
+    }
+  });
+}
+
+export interface ContainerHealth {
+  running: boolean;
+  exitCode: number;
+  /** Docker's HEALTHCHECK status when the image declares one. */
+  health?: string;
+}
+
+export interface HealthTarget {
+  /** The container's address on the paas network. */
+  ip: string;
+  port: number;
+  startedAt: number;
+  state: () => Promise<ContainerHealth>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function exitedError(target: HealthTarget): Promise<void> {
+  const state = await target.state();
+  if (!state.running) throw new PaasError('PAAS_ERR_UNHEALTHY', `container exited with code ${state.exitCode}`);
+}
+
+async function runHttpCheck(target: HealthTarget, check: HttpCheck, deadline: number): Promise<void> {
+  const port = check.port ?? target.port;
+  const url = `http://${target.ip}:${port}${check.path}`;
+  let lastFailure: string | undefined;
+  for (let attempt = 1; check.attempts === 0 || attempt <= check.attempts; attempt++) {
+    const answer = await probe(url, check.timeoutSeconds * 1000);
+    if (answer) {
+      lastFailure = judgeAnswer(check, answer.status, answer.body);
+      if (!lastFailure) return;
+    }
+    await exitedError(target);
+    if (Date.now() > deadline) break;
+    await sleep(check.waitSeconds * 1000);
+  }
+  const waited = Math.round((Date.now() - target.startedAt) / 1000);
+  throw new PaasError('PAAS_ERR_UNHEALTHY', lastFailure ?? `no answer on port ${port} after ${waited} s`);
+}
+
+/**
+ * Resolves once the container passes `plan`; throws PAAS_ERR_UNHEALTHY saying what was seen
+ * (`GET / returned 404, expected 200`, `container exited with code 1`, `no answer on port 5000 after 60 s`).
+ */
+export async function waitUntilHealthy(target: HealthTarget, plan: HealthPlan, deadlineMs: number): Promise<void> {
+  const deadline = target.startedAt + deadlineMs;
+  for (const check of plan.http) {
+    if (check.initialDelaySeconds > 0) await sleep(check.initialDelaySeconds * 1000);
+    await runHttpCheck(target, check, deadline);
+  }
+  for (;;) {
+    const state = await target.state();
+    if (!state.running) throw new PaasError('PAAS_ERR_UNHEALTHY', `container exited with code ${state.exitCode}`);
+    if (state.health === 'unhealthy') throw new PaasError('PAAS_ERR_UNHEALTHY', 'the image HEALTHCHECK reported unhealthy');
+    const healthy = state.health === undefined || state.health === 'healthy';
+    const upLongEnough = Date.now() - target.startedAt >= plan.uptimeSeconds * 1000;
+    if (healthy && upLongEnough) return;
+    if (Date.now() > deadline) {
+      throw new PaasError('PAAS_ERR_UNHEALTHY', `the image HEALTHCHECK did not report healthy after ${Math.round(deadlineMs / 1000)} s`);
+    }
+    await sleep(100);
+  }
+}
