@@ -23,6 +23,8 @@ export interface HealthPlan {
 }
 
 export const DEFAULT_UPTIME_SECONDS = 2;
+/** A rollback target already ran healthy as a release, so its containers are watched for a shorter window. */
+export const ROLLBACK_UPTIME_SECONDS = 1;
 
 /** The check a web process gets when app.json declares none: any status below 500 on /, until the deadline. */
 export function defaultWebCheck(): HttpCheck {
@@ -30,8 +32,8 @@ export function defaultWebCheck(): HttpCheck {
 }
 
 /** The plan of `process`: the declared one, else the default (HTTP for web, uptime only for the others). */
-export function planFor(process: string, declared: Record<string, HealthPlan>): HealthPlan {
-  return declared[process] ?? { http: process === 'web' ? [defaultWebCheck()] : [], uptimeSeconds: DEFAULT_UPTIME_SECONDS };
+export function planFor(process: string, declared: Record<string, HealthPlan>, uptimeSeconds = DEFAULT_UPTIME_SECONDS): HealthPlan {
+  return declared[process] ?? { http: process === 'web' ? [defaultWebCheck()] : [], uptimeSeconds };
 }
 
 /** A JSON syntax error as "FILE line N: message". */

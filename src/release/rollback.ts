@@ -8,6 +8,7 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { swapRelease } from './swap.js';
 import { collectImages } from './collect-images.js';
+import { ROLLBACK_UPTIME_SECONDS } from './healthchecks.js';
 
 /** Pure: the default target, the newest release before the active one that ran (not failed). */
 export function previousGoodRelease(releases: ReleaseRow[], active: ReleaseRow): ReleaseRow | undefined {
@@ -48,7 +49,7 @@ export async function rollbackRelease(services: Services, app: string, version: 
     services,
     { app, version: newVersion, imageId: target.imageId, sha: target.sha, description: `Rollback to v${target.version}`, spec: target.spec, layers: target.layers },
     out,
-    'rolled back',
+    { replacedStatus: 'rolled back', uptimeSeconds: ROLLBACK_UPTIME_SECONDS },
   );
   await collectImages(services, app);
   out.done(`Rolled back to v${target.version}: ${appUrl(services.config, app)}`);

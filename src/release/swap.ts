@@ -29,7 +29,12 @@ interface Started extends RunningContainer {
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
-export async function swapRelease(services: Services, release: NewRelease, out: LineSink, replacedStatus: ReleaseStatus = 'superseded'): Promise<void> {
+export async function swapRelease(
+  services: Services,
+  release: NewRelease,
+  out: LineSink,
+  options: { replacedStatus?: ReleaseStatus; uptimeSeconds?: number } = {},
+): Promise<void> {
   const { docker, config } = services;
   const { app, version, spec } = release;
   await ensureNetwork(docker);
@@ -49,7 +54,7 @@ export async function swapRelease(services: Services, release: NewRelease, out: 
       started.map(async (c) => {
         try {
           const target = { ip: c.ip, port: spec.port, startedAt: c.startedAt, state: () => containerState(docker, c.id) };
-          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks), config.readyTimeoutMs);
+          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks, options.uptimeSeconds), config.readyTimeoutMs);
           return undefined;
         } catch (err) {
           return { container: c, message: asPaasError(err).message };
@@ -79,7 +84,7 @@ export async function swapRelease(services: Services, release: NewRelease, out: 
   await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
   const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version }));
   const old = services.routes.swap(app, web);
-  await recordActiveRelease(services.db, release, replacedStatus);
+  await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded');
   out.step(`Routed ${app} to v${version}`);
 
   const drainStart = Date.now();

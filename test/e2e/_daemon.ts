@@ -75,10 +75,17 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(options: { env?: Record<string, string>; registerKey?: boolean } = {}): Promise<Daemon> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
-  const sshPort = await freePort();
-  const httpPort = await freePort();
+export interface DaemonOptions {
+  env?: Record<string, string>;
+  registerKey?: boolean;
+  /** Restart on an existing data dir and ports (registerKey: false then). */
+  reuse?: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort'>;
+}
+
+export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
+  const sshPort = options.reuse?.sshPort ?? (await freePort());
+  const httpPort = options.reuse?.httpPort ?? (await freePort());
   const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', ...options.env };
   if (!options.env?.REDIS_URL) delete env.REDIS_URL;
   delete env.DATABASE_URL;
@@ -98,9 +105,9 @@ export async function startDaemon(options: { env?: Record<string, string>; regis
   }
 
   const keyFile = path.join(dataDir, 'client_key');
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e', '-f', keyFile]);
+  if (!fs.existsSync(keyFile)) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e', '-f', keyFile]);
   const paas = (args: string[], input?: string) => run('node', [CLI, '--data-dir', dataDir, ...args], { env, input });
-  if (options.registerKey !== false) {
+  if (options.registerKey !== false && !options.reuse) {
     const added = await paas(['keys:add', 'e2e'], fs.readFileSync(keyFile + '.pub', 'utf8'));
     if (added.code !== 0) throw new Error(`keys:add failed: ${added.output}`);
   }

@@ -111,3 +111,18 @@ test('WebSocket upgrades are proxied', async (t) => {
   stop(router);
   stop(a.server);
 });
+
+test('a refused connection is retried once on another live target, so a dead container shows no 502', async (t) => {
+  const a = await backend('a');
+  const table = new RouteTable();
+  table.swap('app', [
+    { url: 'http://127.0.0.1:1', container: 'dead', release: 1 },
+    { url: a.url, container: 'a', release: 1 },
+  ]);
+  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1', inflight: new Inflight() });
+  const port = (router.address() as AddressInfo).port;
+  const statuses = await Promise.all(Array.from({ length: 10 }, () => get(port, 'app.localhost').then((r) => r.status)));
+  t.deepEqual(statuses, Array(10).fill(200));
+  stop(router);
+  stop(a.server);
+});

@@ -1,0 +1,41 @@
+import test from 'ava';
+import { previousGoodRelease } from '../../../src/release/rollback.js';
+import { releasesToKeep } from '../../../src/release/collect-images.js';
+import { releaseViews } from '../../../src/release/release-view.js';
+import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/store/releases.js';
+import { parseVersionArg } from '../../../src/queue/submit-rollback.js';
+
+const release = (version: number, status: ReleaseStatus, imageId = `sha256:${version}`, layers = [{ digest: 'base', size: 100 }]): ReleaseRow => ({
+  app: 'shop', version, imageId, sha: 'a'.repeat(40), status, description: '', spec: emptySpec(), layers, error: null, createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+test('the default rollback target is the newest earlier release that ran, with another image', (t) => {
+  const releases = [release(1, 'superseded'), release(2, 'superseded'), release(3, 'failed'), release(4, 'active')];
+  t.is(previousGoodRelease(releases, releases[3]!)?.version, 2);
+  const afterRollback = [release(1, 'superseded'), release(2, 'rolled back'), release(3, 'active', 'sha256:1')];
+  t.is(previousGoodRelease(afterRollback, afterRollback[2]!)?.version, 2);
+  t.is(previousGoodRelease([release(1, 'active')], release(1, 'active')), undefined);
+});
+
+test('images of the last K releases that ran, and of the active one, are kept', (t) => {
+  const releases = [1, 2, 3, 4, 5].map((v) => release(v, v === 5 ? 'active' : 'superseded'));
+  releases.push(release(6, 'failed'));
+  t.deepEqual([...releasesToKeep(releases, 3)].sort(), [3, 4, 5]);
+  t.deepEqual([...releasesToKeep([release(1, 'active'), release(2, 'superseded')], 1)].sort(), [1, 2]);
+});
+
+test('each release shows the layers it shares with the one before and the bytes it adds', (t) => {
+  const views = releaseViews([
+    release(1, 'superseded', 'a', [{ digest: 'base', size: 100 }, { digest: 'app1', size: 5 }]),
+    release(2, 'active', 'b', [{ digest: 'base', size: 100 }, { digest: 'app2', size: 7 }]),
+  ]);
+  t.like(views[0], { version: 2, layers: 2, sharedLayers: 1, newBytes: 7 });
+  t.like(views[1], { version: 1, layers: 2, sharedLayers: 0, newBytes: 105 });
+});
+
+test('versions are given as v3 or 3', (t) => {
+  t.is(parseVersionArg('v3'), 3);
+  t.is(parseVersionArg('12'), 12);
+  t.is(parseVersionArg(undefined), undefined);
+  for (const bad of ['v0', 'three', 'v3; rm -rf /', '-1']) t.throws(() => parseVersionArg(bad), { message: /not a release version/ });
+});
