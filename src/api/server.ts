@@ -16,7 +16,8 @@ import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
 import { releaseViews } from '../release/release-view.js';
 import { diffReleases } from '../release/release-diff.js';
-import { parseVersionArg, submitRollback } from '../queue/submit-rollback.js';
+import { submitRollback } from '../queue/submit-rollback.js';
+import { parseVersionArg } from '../release/version-arg.js';
 
 const MAX_BODY = 1024 * 1024;
 

@@ -11,7 +11,7 @@ import type { BuildRow } from '../store/builds.js';
 import type { ReleaseView } from '../release/release-view.js';
 import type { ReleaseDiff } from '../release/release-diff.js';
 import { formatBytes } from '../release/layers.js';
-import { parseVersionArg } from '../queue/submit-rollback.js';
+import { parseVersionArg } from '../release/version-arg.js';
 
 const program = new Command('paas')
   .description('A self-hosted git-push PaaS: git push paas main deploys your app.')

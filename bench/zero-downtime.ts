@@ -1,0 +1,94 @@
+// bench/zero-downtime: autocannon keeps 64 connections busy on an app through the router (loopback only) while
+// 20 deploys (alternating two bodies) and 20 rollbacks run. Prints total requests, non-2xx responses, socket
+// errors, p50/p99 latency in steady state (same run, before the swaps) and during swaps, and rollback time.
+import autocannon from 'autocannon';
+import { commitAll, removeApps, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
+import { nodeAppRepo } from './_node-app.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const CONNECTIONS = 64;
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function cannon(daemon: Daemon, app: string, duration: number) {
+  return autocannon({
+    url: `http://127.0.0.1:${daemon.httpPort}/`,
+    connections: CONNECTIONS,
+    duration,
+    headers: { host: `${app}.localhost` },
+  });
+}
+
+async function waitForBody(daemon: Daemon, app: string, body: string, start: number): Promise<number> {
+  for (;;) {
+    const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
+    if (res.body === body) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function summary(label: string, result: autocannon.Result): void {
+  console.log(
+    `${label.padEnd(12)} requests ${String(result.requests.total).padStart(8)}  non-2xx ${String(result.non2xx).padStart(4)}  ` +
+      `socket errors ${String(result.errors).padStart(4)}  timeouts ${String(result.timeouts).padStart(3)}  ` +
+      `p50 ${String(result.latency.p50).padStart(4)} ms  p99 ${String(result.latency.p99).padStart(4)} ms  (${(result.requests.average ?? 0).toFixed(0)} req/s)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const daemon = await startDaemon({ env: { PAAS_STOP_GRACE: '10' } });
+  const app = uniqueName('zdt');
+  try {
+    const repo = await nodeAppRepo();
+    for (const text of ['body A\n', 'body B\n']) {
+      await commitAll(repo, text, { 'index.html': text });
+      const push = await daemon.push(repo, app);
+      if (push.code !== 0) throw new Error(push.output);
+    }
+
+    const steady = await cannon(daemon, app, STEADY_SECONDS);
+
+    const during = cannon(daemon, app, 3600);
+    const rollbackMs: number[] = [];
+    const deployMs: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const before = (await daemon.get(app)).body;
+      const text = before === 'body A\n' ? 'body B\n' : 'body A\n';
+      await commitAll(repo, `round ${round}`, { 'index.html': text, 'round.txt': String(round) });
+      const deployStart = performance.now();
+      const push = await daemon.push(repo, app);
+      if (push.code !== 0) throw new Error(`deploy ${round} failed:\n${push.output}`);
+      deployMs.push(performance.now() - deployStart);
+
+      const start = performance.now();
+      const served = waitForBody(daemon, app, before, start);
+      const rollback = await daemon.paas(['rollback', app]);
+      if (rollback.code !== 0) throw new Error(`rollback ${round} failed:\n${rollback.output}`);
+      rollbackMs.push(await served);
+    }
+    (during as unknown as { stop(): void }).stop();
+    const swaps = await during;
+
+    console.log(`bench/zero-downtime: ${CONNECTIONS} connections through the router, ${ROUNDS} deploys + ${ROUNDS} rollbacks`);
+    summary('steady', steady);
+    summary('during swaps', swaps);
+    const failed = swaps.non2xx + swaps.errors + swaps.timeouts;
+    console.log(`failed requests during swaps: ${failed} (target 0)`);
+    console.log(`p99 during swaps / steady p99: ${(swaps.latency.p99 / Math.max(1, steady.latency.p99)).toFixed(2)}x (target <= 2x)`);
+    console.log(`rollback (command start until the old body is served): median ${median(rollbackMs).toFixed(0)} ms (target <= 2000 ms); each: ${rollbackMs.map((n) => n.toFixed(0)).join(', ')}`);
+    console.log(`deploy (git push start until it returned): median ${median(deployMs).toFixed(0)} ms`);
+  } finally {
+    await daemon.stop();
+    await removeApps([app]);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
