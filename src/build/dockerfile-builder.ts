@@ -2,7 +2,7 @@
 import type { DockerClient } from '../docker/client.js';
 import { engineMessage } from '../docker/client.js';
 import { buildImage } from '../docker/images.js';
-import { archiveCommit, readFileAtCommit } from '../git/read-commit.js';
+import { archiveCommit, readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
 import { PaasError } from '../errors.js';
 import { contextFilter, filterTar } from './context.js';
@@ -12,6 +12,8 @@ export interface BuildRequest {
   repo: string;
   sha: string;
   gitEnv: GitObjectEnv;
+  /** One isomorphic-git cache for all reads of a job. */
+  cache?: ReadCache;
   app: string;
   version: number;
 }
@@ -22,8 +24,8 @@ export function imageTag(app: string, version: number): { repo: string; tag: str
 }
 
 /** True when the commit has a Dockerfile at its root. */
-export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv'>): Promise<boolean> {
-  return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv)) !== undefined;
+export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache'>): Promise<boolean> {
+  return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
 }
 
 /** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
@@ -32,7 +34,7 @@ export async function buildFromDockerfile(
   request: BuildRequest,
   onLine: (line: string) => void,
 ): Promise<string> {
-  const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv);
+  const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
   const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
   try {
     return await buildImage(

@@ -12,7 +12,7 @@ import { finishBuild, markBuildRunning } from '../store/builds.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { buildFromDockerfile, hasDockerfile, imageTag } from '../build/dockerfile-builder.js';
 import { repoPath } from '../git/repos.js';
-import { readFileAtCommit } from '../git/read-commit.js';
+import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers } from '../docker/images.js';
 import { appUrl } from '../config.js';
@@ -54,10 +54,10 @@ export async function runAppJob(services: Services, data: DeployJobData): Promis
 }
 
 /** Reads how the commit wants to run: Procfile process types, app.json health checks and formation. */
-async function readRunSettings(repo: string, data: DeployJob): Promise<Pick<ReleaseSpec, 'commands' | 'formation' | 'healthchecks'>> {
+async function readRunSettings(source: { repo: string; sha: string; gitEnv: DeployJob['gitEnv']; cache: ReadCache }): Promise<Pick<ReleaseSpec, 'commands' | 'formation' | 'healthchecks'>> {
   const [procfileText, appJsonText] = await Promise.all([
-    readFileAtCommit(repo, data.sha, 'Procfile', data.gitEnv),
-    readFileAtCommit(repo, data.sha, 'app.json', data.gitEnv),
+    readFileAtCommit(source.repo, source.sha, 'Procfile', source.gitEnv, source.cache),
+    readFileAtCommit(source.repo, source.sha, 'app.json', source.gitEnv, source.cache),
   ]);
   const appJson = appJsonText ? parseJsonFile(appJsonText.toString('utf8'), 'app.json') : undefined;
   const commands = processCommands(procfileText ? parseProcfile(procfileText.toString('utf8')) : undefined);
@@ -69,7 +69,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, app);
-  const source = { repo, sha, gitEnv: data.gitEnv };
+  const source = { repo, sha, gitEnv: data.gitEnv, cache: {} };
 
   if (!(await hasDockerfile(source))) {
     throw new PaasError(
@@ -77,7 +77,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
       `no Dockerfile at the root of ${sha.slice(0, 7)}: add one to deploy (apps without a Dockerfile need buildpacks, not supported yet)`,
     );
   }
-  const settings = await readRunSettings(repo, data);
+  const settings = await readRunSettings(source);
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
