@@ -110,6 +110,20 @@ test.serial('a release that never opens its port is rejected after the deadline'
   t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), [String((await releases()).find((r) => r.status === 'active')!.version)]);
 });
 
+test.serial('an image HEALTHCHECK that reports unhealthy rejects the push', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'unhealthy image', {
+    Dockerfile:
+      'FROM debian:bookworm-slim\nWORKDIR /www\nCOPY index.html /www/index.html\n' +
+      'HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD ["sh", "-c", "exit 1"]\n' +
+      'CMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n',
+  });
+  const push = await daemon.push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /web\.1 failed its health check: the image HEALTHCHECK reported unhealthy/);
+  t.is(await body(), 'load 3\n');
+});
+
 test.serial('a worker that fails while web is fine fails the whole deploy', async (t) => {
   await fromLive();
   await commitAll(repo, 'with worker', {
@@ -189,6 +203,11 @@ test.serial('apps keep running while the daemon is down, and a restarted daemon 
   const running = (await containersOf(app)).map((c) => c.Id);
   await daemon.stop();
   t.deepEqual((await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Id), running);
+  // A container a crash left half-deployed (a release that never became active) is cleaned up on start.
+  const { docker } = await import('./_daemon.js');
+  const stray = await docker.createContainer({ name: `paas-${app}-web-v999-1`, Image: 'paas/stack:bookworm', Cmd: ['sleep', '600'], Labels: { 'paas.app': app, 'paas.release': '999', 'paas.process': 'web', 'paas.port': '5000' } });
+  await stray.start();
   daemon = await startDaemon({ env: ENV, reuse: daemon });
   t.is(await body(), served);
+  t.deepEqual((await containersOf(app)).map((c) => c.Id).sort(), [...running].sort(), 'only the active release runs');
 });
