@@ -1,7 +1,8 @@
 // bench/push-to-live: time from `git push` until the router serves the new body, for code-only changes to a small
 // Dockerfile app with a warm layer cache. Median of 5 with the breakdown per phase; baseline: the same push to a
 // branch that does not deploy (transfer and hook only), measured in the same run.
-import { commitAll, fixtureRepo, removeApps, startDaemon, uniqueName } from '../test/e2e/_daemon.js';
+import { commitAll, fixtureRepo } from '../test/e2e/_daemon.js';
+import { median, runBench } from './_bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -9,22 +10,15 @@ const PHASES = [
   ['transfer', /Queued build/],
   ['queue wait', /Building .* from Dockerfile/],
   ['build', /-----> Built paas\//],
-  ['start', /container [0-9a-f]{12} running/],
-  ['ready', /web answered on port/],
+  ['start', /-----> Starting .* waiting for health checks/],
+  ['ready', /All processes healthy/],
 ] as const;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
 
-async function main(): Promise<void> {
-  const daemon = await startDaemon();
-  const app = uniqueName('bench');
-  try {
+runBench('bench', {}, async (daemon, app) => {
+  {
     const repo = await fixtureRepo('dockerfile-hello');
     const warm = await daemon.push(repo, app);
     if (warm.code !== 0) throw new Error(`warm-up push failed:\n${warm.output}`);
@@ -78,13 +72,5 @@ async function main(): Promise<void> {
     console.log(`push-to-live median: ${ms(served)}  (each: ${rows.map((r) => r.served!.toFixed(0)).join(', ')} ms; target <= 3000 ms)`);
     console.log(`push returned median: ${ms(median(rows.map((r) => r['push returned']!)))}`);
     console.log(`baseline (push to a non-deploy branch) median: ${ms(base)}; push-to-live / baseline = ${(served / base).toFixed(2)}x`);
-  } finally {
-    await daemon.stop();
-    await removeApps([app]);
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });

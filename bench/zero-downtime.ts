@@ -2,18 +2,14 @@
 // 20 deploys (alternating two bodies) and 20 rollbacks run. Prints total requests, non-2xx responses, socket
 // errors, p50/p99 latency in steady state (same run, before the swaps) and during swaps, and rollback time.
 import autocannon from 'autocannon';
-import { commitAll, removeApps, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
+import { commitAll, type Daemon } from '../test/e2e/_daemon.js';
+import { median, runBench } from './_bench.js';
 import { nodeAppRepo } from './_node-app.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONNECTIONS = 64;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function cannon(daemon: Daemon, app: string, duration: number) {
   return autocannon({
@@ -40,10 +36,8 @@ function summary(label: string, result: autocannon.Result): void {
   );
 }
 
-async function main(): Promise<void> {
-  const daemon = await startDaemon({ env: { PAAS_STOP_GRACE: '10' } });
-  const app = uniqueName('zdt');
-  try {
+runBench('zdt', { PAAS_STOP_GRACE: '10' }, async (daemon, app) => {
+  {
     const repo = await nodeAppRepo();
     for (const text of ['body A\n', 'body B\n']) {
       await commitAll(repo, text, { 'index.html': text });
@@ -82,13 +76,5 @@ async function main(): Promise<void> {
     console.log(`p99 during swaps / steady p99: ${(swaps.latency.p99 / Math.max(1, steady.latency.p99)).toFixed(2)}x (target <= 2x)`);
     console.log(`rollback (command start until the old body is served): median ${median(rollbackMs).toFixed(0)} ms (target <= 2000 ms); each: ${rollbackMs.map((n) => n.toFixed(0)).join(', ')}`);
     console.log(`deploy (git push start until it returned): median ${median(deployMs).toFixed(0)} ms`);
-  } finally {
-    await daemon.stop();
-    await removeApps([app]);
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });

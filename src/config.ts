@@ -19,6 +19,8 @@ export interface Config {
   concurrency: number;
   /** How long new containers have to pass their health checks. */
   readyTimeoutMs: number;
+  /** How long a new container must stay up before it counts as healthy (Dokku's uptime check). */
+  checksUptimeSeconds: number;
   /** How long old targets may finish in-flight requests after a swap. */
   drainTimeoutMs: number;
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
@@ -57,6 +59,15 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return value;
 }
 
+function seconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 3600) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be a number of seconds from 0 to 3600, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** Reads the settings: a flag wins over its environment variable, which wins over the default. */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const domain = (flags.domain ?? env.PAAS_DOMAIN ?? 'localhost').toLowerCase();
@@ -72,6 +83,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: env.DATABASE_URL || undefined,
     concurrency: positiveInt('PAAS_CONCURRENCY', env.PAAS_CONCURRENCY, os.cpus().length),
     readyTimeoutMs: positiveInt('PAAS_READY_TIMEOUT', env.PAAS_READY_TIMEOUT, 60) * 1000,
+    checksUptimeSeconds: seconds('PAAS_CHECKS_UPTIME', env.PAAS_CHECKS_UPTIME, 1.5),
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),

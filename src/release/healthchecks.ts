@@ -18,12 +18,11 @@ export interface HttpCheck {
 
 export interface HealthPlan {
   http: HttpCheck[];
-  /** The container must stay up this long after it started. */
-  uptimeSeconds: number;
+  /** The container must stay up this long after it started (absent: the server's default, PAAS_CHECKS_UPTIME). */
+  uptimeSeconds?: number;
 }
 
-export const DEFAULT_UPTIME_SECONDS = 2;
-/** A rollback target already ran healthy as a release, so its containers are watched for a shorter window. */
+/** A rollback target already ran healthy as a release, so its containers are watched for at most this long. */
 export const ROLLBACK_UPTIME_SECONDS = 1;
 
 /** The check a web process gets when app.json declares none: any status below 500 on /, until the deadline. */
@@ -32,8 +31,10 @@ export function defaultWebCheck(): HttpCheck {
 }
 
 /** The plan of `process`: the declared one, else the default (HTTP for web, uptime only for the others). */
-export function planFor(process: string, declared: Record<string, HealthPlan>, uptimeSeconds = DEFAULT_UPTIME_SECONDS): HealthPlan {
-  return declared[process] ?? { http: process === 'web' ? [defaultWebCheck()] : [], uptimeSeconds };
+export function planFor(process: string, declared: Record<string, HealthPlan>, uptimeSeconds: number): Required<HealthPlan> {
+  const plan = declared[process];
+  if (plan) return { http: plan.http, uptimeSeconds: plan.uptimeSeconds ?? uptimeSeconds };
+  return { http: process === 'web' ? [defaultWebCheck()] : [], uptimeSeconds };
 }
 
 /** A JSON syntax error as "FILE line N: message". */
@@ -66,7 +67,7 @@ export function parseHealthchecks(appJson: unknown): Record<string, HealthPlan> 
   const plans: Record<string, HealthPlan> = {};
   for (const [process, checks] of Object.entries(section)) {
     if (!Array.isArray(checks)) throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json healthchecks.${process} must be a list`);
-    const plan: HealthPlan = { http: [], uptimeSeconds: DEFAULT_UPTIME_SECONDS };
+    const plan: HealthPlan = { http: [] };
     checks.forEach((raw: Record<string, unknown>, i: number) => {
       const where = `healthchecks.${process}[${i}]`;
       if (typeof raw !== 'object' || raw === null) throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json ${where} must be an object`);
@@ -74,7 +75,7 @@ export function parseHealthchecks(appJson: unknown): Record<string, HealthPlan> 
         throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json ${where}.type must be startup, readiness or liveness`);
       }
       if (raw.type === 'liveness') return;
-      if (raw.uptime !== undefined) plan.uptimeSeconds = num(raw.uptime, DEFAULT_UPTIME_SECONDS, `${where}.uptime`);
+      if (raw.uptime !== undefined) plan.uptimeSeconds = num(raw.uptime, 0, `${where}.uptime`);
       if (raw.command !== undefined) throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json ${where}: command checks are not supported; use path`);
       if (raw.path === undefined) return;
       if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) {

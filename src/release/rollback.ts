@@ -49,7 +49,7 @@ export async function rollbackRelease(services: Services, app: string, version: 
     services,
     { app, version: newVersion, imageId: target.imageId, sha: target.sha, description: `Rollback to v${target.version}`, spec: target.spec, layers: target.layers },
     out,
-    { replacedStatus: 'rolled back', uptimeSeconds: ROLLBACK_UPTIME_SECONDS },
+    { replacedStatus: 'rolled back', uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds) },
   );
   await collectImages(services, app);
   out.done(`Rolled back to v${target.version}: ${appUrl(services.config, app)}`);

@@ -54,7 +54,7 @@ export async function swapRelease(
       started.map(async (c) => {
         try {
           const target = { ip: c.ip, port: spec.port, startedAt: c.startedAt, state: () => containerState(docker, c.id) };
-          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks, options.uptimeSeconds), config.readyTimeoutMs);
+          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks, options.uptimeSeconds ?? config.checksUptimeSeconds), config.readyTimeoutMs);
           return undefined;
         } catch (err) {
           return { container: c, message: asPaasError(err).message };

@@ -71,7 +71,7 @@ async function runHttpCheck(target: HealthTarget, check: HttpCheck, deadline: nu
  * Resolves once the container passes `plan`; throws PAAS_ERR_UNHEALTHY saying what was seen
  * (`GET / returned 404, expected 200`, `container exited with code 1`, `no answer on port 5000 after 60 s`).
  */
-export async function waitUntilHealthy(target: HealthTarget, plan: HealthPlan, deadlineMs: number): Promise<void> {
+export async function waitUntilHealthy(target: HealthTarget, plan: Required<HealthPlan>, deadlineMs: number): Promise<void> {
   const deadline = target.startedAt + deadlineMs;
   for (const check of plan.http) {
     if (check.initialDelaySeconds > 0) await sleep(check.initialDelaySeconds * 1000);

@@ -12,8 +12,9 @@ test('app.json healthchecks follow Dokku\'s schema', (t) => {
 });
 
 test('without declared checks web gets the default HTTP check and others only the uptime check', (t) => {
-  t.like(planFor('web', {}), { http: [{ path: '/', attempts: 0 }], uptimeSeconds: 2 });
-  t.deepEqual(planFor('worker', {}), { http: [], uptimeSeconds: 2 });
+  t.like(planFor('web', {}, 1.5), { http: [{ path: '/', attempts: 0 }], uptimeSeconds: 1.5 });
+  t.deepEqual(planFor('worker', {}, 1.5), { http: [], uptimeSeconds: 1.5 });
+  t.is(planFor('web', parseHealthchecks({ healthchecks: { web: [{ path: '/' }] } }), 1.5).uptimeSeconds, 1.5, 'declared checks without uptime get the default');
 });
 
 test('answers are judged with messages that say what was seen', (t) => {
@@ -21,7 +22,7 @@ test('answers are judged with messages that say what was seen', (t) => {
   t.is(judgeAnswer(declared, 404, ''), 'GET / returned 404, expected 200');
   t.is(judgeAnswer(declared, 200, 'booting'), 'GET / returned 200 without the expected content "ready"');
   t.is(judgeAnswer(declared, 200, 'all ready'), undefined);
-  const fallback = planFor('web', {}).http[0]!;
+  const fallback = planFor('web', {}, 1).http[0]!;
   t.is(judgeAnswer(fallback, 404, ''), undefined);
   t.is(judgeAnswer(fallback, 503, ''), 'GET / returned 503, expected a status below 500');
 });

@@ -1,0 +1,25 @@
+// Shared bench plumbing: a daemon and an app name for one run, cleaned up whatever happens; medians.
+import { removeApps, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `body` against a fresh daemon and app, then stops the daemon and removes the app's containers and images. */
+export function runBench(prefix: string, env: Record<string, string>, body: (daemon: Daemon, app: string) => Promise<void>): void {
+  (async () => {
+    const daemon = await startDaemon({ env });
+    const app = uniqueName(prefix);
+    try {
+      await body(daemon, app);
+    } finally {
+      await daemon.stop();
+      await removeApps([app]);
+    }
+  })().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
