@@ -92,3 +92,25 @@ export async function listAppContainers(docker: DockerClient, app?: string): Pro
   const label = app ? `paas.app=${app}` : 'paas.app';
   return docker.listContainers({ all: true, filters: { label: [label] } });
 }
+
+/**
+ * Runs a throwaway container to completion: created, given `archives` (tar streams extracted at their paths),
+ * started, waited for, and removed. Resolves with its exit code and output (stdout and stderr together).
+ */
+export async function runToCompletion(
+  docker: DockerClient,
+  spec: Docker.ContainerCreateOptions,
+  archives: { path: string; tar: () => NodeJS.ReadableStream }[] = [],
+): Promise<{ exitCode: number; output: string }> {
+  const container = await docker.createContainer(spec);
+  try {
+    // Each tar stream is opened only when it is sent: a stream that started before the upload loses its data.
+    for (const archive of archives) await container.putArchive(archive.tar(), { path: archive.path });
+    await container.start();
+    const result = (await container.wait()) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+    return { exitCode: result.StatusCode, output: demuxLogs(logs) };
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}

@@ -33,9 +33,9 @@ export async function readFileAtCommit(repo: string, sha: string, file: string, 
 }
 
 /** A tar stream of the commit's tree, from `git archive`; it errors when git fails. */
-export function archiveCommit(repo: string, sha: string, env: GitObjectEnv = {}): Readable {
+export function archiveCommit(repo: string, sha: string, env: GitObjectEnv = {}, prefix?: string): Readable {
   checkSha(sha);
-  const child = spawn('git', ['--git-dir', repo, 'archive', '--format=tar', sha], {
+  const child = spawn('git', ['--git-dir', repo, 'archive', '--format=tar', ...(prefix ? [`--prefix=${prefix}`] : []), sha], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 // Orchestrates one push, the whole pipeline in one place:
 //
-//   pre-receive hook -> queue (per app, push order) -> build image (Dockerfile)
+//   pre-receive hook -> queue (per app, push order) -> build image (Dockerfile, else a buildpack)
+//     -> release command (Procfile `release:`), if any
 //     -> release spec (Procfile, app.json, config) -> swap (start new, health checks, route, drain, stop old)
 //     -> garbage-collect old images
 //
@@ -11,6 +12,8 @@ import { appendJobLine, finishJobLog } from '../queue/job-log.js';
 import { finishBuild, markBuildRunning } from '../store/builds.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { buildFromDockerfile, hasDockerfile, imageTag } from '../build/dockerfile-builder.js';
+import { buildWithBuildpack } from '../build/buildpack-builder.js';
+import { NETWORK, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
 import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import { branchOf } from '../git/refs.js';
@@ -53,15 +56,37 @@ export async function runAppJob(services: Services, data: DeployJobData): Promis
   }
 }
 
-/** Reads how the commit wants to run: Procfile process types, app.json health checks and formation. */
-async function readRunSettings(source: { repo: string; sha: string; gitEnv: DeployJob['gitEnv']; cache: ReadCache }): Promise<Pick<ReleaseSpec, 'commands' | 'formation' | 'healthchecks'>> {
+interface Source {
+  repo: string;
+  sha: string;
+  gitEnv: DeployJob['gitEnv'];
+  cache: ReadCache;
+}
+
+/** The commit's Procfile and app.json, checked before anything is built. */
+async function readAppFiles(source: Source): Promise<{ procfile?: Record<string, string>; appJson?: unknown }> {
   const [procfileText, appJsonText] = await Promise.all([
     readFileAtCommit(source.repo, source.sha, 'Procfile', source.gitEnv, source.cache),
     readFileAtCommit(source.repo, source.sha, 'app.json', source.gitEnv, source.cache),
   ]);
-  const appJson = appJsonText ? parseJsonFile(appJsonText.toString('utf8'), 'app.json') : undefined;
-  const commands = processCommands(procfileText ? parseProcfile(procfileText.toString('utf8')) : undefined);
-  return { commands, formation: formationFor(commands, appJson), healthchecks: parseHealthchecks(appJson) };
+  return {
+    ...(procfileText ? { procfile: parseProcfile(procfileText.toString('utf8')) } : {}),
+    ...(appJsonText ? { appJson: parseJsonFile(appJsonText.toString('utf8'), 'app.json') } : {}),
+  };
+}
+
+/** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
+async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {
+  out.step(`Running release command: ${command}`);
+  const { exitCode, output } = await runToCompletion(services.docker, {
+    Image: imageId,
+    Cmd: ['/bin/sh', '-c', command],
+    Env: Object.entries(config).map(([k, v]) => `${k}=${v}`),
+    Labels: { 'paas.app': app, 'paas.process': 'release' },
+    HostConfig: { NetworkMode: NETWORK, Init: true },
+  });
+  out.detail(output);
+  if (exitCode !== 0) throw new PaasError('PAAS_ERR_RELEASE_COMMAND_FAILED', `release command failed (exit ${exitCode}); nothing was deployed`);
 }
 
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
@@ -71,19 +96,24 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const repo = repoPath(config.dataDir, app);
   const source = { repo, sha, gitEnv: data.gitEnv, cache: {} };
 
-  if (!(await hasDockerfile(source))) {
-    throw new PaasError(
-      'PAAS_ERR_NO_DOCKERFILE',
-      `no Dockerfile at the root of ${sha.slice(0, 7)}: add one to deploy (apps without a Dockerfile need buildpacks, not supported yet)`,
-    );
-  }
-  const settings = await readRunSettings(source);
+  const dockerfile = await hasDockerfile(source);
+  const files = await readAppFiles(source);
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
-  out.step(`Building ${app} from Dockerfile (${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)})`);
+  const label = `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`;
   const buildStart = Date.now();
-  const imageId = await buildFromDockerfile(docker, { ...source, app, version }, (line) => out.detail(line));
+  let imageId: string;
+  let defaults: Record<string, string> | 'dockerfile' = 'dockerfile';
+  if (dockerfile) {
+    out.step(`Building ${app} from Dockerfile (${label})`);
+    imageId = await buildFromDockerfile(docker, { ...source, app, version }, (line) => out.detail(line));
+  } else {
+    out.step(`Building ${app} with a buildpack (${label})`);
+    const built = await buildWithBuildpack(docker, { ...source, app, version }, config.installDir, out);
+    imageId = built.imageId;
+    defaults = built.defaultProcessTypes;
+  }
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
 
   const previous = await activeRelease(db, app);
@@ -91,8 +121,16 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const diff = compareLayers(previous?.layers ?? [], layers);
   out.step(`Layers: ${diff.reused} reused, ${diff.added.length} new (${formatBytes(diff.newBytes)})`);
 
+  const commands = processCommands(files.procfile, defaults);
   const image = await findImage(docker, imageId);
-  const spec: ReleaseSpec = { ...settings, config: previous?.spec.config ?? {}, port: choosePort(exposedTcpPorts(image ?? {})) };
+  const spec: ReleaseSpec = {
+    commands,
+    formation: formationFor(commands, files.appJson),
+    healthchecks: parseHealthchecks(files.appJson),
+    config: previous?.spec.config ?? {},
+    port: choosePort(exposedTcpPorts(image ?? {})),
+  };
+  if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);
   await swapRelease(services, { app, version, imageId, sha, description: `Deploy ${sha.slice(0, 7)}`, spec, layers }, out);
   out.step(`Released v${version}`);
   const collected = await collectImages(services, app);

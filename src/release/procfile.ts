@@ -21,13 +21,23 @@ export function parseProcfile(text: string): Record<string, string> {
 }
 
 /**
- * Commands per process type: the Procfile's (without `release`, which is not a long-running process), or only
- * `web` running the image's own CMD when there is no Procfile.
+ * Commands per process type: the buildpack's defaults overridden by the Procfile (without `release`, which is
+ * not a long-running process). A default `web` runs the image's own CMD (null), as does `web` for a Dockerfile
+ * app without a Procfile. Throws when nothing would run.
  */
-export function processCommands(procfile: Record<string, string> | undefined): Record<string, string | null> {
-  if (!procfile) return { web: null };
-  const { release: _release, ...processes } = procfile;
-  return processes;
+export function processCommands(
+  procfile: Record<string, string> | undefined,
+  defaults: Record<string, string> | 'dockerfile',
+): Record<string, string | null> {
+  const base: Record<string, string | null> =
+    defaults === 'dockerfile' ? { web: null } : Object.fromEntries(Object.keys(defaults).map((type) => [type, type === 'web' ? null : defaults[type]!]));
+  const { release: _release, ...processes } = procfile ?? {};
+  const commands = procfile && defaults === 'dockerfile' ? processes : { ...base, ...processes };
+  delete commands.release;
+  if (Object.keys(commands).length === 0) {
+    throw new PaasError('PAAS_ERR_NO_PROCESSES', 'nothing to run: add a Procfile with a web process (web: <command>)');
+  }
+  return commands;
 }
 
 /** Replicas per process type: app.json `formation` where given, else 1 for each type. */

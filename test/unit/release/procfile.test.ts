@@ -4,8 +4,15 @@ import { formationFor, parseProcfile, processCommands } from '../../../src/relea
 test('a Procfile gives process types and commands; release is not a long-running process', (t) => {
   const procfile = parseProcfile('# processes\nweb: node server.js --port $PORT\nworker:  node worker.js\n\nrelease: node migrate.js\n');
   t.deepEqual(procfile, { web: 'node server.js --port $PORT', worker: 'node worker.js', release: 'node migrate.js' });
-  t.deepEqual(processCommands(procfile), { web: 'node server.js --port $PORT', worker: 'node worker.js' });
-  t.deepEqual(processCommands(undefined), { web: null });
+  t.deepEqual(processCommands(procfile, 'dockerfile'), { web: 'node server.js --port $PORT', worker: 'node worker.js' });
+  t.deepEqual(processCommands(undefined, 'dockerfile'), { web: null }, 'a Dockerfile app runs its CMD as web');
+});
+
+test('a buildpack\'s default processes are overridden by the Procfile; its default web runs the image CMD', (t) => {
+  t.deepEqual(processCommands(undefined, { web: 'npm start' }), { web: null });
+  t.deepEqual(processCommands({ worker: 'node worker.js' }, { web: 'npm start' }), { web: null, worker: 'node worker.js' });
+  t.deepEqual(processCommands({ web: 'node a.js' }, { web: 'npm start' }), { web: 'node a.js' });
+  t.throws(() => processCommands(undefined, {}), { message: /nothing to run: add a Procfile with a web process/ });
 });
 
 test('malformed Procfile lines are reported with their line number', (t) => {

@@ -1,0 +1,50 @@
+// Builds an app without a Dockerfile: detect a buildpack, plan its layers, and build them through the Engine API.
+import path from 'node:path';
+import type { DockerClient } from '../docker/client.js';
+import { engineMessage } from '../docker/client.js';
+import { buildImage } from '../docker/images.js';
+import { archiveCommit, readFileAtCommit } from '../git/read-commit.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { STACK_IMAGE } from '../stack/build-stack.js';
+import { buildEventLines } from './build-output.js';
+import { buildpackDockerfile } from './buildpack-dockerfile.js';
+import { buildpackContext } from './buildpack-context.js';
+import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
+import { buildpackPlan } from './buildpack-plans.js';
+import { imageTag, type BuildRequest } from './dockerfile-builder.js';
+
+export interface BuildpackBuild {
+  imageId: string;
+  /** Process types the buildpack proposes (bin/release); a Procfile overrides them. */
+  defaultProcessTypes: Record<string, string>;
+}
+
+/** Builds the commit with the buildpack that applies (or the one .buildpacks names), into `paas/<app>:v<N>`. */
+export async function buildWithBuildpack(docker: DockerClient, request: BuildRequest, installDir: string, out: LineSink): Promise<BuildpackBuild> {
+  const read = (file: string) => readFileAtCommit(request.repo, request.sha, file, request.gitEnv, request.cache);
+  const stackImage = `${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`;
+  const order = buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
+  const detected = await detectBuildpack(docker, request, { installDir, stackImage, order });
+  out.step(`${detected.name} app detected (buildpack ${detected.buildpack})`);
+
+  const plan = await buildpackPlan(detected.buildpack, read, out);
+  const procfile = await read('Procfile');
+  const web = procfile ? undefined : detected.defaultProcessTypes.web;
+  const dockerfile = buildpackDockerfile(plan, stackImage, web);
+  const context = buildpackContext(dockerfile, path.join(installDir, 'buildpacks', detected.buildpack), archiveCommit(request.repo, request.sha, request.gitEnv));
+  try {
+    const imageId = await buildImage(
+      docker,
+      context,
+      {
+        tag: imageTag(request.app, request.version).ref,
+        labels: { 'paas.app': request.app, 'paas.release': String(request.version), 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack },
+      },
+      (event) => buildEventLines(event).forEach((line) => out.detail(line)),
+    );
+    return { imageId, defaultProcessTypes: detected.defaultProcessTypes };
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `${detected.name} build failed: ${engineMessage(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,46 @@
+// The build context of a buildpack build: the generated Dockerfile, the buildpack folder, and the pushed tree
+// under app/, as one tar stream (nothing is extracted on the host).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import tar from 'tar-stream';
+
+function addFolder(pack: tar.Pack, dir: string, prefix: string): void {
+  for (const name of fs.readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    const stat = fs.statSync(full);
+    const entryName = `${prefix}${name}`;
+    if (stat.isDirectory()) {
+      pack.entry({ name: entryName + '/', type: 'directory', mode: 0o755 });
+      addFolder(pack, full, entryName + '/');
+    } else if (stat.isFile()) {
+      pack.entry({ name: entryName, mode: stat.mode & 0o777 }, fs.readFileSync(full));
+    }
+  }
+}
+
+/** Packs Dockerfile + buildpack/ + app/<tree> (the tree read from `tree`, a tar stream of the commit). */
+export function buildpackContext(dockerfile: string, buildpackDir: string, tree: Readable): Readable {
+  const pack = tar.pack();
+  const output = new PassThrough();
+  pack.pipe(output);
+  pack.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
+  pack.entry({ name: 'buildpack/', type: 'directory', mode: 0o755 });
+  addFolder(pack, buildpackDir, 'buildpack/');
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    if (!['file', 'directory', 'symlink', 'link'].includes(header.type ?? 'file')) {
+      stream.on('end', next);
+      stream.resume();
+      return;
+    }
+    const renamed = { ...header, name: `app/${header.name}` };
+    if (renamed.linkname && header.type === 'link') renamed.linkname = `app/${header.linkname}`;
+    stream.pipe(pack.entry(renamed, (err) => next(err ?? undefined)));
+  });
+  extract.on('finish', () => pack.finalize());
+  extract.on('error', (err) => output.destroy(err));
+  tree.on('error', (err) => output.destroy(err));
+  tree.pipe(extract);
+  return output;
+}

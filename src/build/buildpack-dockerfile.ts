@@ -1,0 +1,45 @@
+// Pure: the Dockerfile a buildpack build runs, one layer per concern, so that an upgrade ships only what changed:
+//   stack (shared by all apps) -> buildpack scripts -> runtime (shared by apps on the same runtime)
+//   -> dependencies (rebuilt only when a manifest or lock file changes) -> the app and its compile step.
+// Every RUN and COPY uses the exec (JSON) form: no value is ever read by a shell.
+
+export interface BuildpackPlan {
+  /** The buildpack's folder name under buildpacks/. */
+  buildpack: string;
+  /** Arguments of bin/install-runtime; absent when the buildpack has no runtime layer. */
+  runtimeArgs?: string[];
+  /** Manifest and lock files (at the app's root) that decide the dependency layer. */
+  manifests: string[];
+  /** Whether bin/install-deps runs. */
+  installDeps: boolean;
+  /** Directories put first on PATH (the runtime's bin). */
+  path: string[];
+  env: Record<string, string>;
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const json = (values: string[]) => JSON.stringify(values);
+
+/** The Dockerfile for `plan`; the context holds `buildpack/` (the buildpack folder) and `app/` (the pushed tree). */
+export function buildpackDockerfile(plan: BuildpackPlan, stackImage: string, webCommand: string | undefined): string {
+  const lines = [`FROM ${stackImage}`, 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', `COPY ${json(['buildpack/', '/paas/buildpack/'])}`];
+  if (plan.runtimeArgs) lines.push(`RUN ${json(['/paas/buildpack/bin/install-runtime', ...plan.runtimeArgs])}`);
+  lines.push(`ENV PATH=${[...plan.path, DEFAULT_PATH].join(':')}`);
+  for (const [key, value] of Object.entries(plan.env)) lines.push(`ENV ${key}=${JSON.stringify(value)}`);
+  lines.push('WORKDIR /app');
+  if (plan.installDeps) {
+    if (plan.manifests.length > 0) lines.push(`COPY ${json([...plan.manifests.map((m) => `app/${m}`), '/app/'])}`);
+    lines.push(`RUN ${json(['/paas/buildpack/bin/install-deps', '/app'])}`);
+  }
+  lines.push(`COPY ${json(['app/', '/app/'])}`);
+  lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
+  if (webCommand) lines.push(`CMD ${json(['/bin/sh', '-c', webCommand])}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Parses bin/release output: the `default_process_types` map (a flat YAML map of type: command). */
+export function defaultProcessTypes(releaseYaml: unknown): Record<string, string> {
+  const types = (releaseYaml as { default_process_types?: unknown } | null)?.default_process_types;
+  if (!types || typeof types !== 'object') return {};
+  return Object.fromEntries(Object.entries(types as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}

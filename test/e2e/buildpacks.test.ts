@@ -1,0 +1,106 @@
+// Apps without a Dockerfile, built by the bundled buildpacks into layered images, end to end.
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { commitAll, containersOf, docker, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+
+let daemon: Daemon;
+const apps: string[] = [];
+const name = (prefix: string) => {
+  const app = uniqueName(prefix);
+  apps.push(app);
+  return app;
+};
+
+test.before(async () => {
+  daemon = await startDaemon({ env: { PAAS_READY_TIMEOUT: '20' } });
+});
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps(apps);
+});
+
+const layersOf = async (image: string) => (await docker.getImage(image).inspect()).RootFS.Layers ?? [];
+
+test.serial('a Node app with a lockfile builds with the node buildpack; a code-only change reuses runtime and dependency layers', async (t) => {
+  const app = name('node');
+  const repo = await fixtureRepo('node-express');
+  const first = await daemon.push(repo, app);
+  t.is(first.code, 0, first.output);
+  t.regex(first.output, /remote: -----> Node\.js app detected \(buildpack node\)/);
+  t.regex(first.output, /remote: -----> Node\.js 20\.\d+\.\d+ \(engines\.node 20\.x\), npm \d+\.\d+\.\d+/);
+  t.regex((await daemon.get(app)).body, /^hello from node v20\.\d+\.\d+, 1m, built at build time$/m);
+
+  const server = fs.readFileSync(path.join(repo, 'server.js'), 'utf8').replace('hello from node', 'hi again from node');
+  await commitAll(repo, 'code only', { 'server.js': server });
+  const second = await daemon.push(repo, app);
+  t.is(second.code, 0, second.output);
+  t.regex((await daemon.get(app)).body, /^hi again from node/);
+
+  const [v1, v2] = [await layersOf(`paas/${app}:v1`), await layersOf(`paas/${app}:v2`)];
+  t.is(v1.length, v2.length);
+  // stack, buildpack, runtime, workdir, manifests, dependencies: the same; the app copy and its compile step: new.
+  t.deepEqual(v2.slice(0, -2), v1.slice(0, -2), 'runtime and dependency layers reused');
+  t.notDeepEqual(v2.slice(-2), v1.slice(-2));
+  t.regex(second.output, new RegExp(`Layers: ${v2.length - 2} reused, 2 new`));
+});
+
+test.serial('a static site is served with index handling', async (t) => {
+  const app = name('static');
+  const push = await daemon.push(await fixtureRepo('static-site'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /buildpack static/);
+  t.regex((await daemon.get(app)).body, /hello from a static site/);
+  t.regex((await daemon.get(app, '/about/')).body, /about page/);
+});
+
+test.serial('a Python standard-library app runs its Procfile web process', async (t) => {
+  const app = name('python');
+  const push = await daemon.push(await fixtureRepo('python-stdlib'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /Python app detected \(buildpack python\)/);
+  t.regex((await daemon.get(app)).body, /^hello from python 3\.\d+$/m);
+});
+
+test.serial('a Procfile with web and worker runs both, after its release command', async (t) => {
+  const app = name('procs');
+  const push = await daemon.push(await fixtureRepo('procfile-worker'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /-----> Running release command: echo/);
+  t.regex(push.output, /release phase ran/);
+  t.is((await daemon.get(app)).body, 'hello from the null buildpack\n');
+  const processes = (await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Labels['paas.process']).sort();
+  t.deepEqual(processes, ['web', 'worker']);
+});
+
+test.serial('bad input: nothing detected, a failing compile, a malformed Procfile, an impossible engines.node', async (t) => {
+  const app = name('bad');
+  const repo = await fixtureRepo('static-site');
+  t.is((await daemon.push(repo, app)).code, 0);
+
+  fs.rmSync(path.join(repo, 'index.html'));
+  fs.rmSync(path.join(repo, 'about'), { recursive: true });
+  await commitAll(repo, 'nothing to build', { 'notes.txt': 'just notes\n' });
+  const nothing = await daemon.push(repo, app);
+  t.not(nothing.code, 0);
+  t.regex(nothing.output, /no buildpack applies to this app; tried null, node, python, static/);
+
+  await commitAll(repo, 'broken build', {
+    'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '20.x' }, scripts: { build: "node -e \"console.error('compile broke'); process.exit(3)\"" } }),
+  });
+  const broken = await daemon.push(repo, app);
+  t.not(broken.code, 0);
+  t.regex(broken.output, /compile broke/);
+  t.regex(broken.output, /Node\.js build failed/);
+
+  await commitAll(repo, 'bad procfile', { Procfile: 'web: node server.js\nnot a process line\n' });
+  const procfile = await daemon.push(repo, app);
+  t.regex(procfile.output, /Procfile line 2: expected "type: command"/);
+
+  await commitAll(repo, 'impossible node', { Procfile: 'web: node server.js\n', 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '>=99' } }) });
+  const impossible = await daemon.push(repo, app);
+  t.regex(impossible.output, /package\.json engines\.node ">=99" matches no published Node\.js version \(newest: \d+\.\d+\.\d+\)/);
+
+  t.regex((await daemon.get(app)).body, /hello from a static site/, 'the first release still serves');
+});
