@@ -16,7 +16,6 @@ export const ERROR_CODES = {
   PAAS_ERR_INVALID_PROCFILE: { exit: 1, http: 422 },
   PAAS_ERR_UNKNOWN_COMMAND: { exit: 128, http: 400 },
   PAAS_ERR_PERMISSION_DENIED: { exit: 1, http: 403 },
-  PAAS_ERR_NO_DOCKERFILE: { exit: 1, http: 422 },
   PAAS_ERR_BUILD_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_RELEASE_COMMAND_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_NO_PROCESSES: { exit: 1, http: 422 },

@@ -122,15 +122,16 @@ test.serial('two pushes to one app at once are both deployed, in push order', as
   liveSha = second;
 });
 
-test.serial('a repository without a Dockerfile gets a clear message and nothing is deployed', async (t) => {
+test.serial('a repository with neither a Dockerfile nor anything a buildpack knows gets a clear message', async (t) => {
   const bare = uniqueName('nodockerfile');
   apps.push(bare);
   const dir = await fixtureRepo('dockerfile-hello');
-  fs.rmSync(path.join(dir, 'Dockerfile'));
+  for (const file of ['Dockerfile', 'index.html']) fs.rmSync(path.join(dir, file));
   await commitAll(dir, 'no dockerfile');
   const push = await daemon.push(dir, bare);
   t.not(push.code, 0);
-  t.regex(push.output, /remote:  !     no Dockerfile at the root of [0-9a-f]{7}: add one to deploy/);
+  t.regex(push.output, /remote: -----> Building .* with a buildpack/);
+  t.regex(push.output, /remote:  !     no buildpack applies to this app; tried null, node, python, static \(add a Dockerfile, or/);
   t.is((await daemon.get(bare)).status, 404);
   t.is(await remoteRef(bare), '');
 });
