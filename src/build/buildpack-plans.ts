@@ -48,6 +48,15 @@ export async function buildpackPlan(buildpack: string, read: ReadAppFile, out: L
         path: ['/paas/venv/bin'],
         env: { PYTHONUNBUFFERED: '1' },
       };
+    case 'go':
+      return {
+        buildpack,
+        runtimeArgs: [],
+        manifests: await existing(read, ['go.mod', 'go.sum']),
+        installDeps: true,
+        path: ['/usr/lib/go/bin'],
+        env: { GOPATH: '/paas/go', GOTOOLCHAIN: 'local' },
+      };
     default:
       return { buildpack, manifests: [], installDeps: false, path: [], env: {} };
   }

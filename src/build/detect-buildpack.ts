@@ -11,7 +11,7 @@ import { PaasError } from '../errors.js';
 import { defaultProcessTypes } from './buildpack-dockerfile.js';
 
 /** Bundled buildpacks in detection order. */
-export const BUNDLED_BUILDPACKS = ['null', 'node', 'python', 'static'] as const;
+export const BUNDLED_BUILDPACKS = ['null', 'node', 'python', 'go', 'static'] as const;
 
 // Runs inside the container; the buildpack names come as arguments, never inside the script text.
 const DETECT_SCRIPT = `for bp in "$@"; do
@@ -64,7 +64,7 @@ export async function detectBuildpack(
     ],
   );
   if (exitCode === 100) {
-    throw new PaasError('PAAS_ERR_BUILD_FAILED', `no buildpack applies to this app; tried ${options.order.join(', ')} (add a Dockerfile, or a file such as package.json, requirements.txt, index.html or .null)`);
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `no buildpack applies to this app; tried ${options.order.join(', ')} (add a Dockerfile, or a file such as package.json, requirements.txt, go.mod, index.html or .null)`);
   }
   const marker = /^paas-detected:([a-z0-9-]+):(.*)$/m.exec(output);
   if (exitCode !== 0 || !marker) throw new PaasError('PAAS_ERR_BUILD_FAILED', `buildpack detection failed: ${output.trim().split('\n').pop() ?? `exit ${exitCode}`}`);

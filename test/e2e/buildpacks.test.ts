@@ -44,6 +44,12 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
   t.deepEqual(v2.slice(0, -2), v1.slice(0, -2), 'runtime and dependency layers reused');
   t.notDeepEqual(v2.slice(-2), v1.slice(-2));
   t.regex(second.output, new RegExp(`Layers: ${v2.length - 2} reused, 2 new`));
+
+  // Another app on the same Node.js version shares the stack, buildpack and runtime layers.
+  const other = name('node2');
+  const otherPush = await daemon.push(await fixtureRepo('node-express'), other);
+  t.is(otherPush.code, 0, otherPush.output);
+  t.deepEqual((await layersOf(`paas/${other}:v1`)).slice(0, 3), v1.slice(0, 3));
 });
 
 test.serial('a static site is served with index handling', async (t) => {
@@ -61,6 +67,14 @@ test.serial('a Python standard-library app runs its Procfile web process', async
   t.is(push.code, 0, push.output);
   t.regex(push.output, /Python app detected \(buildpack python\)/);
   t.regex((await daemon.get(app)).body, /^hello from python 3\.\d+$/m);
+});
+
+test.serial('a Go app is built into a binary with Go from Debian', async (t) => {
+  const app = name('go');
+  const push = await daemon.push(await fixtureRepo('go-hello'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /Go app detected \(buildpack go\)/);
+  t.regex((await daemon.get(app)).body, /^hello from go go1\.\d+/m);
 });
 
 test.serial('a Procfile with web and worker runs both, after its release command', async (t) => {
@@ -84,7 +98,7 @@ test.serial('bad input: nothing detected, a failing compile, a malformed Procfil
   await commitAll(repo, 'nothing to build', { 'notes.txt': 'just notes\n' });
   const nothing = await daemon.push(repo, app);
   t.not(nothing.code, 0);
-  t.regex(nothing.output, /no buildpack applies to this app; tried null, node, python, static/);
+  t.regex(nothing.output, /no buildpack applies to this app; tried null, node, python, go, static/);
 
   await commitAll(repo, 'broken build', {
     'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '20.x' }, scripts: { build: "node -e \"console.error('compile broke'); process.exit(3)\"" } }),

@@ -131,7 +131,7 @@ test.serial('a repository with neither a Dockerfile nor anything a buildpack kno
   const push = await daemon.push(dir, bare);
   t.not(push.code, 0);
   t.regex(push.output, /remote: -----> Building .* with a buildpack/);
-  t.regex(push.output, /remote:  !     no buildpack applies to this app; tried null, node, python, static \(add a Dockerfile, or/);
+  t.regex(push.output, /remote:  !     no buildpack applies to this app; tried null, node, python, go, static \(add a Dockerfile, or/);
   t.is((await daemon.get(bare)).status, 404);
   t.is(await remoteRef(bare), '');
 });

@@ -105,7 +105,7 @@ test.serial('a release that never opens its port is rejected after the deadline'
   await commitAll(repo, 'silent', { Dockerfile: 'FROM debian:bookworm-slim\nCMD ["sleep", "600"]\n' });
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
-  t.regex(push.output, /web\.1 failed its health check: no answer on port 5000 after [56] s/);
+  t.regex(push.output, /web\.1 failed its health check: no answer on port 5000 after \d+ s/);
   t.is(await body(), 'load 3\n');
   t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), [String((await releases()).find((r) => r.status === 'active')!.version)]);
 });
