@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openDb } from '../../../src/store/db.js';
 import { storeScenario } from './_store-scenario.js';
 import { addKey } from '../../../src/keys.js';
-import ssh2 from 'ssh2';
+import { newKeyPair } from '../../_ssh-keys.js';
 
 test('apps, builds and releases are recorded and read back on SQLite; reopening keeps them', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-db-'));
@@ -17,10 +17,10 @@ test('apps, builds and releases are recorded and read back on SQLite; reopening 
 test('a key is stored once, by name and by fingerprint', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-db-'));
   const db = await openDb({ dataDir });
-  const pub = ssh2.utils.generateKeyPairSync('ed25519').public;
+  const pub = newKeyPair().public;
   await addKey(db, 'alice', pub);
   await t.throwsAsync(addKey(db, 'bob', pub), { message: /already registered as "alice"/ });
-  await t.throwsAsync(addKey(db, 'alice', ssh2.utils.generateKeyPairSync('ed25519').public), { message: /already exists/ });
+  await t.throwsAsync(addKey(db, 'alice', newKeyPair().public), { message: /already exists/ });
   await t.throwsAsync(addKey(db, 'bad name;', pub), { message: /invalid key name/ });
   await db.destroy();
   fs.rmSync(dataDir, { recursive: true, force: true });
