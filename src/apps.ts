@@ -12,6 +12,7 @@ export async function createApp(services: Services, name: string): Promise<AppRo
   const app = await insertApp(services.db, name);
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
   services.queues.ensureWorker(name);
+  services.ciQueues.ensureWorker(name);
   return app;
 }
 
@@ -25,6 +26,7 @@ export async function destroyApp(services: Services, name: string): Promise<void
   }
   await removeAppImages(services.docker, name);
   await services.queues.remove(name);
+  await services.ciQueues.remove(name);
   removeRepo(services.config.dataDir, name);
   await deleteApp(services.db, name);
 }

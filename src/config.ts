@@ -25,6 +25,10 @@ export interface Config {
   drainTimeoutMs: number;
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
   stopGraceSeconds: number;
+  /** How long a test run may take before it is killed. */
+  testTimeoutMs: number;
+  /** How many CI runs of one app may run at once. */
+  ciConcurrency: number;
   /** Images of this many latest releases are kept as rollback targets. */
   keepReleases: number;
   /** The folder this package is installed in (holds hooks/ and dist/). */
@@ -86,6 +90,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     checksUptimeSeconds: seconds('PAAS_CHECKS_UPTIME', env.PAAS_CHECKS_UPTIME, 1.5),
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
+    testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
+    ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
   };

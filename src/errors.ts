@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   PAAS_ERR_PERMISSION_DENIED: { exit: 1, http: 403 },
   PAAS_ERR_BUILD_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_RELEASE_COMMAND_FAILED: { exit: 1, http: 422 },
+  PAAS_ERR_TESTS_FAILED: { exit: 1, http: 422 },
+  PAAS_ERR_CI_RUN_NOT_FOUND: { exit: 1, http: 404 },
   PAAS_ERR_NO_PROCESSES: { exit: 1, http: 422 },
   PAAS_ERR_START_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_UNHEALTHY: { exit: 1, http: 422 },

@@ -47,11 +47,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const inflight = new Inflight();
   const services = {} as Services;
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency);
-  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues } satisfies Services);
+  const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
+  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues } satisfies Services);
 
   for (const app of await listApps(db)) {
     await ensureRepo(config.dataDir, config.installDir, app.name);
     queues.ensureWorker(app.name);
+    ciQueues.ensureWorker(app.name);
   }
   const restored = await restoreRoutes(services);
 
@@ -77,6 +79,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       router.closeAllConnections();
       await new Promise((r) => router.close(r));
       await queues.close();
+      await ciQueues.close();
       redis.disconnect();
       await embedded?.stop();
       await db.destroy();

@@ -17,5 +17,8 @@ export interface Services {
   /** Connection for job logs and health checks. */
   redis: Redis;
   redisTarget: RedisTarget;
+  /** One job of an app at a time: deploys and rollbacks. */
   queues: DeployQueues;
+  /** Test runs of branches that do not deploy, a few per app at once. */
+  ciQueues: DeployQueues;
 }

@@ -14,6 +14,8 @@ import { listReleases } from '../store/releases.js';
 import { checkAppName } from '../app-name.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
+import { getCiRun, listCiRuns } from '../store/ci-runs.js';
+import { submitCiRun } from '../queue/submit-ci.js';
 import { releaseViews } from '../release/release-view.js';
 import { diffReleases } from '../release/release-diff.js';
 import { submitRollback } from '../queue/submit-rollback.js';
@@ -35,6 +37,12 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', /^\/apps\/([^/]+)\/rollback$/, async (s, [name], body, res, req) => {
     const version = parseVersionArg((body as { version?: string } | undefined)?.version);
     return streamLines(res, req, (write, signal) => submitRollback(s, checkAppName(name!), version, write, signal));
+  }],
+  ['GET', /^\/apps\/([^/]+)\/ci$/, async (s, [name]) => listCiRuns(s.db, (await getApp(s.db, checkAppName(name!))).name)],
+  ['GET', /^\/apps\/([^/]+)\/ci\/(\d{1,12})$/, async (s, [name, id]) => getCiRun(s.db, checkAppName(name!), Number(id))],
+  ['POST', /^\/apps\/([^/]+)\/ci$/, async (s, [name], body, res, req) => {
+    const ref = (body as { ref?: unknown } | undefined)?.ref;
+    return streamLines(res, req, (write, signal) => submitCiRun(s, checkAppName(name!), typeof ref === 'string' ? ref : undefined, write, signal));
   }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {

@@ -12,15 +12,16 @@ import { buildpackDockerfile } from './buildpack-dockerfile.js';
 import { buildpackContext } from './buildpack-context.js';
 import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
 import { buildpackPlan } from './buildpack-plans.js';
-import { imageTag, type BuildRequest } from './dockerfile-builder.js';
+import type { BuildRequest } from './dockerfile-builder.js';
 
 export interface BuildpackBuild {
   imageId: string;
+  buildpack: string;
   /** Process types the buildpack proposes (bin/release); a Procfile overrides them. */
   defaultProcessTypes: Record<string, string>;
 }
 
-/** Builds the commit with the buildpack that applies (or the one .buildpacks names), into `paas/<app>:v<N>`. */
+/** Builds the commit with the buildpack that applies (or the one .buildpacks names), into `request.tag`. */
 export async function buildWithBuildpack(docker: DockerClient, request: BuildRequest, installDir: string, out: LineSink): Promise<BuildpackBuild> {
   const read = (file: string) => readFileAtCommit(request.repo, request.sha, file, request.gitEnv, request.cache);
   const stackImage = `${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`;
@@ -38,12 +39,12 @@ export async function buildWithBuildpack(docker: DockerClient, request: BuildReq
       docker,
       context,
       {
-        tag: imageTag(request.app, request.version).ref,
-        labels: { 'paas.app': request.app, 'paas.release': String(request.version), 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack },
+        tag: request.tag,
+        labels: { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack },
       },
       (event) => buildEventLines(event).forEach((line) => out.detail(line)),
     );
-    return { imageId, defaultProcessTypes: detected.defaultProcessTypes };
+    return { imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
   } catch (err) {
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `${detected.name} build failed: ${engineMessage(err)}`, { cause: err });
   }

@@ -15,7 +15,10 @@ export interface BuildRequest {
   /** One isomorphic-git cache for all reads of a job. */
   cache?: ReadCache;
   app: string;
-  version: number;
+  /** The image reference to build, e.g. paas/shop:v3. */
+  tag: string;
+  /** Labels naming the app and what the image is for (release, CI run). */
+  labels: Record<string, string>;
 }
 
 /** Image name and labels of an app's release image. */
@@ -41,8 +44,8 @@ export async function buildFromDockerfile(
       docker,
       context,
       {
-        tag: imageTag(request.app, request.version).ref,
-        labels: { 'paas.app': request.app, 'paas.release': String(request.version), 'paas.sha': request.sha },
+        tag: request.tag,
+        labels: { ...request.labels, 'paas.sha': request.sha },
       },
       (event) => buildEventLines(event).forEach(onLine),
     );

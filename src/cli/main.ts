@@ -8,6 +8,7 @@ import { table } from './format.js';
 import type { AppRow } from '../store/apps.js';
 import type { KeyRow } from '../store/keys.js';
 import type { BuildRow } from '../store/builds.js';
+import type { CiRunRow } from '../store/ci-runs.js';
 import type { ReleaseView } from '../release/release-view.js';
 import type { ReleaseDiff } from '../release/release-diff.js';
 import { formatBytes } from '../release/layers.js';
@@ -188,6 +189,45 @@ program
   .action(async (app: string, version: string | undefined) => {
     let exit = 1;
     await streamApi(socket(), `/apps/${encodeURIComponent(app)}/rollback`, version ? { version } : {}, (entry) => {
+      if (typeof entry.line === 'string') print(entry.line + '\n');
+      if (typeof entry.exit === 'number') exit = entry.exit;
+    });
+    process.exitCode = exit;
+  });
+
+program
+  .command('ci <app>')
+  .description("list an app's CI runs (every pushed commit, on any branch)")
+  .option('--json', 'print JSON')
+  .action(async (app: string, opts: { json?: boolean }) => {
+    const runs = await callApi<CiRunRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/ci`);
+    print(
+      opts.json
+        ? JSON.stringify(runs, null, 2) + '\n'
+        : table(
+            ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'],
+            runs.map((r) => [r.id, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]),
+          ),
+    );
+  });
+
+program
+  .command('ci:show <app> <run>')
+  .description('print one CI run with its full log')
+  .action(async (app: string, run: string) => {
+    if (!/^\d{1,12}$/.test(run)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `CI run must be a number, got ${JSON.stringify(run)}`);
+    const r = await callApi<CiRunRow & { log: string }>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/ci/${run}`);
+    print(`-----> CI run ${r.id} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
+    print(`       branch ${r.branch}, commit ${r.sha.slice(0, 7)}, command ${r.command ?? '(none)'}\n`);
+    if (r.log) print(r.log.replace(/^/gm, '       ') + '\n');
+  });
+
+program
+  .command('ci:run <app> [ref]')
+  .description('run the tests of a pushed branch, tag or commit again (default: the deploy branch)')
+  .action(async (app: string, ref: string | undefined) => {
+    let exit = 1;
+    await streamApi(socket(), `/apps/${encodeURIComponent(app)}/ci`, ref ? { ref } : {}, (entry) => {
       if (typeof entry.line === 'string') print(entry.line + '\n');
       if (typeof entry.exit === 'number') exit = entry.exit;
     });

@@ -114,3 +114,58 @@ export async function runToCompletion(
     await container.remove({ force: true, v: true }).catch(() => undefined);
   }
 }
+
+/** Splits a byte stream into lines, calling `onLine` for each whole line and the rest at the end. */
+function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer): void; end(): void } {
+  let rest = '';
+  return {
+    write(chunk) {
+      rest += chunk.toString('utf8');
+      let i: number;
+      while ((i = rest.indexOf('\n')) >= 0) {
+        onLine(rest.slice(0, i).replace(/\r$/, ''));
+        rest = rest.slice(i + 1);
+      }
+    },
+    end() {
+      if (rest) onLine(rest);
+      rest = '';
+    },
+  };
+}
+
+/**
+ * Runs a throwaway container, streaming its output line by line as it comes, killed after `timeoutMs`.
+ * The container is removed afterwards, whatever happened.
+ */
+export async function runStreaming(
+  docker: DockerClient,
+  spec: Docker.ContainerCreateOptions,
+  onLine: (line: string) => void,
+  timeoutMs: number,
+): Promise<{ exitCode: number; timedOut: boolean }> {
+  const container = await docker.createContainer({ ...spec, AttachStdout: true, AttachStderr: true, Tty: false });
+  try {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const lines = lineSplitter(onLine);
+    const sink = { write: (chunk: Buffer) => (lines.write(chunk), true) } as unknown as NodeJS.WritableStream;
+    docker.modem.demuxStream(stream, sink, sink);
+    const ended = new Promise<void>((resolve) => stream.on('end', () => resolve()));
+    await container.start();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      await container.kill().catch(() => undefined);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+      lines.end();
+      return { exitCode: 137, timedOut: true };
+    }
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+    lines.end();
+    return { exitCode: outcome.StatusCode, timedOut: false };
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}

@@ -41,11 +41,14 @@ export function branchOf(ref: string): string | undefined {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
 }
 
-/** What a push of `update` does for an app whose deploy branch is `deployBranch` (null: main or master). */
-export function decideRefAction(update: RefUpdate, deployBranch: string | null): 'deploy' | 'delete' | 'accept' {
+/**
+ * What a push of `update` does for an app whose deploy branch is `deployBranch` (null: main or master):
+ * the deploy branch deploys (after its tests), other branches get a CI run, tags and deletions are only accepted.
+ */
+export function decideRefAction(update: RefUpdate, deployBranch: string | null): 'deploy' | 'test' | 'delete' | 'accept' {
   if (ZERO_SHA.test(update.newSha)) return 'delete';
   const branch = branchOf(update.ref);
   if (branch === undefined) return 'accept';
   const deploys = deployBranch === null ? branch === 'main' || branch === 'master' : branch === deployBranch;
-  return deploys ? 'deploy' : 'accept';
+  return deploys ? 'deploy' : 'test';
 }

@@ -24,12 +24,22 @@ export interface RollbackJob {
   version?: number;
 }
 
-/** Everything that changes what runs for an app goes through its queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob;
+/** A CI run of a commit on a branch that does not deploy (or one asked for again with `paas ci:run`). */
+export interface CiJob {
+  kind: 'ci';
+  logId: string;
+  app: string;
+  ref: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+}
+
+/** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
+export type DeployJobData = DeployJob | RollbackJob | CiJob;
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
-export function queueName(app: string): string {
-  return `deploy-${app}`;
+export function queueName(family: string, app: string): string {
+  return `${family}-${app}`;
 }
 
 export function jobId(data: DeployJobData): string {
@@ -38,7 +48,10 @@ export function jobId(data: DeployJobData): string {
 
 export type DeployProcessor = (data: DeployJobData) => Promise<void>;
 
-/** The queues and workers of every app; different apps run in parallel up to `concurrency`. */
+/**
+ * The queues and workers of every app, one family of queues per purpose ("deploy": one job of an app at a time,
+ * in order; "ci": a few test runs of an app at once). Different apps run in parallel up to `concurrency`.
+ */
 export class DeployQueues {
   private readonly queues = new Map<string, Queue<DeployJobData>>();
   private readonly workers = new Map<string, Worker<DeployJobData>>();
@@ -48,6 +61,8 @@ export class DeployQueues {
     private readonly connection: RedisOptions,
     private readonly processor: DeployProcessor | undefined,
     concurrency: number,
+    private readonly family = 'deploy',
+    private readonly perApp = 1,
   ) {
     this.slots = new Semaphore(concurrency);
   }
@@ -55,7 +70,7 @@ export class DeployQueues {
   private queue(app: string): Queue<DeployJobData> {
     let queue = this.queues.get(app);
     if (!queue) {
-      queue = new Queue<DeployJobData>(queueName(app), { connection: this.connection });
+      queue = new Queue<DeployJobData>(queueName(this.family, app), { connection: this.connection });
       queue.on('error', () => {});
       this.queues.set(app, queue);
     }
@@ -77,9 +92,9 @@ export class DeployQueues {
     const processor = this.processor;
     if (!processor || this.workers.has(app)) return;
     const worker = new Worker<DeployJobData>(
-      queueName(app),
+      queueName(this.family, app),
       async (job: Job<DeployJobData>) => this.slots.run(() => processor(job.data)),
-      { connection: this.connection, concurrency: 1, maxStalledCount: 0 },
+      { connection: this.connection, concurrency: this.perApp, maxStalledCount: 0 },
     );
     worker.on('error', (err) => daemonLog('worker.error', { app, error: err }));
     this.workers.set(app, worker);

@@ -18,8 +18,9 @@ export async function runQueued(
 ): Promise<boolean> {
   try {
     await checkRedis(services.redis, services.redisTarget);
-    services.queues.ensureWorker(job.app);
-    await services.queues.enqueue(job);
+    const queues = job.kind === 'ci' ? services.ciQueues : services.queues;
+    queues.ensureWorker(job.app);
+    await queues.enqueue(job);
   } catch (err) {
     await onEnqueueFailed();
     throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');

@@ -1,4 +1,5 @@
 // Takes the refs of a push from the pre-receive hook: queues the deploy branch, follows that job's log, reports the outcome.
+import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { checkAppName } from '../app-name.js';
 import { getApp } from '../store/apps.js';
@@ -48,7 +49,13 @@ export async function submitPush(services: Services, request: PushRequest, write
         continue;
       }
       if (action === 'accept') {
-        out.step(`Received ${name} (${update.newSha.slice(0, 7)}); only ${app.deployBranch ?? 'main or master'} deploys`);
+        out.step(`Received ${name} (${update.newSha.slice(0, 7)}); nothing to build for it`);
+        continue;
+      }
+      if (action === 'test') {
+        out.step(`Received ${name} (${update.newSha.slice(0, 7)}); only ${app.deployBranch ?? 'main or master'} deploys, so this is a CI run`);
+        const job = { kind: 'ci' as const, logId: `ci-${randomUUID()}`, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
+        await runQueued(services, job, write, signal);
         continue;
       }
       if (!(await deployRef(services, request, update, write, signal))) return 1;

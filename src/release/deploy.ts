@@ -1,6 +1,7 @@
 // Orchestrates one push, the whole pipeline in one place:
 //
 //   pre-receive hook -> queue (per app, push order) -> build image (Dockerfile, else a buildpack)
+//     -> tests in a throwaway container (verify/), failing ones reject the push
 //     -> release command (Procfile `release:`), if any
 //     -> release spec (Procfile, app.json, config) -> swap (start new, health checks, route, drain, stop old)
 //     -> garbage-collect old images
@@ -11,19 +12,20 @@ import type { DeployJob, DeployJobData } from '../queue/deploy-queue.js';
 import { appendJobLine, finishJobLog } from '../queue/job-log.js';
 import { finishBuild, markBuildRunning } from '../store/builds.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
-import { buildFromDockerfile, hasDockerfile, imageTag } from '../build/dockerfile-builder.js';
-import { buildWithBuildpack } from '../build/buildpack-builder.js';
+import { imageTag } from '../build/dockerfile-builder.js';
+import { buildCommit, readAppFiles } from '../build/build-commit.js';
+import { testCommit } from '../verify/test-commit.js';
+import { runCiJob } from '../verify/ci-job.js';
 import { NETWORK, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
-import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers } from '../docker/images.js';
 import { appUrl } from '../config.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { lineSink, type LineSink } from '../log.js';
 import { choosePort } from './container-spec.js';
-import { parseHealthchecks, parseJsonFile } from './healthchecks.js';
-import { formationFor, parseProcfile, processCommands } from './procfile.js';
+import { parseHealthchecks } from './healthchecks.js';
+import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
 import { swapRelease } from './swap.js';
 import { rollbackRelease } from './rollback.js';
@@ -31,7 +33,7 @@ import { collectImages } from './collect-images.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
-/** Runs a queued job of an app (a push or a rollback), ending the job log its caller follows with the outcome. */
+/** Runs a queued job of an app (a push, a rollback, a CI run), ending the job log its caller follows with the outcome. */
 export async function runAppJob(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
   const out = lineSink((line) => {
@@ -42,6 +44,11 @@ export async function runAppJob(services: Services, data: DeployJobData): Promis
   try {
     if (data.kind === 'rollback') {
       await rollbackRelease(services, data.app, data.version, out);
+    } else if (data.kind === 'ci') {
+      // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
+      const status = await runCiJob(services, data, out);
+      await finishJobLog(services.redis, data.logId, { ok: status === 'passed' || status === 'skipped' });
+      return;
     } else {
       const version = await deployCommit(services, data, out);
       await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
@@ -54,25 +61,6 @@ export async function runAppJob(services: Services, data: DeployJobData): Promis
     await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });
     throw error;
   }
-}
-
-interface Source {
-  repo: string;
-  sha: string;
-  gitEnv: DeployJob['gitEnv'];
-  cache: ReadCache;
-}
-
-/** The commit's Procfile and app.json, checked before anything is built. */
-async function readAppFiles(source: Source): Promise<{ procfile?: Record<string, string>; appJson?: unknown }> {
-  const [procfileText, appJsonText] = await Promise.all([
-    readFileAtCommit(source.repo, source.sha, 'Procfile', source.gitEnv, source.cache),
-    readFileAtCommit(source.repo, source.sha, 'app.json', source.gitEnv, source.cache),
-  ]);
-  return {
-    ...(procfileText ? { procfile: parseProcfile(procfileText.toString('utf8')) } : {}),
-    ...(appJsonText ? { appJson: parseJsonFile(appJsonText.toString('utf8'), 'app.json') } : {}),
-  };
 }
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
@@ -96,25 +84,19 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const repo = repoPath(config.dataDir, app);
   const source = { repo, sha, gitEnv: data.gitEnv, cache: {} };
 
-  const dockerfile = await hasDockerfile(source);
   const files = await readAppFiles(source);
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
-  const label = `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`;
   const buildStart = Date.now();
-  let imageId: string;
-  let defaults: Record<string, string> | 'dockerfile' = 'dockerfile';
-  if (dockerfile) {
-    out.step(`Building ${app} from Dockerfile (${label})`);
-    imageId = await buildFromDockerfile(docker, { ...source, app, version }, (line) => out.detail(line));
-  } else {
-    out.step(`Building ${app} with a buildpack (${label})`);
-    const built = await buildWithBuildpack(docker, { ...source, app, version }, config.installDir, out);
-    imageId = built.imageId;
-    defaults = built.defaultProcessTypes;
-  }
+  const { imageId, defaults, buildpack } = await buildCommit(
+    services,
+    source,
+    { app, tag: tag.ref, labels: { 'paas.app': app, 'paas.release': String(version) }, what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}` },
+    out,
+  );
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
+  await testCommit(services, { app, ref: data.ref, sha, imageId, files, buildpack }, out, { gate: true });
 
   const previous = await activeRelease(db, app);
   const layers = await imageLayers(docker, imageId);

@@ -37,6 +37,7 @@ export async function insertApp(db: Db, name: string): Promise<AppRow> {
 
 export async function deleteApp(db: Db, name: string): Promise<void> {
   await db.transaction(async (trx) => {
+    await trx('ci_runs').where({ app: name }).delete();
     await trx('releases').where({ app: name }).delete();
     await trx('builds').where({ app: name }).delete();
     await trx('apps').where({ name }).delete();

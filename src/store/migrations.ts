@@ -71,6 +71,28 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '003_ci_runs',
+    async up(knex) {
+      await knex.schema.createTable('ci_runs', (t) => {
+        t.increments('id').primary();
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('branch', 255).notNullable();
+        t.string('sha', 64).notNullable();
+        t.string('status', 20).notNullable();
+        t.text('command').nullable();
+        t.integer('exit_code').nullable();
+        t.integer('duration_ms').nullable();
+        t.text('log').notNullable().defaultTo('');
+        t.timestamp('created_at').notNullable();
+        t.timestamp('finished_at').nullable();
+        t.index(['app', 'id']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('ci_runs');
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -18,16 +18,16 @@ test('refuses malformed ref updates', (t) => {
   }
 });
 
-test('main or master deploys by default; other branches and tags are only accepted', (t) => {
+test('main or master deploys by default; other branches get a CI run; tags are only accepted', (t) => {
   const update = (ref: string, newSha = B) => ({ oldSha: A, newSha, ref });
   t.is(decideRefAction(update('refs/heads/main'), null), 'deploy');
   t.is(decideRefAction(update('refs/heads/master'), null), 'deploy');
-  t.is(decideRefAction(update('refs/heads/feature'), null), 'accept');
+  t.is(decideRefAction(update('refs/heads/feature'), null), 'test');
   t.is(decideRefAction(update('refs/tags/v1'), null), 'accept');
   t.is(decideRefAction(update('refs/heads/main', ZERO), null), 'delete');
 });
 
 test('an app with a deploy branch set deploys only that branch', (t) => {
   t.is(decideRefAction({ oldSha: A, newSha: B, ref: 'refs/heads/production' }, 'production'), 'deploy');
-  t.is(decideRefAction({ oldSha: A, newSha: B, ref: 'refs/heads/main' }, 'production'), 'accept');
+  t.is(decideRefAction({ oldSha: A, newSha: B, ref: 'refs/heads/main' }, 'production'), 'test');
 });

@@ -1,0 +1,58 @@
+// Builds a pushed commit into an image: its Dockerfile when it has one, else the buildpack that applies.
+import type { Services } from '../services.js';
+import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
+import type { GitObjectEnv } from '../git/run-git.js';
+import type { LineSink } from '../log.js';
+import { parseJsonFile } from '../release/healthchecks.js';
+import { parseProcfile } from '../release/procfile.js';
+import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
+import { buildWithBuildpack } from './buildpack-builder.js';
+
+export interface CommitSource {
+  repo: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+  /** One isomorphic-git cache for every read of the job. */
+  cache: ReadCache;
+}
+
+export interface AppFiles {
+  procfile?: Record<string, string>;
+  appJson?: unknown;
+  packageJson?: unknown;
+}
+
+/** The commit's Procfile, app.json and package.json, checked (with file and line on errors) before any build. */
+export async function readAppFiles(source: CommitSource): Promise<AppFiles> {
+  const read = (file: string) => readFileAtCommit(source.repo, source.sha, file, source.gitEnv, source.cache);
+  const [procfile, appJson, packageJson] = await Promise.all([read('Procfile'), read('app.json'), read('package.json')]);
+  return {
+    ...(procfile ? { procfile: parseProcfile(procfile.toString('utf8')) } : {}),
+    ...(appJson ? { appJson: parseJsonFile(appJson.toString('utf8'), 'app.json') } : {}),
+    ...(packageJson ? { packageJson: parseJsonFile(packageJson.toString('utf8'), 'package.json') } : {}),
+  };
+}
+
+export interface BuiltCommit {
+  imageId: string;
+  /** 'dockerfile', or the process types the buildpack proposes. */
+  defaults: Record<string, string> | 'dockerfile';
+  buildpack?: string;
+}
+
+/** Builds `source` into `target.tag`, streaming the build into `out`. */
+export async function buildCommit(
+  services: Services,
+  source: CommitSource,
+  target: { app: string; tag: string; labels: Record<string, string>; what: string },
+  out: LineSink,
+): Promise<BuiltCommit> {
+  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels };
+  if (await hasDockerfile(source)) {
+    out.step(`Building ${target.app} from Dockerfile (${target.what})`);
+    return { imageId: await buildFromDockerfile(services.docker, request, (line) => out.detail(line)), defaults: 'dockerfile' };
+  }
+  out.step(`Building ${target.app} with a buildpack (${target.what})`);
+  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, out);
+  return { imageId: built.imageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
+}

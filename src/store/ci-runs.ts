@@ -1,0 +1,57 @@
+// The ci_runs table: one test run per built commit, on any branch.
+import type { Db } from './db.js';
+import { now } from './db.js';
+import { PaasError } from '../errors.js';
+
+export type CiStatus = 'queued' | 'running' | 'passed' | 'failed' | 'errored' | 'timed out' | 'skipped';
+
+export interface CiRunRow {
+  id: number;
+  app: string;
+  branch: string;
+  sha: string;
+  status: CiStatus;
+  command: string | null;
+  exitCode: number | null;
+  durationMs: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const COLUMNS = ['id', 'app', 'branch', 'sha', 'status', 'command', 'exit_code', 'duration_ms', 'created_at', 'finished_at'];
+
+function fromRow(row: Record<string, unknown>): CiRunRow {
+  return {
+    id: Number(row.id),
+    app: String(row.app),
+    branch: String(row.branch),
+    sha: String(row.sha),
+    status: row.status as CiStatus,
+    command: (row.command as string | null) ?? null,
+    exitCode: row.exit_code == null ? null : Number(row.exit_code),
+    durationMs: row.duration_ms == null ? null : Number(row.duration_ms),
+    createdAt: new Date(row.created_at as string).toISOString(),
+    finishedAt: row.finished_at == null ? null : new Date(row.finished_at as string).toISOString(),
+  };
+}
+
+export async function insertCiRun(db: Db, run: { app: string; branch: string; sha: string; status: CiStatus; command: string | null }): Promise<number> {
+  const [row] = await db('ci_runs').insert({ ...run, log: '', created_at: now() }).returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
+}
+
+export async function finishCiRun(db: Db, id: number, result: { status: CiStatus; exitCode?: number | null; durationMs?: number; log: string }): Promise<void> {
+  await db('ci_runs')
+    .where({ id })
+    .update({ status: result.status, exit_code: result.exitCode ?? null, duration_ms: result.durationMs ?? null, log: result.log, finished_at: now() });
+}
+
+export async function listCiRuns(db: Db, app: string): Promise<CiRunRow[]> {
+  return (await db('ci_runs').select(COLUMNS).where({ app }).orderBy('id', 'desc')).map(fromRow);
+}
+
+export async function getCiRun(db: Db, app: string, id: number): Promise<CiRunRow & { log: string }> {
+  const row = await db('ci_runs').where({ app, id }).first();
+  if (!row) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI run ${id} (see: paas ci ${app})`);
+  return { ...fromRow(row), log: String(row.log) };
+}

@@ -1,0 +1,36 @@
+// A CI run of a commit that does not deploy: build it (same builders as a deploy), test it, record the result,
+// and remove its image. The push that asked for it is accepted whatever the result.
+import type { Services } from '../services.js';
+import type { CiJob } from '../queue/deploy-queue.js';
+import { buildCommit, readAppFiles } from '../build/build-commit.js';
+import { untagImage } from '../docker/images.js';
+import { repoPath } from '../git/repos.js';
+import { branchOf } from '../git/refs.js';
+import { insertCiRun, type CiStatus } from '../store/ci-runs.js';
+import { asPaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { testCommit } from './test-commit.js';
+
+/** Image tag of a CI build: one per commit, removed after the run. */
+export function ciImageTag(app: string, sha: string): string {
+  return `paas/${app}:ci-${sha.slice(0, 12)}`;
+}
+
+/** Builds and tests the commit; resolves with the run's status (errored when it does not build). */
+export async function runCiJob(services: Services, job: CiJob, out: LineSink): Promise<CiStatus> {
+  const source = { repo: repoPath(services.config.dataDir, job.app), sha: job.sha, gitEnv: job.gitEnv, cache: {} };
+  const tag = ciImageTag(job.app, job.sha);
+  try {
+    const files = await readAppFiles(source);
+    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what: `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}` }, out);
+    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.imageId, files, buildpack: built.buildpack }, out, { gate: false });
+  } catch (err) {
+    // A commit that does not even build is recorded as an errored run.
+    const message = asPaasError(err).message;
+    await insertCiRun(services.db, { app: job.app, branch: branchOf(job.ref) ?? job.ref, sha: job.sha, status: 'errored', command: null });
+    out.error(`CI run errored: ${message}`);
+    return 'errored';
+  } finally {
+    await untagImage(services.docker, tag).catch(() => undefined);
+  }
+}

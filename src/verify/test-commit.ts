@@ -1,0 +1,87 @@
+// Runs a built commit's tests in a throwaway container: no network, no Docker socket, no production config, CPU
+// and memory limits, a timeout; records the run, streams its output into the push, and (on the deploy branch)
+// rejects the push when the tests fail.
+import type { Services } from '../services.js';
+import type { AppFiles } from '../build/build-commit.js';
+import { runStreaming } from '../docker/containers.js';
+import { branchOf } from '../git/refs.js';
+import { finishCiRun, insertCiRun, type CiStatus } from '../store/ci-runs.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { resolveTestCommand, testEnv } from './test-command.js';
+
+export interface TestSubject {
+  app: string;
+  ref: string;
+  sha: string;
+  imageId: string;
+  files: AppFiles;
+  buildpack?: string | undefined;
+}
+
+/** Pure: the test container: the commit's image, the test command, no network, limits, labelled. */
+export function testContainerSpec(subject: TestSubject, command: string, env: Record<string, string>, runId: number) {
+  return {
+    Image: subject.imageId,
+    Cmd: ['/bin/sh', '-c', command],
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Labels: { 'paas.app': subject.app, 'paas.role': 'test', 'paas.ci-run': String(runId) },
+    HostConfig: {
+      NetworkMode: 'none',
+      Init: true,
+      Memory: 2 * 1024 * 1024 * 1024,
+      NanoCpus: 1_000_000_000,
+      PidsLimit: 1024,
+    },
+  };
+}
+
+/**
+ * Tests `subject`; resolves with the run's status. With `gate`, a run that does not pass throws
+ * PAAS_ERR_TESTS_FAILED so the push is rejected.
+ */
+export async function testCommit(services: Services, subject: TestSubject, out: LineSink, options: { gate: boolean }): Promise<CiStatus> {
+  const command = resolveTestCommand(subject.files, subject.buildpack);
+  const branch = branchOf(subject.ref) ?? subject.ref;
+  if (!command) {
+    await insertCiRun(services.db, { app: subject.app, branch, sha: subject.sha, status: 'skipped', command: null });
+    out.step('No test command (app.json environments.test.scripts.test or scripts.test); tests skipped');
+    return 'skipped';
+  }
+  const runId = await insertCiRun(services.db, { app: subject.app, branch, sha: subject.sha, status: 'running', command });
+  out.step(`Running tests (CI run ${runId}): ${command}`);
+  const log: string[] = [];
+  const started = Date.now();
+  let status: CiStatus;
+  let exitCode: number | null = null;
+  try {
+    const result = await runStreaming(
+      services.docker,
+      testContainerSpec(subject, command, testEnv(subject.files), runId),
+      (line) => {
+        log.push(line);
+        out.detail(line);
+      },
+      services.config.testTimeoutMs,
+    );
+    exitCode = result.exitCode;
+    status = result.timedOut ? 'timed out' : result.exitCode === 0 ? 'passed' : 'failed';
+  } catch (err) {
+    log.push(`error: ${(err as Error).message}`);
+    status = 'errored';
+  }
+  const durationMs = Date.now() - started;
+  await finishCiRun(services.db, runId, { status, exitCode, durationMs, log: log.join('\n') });
+  const summary =
+    status === 'passed'
+      ? `Tests passed in ${(durationMs / 1000).toFixed(1)} s`
+      : status === 'timed out'
+        ? `Tests timed out after ${Math.round(services.config.testTimeoutMs / 1000)} s`
+        : status === 'failed'
+          ? `Tests failed (exit ${exitCode})`
+          : `Tests could not run: ${log[log.length - 1] ?? 'unknown error'}`;
+  if (status === 'passed') out.step(summary);
+  else if (options.gate) throw new PaasError('PAAS_ERR_TESTS_FAILED', `${summary}; nothing was deployed`);
+  else out.error(summary);
+  return status;
+}

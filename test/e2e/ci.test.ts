@@ -1,0 +1,112 @@
+// CI end to end: every pushed commit gets an isolated, recorded test run; on the deploy branch failing tests
+// reject the push.
+import test from 'ava';
+import { commitAll, fixtureRepo, git, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+
+let daemon: Daemon;
+const app = uniqueName('ci');
+let repo: string;
+let live: string;
+
+test.before(async () => {
+  daemon = await startDaemon({ env: { PAAS_TEST_TIMEOUT: '4', PAAS_CI_CONCURRENCY: '2' } });
+  repo = await fixtureRepo('ci-app');
+});
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps([app]);
+});
+
+interface Run {
+  id: number;
+  status: string;
+  branch: string;
+  sha: string;
+  exitCode: number | null;
+}
+const runs = async () => JSON.parse((await daemon.paas(['ci', app, '--json'])).stdout) as Run[];
+const fromLive = () => git(repo, ['reset', '-q', '--hard', live]);
+const testCommand = (command: string) => JSON.stringify({ environments: { test: { scripts: { test: command } } } });
+
+test.serial('on the deploy branch tests run before the release, with only the test environment', async (t) => {
+  const push = await daemon.push(repo, app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /remote: -----> Running tests \(CI run \d+\): sh test\.sh/);
+  t.regex(push.output, /remote:        running tests with GREETING=hi from app\.json/);
+  t.regex(push.output, /remote: -----> Tests passed in \d+\.\d s/);
+  t.is((await daemon.get(app)).body, 'hello from ci v1\n');
+  live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  t.like((await runs())[0], { status: 'passed', branch: 'main', sha: live, exitCode: 0 });
+});
+
+test.serial('failing tests on the deploy branch reject the push; the old release keeps serving', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'breaks the page', { 'www/index.html': 'goodbye\n' });
+  const push = await daemon.push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /www\/index\.html does not say hello/);
+  t.regex(push.output, /remote:  !     Tests failed \(exit 1\); nothing was deployed/);
+  t.is((await daemon.get(app)).body, 'hello from ci v1\n');
+  t.like((await runs())[0], { status: 'failed', exitCode: 1 });
+});
+
+test.serial('a failing run on a feature branch is recorded, the push accepted, nothing deployed', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'feature breaks', { 'www/index.html': 'nope\n' });
+  const push = await daemon.push(repo, app, 'HEAD:refs/heads/feature');
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /only main or master deploys, so this is a CI run/);
+  t.regex(push.output, /remote:  !     Tests failed \(exit 1\)/);
+  t.like((await runs())[0], { status: 'failed', branch: 'feature' });
+  t.is((await daemon.get(app)).body, 'hello from ci v1\n');
+
+  const show = await daemon.paas(['ci:show', app, String((await runs())[0]!.id)]);
+  t.regex(show.stdout, /CI run \d+ of .*: failed \(exit 1\)/);
+  t.regex(show.stdout, /www\/index\.html does not say hello/);
+  const again = await daemon.paas(['ci:run', app, 'feature']);
+  t.is(again.code, 1, 'ci:run exits non-zero when the tests fail');
+  t.regex(again.stdout, /Tests failed \(exit 1\)/);
+});
+
+test.serial('a test that reaches for the network fails: runs have no network', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'network test', { 'app.json': testCommand('busybox wget -q -T 2 -O /dev/null http://deb.debian.org/ && echo reached || { echo "no network in tests"; exit 3; }') });
+  const push = await daemon.push(repo, app, 'HEAD:refs/heads/network');
+  t.regex(push.output, /no network in tests/);
+  t.like((await runs())[0], { status: 'failed', exitCode: 3 });
+});
+
+test.serial('a test that hangs is killed at the timeout and rejects the push', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'hangs', { 'app.json': testCommand('echo hanging; sleep 600') });
+  const push = await daemon.push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /Tests timed out after 4 s; nothing was deployed/);
+  t.like((await runs())[0], { status: 'timed out' });
+  t.is((await daemon.get(app)).body, 'hello from ci v1\n');
+});
+
+test.serial('two runs at once whose tests bind the same port both pass', async (t) => {
+  const bind = testCommand('busybox httpd -p 8080 -h /app/www && sleep 1 && busybox wget -q -O - http://127.0.0.1:8080/index.html');
+  await fromLive();
+  await commitAll(repo, 'port a', { 'app.json': bind, 'a.txt': 'a' });
+  const a = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  await fromLive();
+  await commitAll(repo, 'port b', { 'app.json': bind, 'b.txt': 'b' });
+  const b = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  const [pa, pb] = await Promise.all([daemon.push(repo, app, `${a}:refs/heads/port-a`), daemon.push(repo, app, `${b}:refs/heads/port-b`)]);
+  t.regex(pa.output, /Tests passed/, pa.output);
+  t.regex(pb.output, /Tests passed/, pb.output);
+  const recorded = (await runs()).filter((r) => r.branch.startsWith('port-'));
+  t.deepEqual(recorded.map((r) => r.status), ['passed', 'passed']);
+});
+
+test.serial('without a test command the run is recorded as skipped', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'no tests', { 'app.json': '{}' });
+  const push = await daemon.push(repo, app, 'HEAD:refs/heads/notests');
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /No test command .*; tests skipped/);
+  t.like((await runs())[0], { status: 'skipped', branch: 'notests' });
+});
