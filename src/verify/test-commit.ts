@@ -9,6 +9,8 @@ import { finishCiRun, insertCiRun, type CiStatus } from '../store/ci-runs.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { resolveTestCommand, testEnv } from './test-command.js';
+import { requestedAddons } from './addons.js';
+import { startRunServices, type RunServices } from './addon-services.js';
 
 export interface TestSubject {
   app: string;
@@ -19,15 +21,15 @@ export interface TestSubject {
   buildpack?: string | undefined;
 }
 
-/** Pure: the test container: the commit's image, the test command, no network, limits, labelled. */
-export function testContainerSpec(subject: TestSubject, command: string, env: Record<string, string>, runId: number) {
+/** Pure: the test container: the commit's image, the test command, no network (or the run's own), limits, labelled. */
+export function testContainerSpec(subject: TestSubject, command: string, env: Record<string, string>, runId: number, network = 'none') {
   return {
     Image: subject.imageId,
     Cmd: ['/bin/sh', '-c', command],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { 'paas.app': subject.app, 'paas.role': 'test', 'paas.ci-run': String(runId) },
     HostConfig: {
-      NetworkMode: 'none',
+      NetworkMode: network,
       Init: true,
       Memory: 2 * 1024 * 1024 * 1024,
       NanoCpus: 1_000_000_000,
@@ -54,10 +56,12 @@ export async function testCommit(services: Services, subject: TestSubject, out: 
   const started = Date.now();
   let status: CiStatus;
   let exitCode: number | null = null;
+  let addons: RunServices | undefined;
   try {
+    addons = await startRunServices(services.docker, subject.app, runId, requestedAddons(subject.files.appJson), out);
     const result = await runStreaming(
       services.docker,
-      testContainerSpec(subject, command, testEnv(subject.files), runId),
+      testContainerSpec(subject, command, { ...testEnv(subject.files), ...addons.env }, runId, addons.network),
       (line) => {
         log.push(line);
         out.detail(line);
@@ -69,6 +73,8 @@ export async function testCommit(services: Services, subject: TestSubject, out: 
   } catch (err) {
     log.push(`error: ${(err as Error).message}`);
     status = 'errored';
+  } finally {
+    await addons?.remove();
   }
   const durationMs = Date.now() - started;
   await finishCiRun(services.db, runId, { status, exitCode, durationMs, log: log.join('\n') });

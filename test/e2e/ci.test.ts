@@ -11,6 +11,7 @@ let live: string;
 test.before(async () => {
   daemon = await startDaemon({ env: { PAAS_TEST_TIMEOUT: '4', PAAS_CI_CONCURRENCY: '2' } });
   repo = await fixtureRepo('ci-app');
+  live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
 });
 
 test.after.always(async () => {
@@ -109,4 +110,25 @@ test.serial('without a test command the run is recorded as skipped', async (t) =
   t.is(push.code, 0, push.output);
   t.regex(push.output, /No test command .*; tests skipped/);
   t.like((await runs())[0], { status: 'skipped', branch: 'notests' });
+});
+
+test.serial('addons: redis and postgres run on a private network for the run alone, with their URLs', async (t) => {
+  await fromLive();
+  const script = [
+    'echo "REDIS_URL=$REDIS_URL DATABASE_URL=$DATABASE_URL"',
+    'printf "PING\\r\\n" | busybox nc -w 3 redis 6379 | grep -q PONG && echo "redis answers"',
+    'echo x | busybox nc -w 3 postgres 5432 >/dev/null && echo "postgres answers"',
+  ].join(' && ');
+  await commitAll(repo, 'addons', { 'app.json': JSON.stringify({ environments: { test: { addons: ['heroku-redis', 'heroku-postgresql:essential-0'], scripts: { test: script } } } }) });
+  const push = await daemon.push(repo, app, 'HEAD:refs/heads/addons');
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /REDIS_URL=redis:\/\/redis:6379 DATABASE_URL=postgres:\/\/postgres@postgres:5432\/postgres/);
+  t.regex(push.output, /redis answers/);
+  t.regex(push.output, /postgres answers/);
+  t.regex(push.output, /Tests passed/);
+  const { docker } = await import('./_daemon.js');
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.role=addon'] } });
+  t.deepEqual(leftovers, [], 'the run removed its services');
+  const networks = await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } });
+  t.deepEqual(networks.map((n) => n.Name), [], 'and its network');
 });
