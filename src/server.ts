@@ -17,6 +17,7 @@ import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
 import { runAppJob } from './release/deploy.js';
 import { Inflight } from './router/inflight.js';
+import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
 
@@ -48,7 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const services = {} as Services;
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
-  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues } satisfies Services);
+  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks() } satisfies Services);
 
   for (const app of await listApps(db)) {
     await ensureRepo(config.dataDir, config.installDir, app.name);

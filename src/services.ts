@@ -7,6 +7,7 @@ import type { RouteTable } from './router/route-table.js';
 import type { Inflight } from './router/inflight.js';
 import type { RedisTarget } from './queue/connection.js';
 import type { DeployQueues } from './queue/deploy-queue.js';
+import type { PushLocks } from './ssh/push-locks.js';
 
 export interface Services {
   config: Config;
@@ -21,4 +22,6 @@ export interface Services {
   queues: DeployQueues;
   /** Test runs of branches that do not deploy, a few per app at once. */
   ciQueues: DeployQueues;
+  /** One push session per app at a time (shared by the SSH gateway and the hook's API call). */
+  pushLocks: PushLocks;
 }

@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   const refs = parseRefUpdates(Buffer.concat(chunks).toString('utf8'));
   const gitEnv = Object.fromEntries(GIT_OBJECT_ENV_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
   let exit = 1;
-  await streamApi(socket, '/internal/receive', { app, refs, gitEnv }, (entry) => {
+  await streamApi(socket, '/internal/receive', { app, refs, gitEnv, session: process.env.PAAS_SESSION }, (entry) => {
     if (typeof entry.line === 'string') process.stdout.write(entry.line + '\n');
     if (typeof entry.exit === 'number') exit = entry.exit;
   });

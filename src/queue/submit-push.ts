@@ -15,6 +15,8 @@ export interface PushRequest {
   app: string;
   refs: RefUpdate[];
   gitEnv: GitObjectEnv;
+  /** The SSH session holding the app's push lock. */
+  session?: string;
 }
 
 /** Checks a request from the hook: a valid app name, valid refs, and only git's object-directory variables. */
@@ -30,7 +32,8 @@ export function checkPushRequest(body: unknown): PushRequest {
     const value = raw.gitEnv?.[key];
     if (typeof value === 'string' && value.length < 4096) gitEnv[key] = value;
   }
-  return { app, refs, gitEnv };
+  const session = typeof raw.session === 'string' && /^[0-9a-f-]{36}$/.test(raw.session) ? raw.session : undefined;
+  return { app, refs, gitEnv, ...(session ? { session } : {}) };
 }
 
 /**
@@ -41,6 +44,7 @@ export async function submitPush(services: Services, request: PushRequest, write
   const out = lineSink(write);
   try {
     const app = await getApp(services.db, request.app);
+    if (!request.refs.some((update) => decideRefAction(update, app.deployBranch) === 'deploy')) services.pushLocks.releaseEarly(request.session);
     for (const update of request.refs) {
       const action = decideRefAction(update, app.deployBranch);
       const name = branchOf(update.ref) ?? update.ref;

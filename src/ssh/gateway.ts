@@ -1,5 +1,5 @@
 // The SSH gateway (ssh2 server): public-key auth against the store, then git pushes into each app's bare repo.
-import crypto from 'node:crypto';
+import crypto, { randomUUID } from 'node:crypto';
 import ssh2, { type AuthContext, type ServerChannel } from 'ssh2';
 import type { Services } from '../services.js';
 import { adminSocketPath } from '../config.js';
@@ -12,7 +12,6 @@ import { parseExecCommand } from './exec-command.js';
 import { submitRollback } from '../queue/submit-rollback.js';
 import { parseVersionArg } from '../release/version-arg.js';
 import { runReceivePack } from './receive-pack.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { loadHostKey } from './host-key.js';
 import { asPaasError } from '../errors.js';
 import { STEP, ERROR, daemonLog } from '../log.js';
@@ -39,7 +38,7 @@ function refuse(channel: ServerChannel, message: string, code = 128): void {
 }
 
 /** Serves one `git push`: checks the app, creates it for an admin when new, then runs receive-pack under the app's lock. */
-async function servePush(services: Services, locks: KeyedMutex, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel): Promise<void> {
+async function servePush(services: Services, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel): Promise<void> {
   let app: string;
   try {
     const parsed = parseExecCommand(command);
@@ -55,13 +54,16 @@ async function servePush(services: Services, locks: KeyedMutex, key: KeyRow, com
       await createApp(services, app);
     }
     const repo = await ensureRepo(services.config.dataDir, services.config.installDir, app);
+    const locks = services.pushLocks;
     if (locks.isHeld(app)) channel.stderr.write(`${STEP}Another push to ${app} is in progress; waiting for it to finish\n`);
-    const release = await locks.acquire(app);
+    const session = randomUUID();
+    const release = await locks.acquire(app, session);
     try {
       const env: Record<string, string> = {
         PAAS_INSTALL_DIR: services.config.installDir,
         PAAS_SOCKET: adminSocketPath(services.config),
         PAAS_APP: app,
+        PAAS_SESSION: session,
       };
       if (gitProtocol && /^[a-z0-9=:.,-]{1,100}$/i.test(gitProtocol)) env.GIT_PROTOCOL = gitProtocol;
       const code = await runReceivePack(channel, { repo, env, maxInputBytes: MAX_PUSH_BYTES });
@@ -93,7 +95,6 @@ async function serveRollback(services: Services, key: KeyRow, app: string, versi
 
 /** Starts the gateway on `port` and resolves once it listens. */
 export async function startSshGateway(services: Services, port: number): Promise<ssh2.Server> {
-  const locks = new KeyedMutex();
   const server = new ssh2.Server({ hostKeys: [loadHostKey(services.config.dataDir)] }, (client) => {
     let user: KeyRow | undefined;
     client.on('authentication', (ctx) => {
@@ -119,7 +120,7 @@ export async function startSshGateway(services: Services, port: number): Promise
         session.on('shell', (accept) => refuse(accept(), 'interactive shells are not supported: use git push'));
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
-          void servePush(services, locks, user!, info.command, gitProtocol, channel);
+          void servePush(services, user!, info.command, gitProtocol, channel);
         });
       });
     });

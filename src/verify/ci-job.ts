@@ -22,7 +22,9 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
   const tag = ciImageTag(job.app, job.sha);
   try {
     const files = await readAppFiles(source);
+    const started = Date.now();
     const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what: `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}` }, out);
+    out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.imageId, files, buildpack: built.buildpack }, out, { gate: false });
   } catch (err) {
     // A commit that does not even build is recorded as an errored run.

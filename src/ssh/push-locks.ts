@@ -1,0 +1,32 @@
+// One git push session per app at a time, so that a second push to the deploy branch sees the first one's
+// result. A push that updates no deploy branch gives the lock back as soon as its refs are known, so CI runs
+// of different branches are not held up by each other.
+import { KeyedMutex } from './keyed-mutex.js';
+
+export class PushLocks {
+  private readonly mutex = new KeyedMutex();
+  private readonly sessions = new Map<string, () => void>();
+
+  isHeld(app: string): boolean {
+    return this.mutex.isHeld(app);
+  }
+
+  /** Waits for the app's lock on behalf of `session`; resolves with the release function (safe to call twice). */
+  async acquire(app: string, session: string): Promise<() => void> {
+    const release = await this.mutex.acquire(app);
+    let released = false;
+    const once = () => {
+      if (released) return;
+      released = true;
+      this.sessions.delete(session);
+      release();
+    };
+    this.sessions.set(session, once);
+    return once;
+  }
+
+  /** Gives a session's lock back early (its push deploys nothing). */
+  releaseEarly(session: string | undefined): void {
+    if (session) this.sessions.get(session)?.();
+  }
+}
