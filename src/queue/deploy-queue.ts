@@ -28,6 +28,8 @@ export interface RollbackJob {
 export interface CiJob {
   kind: 'ci';
   logId: string;
+  /** The ci_runs row, recorded as queued when the job was queued. */
+  runId: number;
   app: string;
   ref: string;
   sha: string;

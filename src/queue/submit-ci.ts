@@ -1,11 +1,11 @@
 // `paas ci:run APP [REF]`: a CI run of a pushed commit again, queued like a push's and followed to its end.
-import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { checkAppName } from '../app-name.js';
 import { getApp } from '../store/apps.js';
 import { repoPath } from '../git/repos.js';
 import { runGit } from '../git/run-git.js';
 import { runQueued } from './run-queued.js';
+import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';
 import { ERROR } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
@@ -26,7 +26,8 @@ export async function submitCiRun(services: Services, app: string, ref: string |
     if (resolved.code !== 0 || !sha) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no pushed branch, tag or commit "${name}"`);
     write(`-----> CI run of ${name} (${sha.slice(0, 7)})`);
     const fullRef = /^[0-9a-f]{7,64}$/.test(name) ? name : name.startsWith('refs/') ? name : `refs/heads/${name}`;
-    const ok = await runQueued(services, { kind: 'ci', logId: `ci-${randomUUID()}`, app, ref: fullRef, sha, gitEnv: {} }, write, signal);
+    const runId = await insertCiRun(services.db, { app, branch: name, sha, status: 'queued', command: null });
+    const ok = await runQueued(services, { kind: 'ci', logId: `ci-${runId}`, runId, app, ref: fullRef, sha, gitEnv: {} }, write, signal, () => deleteCiRun(services.db, runId));
     return ok ? 0 : 1;
   } catch (err) {
     write(ERROR + asPaasError(err).message);

@@ -1,9 +1,9 @@
 // Takes the refs of a push from the pre-receive hook: queues the deploy branch, follows that job's log, reports the outcome.
-import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { checkAppName } from '../app-name.js';
 import { getApp } from '../store/apps.js';
 import { deleteBuild, insertBuild } from '../store/builds.js';
+import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';
 import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../git/refs.js';
 import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
 import { checkRedis } from './connection.js';
@@ -58,8 +58,10 @@ export async function submitPush(services: Services, request: PushRequest, write
       }
       if (action === 'test') {
         out.step(`Received ${name} (${update.newSha.slice(0, 7)}); only ${app.deployBranch ?? 'main or master'} deploys, so this is a CI run`);
-        const job = { kind: 'ci' as const, logId: `ci-${randomUUID()}`, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
-        await runQueued(services, job, write, signal);
+        await checkRedis(services.redis, services.redisTarget);
+        const runId = await insertCiRun(services.db, { app: request.app, branch: name, sha: update.newSha, status: 'queued', command: null });
+        const job = { kind: 'ci' as const, logId: `ci-${runId}`, runId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
+        await runQueued(services, job, write, signal, () => deleteCiRun(services.db, runId));
         continue;
       }
       if (!(await deployRef(services, request, update, write, signal))) return 1;

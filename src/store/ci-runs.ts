@@ -40,6 +40,14 @@ export async function insertCiRun(db: Db, run: { app: string; branch: string; sh
   return Number(typeof row === 'object' ? row.id : row);
 }
 
+export async function deleteCiRun(db: Db, id: number): Promise<void> {
+  await db('ci_runs').where({ id }).delete();
+}
+
+export async function updateCiRun(db: Db, id: number, change: { status: CiStatus; command?: string | null }): Promise<void> {
+  await db('ci_runs').where({ id }).update({ status: change.status, ...(change.command !== undefined ? { command: change.command } : {}) });
+}
+
 export async function finishCiRun(db: Db, id: number, result: { status: CiStatus; exitCode?: number | null; durationMs?: number; log: string }): Promise<void> {
   await db('ci_runs')
     .where({ id })

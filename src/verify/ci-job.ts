@@ -6,7 +6,7 @@ import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { untagImage } from '../docker/images.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
-import { insertCiRun, type CiStatus } from '../store/ci-runs.js';
+import { finishCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
 import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { testCommit } from './test-commit.js';
@@ -22,14 +22,15 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
   const tag = ciImageTag(job.app, job.sha);
   try {
     const files = await readAppFiles(source);
+    await updateCiRun(services.db, job.runId, { status: 'running' });
     const started = Date.now();
     const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what: `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}` }, out);
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.imageId, files, buildpack: built.buildpack }, out, { gate: false });
+    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.imageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
   } catch (err) {
     // A commit that does not even build is recorded as an errored run.
     const message = asPaasError(err).message;
-    await insertCiRun(services.db, { app: job.app, branch: branchOf(job.ref) ?? job.ref, sha: job.sha, status: 'errored', command: null });
+    await finishCiRun(services.db, job.runId, { status: 'errored', log: message });
     out.error(`CI run errored: ${message}`);
     return 'errored';
   } finally {

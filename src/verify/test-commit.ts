@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import type { AppFiles } from '../build/build-commit.js';
 import { runStreaming } from '../docker/containers.js';
 import { branchOf } from '../git/refs.js';
-import { finishCiRun, insertCiRun, type CiStatus } from '../store/ci-runs.js';
+import { finishCiRun, insertCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { resolveTestCommand, testEnv } from './test-command.js';
@@ -42,15 +42,21 @@ export function testContainerSpec(subject: TestSubject, command: string, env: Re
  * Tests `subject`; resolves with the run's status. With `gate`, a run that does not pass throws
  * PAAS_ERR_TESTS_FAILED so the push is rejected.
  */
-export async function testCommit(services: Services, subject: TestSubject, out: LineSink, options: { gate: boolean }): Promise<CiStatus> {
+export async function testCommit(services: Services, subject: TestSubject, out: LineSink, options: { gate: boolean; runId?: number }): Promise<CiStatus> {
   const command = resolveTestCommand(subject.files, subject.buildpack);
   const branch = branchOf(subject.ref) ?? subject.ref;
+  const record = async (status: CiStatus, cmd: string | null): Promise<number> => {
+    if (options.runId === undefined) return insertCiRun(services.db, { app: subject.app, branch, sha: subject.sha, status, command: cmd });
+    await updateCiRun(services.db, options.runId, { status, command: cmd });
+    return options.runId;
+  };
   if (!command) {
-    await insertCiRun(services.db, { app: subject.app, branch, sha: subject.sha, status: 'skipped', command: null });
+    const id = await record('skipped', null);
+    await finishCiRun(services.db, id, { status: 'skipped', log: '' });
     out.step('No test command (app.json environments.test.scripts.test or scripts.test); tests skipped');
     return 'skipped';
   }
-  const runId = await insertCiRun(services.db, { app: subject.app, branch, sha: subject.sha, status: 'running', command });
+  const runId = await record('running', command);
   out.step(`Running tests (CI run ${runId}): ${command}`);
   const log: string[] = [];
   const started = Date.now();
