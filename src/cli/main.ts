@@ -28,6 +28,23 @@ function print(text: string): void {
   process.stdout.write(text);
 }
 
+type Cell = string | number | null | undefined;
+
+/** A list command's output: JSON with --json, else a table. */
+function printList<T>(rows: T[], json: boolean | undefined, headers: string[], cells: (row: T) => Cell[]): void {
+  print(json ? JSON.stringify(rows, null, 2) + '\n' : table(headers, rows.map(cells)));
+}
+
+/** Prints a streaming job's lines as they come and exits with its status. */
+async function streamToStdout(path: string, body: unknown): Promise<void> {
+  let exit = 1;
+  await streamApi(socket(), path, body, (entry) => {
+    if (typeof entry.line === 'string') print(entry.line + '\n');
+    if (typeof entry.exit === 'number') exit = entry.exit;
+  });
+  process.exitCode = exit;
+}
+
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
     throw new PaasError('PAAS_ERR_INVALID_KEY', 'pipe the public key in: paas keys:add NAME < ~/.ssh/id_ed25519.pub');
@@ -87,7 +104,7 @@ program
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
     const apps = await callApi<(AppRow & { url: string })[]>(socket(), 'GET', '/apps');
-    print(opts.json ? JSON.stringify(apps, null, 2) + '\n' : table(['NAME', 'URL', 'CREATED'], apps.map((a) => [a.name, a.url, a.createdAt])));
+    printList(apps, opts.json, ['NAME', 'URL', 'CREATED'], (a) => [a.name, a.url, a.createdAt]);
   });
 
 program
@@ -114,7 +131,7 @@ program
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
     const keys = await callApi<KeyRow[]>(socket(), 'GET', '/keys');
-    print(opts.json ? JSON.stringify(keys, null, 2) + '\n' : table(['NAME', 'FINGERPRINT', 'ROLE'], keys.map((k) => [k.name, k.fingerprint, k.role])));
+    printList(keys, opts.json, ['NAME', 'FINGERPRINT', 'ROLE'], (k) => [k.name, k.fingerprint, k.role]);
   });
 
 program
@@ -131,14 +148,7 @@ program
   .option('--json', 'print JSON')
   .action(async (app: string, opts: { json?: boolean }) => {
     const builds = await callApi<BuildRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/builds`);
-    print(
-      opts.json
-        ? JSON.stringify(builds, null, 2) + '\n'
-        : table(
-            ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'],
-            builds.map((b) => [b.id, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]),
-          ),
-    );
+    printList(builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [b.id, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]);
   });
 
 program
@@ -156,14 +166,7 @@ program
   .option('--json', 'print JSON')
   .action(async (app: string, opts: { json?: boolean }) => {
     const releases = await callApi<ReleaseView[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/releases`);
-    print(
-      opts.json
-        ? JSON.stringify(releases, null, 2) + '\n'
-        : table(
-            ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'],
-            releases.map((r) => [`v${r.version}`, r.status, r.description, r.layers, r.sharedLayers, formatBytes(r.newBytes), r.createdAt]),
-          ),
-    );
+    printList(releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [`v${r.version}`, r.status, r.description, r.layers, r.sharedLayers, formatBytes(r.newBytes), r.createdAt]);
   });
 
 program
@@ -187,12 +190,7 @@ program
   .command('rollback <app> [version]')
   .description('deploy an earlier release again (default: the previous good one), with no build')
   .action(async (app: string, version: string | undefined) => {
-    let exit = 1;
-    await streamApi(socket(), `/apps/${encodeURIComponent(app)}/rollback`, version ? { version } : {}, (entry) => {
-      if (typeof entry.line === 'string') print(entry.line + '\n');
-      if (typeof entry.exit === 'number') exit = entry.exit;
-    });
-    process.exitCode = exit;
+    await streamToStdout(`/apps/${encodeURIComponent(app)}/rollback`, version ? { version } : {});
   });
 
 program
@@ -201,14 +199,7 @@ program
   .option('--json', 'print JSON')
   .action(async (app: string, opts: { json?: boolean }) => {
     const runs = await callApi<CiRunRow[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/ci`);
-    print(
-      opts.json
-        ? JSON.stringify(runs, null, 2) + '\n'
-        : table(
-            ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'],
-            runs.map((r) => [r.id, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]),
-          ),
-    );
+    printList(runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [r.id, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]);
   });
 
 program
@@ -226,12 +217,7 @@ program
   .command('ci:run <app> [ref]')
   .description('run the tests of a pushed branch, tag or commit again (default: the deploy branch)')
   .action(async (app: string, ref: string | undefined) => {
-    let exit = 1;
-    await streamApi(socket(), `/apps/${encodeURIComponent(app)}/ci`, ref ? { ref } : {}, (entry) => {
-      if (typeof entry.line === 'string') print(entry.line + '\n');
-      if (typeof entry.exit === 'number') exit = entry.exit;
-    });
-    process.exitCode = exit;
+    await streamToStdout(`/apps/${encodeURIComponent(app)}/ci`, ref ? { ref } : {});
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
