@@ -35,6 +35,8 @@ export async function readAppFiles(source: CommitSource): Promise<AppFiles> {
 
 export interface BuiltCommit {
   imageId: string;
+  /** The image tests run in: the same, or (buildpacks that prune) the one with devDependencies. */
+  testImageId: string;
   /** 'dockerfile', or the process types the buildpack proposes. */
   defaults: Record<string, string> | 'dockerfile';
   buildpack?: string;
@@ -50,9 +52,10 @@ export async function buildCommit(
   const request = { ...source, app: target.app, tag: target.tag, labels: target.labels };
   if (await hasDockerfile(source)) {
     out.step(`Building ${target.app} from Dockerfile (${target.what})`);
-    return { imageId: await buildFromDockerfile(services.docker, request, (line) => out.detail(line)), defaults: 'dockerfile' };
+    const imageId = await buildFromDockerfile(services.docker, request, (line) => out.detail(line));
+    return { imageId, testImageId: imageId, defaults: 'dockerfile' };
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
   const built = await buildWithBuildpack(services.docker, request, services.config.installDir, out);
-  return { imageId: built.imageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
+  return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
 }

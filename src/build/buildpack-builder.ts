@@ -8,14 +8,18 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { STACK_IMAGE } from '../stack/build-stack.js';
 import { buildEventLines } from './build-output.js';
-import { buildpackDockerfile } from './buildpack-dockerfile.js';
+import { buildpackDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
+import type { ProgressEvent } from '../docker/progress.js';
 import { buildpackContext } from './buildpack-context.js';
 import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
 import { buildpackPlan } from './buildpack-plans.js';
 import type { BuildRequest } from './dockerfile-builder.js';
 
 export interface BuildpackBuild {
+  /** The runtime image (devDependencies pruned where the buildpack prunes). */
   imageId: string;
+  /** The image tests run in (with devDependencies). */
+  testImageId: string;
   buildpack: string;
   /** Process types the buildpack proposes (bin/release); a Procfile overrides them. */
   defaultProcessTypes: Record<string, string>;
@@ -33,18 +37,20 @@ export async function buildWithBuildpack(docker: DockerClient, request: BuildReq
   const procfile = await read('Procfile');
   const web = procfile ? undefined : detected.defaultProcessTypes.web;
   const dockerfile = buildpackDockerfile(plan, stackImage, web);
-  const context = buildpackContext(dockerfile, path.join(installDir, 'buildpacks', detected.buildpack), archiveCommit(request.repo, request.sha, request.gitEnv));
+  const context = () => buildpackContext(dockerfile, path.join(installDir, 'buildpacks', detected.buildpack), archiveCommit(request.repo, request.sha, request.gitEnv));
+  const labels = { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack };
+  const show = (event: ProgressEvent) => buildEventLines(event).forEach((line) => out.detail(line));
   try {
-    const imageId = await buildImage(
-      docker,
-      context,
-      {
-        tag: request.tag,
-        labels: { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack },
-      },
-      (event) => buildEventLines(event).forEach((line) => out.detail(line)),
-    );
-    return { imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
+    if (!plan.prune) {
+      const imageId = await buildImage(docker, context(), { tag: request.tag, labels }, show);
+      return { imageId, testImageId: imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
+    }
+    // The test stage first (its layers are then all cached for the final stage, which only adds the prune step).
+    const testImageId = await buildImage(docker, context(), { tag: `${request.tag}-test`, labels, target: TEST_STAGE }, show);
+    const imageId = await buildImage(docker, context(), { tag: request.tag, labels }, (event) => {
+      if (!/Using cache|^Step \d+\/\d+ : (?!RUN \["\/paas\/buildpack\/bin\/prune)/.test(event.stream ?? '')) show(event);
+    });
+    return { imageId, testImageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
   } catch (err) {
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `${detected.name} build failed: ${engineMessage(err)}`, { cause: err });
   }

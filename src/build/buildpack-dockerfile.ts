@@ -1,6 +1,7 @@
 // Pure: the Dockerfile a buildpack build runs, one layer per concern, so that an upgrade ships only what changed:
 //   stack (shared by all apps) -> buildpack scripts -> runtime (shared by apps on the same runtime)
-//   -> dependencies (rebuilt only when a manifest or lock file changes) -> the app and its compile step.
+//   -> dependencies (rebuilt only when a manifest or lock file changes) -> the app and its compile step
+//   [= the "test" stage, devDependencies included] -> bin/prune (the runtime image, when the buildpack prunes).
 // Every RUN and COPY uses the exec (JSON) form: no value is ever read by a shell.
 
 export interface BuildpackPlan {
@@ -12,6 +13,8 @@ export interface BuildpackPlan {
   manifests: string[];
   /** Whether bin/install-deps runs. */
   installDeps: boolean;
+  /** Whether bin/prune runs for the runtime image (the tests get the image before it). */
+  prune: boolean;
   /** Directories put first on PATH (the runtime's bin). */
   path: string[];
   env: Record<string, string>;
@@ -20,9 +23,12 @@ export interface BuildpackPlan {
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const json = (values: string[]) => JSON.stringify(values);
 
+/** The stage tests run in; the final stage (the runtime image) adds bin/prune on top of it. */
+export const TEST_STAGE = 'test';
+
 /** The Dockerfile for `plan`; the context holds `buildpack/` (the buildpack folder) and `app/` (the pushed tree). */
 export function buildpackDockerfile(plan: BuildpackPlan, stackImage: string, webCommand: string | undefined): string {
-  const lines = [`FROM ${stackImage}`, 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', `COPY ${json(['buildpack/', '/paas/buildpack/'])}`];
+  const lines = [`FROM ${stackImage} AS ${TEST_STAGE}`, 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', `COPY ${json(['buildpack/', '/paas/buildpack/'])}`];
   if (plan.runtimeArgs) lines.push(`RUN ${json(['/paas/buildpack/bin/install-runtime', ...plan.runtimeArgs])}`);
   lines.push(`ENV PATH=${[...plan.path, DEFAULT_PATH].join(':')}`);
   for (const [key, value] of Object.entries(plan.env)) lines.push(`ENV ${key}=${JSON.stringify(value)}`);
@@ -34,6 +40,7 @@ export function buildpackDockerfile(plan: BuildpackPlan, stackImage: string, web
   lines.push(`COPY ${json(['app/', '/app/'])}`);
   lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
   if (webCommand) lines.push(`CMD ${json(['/bin/sh', '-c', webCommand])}`);
+  if (plan.prune) lines.push(`FROM ${TEST_STAGE}`, `RUN ${json(['/paas/buildpack/bin/prune', '/app'])}`);
   return lines.join('\n') + '\n';
 }
 

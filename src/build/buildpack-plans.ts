@@ -29,6 +29,7 @@ async function nodePlan(read: ReadAppFile, out: LineSink, now: Date): Promise<Bu
     runtimeArgs: [nodeDist.tarball, sha512Hex(nodeDist.integrity), npmDist.tarball, sha512Hex(npmDist.integrity)],
     manifests: await existing(read, ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc']),
     installDeps: true,
+    prune: true,
     path: ['/app/node_modules/.bin', '/paas/node/bin'],
     env: {},
   };
@@ -45,6 +46,7 @@ export async function buildpackPlan(buildpack: string, read: ReadAppFile, out: L
         runtimeArgs: [],
         manifests: await existing(read, ['requirements.txt', 'runtime.txt']),
         installDeps: true,
+        prune: false,
         path: ['/paas/venv/bin'],
         env: { PYTHONUNBUFFERED: '1' },
       };
@@ -54,10 +56,11 @@ export async function buildpackPlan(buildpack: string, read: ReadAppFile, out: L
         runtimeArgs: [],
         manifests: await existing(read, ['go.mod', 'go.sum']),
         installDeps: true,
+        prune: false,
         path: ['/usr/lib/go/bin'],
         env: { GOPATH: '/paas/go', GOTOOLCHAIN: 'local' },
       };
     default:
-      return { buildpack, manifests: [], installDeps: false, path: [], env: {} };
+      return { buildpack, manifests: [], installDeps: false, prune: false, path: [], env: {} };
   }
 }

@@ -9,6 +9,8 @@ import type { Layer } from '../store/releases.js';
 export interface BuildOptions {
   tag: string;
   labels: Record<string, string>;
+  /** Build only up to this stage of a multi-stage Dockerfile. */
+  target?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function buildImage(
     version: '1',
     rm: true,
     forcerm: true,
+    ...(options.target ? { target: options.target } : {}),
   } as Parameters<DockerClient['buildImage']>[1]);
   await followProgress(docker, stream, onEvent);
   const image = await docker.getImage(options.tag).inspect();

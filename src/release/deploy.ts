@@ -19,7 +19,7 @@ import { runCiJob } from '../verify/ci-job.js';
 import { NETWORK, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
-import { exposedTcpPorts, findImage, imageLayers } from '../docker/images.js';
+import { exposedTcpPorts, findImage, imageLayers, untagImage } from '../docker/images.js';
 import { appUrl } from '../config.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { lineSink, type LineSink } from '../log.js';
@@ -89,14 +89,18 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
   const buildStart = Date.now();
-  const { imageId, defaults, buildpack } = await buildCommit(
+  const { imageId, testImageId, defaults, buildpack } = await buildCommit(
     services,
     source,
     { app, tag: tag.ref, labels: { 'paas.app': app, 'paas.release': String(version) }, what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}` },
     out,
   );
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
-  await testCommit(services, { app, ref: data.ref, sha, imageId, files, buildpack }, out, { gate: true });
+  try {
+    await testCommit(services, { app, ref: data.ref, sha, imageId: testImageId, files, buildpack }, out, { gate: true });
+  } finally {
+    if (testImageId !== imageId) await untagImage(docker, `${tag.ref}-test`);
+  }
 
   const previous = await activeRelease(db, app);
   const layers = await imageLayers(docker, imageId);

@@ -26,7 +26,7 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     const started = Date.now();
     const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what: `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}` }, out);
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.imageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
+    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
   } catch (err) {
     // A commit that does not even build is recorded as an errored run.
     const message = asPaasError(err).message;
@@ -35,5 +35,6 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     return 'errored';
   } finally {
     await untagImage(services.docker, tag).catch(() => undefined);
+    await untagImage(services.docker, `${tag}-test`).catch(() => undefined);
   }
 }

@@ -31,6 +31,16 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
   t.regex(first.output, /remote: -----> Node\.js app detected \(buildpack node\)/);
   t.regex(first.output, /remote: -----> Node\.js 20\.\d+\.\d+ \(engines\.node 20\.x\), npm \d+\.\d+\.\d+/);
   t.regex((await daemon.get(app)).body, /^hello from node v20\.\d+\.\d+, 1m, built at build time$/m);
+  t.regex(first.output, /remote: -----> Running tests \(CI run \d+\): npm test/);
+  t.regex(first.output, /node fixture tests passed/, 'tests see devDependencies');
+  const { docker: engine } = await import('./_daemon.js');
+  const probe = await engine.createContainer({ Image: `paas/${app}:v1`, Cmd: ['sh', '-c', 'ls /app/node_modules'] });
+  await probe.start();
+  await probe.wait();
+  const modules = String(await probe.logs({ stdout: true, stderr: true }));
+  await probe.remove({ force: true });
+  t.regex(modules, /ms/);
+  t.notRegex(modules, /is-number/, 'the runtime image has no devDependencies');
 
   const server = fs.readFileSync(path.join(repo, 'server.js'), 'utf8').replace('hello from node', 'hi again from node');
   await commitAll(repo, 'code only', { 'server.js': server });
@@ -40,10 +50,11 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
 
   const [v1, v2] = [await layersOf(`paas/${app}:v1`), await layersOf(`paas/${app}:v2`)];
   t.is(v1.length, v2.length);
-  // stack, buildpack, runtime, workdir, manifests, dependencies: the same; the app copy and its compile step: new.
-  t.deepEqual(v2.slice(0, -2), v1.slice(0, -2), 'runtime and dependency layers reused');
-  t.notDeepEqual(v2.slice(-2), v1.slice(-2));
-  t.regex(second.output, new RegExp(`Layers: ${v2.length - 2} reused, 2 new`));
+  // stack, buildpack, runtime, workdir, manifests, dependencies: the same; the app copy, its compile step and the
+  // devDependency prune on top: new.
+  t.deepEqual(v2.slice(0, -3), v1.slice(0, -3), 'runtime and dependency layers reused');
+  t.notDeepEqual(v2.slice(-3), v1.slice(-3));
+  t.regex(second.output, new RegExp(`Layers: ${v2.length - 3} reused, 3 new`));
 
   // Another app on the same Node.js version shares the stack, buildpack and runtime layers.
   const other = name('node2');
