@@ -9,7 +9,8 @@ import { addKey } from '../keys.js';
 import { listApps } from '../store/apps.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
-import { getApp } from '../store/apps.js';
+import { getApp, setAppBuildpack } from '../store/apps.js';
+import { checkBuildpackSetting } from '../build/buildpack-setting.js';
 import { listReleases } from '../store/releases.js';
 import { checkAppName } from '../app-name.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
@@ -43,6 +44,13 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', /^\/apps\/([^/]+)\/ci$/, async (s, [name], body, res, req) => {
     const ref = (body as { ref?: unknown } | undefined)?.ref;
     return streamLines(res, req, (write, signal) => submitCiRun(s, checkAppName(name!), typeof ref === 'string' ? ref : undefined, write, signal));
+  }],
+  ['PUT', /^\/apps\/([^/]+)\/buildpack$/, async (s, [name], body) => {
+    const app = (await getApp(s.db, checkAppName(name!))).name;
+    const value = (body as { buildpack?: unknown } | undefined)?.buildpack;
+    const setting = value === null || value === undefined || value === '' ? null : checkBuildpackSetting(String(value));
+    await setAppBuildpack(s.db, app, setting);
+    return { app, buildpack: setting };
   }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {

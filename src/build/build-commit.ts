@@ -46,7 +46,7 @@ export interface BuiltCommit {
 export async function buildCommit(
   services: Services,
   source: CommitSource,
-  target: { app: string; tag: string; labels: Record<string, string>; what: string },
+  target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null },
   out: LineSink,
 ): Promise<BuiltCommit> {
   const request = { ...source, app: target.app, tag: target.tag, labels: target.labels };
@@ -56,6 +56,6 @@ export async function buildCommit(
     return { imageId, testImageId: imageId, defaults: 'dockerfile' };
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
-  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, out);
+  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.buildpack, out);
   return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
 }

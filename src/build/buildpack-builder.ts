@@ -13,6 +13,7 @@ import type { ProgressEvent } from '../docker/progress.js';
 import { buildpackContext } from './buildpack-context.js';
 import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
 import { buildpackPlan } from './buildpack-plans.js';
+import { isCustomBuildpack } from './buildpack-setting.js';
 import type { BuildRequest } from './dockerfile-builder.js';
 
 export interface BuildpackBuild {
@@ -25,19 +26,30 @@ export interface BuildpackBuild {
   defaultProcessTypes: Record<string, string>;
 }
 
-/** Builds the commit with the buildpack that applies (or the one .buildpacks names), into `request.tag`. */
-export async function buildWithBuildpack(docker: DockerClient, request: BuildRequest, installDir: string, out: LineSink): Promise<BuildpackBuild> {
+/**
+ * Builds the commit into `request.tag` with the buildpack the app's setting names (bundled, or a folder on the
+ * host), else the one its .buildpacks file names, else the first bundled one that detects.
+ */
+export async function buildWithBuildpack(
+  docker: DockerClient,
+  request: BuildRequest,
+  installDir: string,
+  setting: string | null,
+  out: LineSink,
+): Promise<BuildpackBuild> {
   const read = (file: string) => readFileAtCommit(request.repo, request.sha, file, request.gitEnv, request.cache);
   const stackImage = `${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`;
-  const order = buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
-  const detected = await detectBuildpack(docker, request, { installDir, stackImage, order });
-  out.step(`${detected.name} app detected (buildpack ${detected.buildpack})`);
+  const custom = isCustomBuildpack(setting) ? setting : undefined;
+  const order = custom ? ['custom'] : setting ? [setting] : buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
+  const detected = await detectBuildpack(docker, request, { installDir, stackImage, order, custom });
+  out.step(`${detected.name} app detected (buildpack ${custom ?? detected.buildpack})`);
 
   const plan = await buildpackPlan(detected.buildpack, read, out);
   const procfile = await read('Procfile');
   const web = procfile ? undefined : detected.defaultProcessTypes.web;
   const dockerfile = buildpackDockerfile(plan, stackImage, web);
-  const context = () => buildpackContext(dockerfile, path.join(installDir, 'buildpacks', detected.buildpack), archiveCommit(request.repo, request.sha, request.gitEnv));
+  const buildpackDir = custom ?? path.join(installDir, 'buildpacks', detected.buildpack);
+  const context = () => buildpackContext(dockerfile, buildpackDir, archiveCommit(request.repo, request.sha, request.gitEnv));
   const labels = { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack };
   const show = (event: ProgressEvent) => buildEventLines(event).forEach((line) => out.detail(line));
   try {

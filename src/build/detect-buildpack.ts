@@ -40,15 +40,17 @@ export function buildpackOrder(dotBuildpacks: string | undefined): string[] {
   return [name];
 }
 
-function buildpacksTar(installDir: string): NodeJS.ReadableStream {
-  return spawn('tar', ['-C', installDir, '-cf', '-', 'buildpacks'], { stdio: ['ignore', 'pipe', 'ignore'] }).stdout;
+/** The buildpacks to detect with, as a tar of buildpacks/<name>/...: the bundled ones, or one custom folder. */
+function buildpacksTar(installDir: string, custom: string | undefined): NodeJS.ReadableStream {
+  const args = custom ? ['-C', custom, '-cf', '-', '--transform', 's,^\\.,buildpacks/custom,', '.'] : ['-C', installDir, '-cf', '-', 'buildpacks'];
+  return spawn('tar', args, { stdio: ['ignore', 'pipe', 'ignore'] }).stdout;
 }
 
 /** Runs detection for the commit; throws listing what was tried when no buildpack applies. */
 export async function detectBuildpack(
   docker: DockerClient,
   source: { repo: string; sha: string; gitEnv: GitObjectEnv },
-  options: { installDir: string; stackImage: string; order: string[] },
+  options: { installDir: string; stackImage: string; order: string[]; custom?: string | undefined },
 ): Promise<Detected> {
   const { exitCode, output } = await runToCompletion(
     docker,
@@ -59,7 +61,7 @@ export async function detectBuildpack(
       Labels: { 'paas.role': 'detect' },
     },
     [
-      { path: '/', tar: () => buildpacksTar(path.resolve(options.installDir)) },
+      { path: '/', tar: () => buildpacksTar(path.resolve(options.installDir), options.custom) },
       { path: '/tmp', tar: () => archiveCommit(source.repo, source.sha, source.gitEnv, 'app/') },
     ],
   );

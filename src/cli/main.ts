@@ -118,6 +118,22 @@ program
   });
 
 program
+  .command('buildpacks:set <app> <buildpack>')
+  .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')
+  .action(async (app: string, buildpack: string) => {
+    const result = await callApi<{ buildpack: string }>(socket(), 'PUT', `/apps/${encodeURIComponent(app)}/buildpack`, { buildpack });
+    print(`-----> ${app} builds with ${result.buildpack}\n`);
+  });
+
+program
+  .command('buildpacks:clear <app>')
+  .description('let detection pick the buildpack of APP again')
+  .action(async (app: string) => {
+    await callApi(socket(), 'PUT', `/apps/${encodeURIComponent(app)}/buildpack`, { buildpack: null });
+    print(`-----> ${app} builds with the buildpack detection picks\n`);
+  });
+
+program
   .command('keys:add <name>')
   .description('register an SSH public key read from standard input (admin)')
   .action(async (name: string) => {

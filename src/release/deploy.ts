@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import type { DeployJob, DeployJobData } from '../queue/deploy-queue.js';
 import { appendJobLine, finishJobLog } from '../queue/job-log.js';
 import { finishBuild, markBuildRunning } from '../store/builds.js';
+import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { imageTag } from '../build/dockerfile-builder.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
@@ -92,7 +93,13 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const { imageId, testImageId, defaults, buildpack } = await buildCommit(
     services,
     source,
-    { app, tag: tag.ref, labels: { 'paas.app': app, 'paas.release': String(version) }, what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}` },
+    {
+      app,
+      tag: tag.ref,
+      labels: { 'paas.app': app, 'paas.release': String(version) },
+      what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
+      buildpack: (await getApp(db, app)).buildpack,
+    },
     out,
   );
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);

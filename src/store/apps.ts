@@ -6,11 +6,17 @@ import { PaasError } from '../errors.js';
 export interface AppRow {
   name: string;
   deployBranch: string | null;
+  /** A bundled buildpack's name or a buildpack folder on the host, set by an admin; null: detect. */
+  buildpack: string | null;
   createdAt: string;
 }
 
-function fromRow(row: { name: string; deploy_branch: string | null; created_at: string | Date }): AppRow {
-  return { name: row.name, deployBranch: row.deploy_branch, createdAt: new Date(row.created_at).toISOString() };
+function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; created_at: string | Date }): AppRow {
+  return { name: row.name, deployBranch: row.deploy_branch, buildpack: row.buildpack ?? null, createdAt: new Date(row.created_at).toISOString() };
+}
+
+export async function setAppBuildpack(db: Db, name: string, buildpack: string | null): Promise<void> {
+  await db('apps').where({ name }).update({ buildpack });
 }
 
 export async function findApp(db: Db, name: string): Promise<AppRow | undefined> {

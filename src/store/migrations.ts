@@ -93,6 +93,19 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTableIfExists('ci_runs');
     },
   },
+  {
+    name: '004_app_buildpack',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('buildpack').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('buildpack');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -5,6 +5,7 @@ import type { CiJob } from '../queue/deploy-queue.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { untagImage } from '../docker/images.js';
 import { repoPath } from '../git/repos.js';
+import { getApp } from '../store/apps.js';
 import { branchOf } from '../git/refs.js';
 import { finishCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
 import { asPaasError } from '../errors.js';
@@ -24,7 +25,9 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     const files = await readAppFiles(source);
     await updateCiRun(services.db, job.runId, { status: 'running' });
     const started = Date.now();
-    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what: `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}` }, out);
+    const what = `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}`;
+    const buildpack = (await getApp(services.db, job.app)).buildpack;
+    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack }, out);
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
   } catch (err) {

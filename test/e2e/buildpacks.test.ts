@@ -99,6 +99,22 @@ test.serial('a Procfile with web and worker runs both, after its release command
   t.deepEqual(processes, ['web', 'worker']);
 });
 
+test.serial('an admin can set an app to a custom buildpack folder on the host', async (t) => {
+  const app = name('custom');
+  t.is((await daemon.paas(['apps:create', app])).code, 0);
+  const bad = await daemon.paas(['buildpacks:set', app, '/nonexistent/buildpack']);
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /\/nonexistent\/buildpack is not a buildpack: bin\/detect is missing/);
+  const folder = path.resolve('test/fixtures/buildpacks/shout');
+  const set = await daemon.paas(['buildpacks:set', app, folder]);
+  t.is(set.code, 0, set.output);
+  const push = await daemon.push(await fixtureRepo('shout-app'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /Shout app detected \(buildpack .*shout\)/);
+  t.regex(push.output, /-----> Shouted/);
+  t.is((await daemon.get(app)).body, 'HELLO FROM A CUSTOM BUILDPACK\n');
+});
+
 test.serial('bad input: nothing detected, a failing compile, a malformed Procfile, an impossible engines.node', async (t) => {
   const app = name('bad');
   const repo = await fixtureRepo('static-site');
