@@ -1,6 +1,7 @@
 // Apps without a Dockerfile, built by the bundled buildpacks into layered images, end to end.
 import test from 'ava';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { commitAll, containersOf, docker, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
@@ -70,6 +71,15 @@ test.serial('a static site is served with index handling', async (t) => {
   t.regex(push.output, /buildpack static/);
   t.regex((await daemon.get(app)).body, /hello from a static site/);
   t.regex((await daemon.get(app, '/about/')).body, /about page/);
+  // Caching: validators on every file, and a 304 when the client already has it.
+  const head = (headers: Record<string, string>) =>
+    new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port: daemon.httpPort, path: '/', headers: { host: `${app}.localhost`, ...headers } }, (res) => (res.resume(), resolve(res))).on('error', reject),
+    );
+  const first = await head({});
+  t.truthy(first.headers.etag);
+  t.truthy(first.headers['last-modified']);
+  t.is((await head({ 'if-none-match': String(first.headers.etag) })).statusCode, 304);
 });
 
 test.serial('a Python standard-library app runs its Procfile web process', async (t) => {
