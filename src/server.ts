@@ -15,7 +15,7 @@ import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
-import { runAppJob } from './release/deploy.js';
+import { processJob } from './queue/process-job.js';
 import { Inflight } from './router/inflight.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
@@ -47,8 +47,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const routes = new RouteTable();
   const inflight = new Inflight();
   const services = {} as Services;
-  const queues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency);
-  const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => runAppJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
+  const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
+  const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
   Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks() } satisfies Services);
 
   for (const app of await listApps(db)) {

@@ -8,61 +8,27 @@
 //
 // Any failure before the route swap leaves the old release routed and serving, and rejects the push.
 import type { Services } from '../services.js';
-import type { DeployJob, DeployJobData } from '../queue/deploy-queue.js';
-import { appendJobLine, finishJobLog } from '../queue/job-log.js';
-import { finishBuild, markBuildRunning } from '../store/builds.js';
+import type { DeployJob } from '../queue/deploy-queue.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { imageTag } from '../build/dockerfile-builder.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { testCommit } from '../verify/test-commit.js';
-import { runCiJob } from '../verify/ci-job.js';
 import { NETWORK, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers, untagImage } from '../docker/images.js';
 import { appUrl } from '../config.js';
-import { PaasError, asPaasError } from '../errors.js';
-import { lineSink, type LineSink } from '../log.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
 import { choosePort } from './container-spec.js';
 import { parseHealthchecks } from './healthchecks.js';
 import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
 import { swapRelease } from './swap.js';
-import { rollbackRelease } from './rollback.js';
 import { collectImages } from './collect-images.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-
-/** Runs a queued job of an app (a push, a rollback, a CI run), ending the job log its caller follows with the outcome. */
-export async function runAppJob(services: Services, data: DeployJobData): Promise<void> {
-  const lines: string[] = [];
-  const out = lineSink((line) => {
-    lines.push(line);
-    void appendJobLine(services.redis, data.logId, line);
-  });
-  if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);
-  try {
-    if (data.kind === 'rollback') {
-      await rollbackRelease(services, data.app, data.version, out);
-    } else if (data.kind === 'ci') {
-      // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
-      const status = await runCiJob(services, data, out);
-      await finishJobLog(services.redis, data.logId, { ok: status === 'passed' || status === 'skipped' });
-      return;
-    } else {
-      const version = await deployCommit(services, data, out);
-      await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
-    }
-    await finishJobLog(services.redis, data.logId, { ok: true });
-  } catch (err) {
-    const error = asPaasError(err);
-    out.error(error.message);
-    if (data.kind === 'deploy') await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
-    await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });
-    throw error;
-  }
-}
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {

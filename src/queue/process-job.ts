@@ -1,0 +1,41 @@
+// The worker's processor: runs one queued job of an app (a push to deploy, a rollback, a CI run), writes its
+// lines to the job log the push or command follows, records the build, and ends the log with the outcome.
+import type { Services } from '../services.js';
+import type { DeployJobData } from './deploy-queue.js';
+import { appendJobLine, finishJobLog } from './job-log.js';
+import { finishBuild, markBuildRunning } from '../store/builds.js';
+import { deployCommit } from '../release/deploy.js';
+import { rollbackRelease } from '../release/rollback.js';
+import { runCiJob } from '../verify/ci-job.js';
+import { asPaasError } from '../errors.js';
+import { lineSink } from '../log.js';
+
+/** Runs a queued job of an app (a push, a rollback, a CI run), ending the job log its caller follows with the outcome. */
+export async function processJob(services: Services, data: DeployJobData): Promise<void> {
+  const lines: string[] = [];
+  const out = lineSink((line) => {
+    lines.push(line);
+    void appendJobLine(services.redis, data.logId, line);
+  });
+  if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);
+  try {
+    if (data.kind === 'rollback') {
+      await rollbackRelease(services, data.app, data.version, out);
+    } else if (data.kind === 'ci') {
+      // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
+      const status = await runCiJob(services, data, out);
+      await finishJobLog(services.redis, data.logId, { ok: status === 'passed' || status === 'skipped' });
+      return;
+    } else {
+      const version = await deployCommit(services, data, out);
+      await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
+    }
+    await finishJobLog(services.redis, data.logId, { ok: true });
+  } catch (err) {
+    const error = asPaasError(err);
+    out.error(error.message);
+    if (data.kind === 'deploy') await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
+    await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });
+    throw error;
+  }
+}
