@@ -1,5 +1,7 @@
 // Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images and routes.
+import fs from 'node:fs';
 import type { Services } from './services.js';
+import { buildCacheDir } from './build/build-commit.js';
 import { checkAppName } from './app-name.js';
 import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
@@ -28,5 +30,6 @@ export async function destroyApp(services: Services, name: string): Promise<void
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
   removeRepo(services.config.dataDir, name);
+  fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });
   await deleteApp(services.db, name);
 }

@@ -1,4 +1,5 @@
 // Builds a pushed commit into an image: its Dockerfile when it has one, else the buildpack that applies.
+import path from 'node:path';
 import type { Services } from '../services.js';
 import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
@@ -33,6 +34,11 @@ export async function readAppFiles(source: CommitSource): Promise<AppFiles> {
   };
 }
 
+/** An app's build cache on the host: kept across builds, deleted with the app. */
+export function buildCacheDir(dataDir: string, app: string): string {
+  return path.join(dataDir, 'cache', app);
+}
+
 export interface BuiltCommit {
   imageId: string;
   /** The image tests run in: the same, or (buildpacks that prune) the one with devDependencies. */
@@ -49,7 +55,7 @@ export async function buildCommit(
   target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null },
   out: LineSink,
 ): Promise<BuiltCommit> {
-  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels };
+  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels, buildCacheDir: buildCacheDir(services.config.dataDir, target.app) };
   if (await hasDockerfile(source)) {
     out.step(`Building ${target.app} from Dockerfile (${target.what})`);
     const imageId = await buildFromDockerfile(services.docker, request, (line) => out.detail(line));

@@ -1,4 +1,6 @@
 // Builds an app without a Dockerfile: detect a buildpack, plan its layers, and build them through the Engine API.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DockerClient } from '../docker/client.js';
 import { engineMessage } from '../docker/client.js';
@@ -8,7 +10,8 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { STACK_IMAGE } from '../stack/build-stack.js';
 import { buildEventLines } from './build-output.js';
-import { buildpackDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
+import { appDockerfile, runtimeDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
+import { ensureDepsImage } from './deps-image.js';
 import type { ProgressEvent } from '../docker/progress.js';
 import { buildpackContext } from './buildpack-context.js';
 import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
@@ -24,6 +27,20 @@ export interface BuildpackBuild {
   buildpack: string;
   /** Process types the buildpack proposes (bin/release); a Procfile overrides them. */
   defaultProcessTypes: Record<string, string>;
+}
+
+/** A short hash of a Dockerfile and a buildpack folder's files: the runtime image's tag. */
+function contentHash(dockerfile: string, dir: string): string {
+  const hash = crypto.createHash('sha256').update(dockerfile);
+  const walk = (d: string): void => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else hash.update('\0' + path.relative(dir, full) + '\0').update(fs.readFileSync(full));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 12);
 }
 
 /**
@@ -47,12 +64,25 @@ export async function buildWithBuildpack(
   const plan = await buildpackPlan(detected.buildpack, read, out);
   const procfile = await read('Procfile');
   const web = procfile ? undefined : detected.defaultProcessTypes.web;
-  const dockerfile = buildpackDockerfile(plan, stackImage, web);
   const buildpackDir = custom ?? path.join(installDir, 'buildpacks', detected.buildpack);
-  const context = () => buildpackContext(dockerfile, buildpackDir, archiveCommit(request.repo, request.sha, request.gitEnv));
   const labels = { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack };
   const show = (event: ProgressEvent) => buildEventLines(event).forEach((line) => out.detail(line));
   try {
+    // The runtime image: the same Dockerfile and buildpack give the same (cached, shared) layers for every app.
+    const runtime = runtimeDockerfile(plan, stackImage);
+    const runtimeTag = `paas/runtime:${detected.buildpack}-${contentHash(runtime, buildpackDir)}`;
+    const runtimeImageId = await buildImage(docker, buildpackContext(runtime, buildpackDir, undefined), { tag: runtimeTag, labels: { 'paas.role': 'runtime' } }, show);
+    let base = runtimeImageId;
+    if (plan.installDeps) {
+      const manifests: { name: string; content: Buffer }[] = [];
+      for (const name of plan.manifests) {
+        const content = await read(name);
+        if (content) manifests.push({ name, content });
+      }
+      base = await ensureDepsImage(docker, { app: request.app, runtimeImageId, manifests, cacheDir: request.buildCacheDir }, out);
+    }
+    const dockerfile = appDockerfile(plan, base, web);
+    const context = () => buildpackContext(dockerfile, undefined, archiveCommit(request.repo, request.sha, request.gitEnv));
     if (!plan.prune) {
       const imageId = await buildImage(docker, context(), { tag: request.tag, labels }, show);
       return { imageId, testImageId: imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };

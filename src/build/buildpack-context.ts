@@ -1,5 +1,5 @@
-// The build context of a buildpack build: the generated Dockerfile, the buildpack folder, and the pushed tree
-// under app/, as one tar stream (nothing is extracted on the host).
+// The build contexts of a buildpack build: a generated Dockerfile with the buildpack folder (runtime image) or
+// the pushed tree under app/ (app image), as one tar stream (nothing is extracted on the host).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -19,14 +19,20 @@ function addFolder(pack: tar.Pack, dir: string, prefix: string): void {
   }
 }
 
-/** Packs Dockerfile + buildpack/ + app/<tree> (the tree read from `tree`, a tar stream of the commit). */
-export function buildpackContext(dockerfile: string, buildpackDir: string, tree: Readable): Readable {
+/** Packs Dockerfile, buildpack/ (when given) and app/<tree> (when given: a tar stream of the commit). */
+export function buildpackContext(dockerfile: string, buildpackDir: string | undefined, tree: Readable | undefined): Readable {
   const pack = tar.pack();
   const output = new PassThrough();
   pack.pipe(output);
   pack.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
-  pack.entry({ name: 'buildpack/', type: 'directory', mode: 0o755 });
-  addFolder(pack, buildpackDir, 'buildpack/');
+  if (buildpackDir) {
+    pack.entry({ name: 'buildpack/', type: 'directory', mode: 0o755 });
+    addFolder(pack, buildpackDir, 'buildpack/');
+  }
+  if (!tree) {
+    pack.finalize();
+    return output;
+  }
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     if (!['file', 'directory', 'symlink', 'link'].includes(header.type ?? 'file')) {

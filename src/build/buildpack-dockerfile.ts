@@ -1,7 +1,8 @@
-// Pure: the Dockerfile a buildpack build runs, one layer per concern, so that an upgrade ships only what changed:
-//   stack (shared by all apps) -> buildpack scripts -> runtime (shared by apps on the same runtime)
-//   -> dependencies (rebuilt only when a manifest or lock file changes) -> the app and its compile step
-//   [= the "test" stage, devDependencies included] -> bin/prune (the runtime image, when the buildpack prunes).
+// Pure: the Dockerfiles of a buildpack build, one layer per concern, so that an upgrade ships only what changed:
+//   stack (shared by all apps) -> buildpack scripts -> runtime (shared by apps on the same runtime)   [runtime image]
+//   -> dependencies (installed in a container with the app's build cache mounted, rebuilt only when a manifest or
+//      lock file changes)                                                                             [deps image]
+//   -> the app and its compile step ("test" stage: what tests run in) -> bin/prune  [the release image]
 // Every RUN and COPY uses the exec (JSON) form: no value is ever read by a shell.
 
 export interface BuildpackPlan {
@@ -26,18 +27,19 @@ const json = (values: string[]) => JSON.stringify(values);
 /** The stage tests run in; the final stage (the runtime image) adds bin/prune on top of it. */
 export const TEST_STAGE = 'test';
 
-/** The Dockerfile for `plan`; the context holds `buildpack/` (the buildpack folder) and `app/` (the pushed tree). */
-export function buildpackDockerfile(plan: BuildpackPlan, stackImage: string, webCommand: string | undefined): string {
-  const lines = [`FROM ${stackImage} AS ${TEST_STAGE}`, 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', `COPY ${json(['buildpack/', '/paas/buildpack/'])}`];
+/** The runtime image: the stack, the buildpack's scripts, the runtime; its context holds `buildpack/`. */
+export function runtimeDockerfile(plan: BuildpackPlan, stackImage: string): string {
+  const lines = [`FROM ${stackImage}`, 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt', `COPY ${json(['buildpack/', '/paas/buildpack/'])}`];
   if (plan.runtimeArgs) lines.push(`RUN ${json(['/paas/buildpack/bin/install-runtime', ...plan.runtimeArgs])}`);
   lines.push(`ENV PATH=${[...plan.path, DEFAULT_PATH].join(':')}`);
   for (const [key, value] of Object.entries(plan.env)) lines.push(`ENV ${key}=${JSON.stringify(value)}`);
   lines.push('WORKDIR /app');
-  if (plan.installDeps) {
-    if (plan.manifests.length > 0) lines.push(`COPY ${json([...plan.manifests.map((m) => `app/${m}`), '/app/'])}`);
-    lines.push(`RUN ${json(['/paas/buildpack/bin/install-deps', '/app'])}`);
-  }
-  lines.push(`COPY ${json(['app/', '/app/'])}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The app on top of `base` (the deps image, or the runtime image); its context holds `app/`. */
+export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined): string {
+  const lines = [`FROM ${base} AS ${TEST_STAGE}`, `COPY ${json(['app/', '/app/'])}`];
   lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
   if (webCommand) lines.push(`CMD ${json(['/bin/sh', '-c', webCommand])}`);
   if (plan.prune) lines.push(`FROM ${TEST_STAGE}`, `RUN ${json(['/paas/buildpack/bin/prune', '/app'])}`);

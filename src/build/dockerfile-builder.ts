@@ -19,6 +19,8 @@ export interface BuildRequest {
   tag: string;
   /** Labels naming the app and what the image is for (release, CI run). */
   labels: Record<string, string>;
+  /** The app's build cache on the host (npm's cache and the like), kept across builds. */
+  buildCacheDir: string;
 }
 
 /** Image name and labels of an app's release image. */

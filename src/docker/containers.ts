@@ -143,9 +143,16 @@ export async function runStreaming(
   spec: Docker.ContainerCreateOptions,
   onLine: (line: string) => void,
   timeoutMs: number,
+  hooks: {
+    /** Before the start (e.g. copy files in). */
+    before?: (container: Docker.Container) => Promise<void>;
+    /** After the exit, before the removal (e.g. commit it). */
+    after?: (container: Docker.Container, exitCode: number) => Promise<void>;
+  } = {},
 ): Promise<{ exitCode: number; timedOut: boolean }> {
   const container = await docker.createContainer({ ...spec, AttachStdout: true, AttachStderr: true, Tty: false });
   try {
+    await hooks.before?.(container);
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const lines = lineSplitter(onLine);
     const sink = { write: (chunk: Buffer) => (lines.write(chunk), true) } as unknown as NodeJS.WritableStream;
@@ -164,6 +171,7 @@ export async function runStreaming(
     }
     await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
     lines.end();
+    await hooks.after?.(container, outcome.StatusCode);
     return { exitCode: outcome.StatusCode, timedOut: false };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);

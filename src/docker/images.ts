@@ -136,3 +136,11 @@ export async function filesInLayers(docker: DockerClient, image: string, diffIds
   });
   return files;
 }
+
+/** Commits a stopped container as image `ref` (one layer), with labels and a neutral CMD; resolves with its id. */
+export async function commitContainer(docker: DockerClient, containerId: string, ref: string, labels: Record<string, string>): Promise<string> {
+  const [repo, tag] = ref.split(':') as [string, string];
+  const changes = [...Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`), 'CMD ["/bin/sh"]'];
+  const result = (await docker.getContainer(containerId).commit({ repo, tag, changes })) as { Id: string };
+  return result.Id;
+}

@@ -12,7 +12,10 @@ export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number
   return kept;
 }
 
-/** Removes the image tags of releases beyond the last `keepReleases`; returns the versions collected. */
+/**
+ * Removes the image tags of releases beyond the last `keepReleases`, then the app's dependency images that no
+ * kept image builds on (Docker refuses to delete those); returns the release versions collected.
+ */
 export async function collectImages(services: Services, app: string): Promise<number[]> {
   const releases = await listReleases(services.db, app);
   const kept = releasesToKeep(releases, services.config.keepReleases);
@@ -21,5 +24,7 @@ export async function collectImages(services: Services, app: string): Promise<nu
     if (kept.has(release.version)) continue;
     if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
   }
+  const deps = await services.docker.listImages({ filters: { reference: [`paas/${app}-deps`] } });
+  for (const tag of deps.flatMap((image) => image.RepoTags ?? [])) await untagImage(services.docker, tag);
   return collected;
 }

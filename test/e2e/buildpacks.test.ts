@@ -51,17 +51,24 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
 
   const [v1, v2] = [await layersOf(`paas/${app}:v1`), await layersOf(`paas/${app}:v2`)];
   t.is(v1.length, v2.length);
-  // stack, buildpack, runtime, workdir, manifests, dependencies: the same; the app copy, its compile step and the
-  // devDependency prune on top: new.
+  // stack, buildpack, runtime, workdir, dependencies (one committed layer): the same; the app copy, its compile
+  // step and the devDependency prune on top: new.
   t.deepEqual(v2.slice(0, -3), v1.slice(0, -3), 'runtime and dependency layers reused');
   t.notDeepEqual(v2.slice(-3), v1.slice(-3));
   t.regex(second.output, new RegExp(`Layers: ${v2.length - 3} reused, 3 new`));
+
+  // npm's cache persists in the app's build cache on the host, and goes with the app.
+  const cache = path.join(daemon.dataDir, 'cache', app, 'npm');
+  t.true(fs.existsSync(cache) && fs.readdirSync(cache).length > 0, 'npm cache kept across builds');
 
   // Another app on the same Node.js version shares the stack, buildpack and runtime layers.
   const other = name('node2');
   const otherPush = await daemon.push(await fixtureRepo('node-express'), other);
   t.is(otherPush.code, 0, otherPush.output);
   t.deepEqual((await layersOf(`paas/${other}:v1`)).slice(0, 3), v1.slice(0, 3));
+
+  t.is((await daemon.paas(['apps:destroy', other, '--confirm', other])).code, 0);
+  t.false(fs.existsSync(path.join(daemon.dataDir, 'cache', other)), 'the build cache is deleted with the app');
 });
 
 test.serial('a static site is served with index handling', async (t) => {

@@ -1,0 +1,43 @@
+import test from 'ava';
+import { appDockerfile, defaultProcessTypes, runtimeDockerfile } from '../../../src/build/buildpack-dockerfile.js';
+import { depsImageRef } from '../../../src/build/deps-image.js';
+import { buildpackOrder } from '../../../src/build/detect-buildpack.js';
+
+const node = { buildpack: 'node', runtimeArgs: ['https://r/node.tgz', 'abc', 'https://r/npm.tgz', 'def'], manifests: ['package.json'], installDeps: true, prune: true, path: ['/paas/node/bin'], env: {} };
+
+test('the runtime image installs the runtime with arguments never read by a shell', (t) => {
+  const dockerfile = runtimeDockerfile(node, 'paas/stack:bookworm');
+  t.regex(dockerfile, /^FROM paas\/stack:bookworm\n/);
+  t.regex(dockerfile, /^RUN \["\/paas\/buildpack\/bin\/install-runtime","https:\/\/r\/node\.tgz","abc","https:\/\/r\/npm\.tgz","def"\]$/m);
+  t.regex(dockerfile, /^ENV PATH=\/paas\/node\/bin:\/usr\/local\/sbin/m);
+  t.notRegex(runtimeDockerfile({ ...node, runtimeArgs: undefined }, 'paas/stack:bookworm') as string, /install-runtime/);
+});
+
+test('the app image: source and compile in the test stage, prune on top for the runtime image', (t) => {
+  const dockerfile = appDockerfile(node, 'paas/shop-deps:1234', 'npm start');
+  t.deepEqual(dockerfile.trim().split('\n'), [
+    'FROM paas/shop-deps:1234 AS test',
+    'COPY ["app/","/app/"]',
+    'RUN ["/paas/buildpack/bin/compile","/app","/tmp/paas-cache","/tmp/paas-env"]',
+    'CMD ["/bin/sh","-c","npm start"]',
+    'FROM test',
+    'RUN ["/paas/buildpack/bin/prune","/app"]',
+  ]);
+  t.notRegex(appDockerfile({ ...node, prune: false }, 'x', undefined), /prune|CMD/);
+});
+
+test('the dependency image changes with the manifests and the runtime, not with anything else', (t) => {
+  const a = depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]);
+  t.regex(a, /^paas\/shop-deps:[0-9a-f]{16}$/);
+  t.is(depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]), a);
+  t.not(depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":2}') }]), a);
+  t.not(depsImageRef('shop', 'sha256:r2', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]), a);
+});
+
+test('bin/release YAML gives default process types; .buildpacks names a bundled buildpack', (t) => {
+  t.deepEqual(defaultProcessTypes({ default_process_types: { web: 'npm start', bad: 3 } }), { web: 'npm start' });
+  t.deepEqual(defaultProcessTypes(null), {});
+  t.deepEqual(buildpackOrder(undefined), ['null', 'node', 'python', 'go', 'static']);
+  t.deepEqual(buildpackOrder('# mine\nhttps://github.com/heroku/heroku-buildpack-python.git\n'), ['python']);
+  t.throws(() => buildpackOrder('https://example.com/other.git'), { message: /not a bundled buildpack/ });
+});
