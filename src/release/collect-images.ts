@@ -24,7 +24,24 @@ export async function collectImages(services: Services, app: string): Promise<nu
     if (kept.has(release.version)) continue;
     if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
   }
+  const inUse = await ancestorsOf(services, `paas/${app}`);
   const deps = await services.docker.listImages({ filters: { reference: [`paas/${app}-deps`] } });
-  for (const tag of deps.flatMap((image) => image.RepoTags ?? [])) await untagImage(services.docker, tag);
+  for (const image of deps) {
+    if (inUse.has(image.Id)) continue;
+    for (const tag of image.RepoTags ?? []) await untagImage(services.docker, tag);
+  }
   return collected;
+}
+
+/** Every image the images of `repo` build on (their parent chains, as the local builder records them). */
+async function ancestorsOf(services: Services, repo: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (const image of await services.docker.listImages({ filters: { reference: [repo] } })) {
+    let parent: string | undefined = image.ParentId;
+    for (let depth = 0; parent && !seen.has(parent) && depth < 64; depth++) {
+      seen.add(parent);
+      parent = (await services.docker.getImage(parent).inspect().catch(() => undefined))?.Parent;
+    }
+  }
+  return seen;
 }
