@@ -17,6 +17,7 @@ import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
 import { submitCiRun } from '../queue/submit-ci.js';
+import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
 import { releaseViews } from '../release/release-view.js';
 import { diffReleases } from '../release/release-diff.js';
 import { submitRollback } from '../queue/submit-rollback.js';
@@ -51,6 +52,12 @@ const ROUTES: [string, RegExp, Handler][] = [
     const setting = value === null || value === undefined || value === '' ? null : checkBuildpackSetting(String(value));
     await setAppBuildpack(s.db, app, setting);
     return { app, buildpack: setting };
+  }],
+  ['GET', /^\/apps\/([^/]+)\/config$/, async (s, [name]) => (await getApp(s.db, checkAppName(name!))).config],
+  ['POST', /^\/apps\/([^/]+)\/config$/, async (s, [name], body, res, req) => {
+    const app = (await getApp(s.db, checkAppName(name!))).name;
+    const change = checkConfigChange(body);
+    return streamLines(res, req, (write, signal) => submitConfig(s, app, change, write, signal));
   }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {
@@ -87,14 +94,11 @@ function readBody(req: http.IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new PaasError('PAAS_ERR_INVALID_INPUT', 'request body over 1 MB'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped, so the caller still gets the error as an answer.
+      if (size <= MAX_BODY) chunks.push(chunk);
     });
     req.on('end', () => {
+      if (size > MAX_BODY) return reject(new PaasError('PAAS_ERR_INVALID_INPUT', 'request body over 1 MB'));
       if (size === 0) return resolve(undefined);
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));

@@ -13,6 +13,7 @@ import type { ReleaseView } from '../release/release-view.js';
 import type { ReleaseDiff } from '../release/release-diff.js';
 import { formatBytes } from '../release/layers.js';
 import { parseVersionArg } from '../release/version-arg.js';
+import { checkConfigKey, parseAssignments } from '../release/config-vars.js';
 
 const program = new Command('paas')
   .description('A self-hosted git-push PaaS: git push paas main deploys your app.')
@@ -131,6 +132,42 @@ program
   .action(async (app: string) => {
     await callApi(socket(), 'PUT', `/apps/${encodeURIComponent(app)}/buildpack`, { buildpack: null });
     print(`-----> ${app} builds with the buildpack detection picks\n`);
+  });
+
+program
+  .command('config <app>')
+  .description("show an app's config vars")
+  .option('--json', 'print JSON')
+  .action(async (app: string, opts: { json?: boolean }) => {
+    const config = await callApi<Record<string, string>>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/config`);
+    if (opts.json) return print(JSON.stringify(config, null, 2) + '\n');
+    print(`=====> ${app} config vars\n`);
+    for (const [key, value] of Object.entries(config)) print(`${key}: ${value}\n`);
+  });
+
+program
+  .command('config:get <app> <key>')
+  .description('print one config var, exactly')
+  .action(async (app: string, key: string) => {
+    const config = await callApi<Record<string, string>>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/config`);
+    if (!(key in config)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} has no config var ${key} (see: paas config ${app})`);
+    print(config[key]! + '\n');
+  });
+
+program
+  .command('config:set <app> <assignments...>')
+  .description('set config vars (KEY=VALUE ...): a new release, rolled out without downtime')
+  .option('--no-restart', 'store the change for the next deploy only')
+  .action(async (app: string, assignments: string[], opts: { restart: boolean }) => {
+    await streamToStdout(`/apps/${encodeURIComponent(app)}/config`, { set: parseAssignments(assignments), restart: opts.restart });
+  });
+
+program
+  .command('config:unset <app> <keys...>')
+  .description('remove config vars: a new release, rolled out without downtime')
+  .option('--no-restart', 'store the change for the next deploy only')
+  .action(async (app: string, keys: string[], opts: { restart: boolean }) => {
+    await streamToStdout(`/apps/${encodeURIComponent(app)}/config`, { unset: keys.map(checkConfigKey), restart: opts.restart });
   });
 
 program

@@ -36,8 +36,18 @@ export interface CiJob {
   gitEnv: GitObjectEnv;
 }
 
+/** A config change, rolled out as a new release unless staged. */
+export interface ConfigJob {
+  kind: 'config';
+  logId: string;
+  app: string;
+  set: Record<string, string>;
+  unset: string[];
+  restart: boolean;
+}
+
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob | CiJob;
+export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob;
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {

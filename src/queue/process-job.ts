@@ -6,11 +6,12 @@ import { appendJobLine, finishJobLog } from './job-log.js';
 import { finishBuild, markBuildRunning } from '../store/builds.js';
 import { deployCommit } from '../release/deploy.js';
 import { rollbackRelease } from '../release/rollback.js';
+import { changeConfig } from '../release/change-config.js';
 import { runCiJob } from '../verify/ci-job.js';
 import { asPaasError } from '../errors.js';
 import { lineSink } from '../log.js';
 
-/** Runs a queued job of an app (a push, a rollback, a CI run), ending the job log its caller follows with the outcome. */
+/** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
 export async function processJob(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
   const out = lineSink((line) => {
@@ -21,6 +22,8 @@ export async function processJob(services: Services, data: DeployJobData): Promi
   try {
     if (data.kind === 'rollback') {
       await rollbackRelease(services, data.app, data.version, out);
+    } else if (data.kind === 'config') {
+      await changeConfig(services, data.app, data, out);
     } else if (data.kind === 'ci') {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
       const status = await runCiJob(services, data, out);

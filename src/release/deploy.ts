@@ -86,7 +86,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
     commands,
     formation: formationFor(commands, files.appJson),
     healthchecks: parseHealthchecks(files.appJson),
-    config: previous?.spec.config ?? {},
+    config: (await getApp(db, app)).config,
     port: choosePort(exposedTcpPorts(image ?? {})),
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);

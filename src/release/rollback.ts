@@ -2,6 +2,7 @@
 import type { Services } from '../services.js';
 import { activeRelease, getRelease, listReleases, nextReleaseVersion, type ReleaseRow } from '../store/releases.js';
 import { findImage, tagImage } from '../docker/images.js';
+import { setAppConfig } from '../store/apps.js';
 import { imageTag } from '../build/dockerfile-builder.js';
 import { appUrl } from '../config.js';
 import { PaasError } from '../errors.js';
@@ -51,6 +52,7 @@ export async function rollbackRelease(services: Services, app: string, version: 
     out,
     { replacedStatus: 'rolled back', uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds) },
   );
+  await setAppConfig(db, app, target.spec.config);
   await collectImages(services, app);
   out.done(`Rolled back to v${target.version}: ${appUrl(services.config, app)}`);
   return newVersion;

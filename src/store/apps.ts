@@ -8,11 +8,23 @@ export interface AppRow {
   deployBranch: string | null;
   /** A bundled buildpack's name or a buildpack folder on the host, set by an admin; null: detect. */
   buildpack: string | null;
+  /** Config vars: what the next release gets (each release keeps its own snapshot). */
+  config: Record<string, string>;
   createdAt: string;
 }
 
-function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; created_at: string | Date }): AppRow {
-  return { name: row.name, deployBranch: row.deploy_branch, buildpack: row.buildpack ?? null, createdAt: new Date(row.created_at).toISOString() };
+function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; config_json?: string; created_at: string | Date }): AppRow {
+  return {
+    name: row.name,
+    deployBranch: row.deploy_branch,
+    buildpack: row.buildpack ?? null,
+    config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
+  await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
 }
 
 export async function setAppBuildpack(db: Db, name: string, buildpack: string | null): Promise<void> {

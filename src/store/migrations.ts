@@ -106,6 +106,19 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '005_app_config',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('config_json').notNullable().defaultTo('{}');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('config_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -1,0 +1,44 @@
+// A config change: stored for the next release, and (unless staged) rolled out at once as a new release with the
+// same image and the new config, through the same swap as deploys and rollbacks.
+import type { Services } from '../services.js';
+import { getApp, setAppConfig } from '../store/apps.js';
+import { activeRelease, nextReleaseVersion } from '../store/releases.js';
+import { tagImage } from '../docker/images.js';
+import { imageTag } from '../build/dockerfile-builder.js';
+import { appUrl } from '../config.js';
+import type { LineSink } from '../log.js';
+import { applyConfigChange } from './config-vars.js';
+import { swapRelease } from './swap.js';
+
+export interface ConfigChange {
+  set: Record<string, string>;
+  unset: string[];
+  /** false: store it for the next deploy only (config:set --no-restart). */
+  restart: boolean;
+}
+
+export async function changeConfig(services: Services, app: string, change: ConfigChange, out: LineSink): Promise<void> {
+  const row = await getApp(services.db, app);
+  const config = applyConfigChange(row.config, change.set, change.unset);
+  const what = [...Object.keys(change.set), ...change.unset.map((k) => `-${k}`)].join(', ');
+  const active = await activeRelease(services.db, app);
+  await setAppConfig(services.db, app, config);
+  if (!change.restart || !active) {
+    out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy' : 'the first deploy will use it'}`);
+    return;
+  }
+  const version = await nextReleaseVersion(services.db, app);
+  out.step(`Setting config (${what}) as release v${version}`);
+  const tag = imageTag(app, version);
+  await tagImage(services.docker, active.imageId, tag.repo, tag.tag);
+  await swapRelease(services, {
+    app,
+    version,
+    imageId: active.imageId,
+    sha: active.sha,
+    description: `Config: ${what}`.slice(0, 250),
+    spec: { ...active.spec, config },
+    layers: active.layers,
+  }, out);
+  out.done(`Config set; v${version} serves ${appUrl(services.config, app)}`);
+}

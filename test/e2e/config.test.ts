@@ -1,0 +1,77 @@
+// Config vars end to end: each change is a release rolled out through the swap, values arrive exactly.
+import test from 'ava';
+import http from 'node:http';
+import path from 'node:path';
+import { containersOf, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+
+let daemon: Daemon;
+const app = uniqueName('cfg');
+
+test.before(async () => {
+  daemon = await startDaemon();
+});
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps([app]);
+});
+
+const greeting = async () => (await daemon.get(app, '/cgi-bin/greeting')).body;
+
+test.serial('config:set makes a release whose value the app gets exactly; config:unset removes it', async (t) => {
+  const staged = await daemon.paas(['apps:create', app]);
+  t.is(staged.code, 0);
+  const early = await daemon.paas(['config:set', app, 'GREETING=staged before the first deploy']);
+  t.is(early.code, 0, early.output);
+  t.regex(early.stdout, /Config stored \(GREETING\); the first deploy will use it/);
+  const push = await daemon.push(await fixtureRepo('config-app'), app);
+  t.is(push.code, 0, push.output);
+  t.is(await greeting(), 'staged before the first deploy');
+
+  const value = 'hello "world" = it\'s\nsecond line  with  spaces';
+  const set = await daemon.paas(['config:set', app, `GREETING=${value}`, 'OTHER=1']);
+  t.is(set.code, 0, set.output);
+  t.regex(set.stdout, /-----> Setting config \(GREETING, OTHER\) as release v2/);
+  t.is(await greeting(), value, 'the value survives end to end');
+  t.is((await daemon.paas(['config:get', app, 'GREETING'])).stdout, value + '\n');
+  t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), ['2']);
+
+  const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; description: string }[];
+  t.is(releases[0]!.description, 'Config: GREETING, OTHER');
+
+  const unset = await daemon.paas(['config:unset', app, 'GREETING']);
+  t.is(unset.code, 0, unset.output);
+  t.is(await greeting(), '');
+  t.deepEqual(JSON.parse((await daemon.paas(['config', app, '--json'])).stdout), { OTHER: '1' });
+
+  const rollback = await daemon.paas(['rollback', app, 'v2']);
+  t.is(rollback.code, 0, rollback.output);
+  t.is(await greeting(), value, 'a rollback brings the config of its release back');
+  t.is((await daemon.paas(['config:get', app, 'GREETING'])).stdout, value + '\n');
+});
+
+test.serial('bad config input is refused and changes nothing', async (t) => {
+  const before = (await daemon.paas(['config', app, '--json'])).stdout;
+  const badKey = await daemon.paas(['config:set', app, '1BAD=x']);
+  t.not(badKey.code, 0);
+  t.regex(badKey.stderr, /invalid config var name "1BAD"/);
+  const noEq = await daemon.paas(['config:set', app, 'JUSTANAME']);
+  t.regex(noEq.stderr, /expected KEY=VALUE/);
+  const big = await daemon.paas(['config:set', app, `BIG=${'x'.repeat(64 * 1024)}`]);
+  t.regex(big.stderr, /config var BIG is over 32 KB/);
+  // A 1 MB value cannot even be a command-line argument; through the API it is refused before anything happens.
+  const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ socketPath: path.join(daemon.dataDir, 'paas.sock'), method: 'POST', path: `/apps/${app}/config`, headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ set: { HUGE: 'x'.repeat(1024 * 1024) } }));
+  });
+  t.is(huge.status, 400);
+  t.regex(huge.body, /over 1 MB|over 32 KB/);
+  t.is((await daemon.paas(['config', app, '--json'])).stdout, before);
+  const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[];
+  t.is(releases.length, 4, 'no release was made');
+});
