@@ -18,6 +18,10 @@ import { appUrl } from '../config.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
 import { submitCiRun } from '../queue/submit-ci.js';
 import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
+import { submitScale } from '../queue/submit-scale.js';
+import { parseFormation } from '../release/formation.js';
+import { processViews } from '../release/process-view.js';
+import { listAppContainers } from '../docker/containers.js';
 import { releaseViews } from '../release/release-view.js';
 import { diffReleases } from '../release/release-diff.js';
 import { submitRollback } from '../queue/submit-rollback.js';
@@ -58,6 +62,14 @@ const ROUTES: [string, RegExp, Handler][] = [
     const app = (await getApp(s.db, checkAppName(name!))).name;
     const change = checkConfigChange(body);
     return streamLines(res, req, (write, signal) => submitConfig(s, app, change, write, signal));
+  }],
+  ['GET', /^\/apps\/([^/]+)\/ps$/, async (s, [name]) => processViews(await listAppContainers(s.docker, (await getApp(s.db, checkAppName(name!))).name))],
+  ['POST', /^\/apps\/([^/]+)\/scale$/, async (s, [name], body, res, req) => {
+    const app = (await getApp(s.db, checkAppName(name!))).name;
+    const args = (body as { formation?: unknown } | undefined)?.formation;
+    if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'formation must be a list of TYPE=N');
+    parseFormation(args as string[]);
+    return streamLines(res, req, (write, signal) => submitScale(s, app, args as string[], write, signal));
   }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {

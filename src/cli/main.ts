@@ -14,6 +14,8 @@ import type { ReleaseDiff } from '../release/release-diff.js';
 import { formatBytes } from '../release/layers.js';
 import { parseVersionArg } from '../release/version-arg.js';
 import { checkConfigKey, parseAssignments } from '../release/config-vars.js';
+import { parseFormation } from '../release/formation.js';
+import type { ProcessView } from '../release/process-view.js';
 
 const program = new Command('paas')
   .description('A self-hosted git-push PaaS: git push paas main deploys your app.')
@@ -168,6 +170,23 @@ program
   .option('--no-restart', 'store the change for the next deploy only')
   .action(async (app: string, keys: string[], opts: { restart: boolean }) => {
     await streamToStdout(`/apps/${encodeURIComponent(app)}/config`, { unset: keys.map(checkConfigKey), restart: opts.restart });
+  });
+
+program
+  .command('ps <app>')
+  .description("list an app's containers: process type, replica, state, release")
+  .option('--json', 'print JSON')
+  .action(async (app: string, opts: { json?: boolean }) => {
+    const processes = await callApi<ProcessView[]>(socket(), 'GET', `/apps/${encodeURIComponent(app)}/ps`);
+    printList(processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'STATUS', 'RELEASE'], (p) => [p.process, p.replica, p.container, p.state, p.status, p.release]);
+  });
+
+program
+  .command('ps:scale <app> <formation...>')
+  .description('run N containers of each process type (web=3 worker=1): a new release, rolled out without downtime')
+  .action(async (app: string, formation: string[]) => {
+    parseFormation(formation);
+    await streamToStdout(`/apps/${encodeURIComponent(app)}/scale`, { formation });
   });
 
 program

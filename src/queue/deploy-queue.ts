@@ -46,8 +46,16 @@ export interface ConfigJob {
   restart: boolean;
 }
 
+/** A change of how many containers of each process type run. */
+export interface ScaleJob {
+  kind: 'scale';
+  logId: string;
+  app: string;
+  formation: Record<string, number>;
+}
+
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob;
+export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob;
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {

@@ -30,6 +30,11 @@ import { collectImages } from './collect-images.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
+/** The entries of `formation` whose process type `commands` still has. */
+function keepTypes(formation: Record<string, number>, commands: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(formation).filter(([type]) => type in commands));
+}
+
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {
   out.step(`Running release command: ${command}`);
@@ -84,7 +89,8 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const image = await findImage(docker, imageId);
   const spec: ReleaseSpec = {
     commands,
-    formation: formationFor(commands, files.appJson),
+    // A scale set earlier (ps:scale) carries over to the types the new release still has.
+    formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? {}, commands) },
     healthchecks: parseHealthchecks(files.appJson),
     config: (await getApp(db, app)).config,
     port: choosePort(exposedTcpPorts(image ?? {})),

@@ -75,3 +75,18 @@ test.serial('bad config input is refused and changes nothing', async (t) => {
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[];
   t.is(releases.length, 4, 'no release was made');
 });
+
+test.serial('ps:scale web=3 spreads requests across 3 containers through the router; ps lists them', async (t) => {
+  const bad = await daemon.paas(['ps:scale', app, 'worker=1']);
+  t.not(bad.code, 0);
+  t.regex(bad.stdout + bad.stderr, /no process type "worker" \(this release has: web\)/);
+  const scale = await daemon.paas(['ps:scale', app, 'web=3']);
+  t.is(scale.code, 0, scale.output);
+  t.regex(scale.stdout, /Scaled: web=3/);
+  const hosts = new Set<string>();
+  for (let i = 0; i < 30; i++) hosts.add((await daemon.get(app, '/cgi-bin/host')).body.trim());
+  t.is(hosts.size, 3, `answered by ${[...hosts].join(', ')}`);
+  const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { process: string; replica: number; state: string }[];
+  t.deepEqual(ps.map((p) => `${p.process}.${p.replica}:${p.state}`), ['web.1:running', 'web.2:running', 'web.3:running']);
+  t.is(await greeting(), 'hello "world" = it\'s\nsecond line  with  spaces', 'the config stays');
+});

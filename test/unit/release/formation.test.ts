@@ -1,0 +1,21 @@
+import test from 'ava';
+import { applyFormation, parseFormation } from '../../../src/release/formation.js';
+import { processViews } from '../../../src/release/process-view.js';
+
+test('TYPE=N arguments, N from 0 to 100', (t) => {
+  t.deepEqual(parseFormation(['web=3', 'worker=0']), { web: 3, worker: 0 });
+  for (const bad of ['web', 'web=-1', 'web=101', 'Web=1', 'web=1;rm']) t.throws(() => parseFormation([bad]), { message: /expected TYPE=N/ }, bad);
+  t.throws(() => parseFormation([]), { message: /at least one TYPE=N/ });
+});
+
+test('scaling keeps other types and refuses types the release does not have', (t) => {
+  t.deepEqual(applyFormation({ web: 1, worker: 1 }, { web: null, worker: 'w' }, { web: 3 }), { web: 3, worker: 1 });
+  t.throws(() => applyFormation({ web: 1 }, { web: null }, { worker: 1 }), { message: 'no process type "worker" (this release has: web)' });
+});
+
+test('ps lists long-running containers by type and replica', (t) => {
+  const container = (name: string, process: string, release = '4') =>
+    ({ Names: [`/${name}`], State: 'running', Status: 'Up 3 minutes', Labels: { 'paas.app': 'shop', 'paas.release': release, 'paas.process': process } }) as never;
+  const views = processViews([container('paas-shop-web-v4-2', 'web'), container('paas-shop-worker-v4-1', 'worker'), container('paas-shop-web-v4-1', 'web'), container('x', 'release')]);
+  t.deepEqual(views.map((v) => `${v.process}.${v.replica} ${v.release}`), ['web.1 v4', 'web.2 v4', 'worker.1 v4']);
+});
