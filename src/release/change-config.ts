@@ -2,13 +2,11 @@
 // same image and the new config, through the same swap as deploys and rollbacks.
 import type { Services } from '../services.js';
 import { getApp, setAppConfig } from '../store/apps.js';
-import { activeRelease, nextReleaseVersion } from '../store/releases.js';
-import { tagImage } from '../docker/images.js';
-import { imageTag } from '../build/dockerfile-builder.js';
+import { activeRelease } from '../store/releases.js';
 import { appUrl } from '../config.js';
 import type { LineSink } from '../log.js';
 import { applyConfigChange } from './config-vars.js';
-import { swapRelease } from './swap.js';
+import { releaseAgain } from './release-again.js';
 
 export interface ConfigChange {
   set: Record<string, string>;
@@ -27,18 +25,11 @@ export async function changeConfig(services: Services, app: string, change: Conf
     out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy' : 'the first deploy will use it'}`);
     return;
   }
-  const version = await nextReleaseVersion(services.db, app);
-  out.step(`Setting config (${what}) as release v${version}`);
-  const tag = imageTag(app, version);
-  await tagImage(services.docker, active.imageId, tag.repo, tag.tag);
-  await swapRelease(services, {
-    app,
-    version,
-    imageId: active.imageId,
-    sha: active.sha,
-    description: `Config: ${what}`.slice(0, 250),
-    spec: { ...active.spec, config },
-    layers: active.layers,
-  }, out);
+  const version = await releaseAgain(
+    services,
+    active,
+    { spec: { ...active.spec, config }, description: `Config: ${what}`, announce: (v) => `Setting config (${what}) as release v${v}` },
+    out,
+  );
   out.done(`Config set; v${version} serves ${appUrl(services.config, app)}`);
 }

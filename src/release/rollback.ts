@@ -1,13 +1,12 @@
 // Rollback: a new release vM with vN's image and config, deployed through the same swap, with no build.
 import type { Services } from '../services.js';
-import { activeRelease, getRelease, listReleases, nextReleaseVersion, type ReleaseRow } from '../store/releases.js';
-import { findImage, tagImage } from '../docker/images.js';
+import { activeRelease, getRelease, listReleases, type ReleaseRow } from '../store/releases.js';
+import { findImage } from '../docker/images.js';
 import { setAppConfig } from '../store/apps.js';
-import { imageTag } from '../build/dockerfile-builder.js';
 import { appUrl } from '../config.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { swapRelease } from './swap.js';
+import { releaseAgain } from './release-again.js';
 import { collectImages } from './collect-images.js';
 import { ROLLBACK_UPTIME_SECONDS } from './healthchecks.js';
 
@@ -42,13 +41,14 @@ export async function rollbackRelease(services: Services, app: string, version: 
     );
   }
 
-  const newVersion = await nextReleaseVersion(db, app);
-  out.step(`Rolling back ${app} to v${target.version} as v${newVersion} (image ${target.imageId.slice(7, 19)}, no build)`);
-  const tag = imageTag(app, newVersion);
-  await tagImage(docker, target.imageId, tag.repo, tag.tag);
-  await swapRelease(
+  const newVersion = await releaseAgain(
     services,
-    { app, version: newVersion, imageId: target.imageId, sha: target.sha, description: `Rollback to v${target.version}`, spec: target.spec, layers: target.layers },
+    target,
+    {
+      spec: target.spec,
+      description: `Rollback to v${target.version}`,
+      announce: (v) => `Rolling back ${app} to v${target.version} as v${v} (image ${target.imageId.slice(7, 19)}, no build)`,
+    },
     out,
     { replacedStatus: 'rolled back', uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds) },
   );

@@ -1,11 +1,9 @@
 // Scaling: a new release with the same image and config and the new formation, through the same swap.
 import type { Services } from '../services.js';
-import { activeRelease, nextReleaseVersion } from '../store/releases.js';
-import { tagImage } from '../docker/images.js';
-import { imageTag } from '../build/dockerfile-builder.js';
+import { activeRelease } from '../store/releases.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { swapRelease } from './swap.js';
+import { releaseAgain } from './release-again.js';
 import { applyFormation } from './formation.js';
 
 export async function scaleApp(services: Services, app: string, change: Record<string, number>, out: LineSink): Promise<void> {
@@ -13,10 +11,11 @@ export async function scaleApp(services: Services, app: string, change: Record<s
   if (!active) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to scale yet: deploy it first`);
   const formation = applyFormation(active.spec.formation, active.spec.commands, change);
   const what = Object.entries(change).map(([k, v]) => `${k}=${v}`).join(' ');
-  const version = await nextReleaseVersion(services.db, app);
-  out.step(`Scaling ${app} (${what}) as release v${version}`);
-  const tag = imageTag(app, version);
-  await tagImage(services.docker, active.imageId, tag.repo, tag.tag);
-  await swapRelease(services, { ...active, version, description: `Scale ${what}`, spec: { ...active.spec, formation } }, out);
+  await releaseAgain(
+    services,
+    active,
+    { spec: { ...active.spec, formation }, description: `Scale ${what}`, announce: (v) => `Scaling ${app} (${what}) as release v${v}` },
+    out,
+  );
   out.done(`Scaled: ${Object.entries(formation).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }

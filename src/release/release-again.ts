@@ -1,0 +1,32 @@
+// A new release of an image that already ran (config change, scale, rollback): no build, the image tagged as the
+// new version, then the same swap as every deploy.
+import type { Services } from '../services.js';
+import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec, type ReleaseStatus } from '../store/releases.js';
+import { tagImage } from '../docker/images.js';
+import { imageTag } from '../build/dockerfile-builder.js';
+import type { LineSink } from '../log.js';
+import { swapRelease } from './swap.js';
+
+/**
+ * Releases `from`'s image as the app's next version with `spec` and `description`; `announce` says what happens
+ * (given the new version) before the swap starts. Resolves with the new version.
+ */
+export async function releaseAgain(
+  services: Services,
+  from: ReleaseRow,
+  change: { spec: ReleaseSpec; description: string; announce: (version: number) => string },
+  out: LineSink,
+  options: { replacedStatus?: ReleaseStatus; uptimeSeconds?: number } = {},
+): Promise<number> {
+  const version = await nextReleaseVersion(services.db, from.app);
+  out.step(change.announce(version));
+  const tag = imageTag(from.app, version);
+  await tagImage(services.docker, from.imageId, tag.repo, tag.tag);
+  await swapRelease(
+    services,
+    { app: from.app, version, imageId: from.imageId, sha: from.sha, description: change.description.slice(0, 250), spec: change.spec, layers: from.layers },
+    out,
+    options,
+  );
+  return version;
+}
