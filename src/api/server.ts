@@ -9,14 +9,14 @@ import { addKey } from '../keys.js';
 import { listApps } from '../store/apps.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
-import { getApp, setAppBuildpack } from '../store/apps.js';
+import { getApp, setAppBuildpack, setDeployBranch } from '../store/apps.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
 import { listReleases } from '../store/releases.js';
 import { checkAppName } from '../app-name.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
-import { submitCiRun } from '../queue/submit-ci.js';
+import { checkRefName, submitCiRun } from '../queue/submit-ci.js';
 import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
 import { submitScale } from '../queue/submit-scale.js';
 import { parseFormation } from '../release/formation.js';
@@ -70,6 +70,13 @@ const ROUTES: [string, RegExp, Handler][] = [
     if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'formation must be a list of TYPE=N');
     parseFormation(args as string[]);
     return streamLines(res, req, (write, signal) => submitScale(s, app, args as string[], write, signal));
+  }],
+  ['PUT', /^\/apps\/([^/]+)\/deploy-branch$/, async (s, [name], body) => {
+    const app = (await getApp(s.db, checkAppName(name!))).name;
+    const value = (body as { branch?: unknown } | undefined)?.branch;
+    const branch = value === null || value === undefined || value === '' ? null : checkRefName(String(value)).replace(/^refs\/heads\//, '');
+    await setDeployBranch(s.db, app, branch);
+    return { app, deployBranch: branch };
   }],
   ['GET', /^\/keys$/, async (s) => listKeys(s.db)],
   ['POST', /^\/keys$/, async (s, _p, body) => {

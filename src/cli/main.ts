@@ -121,6 +121,14 @@ program
   });
 
 program
+  .command('apps:deploy-branch <app> [branch]')
+  .description('the branch whose pushes deploy (default: main or master); other branches get CI runs')
+  .action(async (app: string, branch: string | undefined) => {
+    const result = await callApi<{ deployBranch: string | null }>(socket(), 'PUT', `/apps/${encodeURIComponent(app)}/deploy-branch`, { branch: branch ?? null });
+    print(`-----> ${app} deploys ${result.deployBranch ?? 'main or master'}\n`);
+  });
+
+program
   .command('buildpacks:set <app> <buildpack>')
   .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')
   .action(async (app: string, buildpack: string) => {

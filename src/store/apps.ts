@@ -23,6 +23,10 @@ function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: 
   };
 }
 
+export async function setDeployBranch(db: Db, name: string, branch: string | null): Promise<void> {
+  await db('apps').where({ name }).update({ deploy_branch: branch });
+}
+
 export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
   await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
 }

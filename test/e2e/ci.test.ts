@@ -132,3 +132,21 @@ test.serial('addons: redis and postgres run on a private network for the run alo
   const networks = await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } });
   t.deepEqual(networks.map((n) => n.Name), [], 'and its network');
 });
+
+test.serial('the deploy branch is a per-app setting', async (t) => {
+  await fromLive();
+  await commitAll(repo, 'to production', { 'www/index.html': 'hello from production\n', 'app.json': '{}' });
+  const set = await daemon.paas(['apps:deploy-branch', app, 'production']);
+  t.is(set.code, 0, set.output);
+  t.regex(set.stdout, /deploys production/);
+  const main = await daemon.push(repo, app, 'HEAD:refs/heads/main');
+  t.is(main.code, 0, main.output);
+  t.regex(main.output, /only production deploys, so this is a CI run/);
+  t.is((await daemon.get(app)).body, 'hello from ci v1\n');
+  const production = await daemon.push(repo, app, 'HEAD:refs/heads/production');
+  t.is(production.code, 0, production.output);
+  t.is((await daemon.get(app)).body, 'hello from production\n');
+  const bad = await daemon.paas(['apps:deploy-branch', app, '--x']);
+  t.not(bad.code, 0);
+  t.is((await daemon.paas(['apps:deploy-branch', app])).code, 0);
+});
