@@ -13,13 +13,6 @@ import { containerSpec, withoutRestarts } from './container-spec.js';
 import { planFor } from './healthchecks.js';
 import { waitUntilHealthy } from './wait-until-healthy.js';
 
-export interface SwapTimings {
-  /** How long to wait for the new containers to pass their checks. */
-  deadlineMs: number;
-  drainTimeoutMs: number;
-  stopGraceSeconds: number;
-}
-
 interface Started extends RunningContainer {
   process: string;
   index: number;
