@@ -1,4 +1,4 @@
-// Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images and routes.
+// Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images, volumes and routes.
 import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
@@ -7,6 +7,7 @@ import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeAppImages } from './docker/images.js';
+import { listAppVolumes, removeVolume } from './docker/volumes.js';
 
 /** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
 export async function createApp(services: Services, name: string): Promise<AppRow> {
@@ -27,6 +28,7 @@ export async function destroyApp(services: Services, name: string): Promise<void
     await removeContainer(services.docker, container.Id, 10);
   }
   await removeAppImages(services.docker, name);
+  for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume);
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
   removeRepo(services.config.dataDir, name);

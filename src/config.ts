@@ -33,6 +33,12 @@ export interface Config {
   keepReleases: number;
   /** The folder this package is installed in (holds hooks/ and dist/). */
   installDir: string;
+  /** TCP port of the token-only API; undefined: the unix socket only. */
+  apiPort: number | undefined;
+  apiHost: string;
+  /** PEM files for HTTPS on the TCP API; without them it speaks plain HTTP. */
+  apiTlsCert: string | undefined;
+  apiTlsKey: string | undefined;
 }
 
 /** Flags as the CLI parser gives them: strings, or absent. */
@@ -41,6 +47,7 @@ export interface ConfigFlags {
   sshPort?: string;
   httpPort?: string;
   domain?: string;
+  apiPort?: string;
 }
 
 const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,6 +101,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
+    apiPort: (flags.apiPort ?? env.PAAS_API_PORT) ? port('--api-port', flags.apiPort ?? env.PAAS_API_PORT, 0) : undefined,
+    apiHost: env.PAAS_API_HOST || '0.0.0.0',
+    apiTlsCert: env.PAAS_API_TLS_CERT || undefined,
+    apiTlsKey: env.PAAS_API_TLS_KEY || undefined,
   };
 }
 

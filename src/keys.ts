@@ -4,6 +4,7 @@ import ssh2 from 'ssh2';
 import type { Db } from './store/db.js';
 import { insertKey, type KeyRow } from './store/keys.js';
 import { PaasError } from './errors.js';
+import type { Access } from './auth/access.js';
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
 const MAX_KEY_TEXT = 16 * 1024;
@@ -28,11 +29,17 @@ export function parsePublicKey(text: string): { publicKey: string; fingerprint: 
   return { publicKey: `${key.type} ${blob.toString('base64')}`, fingerprint: fingerprint(blob), type: key.type };
 }
 
-/** Registers a key under `name` with the admin role. */
-export async function addKey(db: Db, name: string, text: string): Promise<KeyRow> {
+/** Throws unless `name` may name a key or token. */
+export function checkKeyName(name: string, what = 'key'): string {
   if (!KEY_NAME.test(name)) {
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid key name ${JSON.stringify(name.slice(0, 100))}: use letters, digits, ".", "_", "@" and "-"`);
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid ${what} name ${JSON.stringify(name.slice(0, 100))}: use letters, digits, ".", "_", "@" and "-"`);
   }
+  return name;
+}
+
+/** Registers a key under `name`: an admin's, or a collaborator's on `access.apps` (already checked to exist). */
+export async function addKey(db: Db, name: string, text: string, access: Access = { role: 'admin', apps: [] }): Promise<KeyRow> {
+  checkKeyName(name);
   const key = parsePublicKey(text);
-  return insertKey(db, { name, publicKey: key.publicKey, fingerprint: key.fingerprint, role: 'admin' });
+  return insertKey(db, { name, publicKey: key.publicKey, fingerprint: key.fingerprint, ...access });
 }

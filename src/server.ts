@@ -12,9 +12,10 @@ import { DeployQueues } from './queue/deploy-queue.js';
 import { RouteTable } from './router/route-table.js';
 import { startRouter } from './router/proxy.js';
 import { startSshGateway } from './ssh/gateway.js';
-import { startAdminApi } from './api/server.js';
+import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
+import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
 import { Inflight } from './router/inflight.js';
 import { PushLocks } from './ssh/push-locks.js';
@@ -57,10 +58,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ciQueues.ensureWorker(app.name);
   }
   const restored = await restoreRoutes(services);
+  await restoreDomains(services);
 
   const router = await startRouter(routes, { port: config.httpPort, domain: config.domain, inflight });
   const ssh = await startSshGateway(services, config.sshPort);
   const api = await startAdminApi(services, adminSocketPath(config));
+  const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {
+    port: config.apiPort,
+    host: config.apiHost,
+    tls: config.apiTlsCert && config.apiTlsKey ? { cert: fs.readFileSync(config.apiTlsCert), key: fs.readFileSync(config.apiTlsKey) } : undefined,
+  });
   daemonLog('server.started', {
     ssh: config.sshPort,
     http: config.httpPort,
@@ -68,6 +75,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     data: config.dataDir,
     redis: config.redisUrl ? 'external' : 'embedded',
     store: config.databaseUrl ? 'postgres' : 'sqlite',
+    api: tcpApi ? `${config.apiHost}:${config.apiPort}${config.apiTlsCert ? ' (https)' : ' (http)'}` : 'unix socket only',
     routed: restored.routed,
     removed_stray_containers: restored.removed,
   });
@@ -76,6 +84,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services,
     async stop() {
       await new Promise((r) => api.close(r));
+      if (tcpApi) await new Promise((r) => tcpApi.close(r));
       await new Promise((r) => ssh.close(r));
       router.closeAllConnections();
       await new Promise((r) => router.close(r));

@@ -1,24 +1,58 @@
-// The admin API client used by the CLI and the pre-receive hook, over the daemon's unix socket.
+// API clients: over HTTP (the daemon's unix socket, or a remote daemon's TCP API with a token), and in-process
+// (the SSH door), behind one interface so the CLI's commands run the same through every door.
 import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { PaasError, isErrorCode } from '../errors.js';
 
-function request(socketPath: string, method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
+export interface ApiClient {
+  /** Calls a route and resolves with its JSON answer; an error answer becomes a PaasError with its code. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls a streaming route, handing each line to `onEntry` ({line} ... then {exit}). */
+  stream(path: string, body: unknown, onEntry: (entry: Record<string, unknown>) => void): Promise<void>;
+}
+
+/** Where the HTTP client connects: the local unix socket, or a remote API URL with a token. */
+export type ApiTarget = { socketPath: string } | { url: string; token: string; ca?: Buffer | undefined };
+
+export function describeTarget(target: ApiTarget): string {
+  return 'socketPath' in target ? target.socketPath : target.url;
+}
+
+/** The request options for `path` at `target`. */
+export function requestOptions(target: ApiTarget, method: string, path: string, headers: http.OutgoingHttpHeaders): https.RequestOptions {
+  if ('socketPath' in target) return { socketPath: target.socketPath, method, path, headers };
+  const base = new URL(target.url);
+  return {
+    protocol: base.protocol,
+    hostname: base.hostname,
+    port: base.port,
+    method,
+    path: base.pathname.replace(/\/$/, '') + path,
+    headers: { ...headers, authorization: `Bearer ${target.token}` },
+    ...(target.ca ? { ca: target.ca } : {}),
+  };
+}
+
+/** Starts a request; the caller writes the body (or ends it). */
+export function openRequest(target: ApiTarget, method: string, path: string, headers: http.OutgoingHttpHeaders = {}): http.ClientRequest {
+  const options = requestOptions(target, method, path, headers);
+  const req = ('socketPath' in target || options.protocol === 'http:' ? http : https).request(options);
+  return req;
+}
+
+function unreachable(target: ApiTarget, err: unknown): PaasError {
+  const where = describeTarget(target);
+  const hint = 'socketPath' in target ? ' (is "paas server" running?)' : '';
+  return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', `cannot reach the paas daemon at ${where}${hint}: ${(err as Error).message}`, { cause: err });
+}
+
+function send(target: ApiTarget, method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        socketPath,
-        method,
-        path,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-      },
-      resolve,
-    );
-    req.on('error', (err) =>
-      reject(
-        new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', `cannot reach the paas daemon at ${socketPath} (is "paas server" running?)`, { cause: err }),
-      ),
-    );
+    const req = openRequest(target, method, path, payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {});
+    req.on('response', resolve);
+    req.on('error', (err) => reject(unreachable(target, err)));
     req.end(payload);
   });
 }
@@ -29,33 +63,53 @@ async function readAll(res: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Calls the admin API and resolves with its JSON answer; an error answer becomes a PaasError with its code. */
-export async function callApi<T>(socketPath: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await request(socketPath, method, path, body);
-  const text = await readAll(res);
-  const json = text ? JSON.parse(text) : undefined;
-  if ((res.statusCode ?? 500) >= 400) {
-    const error = json?.error;
-    throw new PaasError(isErrorCode(error?.code) ? error.code : 'PAAS_ERR_INTERNAL', error?.message ?? `daemon answered ${res.statusCode}`);
+/** The PaasError an error answer stands for. */
+export function errorFromAnswer(status: number | undefined, text: string): PaasError {
+  let error: { code?: unknown; message?: unknown } | undefined;
+  try {
+    error = (JSON.parse(text) as { error?: typeof error }).error;
+  } catch {
+    error = undefined;
   }
-  return json as T;
+  return new PaasError(isErrorCode(error?.code) ? error.code : 'PAAS_ERR_INTERNAL', typeof error?.message === 'string' ? error.message : `daemon answered ${status}`);
 }
 
-/** Calls a streaming (NDJSON) route, handing each parsed line to `onEntry`. */
-export async function streamApi(socketPath: string, path: string, body: unknown, onEntry: (entry: Record<string, unknown>) => void): Promise<void> {
-  const res = await request(socketPath, 'POST', path, body);
-  if ((res.statusCode ?? 500) >= 400) {
-    const json = JSON.parse((await readAll(res)) || '{}');
-    throw new PaasError(isErrorCode(json?.error?.code) ? json.error.code : 'PAAS_ERR_INTERNAL', json?.error?.message ?? `daemon answered ${res.statusCode}`);
-  }
-  let buffered = '';
-  for await (const chunk of res) {
-    buffered += (chunk as Buffer).toString('utf8');
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      if (line.trim()) onEntry(JSON.parse(line));
-    }
-  }
+export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget } {
+  return {
+    target,
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await send(target, method, path, body);
+      const text = await readAll(res);
+      if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, text);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async stream(path, body, onEntry) {
+      const res = await send(target, 'POST', path, body);
+      if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, await readAll(res));
+      let buffered = '';
+      for await (const chunk of res) {
+        buffered += (chunk as Buffer).toString('utf8');
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (line.trim()) onEntry(JSON.parse(line) as Record<string, unknown>);
+        }
+      }
+    },
+  };
+}
+
+/** Opens an upgraded connection (for `run`): resolves with the raw socket once the daemon switches protocols. */
+export function upgrade(target: ApiTarget, path: string, headers: http.OutgoingHttpHeaders): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const req = openRequest(target, 'POST', path, { ...headers, connection: 'Upgrade', upgrade: 'paas-run' });
+    req.on('upgrade', (_res, socket, head) => {
+      if (head.length) socket.unshift(head);
+      resolve(socket);
+    });
+    req.on('response', (res) => void readAll(res).then((text) => reject(errorFromAnswer(res.statusCode, text)), reject));
+    req.on('error', (err) => reject(unreachable(target, err)));
+    req.end();
+  });
 }

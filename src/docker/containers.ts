@@ -116,7 +116,7 @@ export async function runToCompletion(
 }
 
 /** Splits a byte stream into lines, calling `onLine` for each whole line and the rest at the end. */
-function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer): void; end(): void } {
+export function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer): void; end(): void } {
   let rest = '';
   return {
     write(chunk) {
@@ -176,4 +176,18 @@ export async function runStreaming(
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
   }
+}
+
+/** Stops a container (SIGTERM, then SIGKILL after `graceSeconds`) and keeps it; an already stopped one is fine. */
+export async function stopContainer(docker: DockerClient, id: string, graceSeconds: number): Promise<void> {
+  try {
+    await docker.getContainer(id).stop({ t: graceSeconds });
+  } catch (err) {
+    const code = (err as { statusCode?: number }).statusCode;
+    if (code !== 304 && code !== 404) throw err;
+  }
+}
+
+export async function renameContainer(docker: DockerClient, id: string, name: string): Promise<void> {
+  await docker.getContainer(id).rename({ name });
 }

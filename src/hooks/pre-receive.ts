@@ -1,5 +1,5 @@
 // The pre-receive hook's body: hands the pushed refs to the daemon, prints the job's log live, exits with its outcome.
-import { streamApi } from '../api/client.js';
+import { httpClient } from '../api/client.js';
 import { parseRefUpdates } from '../git/refs.js';
 import { GIT_OBJECT_ENV_KEYS } from '../git/run-git.js';
 import { asPaasError } from '../errors.js';
@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   const refs = parseRefUpdates(Buffer.concat(chunks).toString('utf8'));
   const gitEnv = Object.fromEntries(GIT_OBJECT_ENV_KEYS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
   let exit = 1;
-  await streamApi(socket, '/internal/receive', { app, refs, gitEnv, session: process.env.PAAS_SESSION }, (entry) => {
+  await httpClient({ socketPath: socket }).stream('/internal/receive', { app, refs, gitEnv, session: process.env.PAAS_SESSION }, (entry) => {
     if (typeof entry.line === 'string') process.stdout.write(entry.line + '\n');
     if (typeof entry.exit === 'number') exit = entry.exit;
   });

@@ -54,8 +54,17 @@ export interface ScaleJob {
   formation: Record<string, number>;
 }
 
+/** ps:restart, ps:stop or ps:start of the active release. */
+export interface PsJob {
+  kind: 'ps';
+  logId: string;
+  app: string;
+  action: 'restart' | 'stop' | 'start';
+  process?: string;
+}
+
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob;
+export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob;
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {

@@ -8,6 +8,7 @@ import { deployCommit } from '../release/deploy.js';
 import { rollbackRelease } from '../release/rollback.js';
 import { changeConfig } from '../release/change-config.js';
 import { scaleApp } from '../release/scale.js';
+import { psAction } from '../release/restart.js';
 import { runCiJob } from '../verify/ci-job.js';
 import { asPaasError } from '../errors.js';
 import { lineSink } from '../log.js';
@@ -27,6 +28,8 @@ export async function processJob(services: Services, data: DeployJobData): Promi
       await changeConfig(services, data.app, data, out);
     } else if (data.kind === 'scale') {
       await scaleApp(services, data.app, data.formation, out);
+    } else if (data.kind === 'ps') {
+      await psAction(services, data.app, data.action, data.process, out);
     } else if (data.kind === 'ci') {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
       const status = await runCiJob(services, data, out);

@@ -1,6 +1,7 @@
 // Pure: what container to create for a process of a release.
 import type Docker from 'dockerode';
 import { NETWORK } from '../docker/containers.js';
+import type { Limits } from './resources.js';
 
 export const DEFAULT_PORT = 5000;
 
@@ -24,6 +25,19 @@ export interface ProcessSpec {
   /** A shell command from the Procfile; undefined or null runs the image's CMD. */
   command?: string | null;
   config?: Record<string, string>;
+  /** Persistent volumes: Docker volume name and where it mounts. */
+  mounts?: { volume: string; path: string }[];
+  limits?: Limits;
+}
+
+/** The HostConfig part of volumes and limits, shared by process and one-off containers. */
+export function runtimeHostConfig(spec: Pick<ProcessSpec, 'mounts' | 'limits'>): Docker.HostConfig {
+  const { mounts = [], limits = {} } = spec;
+  return {
+    ...(mounts.length ? { Mounts: mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.path })) } : {}),
+    ...(limits.memory ? { Memory: limits.memory, MemorySwap: limits.memory } : {}),
+    ...(limits.cpus ? { NanoCpus: Math.round(limits.cpus * 1e9) } : {}),
+  };
 }
 
 /** The create options of one process container: labelled, on the paas network, restarted unless stopped. */
@@ -38,6 +52,7 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
       'paas.app': spec.app,
       'paas.release': String(spec.version),
       'paas.process': spec.process,
+      'paas.replica': String(spec.index),
       'paas.port': String(spec.port),
     },
     HostConfig: {
@@ -46,6 +61,7 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
       Init: true,
       NetworkMode: NETWORK,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      ...runtimeHostConfig(spec),
     },
   };
 }
@@ -56,4 +72,9 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
  */
 export function withoutRestarts(spec: Docker.ContainerCreateOptions): Docker.ContainerCreateOptions {
   return { ...spec, HostConfig: { ...spec.HostConfig, RestartPolicy: { Name: 'no' } } };
+}
+
+/** One-off containers (`paas run`) belong to the app but not to a release's formation: swaps leave them be. */
+export function isOneOff(labels: Record<string, string>): boolean {
+  return labels['paas.one-off'] === 'true';
 }

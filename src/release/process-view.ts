@@ -18,7 +18,7 @@ export function processViews(containers: Docker.ContainerInfo[]): ProcessView[] 
       const name = (c.Names[0] ?? '').replace(/^\//, '');
       return {
         process: c.Labels['paas.process']!,
-        replica: Number(/-(\d+)$/.exec(name)?.[1] ?? 0),
+        replica: Number(c.Labels['paas.replica'] ?? /-(\d+)$/.exec(name)?.[1] ?? 0),
         container: name,
         state: c.State,
         status: c.Status,

@@ -6,18 +6,12 @@
 import type { Services } from '../services.js';
 import type { NewRelease } from '../store/releases.js';
 import { recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
-import { containerLogTail, containerState, ensureNetwork, listAppContainers, removeContainer, runContainer, setRestartPolicy, type RunningContainer } from '../docker/containers.js';
-import { PaasError, asPaasError } from '../errors.js';
+import { ensureNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
+import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { containerSpec, withoutRestarts } from './container-spec.js';
-import { planFor } from './healthchecks.js';
-import { waitUntilHealthy } from './wait-until-healthy.js';
-
-interface Started extends RunningContainer {
-  process: string;
-  index: number;
-  startedAt: number;
-}
+import { containerSpec, isOneOff } from './container-spec.js';
+import { checkStarted, startProcess, unhealthyError, type Started } from './check-started.js';
+import { runtimeSettings } from './runtime-settings.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -34,38 +28,19 @@ export async function swapRelease(
 
   const started: Started[] = [];
   const begin = Date.now();
+  const runtime = await runtimeSettings(services.db, app);
   try {
     for (const [process, replicas] of Object.entries(spec.formation)) {
       for (let index = 1; index <= replicas; index++) {
-        const options = containerSpec({ app, process, version, index, image: release.imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config });
-        const container = await runContainer(docker, withoutRestarts(options));
-        started.push({ ...container, process, index, startedAt: Date.now() });
+        const options = containerSpec({ app, process, version, index, image: release.imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config, ...runtime.of(process) });
+        started.push(await startProcess(services, options, process, index));
       }
     }
     out.step(`Starting ${started.map((c) => `${c.process}.${c.index}`).join(', ')} of v${version}; waiting for health checks`);
-    const failures = await Promise.all(
-      started.map(async (c) => {
-        try {
-          const target = { ip: c.ip, port: spec.port, startedAt: c.startedAt, state: () => containerState(docker, c.id) };
-          await waitUntilHealthy(target, planFor(c.process, spec.healthchecks, options.uptimeSeconds ?? config.checksUptimeSeconds), config.readyTimeoutMs);
-          return undefined;
-        } catch (err) {
-          return { container: c, message: asPaasError(err).message };
-        }
-      }),
-    );
-    const failed = failures.find((f) => f !== undefined);
-    if (failed) {
-      const tail = await containerLogTail(docker, failed.container.id, 20).catch(() => '');
-      if (tail.trim()) {
-        out.step(`Last output of ${failed.container.process}.${failed.container.index}:`);
-        out.detail(tail);
-      }
-      throw new PaasError(
-        'PAAS_ERR_UNHEALTHY',
-        `${failed.container.process}.${failed.container.index} failed its health check: ${failed.message}; the previous release keeps serving`,
-      );
-    }
+    const uptime = options.uptimeSeconds ?? config.checksUptimeSeconds;
+    const failures = await Promise.all(started.map(async (c) => ({ container: c, message: await checkStarted(services, c, spec, uptime) })));
+    const failed = failures.find((f) => f.message !== undefined);
+    if (failed) throw await unhealthyError(services, failed.container, failed.message!, out, 'the previous release keeps serving');
     out.step(`All processes healthy after ${seconds(Date.now() - begin)} s`);
   } catch (err) {
     await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));
@@ -82,7 +57,7 @@ export async function swapRelease(
 
   const drainStart = Date.now();
   const stillRunning = await services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
-  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels['paas.release'] !== String(version));
+  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels['paas.release'] !== String(version) && !isOneOff(c.Labels));
   await Promise.all(previous.map((c) => removeContainer(docker, c.Id, config.stopGraceSeconds)));
   if (previous.length > 0) {
     out.detail(

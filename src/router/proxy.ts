@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
-import { appForHost, type RouteTable, type Target } from './route-table.js';
+import type { RouteTable, Target } from './route-table.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE } from './pages.js';
 import type { Inflight } from './inflight.js';
@@ -79,7 +79,7 @@ export async function startRouter(table: RouteTable, options: RouterOptions): Pr
   };
 
   const server = http.createServer((req, res) => {
-    const app = appForHost(req.headers.host, options.domain);
+    const app = table.appFor(req.headers.host, options.domain);
     const target = app ? table.pick(app) : undefined;
     if (!app || !target) return sendPage(res, 404, NOT_FOUND_PAGE);
     stripHopByHop(req.headers as Record<string, string | string[] | undefined>);
@@ -88,7 +88,7 @@ export async function startRouter(table: RouteTable, options: RouterOptions): Pr
   });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const app = appForHost(req.headers.host, options.domain);
+    const app = table.appFor(req.headers.host, options.domain);
     const target = app ? table.pick(app) : undefined;
     if (!target) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

@@ -1,4 +1,5 @@
-// Pure: which app a Host header names, and which live containers serve each app.
+// Pure: which app a Host header names (APP.<domain> or a custom domain), and which live containers serve each app.
+import { hostOf } from './hostname.js';
 
 export interface Target {
   /** Base URL of the container, e.g. http://172.18.0.5:5000 */
@@ -10,7 +11,7 @@ export interface Target {
 /** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
 export function appForHost(hostHeader: string | undefined, domain: string): string | undefined {
   if (!hostHeader) return undefined;
-  const host = hostHeader.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  const host = hostOf(hostHeader);
   const suffix = '.' + domain;
   if (!host.endsWith(suffix)) return undefined;
   const app = host.slice(0, -suffix.length);
@@ -20,6 +21,22 @@ export function appForHost(hostHeader: string | undefined, domain: string): stri
 /** The route table: each app's targets, replaced as a whole in one step. */
 export class RouteTable {
   private readonly routes = new Map<string, { targets: readonly Target[]; next: number }>();
+  /** Custom hostname -> app. */
+  private readonly hosts = new Map<string, string>();
+
+  /** The app a Host header is for: a custom domain first, then APP.<domain>. */
+  appFor(hostHeader: string | undefined, domain: string): string | undefined {
+    if (!hostHeader) return undefined;
+    return this.hosts.get(hostOf(hostHeader)) ?? appForHost(hostHeader, domain);
+  }
+
+  addHost(host: string, app: string): void {
+    this.hosts.set(host, app);
+  }
+
+  removeHost(host: string): void {
+    this.hosts.delete(host);
+  }
 
   /** Replaces every target of `app` at once (an empty list unroutes it); returns the targets it replaced. */
   swap(app: string, targets: readonly Target[]): readonly Target[] {
@@ -29,8 +46,10 @@ export class RouteTable {
     return previous;
   }
 
+  /** Forgets an app: its targets and its custom hostnames. */
   remove(app: string): void {
     this.routes.delete(app);
+    for (const [host, owner] of this.hosts) if (owner === app) this.hosts.delete(host);
   }
 
   targets(app: string): readonly Target[] {

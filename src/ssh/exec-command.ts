@@ -1,8 +1,13 @@
-// Pure: what an SSH exec string asks for: `git-receive-pack '<app>'` or `rollback APP [vN]`; the app name is checked here.
+// Pure: what an SSH exec string asks for: `git-receive-pack '<app>'` (a push; the app name is checked here),
+// or a command of the CLI's tree (`config:set myapp KEY=VAL`), split into arguments like a shell would but
+// with no expansion of any kind.
+import { split } from 'shlex';
 import { checkAppName } from '../app-name.js';
 import { PaasError } from '../errors.js';
 
-export type ExecCommand = { kind: 'receive-pack'; app: string } | { kind: 'rollback'; app: string; version?: string };
+export type ExecCommand = { kind: 'receive-pack'; app: string } | { kind: 'command'; argv: string[] };
+
+const MAX_COMMAND = 256 * 1024;
 
 /** Removes one level of single quotes as git's ssh transport adds them; anything quoted otherwise stays as is. */
 function unquote(arg: string): string {
@@ -16,14 +21,17 @@ export function appFromRepoPath(repoPath: string): string {
   return checkAppName(repoPath.replace(/^\//, '').replace(/\.git$/, ''));
 }
 
-/** Parses an exec request; throws PAAS_ERR_UNKNOWN_COMMAND or PAAS_ERR_INVALID_APP_NAME for anything else. */
+/** Parses an exec request; throws PAAS_ERR_INVALID_APP_NAME or PAAS_ERR_INVALID_INPUT. */
 export function parseExecCommand(command: string): ExecCommand {
-  const rollback = /^rollback +(\S+)(?: +(\S+))?$/.exec(command.trim());
-  if (rollback) return { kind: 'rollback', app: checkAppName(rollback[1]!), ...(rollback[2] ? { version: rollback[2] } : {}) };
   const match = /^git[- ]receive-pack +(.+)$/.exec(command.trim());
-  if (!match) {
-    const shown = command.length > 60 ? command.slice(0, 60) + '...' : command;
-    throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(shown)}: this server takes git push, and: rollback APP [vN]`);
+  if (match) return { kind: 'receive-pack', app: appFromRepoPath(unquote(match[1]!)) };
+  if (command.length > MAX_COMMAND) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'command over 256 KB');
+  let argv: string[];
+  try {
+    argv = split(command);
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `cannot read the command: ${(err as Error).message} (check its quotes)`);
   }
-  return { kind: 'receive-pack', app: appFromRepoPath(unquote(match[1]!)) };
+  if (argv.length === 0) throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', 'no command given: this server takes git push, and paas commands (try: help)');
+  return { kind: 'command', argv };
 }

@@ -1,4 +1,5 @@
-// The SSH gateway (ssh2 server): public-key auth against the store, then git pushes into each app's bare repo.
+// The SSH gateway (ssh2 server): public-key auth against the store, then git pushes into each app's bare repo
+// and paas commands, each for the key's caller (an admin, or a collaborator on some apps).
 import crypto, { randomUUID } from 'node:crypto';
 import ssh2, { type AuthContext, type ServerChannel } from 'ssh2';
 import type { Services } from '../services.js';
@@ -8,9 +9,10 @@ import { findKeyByFingerprint, type KeyRow } from '../store/keys.js';
 import { findApp } from '../store/apps.js';
 import { createApp } from '../apps.js';
 import { ensureRepo } from '../git/repos.js';
-import { parseExecCommand } from './exec-command.js';
-import { submitRollback } from '../queue/submit-rollback.js';
-import { parseVersionArg } from '../release/version-arg.js';
+import { parseExecCommand, type ExecCommand } from './exec-command.js';
+import { serveCommand, type Terminal } from './serve-command.js';
+import { callerFor } from '../auth/caller.js';
+import { authorizeLogged } from '../api/dispatch.js';
 import { runReceivePack } from './receive-pack.js';
 import { loadHostKey } from './host-key.js';
 import { asPaasError } from '../errors.js';
@@ -37,13 +39,23 @@ function refuse(channel: ServerChannel, message: string, code = 128): void {
   channel.end();
 }
 
-/** Serves one `git push`: checks the app, creates it for an admin when new, then runs receive-pack under the app's lock. */
-async function servePush(services: Services, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel): Promise<void> {
-  let app: string;
+/** Serves one exec request: a `git push` (receive-pack), or a paas command. */
+async function serveExec(services: Services, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel, terminal: Terminal | undefined): Promise<void> {
+  let parsed: ExecCommand;
   try {
-    const parsed = parseExecCommand(command);
-    if (parsed.kind === 'rollback') return serveRollback(services, key, parsed.app, parsed.version, channel);
-    app = parsed.app;
+    parsed = parseExecCommand(command);
+  } catch (err) {
+    const error = asPaasError(err);
+    return refuse(channel, error.message, error.exitCode);
+  }
+  if (parsed.kind === 'command') return serveCommand(services, callerFor(key), parsed.argv, channel, terminal);
+  return servePush(services, key, parsed.app, gitProtocol, channel);
+}
+
+/** Serves one `git push`: checks the key may push to the app, creates it for an admin when new, then runs receive-pack under the app's lock. */
+async function servePush(services: Services, key: KeyRow, app: string, gitProtocol: string | undefined, channel: ServerChannel): Promise<void> {
+  try {
+    authorizeLogged(callerFor(key), 'app', app, `push ${app}`);
   } catch (err) {
     return refuse(channel, asPaasError(err).message);
   }
@@ -78,21 +90,6 @@ async function servePush(services: Services, key: KeyRow, command: string, gitPr
   }
 }
 
-/** `ssh git@HOST rollback APP [vN]`: the same rollback as the CLI's, its lines on stdout. */
-async function serveRollback(services: Services, key: KeyRow, app: string, versionArg: string | undefined, channel: ServerChannel): Promise<void> {
-  if (key.role !== 'admin') return refuse(channel, 'only admin keys may roll back', 1);
-  const abort = new AbortController();
-  channel.on('close', () => abort.abort());
-  let code: number;
-  try {
-    code = await submitRollback(services, app, parseVersionArg(versionArg), (line) => channel.write(line + '\n'), abort.signal);
-  } catch (err) {
-    return refuse(channel, asPaasError(err).message, 1);
-  }
-  channel.exit(code);
-  channel.end();
-}
-
 /** Starts the gateway on `port` and resolves once it listens. */
 export async function startSshGateway(services: Services, port: number): Promise<ssh2.Server> {
   const server = new ssh2.Server({ hostKeys: [loadHostKey(services.config.dataDir)] }, (client) => {
@@ -116,11 +113,25 @@ export async function startSshGateway(services: Services, port: number): Promise
           if (info.key === 'GIT_PROTOCOL') gitProtocol = info.val;
           accept?.();
         });
-        session.on('pty', (accept) => accept?.());
-        session.on('shell', (accept) => refuse(accept(), 'interactive shells are not supported: use git push'));
+        let terminal: { rows: number; cols: number; resize?: (rows: number, cols: number) => void } | undefined;
+        session.on('pty', (accept, _reject, info) => {
+          terminal = { rows: info.rows, cols: info.cols };
+          accept?.();
+        });
+        session.on('window-change', (accept, _reject, info) => {
+          if (terminal) {
+            terminal.rows = info.rows;
+            terminal.cols = info.cols;
+            terminal.resize?.(info.rows, info.cols);
+          }
+          accept?.();
+        });
+        session.on('shell', (accept) => refuse(accept(), 'interactive shells are not supported: use git push, or a command (try: help)'));
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
-          void servePush(services, user!, info.command, gitProtocol, channel);
+          const t = terminal;
+          const tty = t ? { rows: t.rows, cols: t.cols, onResize: (handler: (rows: number, cols: number) => void) => void (t.resize = handler) } : undefined;
+          void serveExec(services, user!, info.command, gitProtocol, channel, tty);
         });
       });
     });

@@ -2,6 +2,8 @@
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
+import type { Resources } from '../release/resources.js';
+import { suggestion } from '../suggest.js';
 
 export interface AppRow {
   name: string;
@@ -10,15 +12,18 @@ export interface AppRow {
   buildpack: string | null;
   /** Config vars: what the next release gets (each release keeps its own snapshot). */
   config: Record<string, string>;
+  /** Memory and CPU limits per process type, applied to containers started from now on. */
+  resources: Resources;
   createdAt: string;
 }
 
-function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; config_json?: string; created_at: string | Date }): AppRow {
+function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; config_json?: string; resources_json?: string; created_at: string | Date }): AppRow {
   return {
     name: row.name,
     deployBranch: row.deploy_branch,
     buildpack: row.buildpack ?? null,
     config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
+    resources: JSON.parse(row.resources_json ?? '{}') as Resources,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -29,6 +34,10 @@ export async function setDeployBranch(db: Db, name: string, branch: string | nul
 
 export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
   await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
+}
+
+export async function setAppResources(db: Db, name: string, resources: Resources): Promise<void> {
+  await db('apps').where({ name }).update({ resources_json: JSON.stringify(resources) });
 }
 
 export async function setAppBuildpack(db: Db, name: string, buildpack: string | null): Promise<void> {
@@ -42,7 +51,11 @@ export async function findApp(db: Db, name: string): Promise<AppRow | undefined>
 
 export async function getApp(db: Db, name: string): Promise<AppRow> {
   const app = await findApp(db, name);
-  if (!app) throw new PaasError('PAAS_ERR_APP_NOT_FOUND', `app "${name}" does not exist (create it with: paas apps:create ${name})`);
+  if (!app) {
+    const names = (await db('apps').select('name')).map((r: { name: string }) => r.name);
+    const close = suggestion(name, names);
+    throw new PaasError('PAAS_ERR_APP_NOT_FOUND', `app "${name}" does not exist` + (close ? `, did you mean "${close}"?` : ` (create it with: paas apps:create ${name})`));
+  }
   return app;
 }
 
@@ -60,6 +73,8 @@ export async function insertApp(db: Db, name: string): Promise<AppRow> {
 export async function deleteApp(db: Db, name: string): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('ci_runs').where({ app: name }).delete();
+    await trx('domains').where({ app: name }).delete();
+    await trx('mounts').where({ app: name }).delete();
     await trx('releases').where({ app: name }).delete();
     await trx('builds').where({ app: name }).delete();
     await trx('apps').where({ name }).delete();

@@ -1,15 +1,17 @@
-// The keys table: SSH public keys allowed to push, with their role.
+// The keys table: SSH public keys allowed in, each an admin's or a collaborator's on some apps.
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
 
-export type KeyRole = 'admin';
+export type KeyRole = 'admin' | 'collaborator';
 
 export interface KeyRow {
   name: string;
   fingerprint: string;
   publicKey: string;
   role: KeyRole;
+  /** The apps a collaborator may push to and run commands for (empty for admins). */
+  apps: string[];
   createdAt: string;
 }
 
@@ -19,6 +21,7 @@ function fromRow(row: Record<string, string | Date>): KeyRow {
     fingerprint: String(row.fingerprint),
     publicKey: String(row.public_key),
     role: String(row.role) as KeyRole,
+    apps: JSON.parse(String(row.apps_json ?? '[]')) as string[],
     createdAt: new Date(row.created_at as string).toISOString(),
   };
 }
@@ -43,6 +46,7 @@ export async function insertKey(db: Db, key: Omit<KeyRow, 'createdAt'>): Promise
     fingerprint: key.fingerprint,
     public_key: key.publicKey,
     role: key.role,
+    apps_json: JSON.stringify(key.apps),
     created_at: now(),
   });
   return (await findKeyByFingerprint(db, key.fingerprint))!;

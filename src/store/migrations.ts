@@ -119,6 +119,47 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '006_operating_apps',
+    async up(knex) {
+      await knex.schema.alterTable('keys', (t) => {
+        t.text('apps_json').notNullable().defaultTo('[]');
+      });
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('resources_json').notNullable().defaultTo('{}');
+      });
+      await knex.schema.createTable('tokens', (t) => {
+        t.string('name', 100).primary();
+        t.string('hash', 64).notNullable().unique();
+        t.string('role', 20).notNullable();
+        t.text('apps_json').notNullable().defaultTo('[]');
+        t.timestamp('created_at').notNullable();
+      });
+      await knex.schema.createTable('domains', (t) => {
+        t.string('host', 253).primary();
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.timestamp('created_at').notNullable();
+      });
+      await knex.schema.createTable('mounts', (t) => {
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('name', 63).notNullable();
+        t.string('path', 255).notNullable();
+        t.timestamp('created_at').notNullable();
+        t.primary(['app', 'name']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('mounts');
+      await knex.schema.dropTableIfExists('domains');
+      await knex.schema.dropTableIfExists('tokens');
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('resources_json');
+      });
+      await knex.schema.alterTable('keys', (t) => {
+        t.dropColumn('apps_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

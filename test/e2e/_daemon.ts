@@ -72,6 +72,10 @@ export interface Daemon {
   push(repo: string, app: string, refspec?: string, keyFile?: string, onData?: (chunk: string) => void): Promise<Run>;
   /** GET through the router with Host APP.localhost. */
   get(app: string, urlPath?: string): Promise<{ status: number; body: string }>;
+  /** GET through the router with any Host header. */
+  getHost(host: string, urlPath?: string): Promise<{ status: number; body: string }>;
+  /** `ssh -p PORT git@127.0.0.1 ARGS...` with the real OpenSSH client (`tty`: -tt). */
+  ssh(args: string[], options?: { keyFile?: string; input?: string; tty?: boolean }): Promise<Run>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +116,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     if (added.code !== 0) throw new Error(`keys:add failed: ${added.output}`);
   }
 
+  const getHost = (host: string, urlPath = '/'): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: httpPort, path: urlPath, headers: { host }, agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
+
   return {
     dataDir,
     sshPort,
@@ -123,17 +138,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       const ssh = `ssh -i ${key} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
       return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh }, onData });
     },
-    get(app, urlPath = '/') {
-      return new Promise((resolve, reject) => {
-        http
-          .get({ host: '127.0.0.1', port: httpPort, path: urlPath, headers: { host: `${app}.localhost` }, agent: false }, (res) => {
-            let body = '';
-            res.on('data', (d) => (body += d));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          })
-          .on('error', reject);
-      });
+    ssh(args, { keyFile: key = keyFile, input, tty } = {}) {
+      const options = ['-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+      return run('ssh', [...options, ...(tty ? ['-tt'] : ['-T']), '-p', String(sshPort), 'git@127.0.0.1', ...args], input === undefined ? {} : { input });
     },
+    get: (app, urlPath = '/') => getHost(`${app}.localhost`, urlPath),
+    getHost,
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

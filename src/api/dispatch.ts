@@ -1,0 +1,57 @@
+// The one implementation behind every door (CLI over the unix socket, remote CLI over TCP, SSH commands):
+// find the route of a request, check the caller may use it, run it. Refusals are logged.
+import type { Services } from '../services.js';
+import { authorize, type Caller, type Scope } from '../auth/caller.js';
+import { PaasError } from '../errors.js';
+import { daemonLog } from '../log.js';
+import { checkAppName } from '../app-name.js';
+
+/** A route's answer that is a stream of lines ending with an exit status (a job followed live, logs). */
+export class Streamed {
+  constructor(readonly run: (write: (line: string) => void, signal: AbortSignal) => Promise<number>) {}
+}
+
+export interface RouteContext {
+  services: Services;
+  caller: Caller;
+  /** The path's captures; for app routes the first is the app name, already checked. */
+  params: string[];
+  body: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  pattern: RegExp;
+  scope: Scope;
+  handler: (ctx: RouteContext) => Promise<unknown>;
+}
+
+/** Pure: the route and its captures for a request, or undefined. */
+export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+  }
+  return undefined;
+}
+
+/** Runs a request for `caller`; throws PaasErrors (unknown route, permission denied, or the handler's own). */
+export async function dispatch(services: Services, routes: readonly Route[], caller: Caller, method: string, path: string, body: unknown): Promise<unknown> {
+  const found = matchRoute(routes, method, path);
+  if (!found) throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: ${method} ${path}`);
+  const { route, params } = found;
+  const app = route.scope === 'app' ? checkAppName(params[0] ?? '') : undefined;
+  authorizeLogged(caller, route.scope, app, `${method} ${path}`);
+  return route.handler({ services, caller, params, body });
+}
+
+/** `authorize`, with every refusal written to the daemon's log. */
+export function authorizeLogged(caller: Caller, scope: Scope, app: string | undefined, what: string): void {
+  try {
+    authorize(caller, scope, app);
+  } catch (err) {
+    daemonLog('auth.refused', { caller: caller.name, role: caller.kind, request: what });
+    throw err;
+  }
+}

@@ -1,0 +1,193 @@
+// The API's routes: what each door (CLI, remote CLI, SSH) can ask for, with the scope a caller needs.
+import { Streamed, type Route, type RouteContext } from './dispatch.js';
+import { PaasError } from '../errors.js';
+import { createApp, destroyApp } from '../apps.js';
+import { addKey } from '../keys.js';
+import { getApp, listApps, setAppBuildpack, setDeployBranch } from '../store/apps.js';
+import { deleteKey, listKeys } from '../store/keys.js';
+import { getBuildLog, listBuilds } from '../store/builds.js';
+import { checkBuildpackSetting } from '../build/buildpack-setting.js';
+import { listReleases } from '../store/releases.js';
+import { checkPushRequest, submitPush } from '../queue/submit-push.js';
+import { appUrl } from '../config.js';
+import { getCiRun, listCiRuns } from '../store/ci-runs.js';
+import { checkRefName, submitCiRun } from '../queue/submit-ci.js';
+import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
+import { submitScale } from '../queue/submit-scale.js';
+import { parseFormation } from '../release/formation.js';
+import { processViews } from '../release/process-view.js';
+import { listAppContainers } from '../docker/containers.js';
+import { releaseViews } from '../release/release-view.js';
+import { diffReleases } from '../release/release-diff.js';
+import { submitRollback } from '../queue/submit-rollback.js';
+import { parseVersionArg } from '../release/version-arg.js';
+import { checkAccess } from '../auth/access.js';
+import { mayUseApp } from '../auth/caller.js';
+import { createToken } from '../auth/tokens.js';
+import { deleteToken, listTokens } from '../store/tokens.js';
+import { checkPsRequest, submitPs } from '../queue/submit-ps.js';
+import { checkLogsRequest, streamAppLogs } from '../release/app-logs.js';
+import { addDomain, removeDomain } from '../domains.js';
+import { listDomains } from '../store/domains.js';
+import { checkResourcesRequest } from '../release/resources.js';
+import { setAppResources } from '../store/apps.js';
+import { addMount, removeMount } from '../storage.js';
+import { listMounts } from '../store/mounts.js';
+
+const APP = '([a-z0-9-]{1,63})';
+const app = (pattern: string) => new RegExp(`^/apps/${APP}${pattern}$`);
+const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
+
+/** The app of an app route: checked by dispatch, and it must exist. */
+async function appOf({ services, params }: RouteContext): Promise<string> {
+  return (await getApp(services.db, params[0]!)).name;
+}
+
+async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> {
+  for (const name of apps) await getApp(ctx.services.db, name);
+}
+
+export const ROUTES: Route[] = [
+  { method: 'GET', pattern: /^\/health$/, scope: 'any', handler: async () => ({ ok: true }) },
+  {
+    method: 'GET', pattern: /^\/whoami$/, scope: 'any',
+    handler: async ({ caller }) => ({ name: caller.name, role: caller.kind, apps: caller.kind === 'admin' ? null : caller.apps }),
+  },
+  {
+    method: 'GET', pattern: /^\/apps$/, scope: 'any',
+    handler: async ({ services: s, caller }) => (await listApps(s.db)).filter((a) => mayUseApp(caller, a.name)).map((a) => ({ ...a, url: appUrl(s.config, a.name) })),
+  },
+  { method: 'POST', pattern: /^\/apps$/, scope: 'admin', handler: async ({ services, body }) => createApp(services, String(field(body, 'name') ?? '')) },
+  { method: 'DELETE', pattern: app(''), scope: 'admin', handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })) },
+  { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
+  { method: 'GET', pattern: app('/builds/(\\d{1,12})/log'), scope: 'app', handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }) },
+  { method: 'GET', pattern: app('/releases'), scope: 'app', handler: async (c) => releaseViews(await listReleases(c.services.db, await appOf(c))) },
+  {
+    method: 'GET', pattern: app('/releases/diff/v?(\\d{1,9})/v?(\\d{1,9})'), scope: 'app',
+    handler: async (c) => diffReleases(c.services, await appOf(c), Number(c.params[1]), Number(c.params[2])),
+  },
+  {
+    method: 'POST', pattern: app('/rollback'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const version = parseVersionArg(field(c.body, 'version') as string | undefined);
+      return new Streamed((write, signal) => submitRollback(c.services, name, version, write, signal));
+    },
+  },
+  { method: 'GET', pattern: app('/ci'), scope: 'app', handler: async (c) => listCiRuns(c.services.db, await appOf(c)) },
+  { method: 'GET', pattern: app('/ci/(\\d{1,12})'), scope: 'app', handler: async (c) => getCiRun(c.services.db, await appOf(c), Number(c.params[1])) },
+  {
+    method: 'POST', pattern: app('/ci'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const ref = field(c.body, 'ref');
+      return new Streamed((write, signal) => submitCiRun(c.services, name, typeof ref === 'string' ? ref : undefined, write, signal));
+    },
+  },
+  {
+    method: 'PUT', pattern: app('/buildpack'), scope: 'admin',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const value = field(c.body, 'buildpack');
+      const setting = value === null || value === undefined || value === '' ? null : checkBuildpackSetting(String(value));
+      await setAppBuildpack(c.services.db, name, setting);
+      return { app: name, buildpack: setting };
+    },
+  },
+  { method: 'GET', pattern: app('/config'), scope: 'app', handler: async (c) => (await getApp(c.services.db, await appOf(c))).config },
+  {
+    method: 'POST', pattern: app('/config'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const change = checkConfigChange(c.body);
+      return new Streamed((write, signal) => submitConfig(c.services, name, change, write, signal));
+    },
+  },
+  { method: 'GET', pattern: app('/ps'), scope: 'app', handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c))) },
+  {
+    method: 'POST', pattern: app('/scale'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const args = field(c.body, 'formation');
+      if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'formation must be a list of TYPE=N');
+      parseFormation(args as string[]);
+      return new Streamed((write, signal) => submitScale(c.services, name, args as string[], write, signal));
+    },
+  },
+  {
+    method: 'POST', pattern: app('/ps'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const request = checkPsRequest(c.body);
+      return new Streamed((write, signal) => submitPs(c.services, name, request, write, signal));
+    },
+  },
+  {
+    method: 'POST', pattern: app('/logs'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const request = checkLogsRequest(c.body);
+      return new Streamed((write, signal) => streamAppLogs(c.services, name, request, write, signal));
+    },
+  },
+  { method: 'GET', pattern: app('/domains'), scope: 'app', handler: async (c) => listDomains(c.services.db, await appOf(c)) },
+  { method: 'POST', pattern: app('/domains'), scope: 'app', handler: async (c) => addDomain(c.services, await appOf(c), String(field(c.body, 'host') ?? '')) },
+  {
+    method: 'DELETE', pattern: app('/domains/([^/]{1,253})'), scope: 'app',
+    handler: async (c) => removeDomain(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
+  },
+  { method: 'GET', pattern: app('/resources'), scope: 'app', handler: async (c) => (await getApp(c.services.db, await appOf(c))).resources },
+  {
+    method: 'PUT', pattern: app('/resources'), scope: 'app',
+    handler: async (c) => {
+      const row = await getApp(c.services.db, await appOf(c));
+      const resources = checkResourcesRequest(row.resources, c.body);
+      await setAppResources(c.services.db, row.name, resources);
+      return resources;
+    },
+  },
+  { method: 'GET', pattern: app('/storage'), scope: 'app', handler: async (c) => listMounts(c.services.db, await appOf(c)) },
+  { method: 'POST', pattern: app('/storage'), scope: 'app', handler: async (c) => addMount(c.services, await appOf(c), String(field(c.body, 'mount') ?? '')) },
+  {
+    method: 'DELETE', pattern: app('/storage/([a-z0-9][a-z0-9_.-]{0,62})'), scope: 'app',
+    handler: async (c) => removeMount(c.services, await appOf(c), c.params[1]!, field(c.body, 'deleteData') === true).then(() => ({ ok: true })),
+  },
+  {
+    method: 'PUT', pattern: app('/deploy-branch'), scope: 'admin',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const value = field(c.body, 'branch');
+      const branch = value === null || value === undefined || value === '' ? null : checkRefName(String(value)).replace(/^refs\/heads\//, '');
+      await setDeployBranch(c.services.db, name, branch);
+      return { app: name, deployBranch: branch };
+    },
+  },
+  { method: 'GET', pattern: /^\/keys$/, scope: 'admin', handler: async ({ services }) => listKeys(services.db) },
+  {
+    method: 'POST', pattern: /^\/keys$/, scope: 'admin',
+    handler: async (c) => {
+      const access = checkAccess(c.body);
+      await checkAppsExist(c, access.apps);
+      return addKey(c.services.db, String(field(c.body, 'name') ?? ''), String(field(c.body, 'publicKey') ?? ''), access);
+    },
+  },
+  { method: 'DELETE', pattern: /^\/keys\/([^/]{1,100})$/, scope: 'admin', handler: async (c) => deleteKey(c.services.db, c.params[0]!).then(() => ({ ok: true })) },
+  { method: 'GET', pattern: /^\/tokens$/, scope: 'admin', handler: async ({ services }) => listTokens(services.db) },
+  {
+    method: 'POST', pattern: /^\/tokens$/, scope: 'admin',
+    handler: async (c) => {
+      const access = checkAccess(c.body);
+      await checkAppsExist(c, access.apps);
+      const { token, row } = await createToken(c.services.db, String(field(c.body, 'name') ?? ''), access);
+      return { ...row, token };
+    },
+  },
+  { method: 'DELETE', pattern: /^\/tokens\/([^/]{1,100})$/, scope: 'admin', handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })) },
+  {
+    method: 'POST', pattern: /^\/internal\/receive$/, scope: 'admin',
+    handler: async ({ services, body }) => {
+      const request = checkPushRequest(body);
+      return new Streamed((write, signal) => submitPush(services, request, write, signal));
+    },
+  },
+];

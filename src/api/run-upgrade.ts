@@ -1,0 +1,84 @@
+// `paas run` over the HTTP door: POST /apps/APP/run upgraded to a framed duplex connection (see run-frames.ts).
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Services } from '../services.js';
+import type { Caller } from '../auth/caller.js';
+import { PaasError, asPaasError } from '../errors.js';
+import { ERROR } from '../log.js';
+import { getApp } from '../store/apps.js';
+import { checkRunCommand, startOneOff } from '../release/one-off.js';
+import { authorizeLogged } from './dispatch.js';
+import { FRAME, FrameDecoder, encodeFrame } from './run-frames.js';
+
+const RUN_PATH = /^\/apps\/([a-z0-9-]{1,63})\/run$/;
+
+/** The request a client sends in the x-paas-run header (base64url JSON). */
+export interface RunHeader {
+  command: string[];
+  tty: boolean;
+  rows?: number;
+  cols?: number;
+}
+
+function refuse(socket: Duplex, error: PaasError): void {
+  socket.end(`HTTP/1.1 ${error.httpStatus} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: error.toJSON() })}`);
+}
+
+function readHeader(value: string | string[] | undefined): RunHeader {
+  try {
+    const raw = JSON.parse(Buffer.from(String(value ?? ''), 'base64url').toString('utf8')) as Partial<RunHeader>;
+    const size = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 10_000 ? n : undefined);
+    return { command: checkRunCommand(raw.command), tty: raw.tty === true, ...(size(raw.rows) ? { rows: size(raw.rows)! } : {}), ...(size(raw.cols) ? { cols: size(raw.cols)! } : {}) };
+  } catch (err) {
+    throw err instanceof PaasError ? err : new PaasError('PAAS_ERR_INVALID_INPUT', 'the x-paas-run header is not base64url JSON');
+  }
+}
+
+/** Refuses a run of an app the caller may not use, or of an unknown app (the same checks on every door). */
+export async function checkRunAllowed(services: Services, caller: Caller, app: string): Promise<void> {
+  authorizeLogged(caller, 'app', app, `run ${app}`);
+  await getApp(services.db, app);
+}
+
+export function serveRunUpgrade(services: Services, caller: Caller, req: http.IncomingMessage, socket: Duplex): void {
+  void (async () => {
+    let upgraded = false;
+    try {
+      const app = RUN_PATH.exec((req.url ?? '').split('?')[0]!)?.[1];
+      if (!app || req.headers.upgrade !== 'paas-run') throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: upgrade ${req.url}`);
+      const run = readHeader(req.headers['x-paas-run']);
+      await checkRunAllowed(services, caller, app);
+      const abort = new AbortController();
+      socket.on('close', () => abort.abort());
+      socket.on('error', () => abort.abort());
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: paas-run\r\nconnection: Upgrade\r\n\r\n');
+      upgraded = true;
+      const attached = await startOneOff(services, app, run.command, {
+        tty: run.tty,
+        size: run.rows && run.cols ? { rows: run.rows, cols: run.cols } : undefined,
+        stdout: (chunk) => socket.write(encodeFrame(FRAME.stdout, chunk)),
+        stderr: (chunk) => socket.write(encodeFrame(FRAME.stderr, chunk)),
+        signal: abort.signal,
+      });
+      const decoder = new FrameDecoder();
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          for (const frame of decoder.push(chunk)) {
+            if (frame.type === FRAME.stdin) attached.write(frame.payload);
+            else if (frame.type === FRAME.stdinEnd) attached.endInput();
+            else if (frame.type === FRAME.resize) attached.resize(frame.payload.readUInt16BE(0), frame.payload.readUInt16BE(2));
+          }
+        } catch {
+          socket.destroy();
+        }
+      });
+      const exit = await attached.exit;
+      socket.end(encodeFrame(FRAME.exit, String(exit)));
+    } catch (err) {
+      const error = asPaasError(err);
+      if (!upgraded) return refuse(socket, error);
+      socket.write(encodeFrame(FRAME.stderr, `${ERROR}${error.message}\n`));
+      socket.end(encodeFrame(FRAME.exit, '1'));
+    }
+  })();
+}

@@ -1,0 +1,80 @@
+// CLI commands about who may do what: SSH keys (admin or collaborator), API tokens, whoami.
+import { Option, type Command } from 'commander';
+import type { KeyRow } from '../store/keys.js';
+import type { TokenRow } from '../store/tokens.js';
+import { printList, type CliIo } from './io.js';
+
+interface AccessOpts {
+  role?: string;
+  app?: string[];
+}
+
+const accessOptions = (command: Command) =>
+  command
+    .addOption(new Option('--role <role>', 'admin: every app and command').choices(['admin', 'collaborator']))
+    .option('--app <app...>', 'a collaborator: push to and run app commands for these apps only');
+
+const accessBody = (opts: AccessOpts) => ({ ...(opts.role ? { role: opts.role } : {}), apps: opts.app ?? [] });
+const accessText = (row: { role: string; apps: string[] }) => (row.role === 'admin' ? 'admin' : `collaborator on ${row.apps.join(', ')}`);
+
+export function registerAccessCommands(program: Command, io: CliIo): void {
+  accessOptions(
+    program
+      .command('keys:add <name>')
+      .description('register an SSH public key read from standard input: --role admin (the default) or --app APP'),
+  ).action(async (name: string, opts: AccessOpts) => {
+    const key = await io.client().call<KeyRow>('POST', '/keys', { name, publicKey: await io.readStdin(), ...accessBody(opts) });
+    io.out(`-----> Added key ${key.name} (${key.fingerprint}), ${accessText(key)}\n`);
+  });
+
+  program
+    .command('keys:list')
+    .alias('keys')
+    .description('list registered SSH keys')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const keys = await io.client().call<KeyRow[]>('GET', '/keys');
+      printList(io, keys, opts.json, ['NAME', 'FINGERPRINT', 'ROLE', 'APPS'], (k) => [k.name, k.fingerprint, k.role, k.apps.join(',')]);
+    });
+
+  program
+    .command('keys:remove <name>')
+    .description('remove an SSH key')
+    .action(async (name: string) => {
+      await io.client().call('DELETE', `/keys/${encodeURIComponent(name)}`);
+      io.out(`-----> Removed key ${name}\n`);
+    });
+
+  accessOptions(
+    program.command('tokens:create <name>').description('make an API token for remote use (shown once): --role admin (the default) or --app APP'),
+  ).action(async (name: string, opts: AccessOpts) => {
+    const token = await io.client().call<TokenRow & { token: string }>('POST', '/tokens', { name, ...accessBody(opts) });
+    io.out(`-----> Created token ${token.name}, ${accessText(token)}; it is shown only now:\n${token.token}\n`);
+  });
+
+  program
+    .command('tokens:list')
+    .alias('tokens')
+    .description('list API tokens (names and access; the tokens themselves are not stored)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const tokens = await io.client().call<TokenRow[]>('GET', '/tokens');
+      printList(io, tokens, opts.json, ['NAME', 'ROLE', 'APPS', 'CREATED'], (t) => [t.name, t.role, t.apps.join(','), t.createdAt]);
+    });
+
+  program
+    .command('tokens:revoke <name>')
+    .description('revoke an API token')
+    .action(async (name: string) => {
+      await io.client().call('DELETE', `/tokens/${encodeURIComponent(name)}`);
+      io.out(`-----> Revoked token ${name}\n`);
+    });
+
+  program
+    .command('whoami')
+    .description('the key or token you are using and what it may do')
+    .action(async () => {
+      const me = await io.client().call<{ name: string; role: string; apps: string[] | null }>('GET', '/whoami');
+      io.out(`${me.name}: ${me.role === 'admin' ? 'admin' : `collaborator on ${(me.apps ?? []).join(', ')}`}\n`);
+    });
+}

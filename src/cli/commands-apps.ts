@@ -1,0 +1,144 @@
+// CLI commands about apps and their history: apps, buildpacks, deploy branch, builds, releases, rollback, CI.
+import type { Command } from 'commander';
+import { PaasError } from '../errors.js';
+import type { AppRow } from '../store/apps.js';
+import type { BuildRow } from '../store/builds.js';
+import type { CiRunRow } from '../store/ci-runs.js';
+import type { ReleaseView } from '../release/release-view.js';
+import type { ReleaseDiff } from '../release/release-diff.js';
+import { formatBytes } from '../release/layers.js';
+import { parseVersionArg } from '../release/version-arg.js';
+import { appPath, printList, streamToOut, type CliIo } from './io.js';
+
+function checkNumber(what: string, value: string): string {
+  if (!/^\d{1,12}$/.test(value)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${what} must be a number, got ${JSON.stringify(value.slice(0, 40))}`);
+  return value;
+}
+
+export function registerAppCommands(program: Command, io: CliIo): void {
+  program
+    .command('apps:create <app>')
+    .description('create an app (a push by an admin key to an unknown app creates it too)')
+    .action(async (app: string) => {
+      await io.client().call<AppRow>('POST', '/apps', { name: app });
+      io.out(`-----> Created ${app}\n       git remote add paas ssh://git@HOST:PORT/${app}\n`);
+    });
+
+  program
+    .command('apps:list')
+    .alias('apps')
+    .description('list apps')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const apps = await io.client().call<(AppRow & { url: string })[]>('GET', '/apps');
+      printList(io, apps, opts.json, ['NAME', 'URL', 'CREATED'], (a) => [a.name, a.url, a.createdAt]);
+    });
+
+  program
+    .command('apps:destroy <app>')
+    .description('destroy an app: its containers, images, volumes, repository, routes and records')
+    .requiredOption('--confirm <app>', 'the app name again, to confirm')
+    .action(async (app: string, opts: { confirm: string }) => {
+      if (opts.confirm !== app) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--confirm must repeat the app name: paas apps:destroy ${app} --confirm ${app}`);
+      await io.client().call('DELETE', appPath(app));
+      io.out(`-----> Destroyed ${app}\n`);
+    });
+
+  program
+    .command('apps:deploy-branch <app> [branch]')
+    .description('the branch whose pushes deploy (default: main or master); other branches get CI runs')
+    .action(async (app: string, branch: string | undefined) => {
+      const result = await io.client().call<{ deployBranch: string | null }>('PUT', appPath(app, '/deploy-branch'), { branch: branch ?? null });
+      io.out(`-----> ${app} deploys ${result.deployBranch ?? 'main or master'}\n`);
+    });
+
+  program
+    .command('buildpacks:set <app> <buildpack>')
+    .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')
+    .action(async (app: string, buildpack: string) => {
+      const result = await io.client().call<{ buildpack: string }>('PUT', appPath(app, '/buildpack'), { buildpack });
+      io.out(`-----> ${app} builds with ${result.buildpack}\n`);
+    });
+
+  program
+    .command('buildpacks:clear <app>')
+    .description('let detection pick the buildpack of APP again')
+    .action(async (app: string) => {
+      await io.client().call('PUT', appPath(app, '/buildpack'), { buildpack: null });
+      io.out(`-----> ${app} builds with the buildpack detection picks\n`);
+    });
+
+  program
+    .command('builds <app>')
+    .description("list an app's builds")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const builds = await io.client().call<BuildRow[]>('GET', appPath(app, '/builds'));
+      printList(io, builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [b.id, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]);
+    });
+
+  program
+    .command('builds:log <app> <id>')
+    .description('print the log of one build')
+    .action(async (app: string, id: string) => {
+      const { log } = await io.client().call<{ log: string }>('GET', appPath(app, `/builds/${checkNumber('build id', id)}/log`));
+      io.out(log + (log.endsWith('\n') || log === '' ? '' : '\n'));
+    });
+
+  program
+    .command('releases <app>')
+    .description("list an app's releases, with the layers each shares with the one before and the bytes it adds")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const releases = await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'));
+      printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [`v${r.version}`, r.status, r.description, r.layers, r.sharedLayers, formatBytes(r.newBytes), r.createdAt]);
+    });
+
+  program
+    .command('releases:diff <app> <from> <to>')
+    .description('layers added and removed between two releases (e.g. v3 v4), with the files in the new layers')
+    .option('--json', 'print JSON')
+    .action(async (app: string, from: string, to: string, opts: { json?: boolean }) => {
+      const diff = await io.client().call<ReleaseDiff>('GET', appPath(app, `/releases/diff/${parseVersionArg(from)}/${parseVersionArg(to)}`));
+      if (opts.json) return io.out(JSON.stringify(diff, null, 2) + '\n');
+      io.out(`-----> v${diff.from} -> v${diff.to}: ${diff.added.length} layer(s) added (${formatBytes(diff.newBytes)}), ${diff.removed.length} removed\n`);
+      for (const layer of diff.removed) io.out(`       - ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
+      for (const layer of diff.added) {
+        io.out(`       + ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
+        for (const file of layer.files ?? ['(image collected: files unknown)']) io.out(`           ${file}\n`);
+      }
+    });
+
+  program
+    .command('rollback <app> [version]')
+    .description('deploy an earlier release again (default: the previous good one), with no build')
+    .action(async (app: string, version: string | undefined) => {
+      await streamToOut(io, appPath(app, '/rollback'), version ? { version } : {});
+    });
+
+  program
+    .command('ci <app>')
+    .description("list an app's CI runs (every pushed commit, on any branch)")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const runs = await io.client().call<CiRunRow[]>('GET', appPath(app, '/ci'));
+      printList(io, runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [r.id, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]);
+    });
+
+  program
+    .command('ci:show <app> <run>')
+    .description('print one CI run with its full log')
+    .action(async (app: string, run: string) => {
+      const r = await io.client().call<CiRunRow & { log: string }>('GET', appPath(app, `/ci/${checkNumber('CI run', run)}`));
+      io.out(`-----> CI run ${r.id} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
+      io.out(`       branch ${r.branch}, commit ${r.sha.slice(0, 7)}, command ${r.command ?? '(none)'}\n`);
+      if (r.log) io.out(r.log.replace(/^/gm, '       ') + '\n');
+    });
+
+  program
+    .command('ci:run <app> [ref]')
+    .description('run the tests of a pushed branch, tag or commit again (default: the deploy branch)')
+    .action(async (app: string, ref: string | undefined) => {
+      await streamToOut(io, appPath(app, '/ci'), ref ? { ref } : {});
+    });
+}

@@ -1,0 +1,180 @@
+// CLI commands that operate a running app: config, ps, logs, domains, resources, storage, one-off runs.
+import { Option, type Command } from 'commander';
+import { PaasError } from '../errors.js';
+import { checkConfigKey, parseAssignments } from '../release/config-vars.js';
+import { parseFormation } from '../release/formation.js';
+import type { ProcessView } from '../release/process-view.js';
+import type { DomainRow } from '../store/domains.js';
+import type { MountRow } from '../store/mounts.js';
+import { formatResources, type Resources } from '../release/resources.js';
+import { appPath, printList, streamToOut, type CliIo } from './io.js';
+
+export function registerOperateCommands(program: Command, io: CliIo): void {
+  program
+    .command('config <app>')
+    .description("show an app's config vars")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const config = await io.client().call<Record<string, string>>('GET', appPath(app, '/config'));
+      if (opts.json) return io.out(JSON.stringify(config, null, 2) + '\n');
+      io.out(`=====> ${app} config vars\n`);
+      for (const [key, value] of Object.entries(config)) io.out(`${key}: ${value}\n`);
+    });
+
+  program
+    .command('config:get <app> <key>')
+    .description('print one config var, exactly')
+    .action(async (app: string, key: string) => {
+      const config = await io.client().call<Record<string, string>>('GET', appPath(app, '/config'));
+      if (!Object.hasOwn(config, key)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} has no config var ${key} (see: paas config ${app})`);
+      io.out(config[key]! + '\n');
+    });
+
+  program
+    .command('config:set <app> <assignments...>')
+    .description('set config vars (KEY=VALUE ...): a new release, rolled out without downtime')
+    .option('--no-restart', 'store the change for the next deploy only')
+    .action(async (app: string, assignments: string[], opts: { restart: boolean }) => {
+      await streamToOut(io, appPath(app, '/config'), { set: parseAssignments(assignments), restart: opts.restart });
+    });
+
+  program
+    .command('config:unset <app> <keys...>')
+    .description('remove config vars: a new release, rolled out without downtime')
+    .option('--no-restart', 'store the change for the next deploy only')
+    .action(async (app: string, keys: string[], opts: { restart: boolean }) => {
+      await streamToOut(io, appPath(app, '/config'), { unset: keys.map(checkConfigKey), restart: opts.restart });
+    });
+
+  program
+    .command('ps <app>')
+    .description("list an app's containers: process type, replica, state, uptime, release")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
+      printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'STATUS', 'RELEASE'], (p) => [p.process, p.replica, p.container, p.state, p.status, p.release]);
+    });
+
+  program
+    .command('ps:scale <app> <formation...>')
+    .description('run N containers of each process type (web=3 worker=1): a new release, rolled out without downtime')
+    .action(async (app: string, formation: string[]) => {
+      parseFormation(formation);
+      await streamToOut(io, appPath(app, '/scale'), { formation });
+    });
+
+  program
+    .command('ps:restart <app> [type]')
+    .description('replace the containers of APP (or of one process type) one at a time, without downtime')
+    .action(async (app: string, type: string | undefined) => {
+      await streamToOut(io, appPath(app, '/ps'), { action: 'restart', ...(type ? { process: type } : {}) });
+    });
+
+  program
+    .command('ps:stop <app>')
+    .description("stop an app's containers (it answers 503 until ps:start or the next deploy)")
+    .action(async (app: string) => {
+      await streamToOut(io, appPath(app, '/ps'), { action: 'stop' });
+    });
+
+  program
+    .command('ps:start <app>')
+    .description("start a stopped app's containers again")
+    .action(async (app: string) => {
+      await streamToOut(io, appPath(app, '/ps'), { action: 'start' });
+    });
+
+  program
+    .command('logs <app>')
+    .description("an app's runtime logs from all its containers, each line marked with process and replica")
+    .option('-f, --follow', 'keep following, new containers of later releases included')
+    .option('-p, --process <type>', 'only this process type (web, worker, ...)')
+    .addOption(new Option('-n, --num <lines>', 'lines of history').default('100'))
+    .action(async (app: string, opts: { follow?: boolean; process?: string; num: string }) => {
+      if (!/^\d{1,6}$/.test(opts.num)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of lines, got ${JSON.stringify(opts.num.slice(0, 20))}`);
+      await streamToOut(io, appPath(app, '/logs'), { follow: opts.follow ?? false, process: opts.process ?? null, tail: Number(opts.num) });
+    });
+
+  program
+    .command('domains:list <app>')
+    .alias('domains')
+    .description("list an app's custom hostnames")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const domains = await io.client().call<DomainRow[]>('GET', appPath(app, '/domains'));
+      printList(io, domains, opts.json, ['HOST', 'ADDED'], (d) => [d.host, d.createdAt]);
+    });
+
+  program
+    .command('domains:add <app> <host>')
+    .description('route a custom hostname to APP (point its DNS at this host)')
+    .action(async (app: string, host: string) => {
+      const domain = await io.client().call<DomainRow>('POST', appPath(app, '/domains'), { host });
+      io.out(`-----> ${domain.host} now routes to ${app}\n`);
+    });
+
+  program
+    .command('domains:remove <app> <host>')
+    .description('stop routing a custom hostname to APP')
+    .action(async (app: string, host: string) => {
+      await io.client().call('DELETE', appPath(app, `/domains/${encodeURIComponent(host.toLowerCase())}`));
+      io.out(`-----> ${host} no longer routes to ${app}\n`);
+    });
+
+  program
+    .command('resources <app>')
+    .description("show an app's memory and CPU limits per process type")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const resources = await io.client().call<Resources>('GET', appPath(app, '/resources'));
+      const rows = Object.entries(resources).map(([process, limits]) => ({ process, ...limits }));
+      printList(io, rows, opts.json, ['TYPE', 'MEMORY', 'CPUS'], (r) => [r.process, ...formatResources(r)]);
+    });
+
+  program
+    .command('resources:set <app> <type>')
+    .description('limit the memory and CPUs of a process type; applied with the next release (or ps:restart)')
+    .option('--memory <size>', 'memory limit: 512m, 1g, ... ("none" removes it)')
+    .option('--cpus <n>', 'CPU limit: 0.5, 2, ... ("none" removes it)')
+    .action(async (app: string, type: string, opts: { memory?: string; cpus?: string }) => {
+      if (opts.memory === undefined && opts.cpus === undefined) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'give --memory and/or --cpus');
+      const resources = await io.client().call<Resources>('PUT', appPath(app, '/resources'), { process: type, memory: opts.memory, cpus: opts.cpus });
+      const [memory, cpus] = formatResources(resources[type] ?? {});
+      io.out(`-----> ${app} ${type}: memory ${memory || 'unlimited'}, cpus ${cpus || 'unlimited'}; applied with the next release (or: paas ps:restart ${app})\n`);
+    });
+
+  program
+    .command('storage:list <app>')
+    .alias('storage')
+    .description("list an app's persistent volumes")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const mounts = await io.client().call<MountRow[]>('GET', appPath(app, '/storage'));
+      printList(io, mounts, opts.json, ['NAME', 'PATH', 'VOLUME', 'CREATED'], (m) => [m.name, m.path, m.volume, m.createdAt]);
+    });
+
+  program
+    .command('storage:mount <app> <mount>')
+    .description('mount a persistent volume NAME:/path into every container of APP; kept across deploys and rollbacks')
+    .action(async (app: string, mount: string) => {
+      const row = await io.client().call<MountRow>('POST', appPath(app, '/storage'), { mount });
+      io.out(`-----> Volume ${row.name} mounts at ${row.path} in ${app}; applied with the next release (or: paas ps:restart ${app})\n`);
+    });
+
+  program
+    .command('storage:unmount <app> <name>')
+    .description('stop mounting a volume (its data is kept unless --delete-data)')
+    .option('--delete-data', 'also delete the volume and its data')
+    .action(async (app: string, name: string, opts: { deleteData?: boolean }) => {
+      await io.client().call('DELETE', appPath(app, `/storage/${encodeURIComponent(name)}`), { deleteData: opts.deleteData ?? false });
+      io.out(`-----> Volume ${name} unmounted from ${app}${opts.deleteData ? ' and deleted' : ' (data kept)'}; applied with the next release\n`);
+    });
+
+  program
+    .command('run <app> <command...>')
+    .description("run a one-off command in a new container of APP's current release: paas run APP -- CMD ARGS")
+    .option('--no-tty', 'no terminal even when standard input is one')
+    .action(async (app: string, command: string[], opts: { tty: boolean }) => {
+      io.setExit(await io.run({ app, command, tty: opts.tty && io.stdinIsTty }));
+    });
+}

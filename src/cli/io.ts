@@ -1,0 +1,41 @@
+// What a CLI command needs from the door it runs behind (a terminal, or an SSH channel): an API client,
+// output, standard input, an exit status, and a way to attach a one-off container.
+import type { ApiClient } from '../api/client.js';
+import { table } from './format.js';
+
+export interface RunRequest {
+  app: string;
+  command: string[];
+  tty: boolean;
+}
+
+export interface CliIo {
+  client(): ApiClient;
+  out(text: string): void;
+  err(text: string): void;
+  /** All of standard input (keys:add reads a public key from it). */
+  readStdin(): Promise<string>;
+  stdinIsTty: boolean;
+  setExit(code: number): void;
+  /** Runs a one-off container attached to this door's terminal; resolves with its exit status. */
+  run(request: RunRequest): Promise<number>;
+}
+
+export type Cell = string | number | null | undefined;
+
+/** A list command's output: JSON with --json, else a table. */
+export function printList<T>(io: CliIo, rows: T[], json: boolean | undefined, headers: string[], cells: (row: T) => Cell[]): void {
+  io.out(json ? JSON.stringify(rows, null, 2) + '\n' : table(headers, rows.map(cells)));
+}
+
+/** Prints a streaming route's lines as they come and exits with its status. */
+export async function streamToOut(io: CliIo, path: string, body: unknown): Promise<void> {
+  let exit = 1;
+  await io.client().stream(path, body, (entry) => {
+    if (typeof entry.line === 'string') io.out(entry.line + '\n');
+    if (typeof entry.exit === 'number') exit = entry.exit;
+  });
+  io.setExit(exit);
+}
+
+export const appPath = (app: string, rest = '') => `/apps/${encodeURIComponent(app)}${rest}`;

@@ -1,0 +1,77 @@
+// An attached container (a one-off run): stdin in, stdout and stderr out (one raw stream with a TTY), its exit
+// status back; killed when the caller goes away, removed afterwards whatever happened.
+import type Docker from 'dockerode';
+import type { Duplex } from 'node:stream';
+import type { DockerClient } from './client.js';
+
+export interface AttachedIo {
+  tty: boolean;
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** Terminal size at the start (TTY only). */
+  size?: { rows: number; cols: number } | undefined;
+  signal: AbortSignal;
+}
+
+export interface Attached {
+  /** Sends input to the container's stdin. */
+  write(chunk: Buffer): void;
+  /** Closes the container's stdin (end of input). */
+  endInput(): void;
+  resize(rows: number, cols: number): void;
+  /** The exit status, once the container stopped and its output is flushed. */
+  exit: Promise<number>;
+}
+
+/** Creates, attaches and starts a container from `spec`. */
+export async function runAttached(docker: DockerClient, spec: Docker.ContainerCreateOptions, io: AttachedIo): Promise<Attached> {
+  const container = await docker.createContainer({
+    ...spec,
+    Tty: io.tty,
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const remove = () => container.remove({ force: true, v: true }).catch(() => undefined);
+  let stream: Duplex;
+  try {
+    stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+    if (io.tty) stream.on('data', (chunk: Buffer) => io.stdout(chunk));
+    else {
+      const sink = (write: (c: Buffer) => void) => ({ write: (chunk: Buffer) => (write(chunk), true) }) as unknown as NodeJS.WritableStream;
+      docker.modem.demuxStream(stream, sink(io.stdout), sink(io.stderr));
+    }
+    await container.start();
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  const resize = (rows: number, cols: number) => void container.resize({ h: rows, w: cols }).catch(() => undefined);
+  if (io.tty && io.size) resize(io.size.rows, io.size.cols);
+  const kill = () => void container.kill().catch(() => undefined);
+  io.signal.addEventListener('abort', kill, { once: true });
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  const exit = (async () => {
+    try {
+      const result = (await container.wait()) as { StatusCode: number };
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+      return result.StatusCode;
+    } finally {
+      io.signal.removeEventListener('abort', kill);
+      stream.destroy();
+      await remove();
+    }
+  })();
+  return {
+    write: (chunk) => void stream.write(chunk),
+    endInput: () => stream.end(),
+    resize,
+    exit,
+  };
+}

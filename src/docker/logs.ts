@@ -1,0 +1,73 @@
+// Container logs and container start events through the Engine API, as lines.
+import type { DockerClient } from './client.js';
+import { lineSplitter } from './containers.js';
+
+export interface LogLine {
+  /** Docker's RFC 3339 timestamp (nanoseconds), so lines of several containers sort by time. */
+  time: string;
+  text: string;
+}
+
+function splitTimestamp(line: string): LogLine {
+  const space = line.indexOf(' ');
+  return space > 0 ? { time: line.slice(0, space), text: line.slice(space + 1) } : { time: '', text: line };
+}
+
+/** The last `tail` lines of a container, stdout and stderr together. */
+export async function containerLines(docker: DockerClient, id: string, tail: number): Promise<LogLine[]> {
+  if (tail === 0) return [];
+  const buffer = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as Buffer;
+  const lines: LogLine[] = [];
+  const splitter = lineSplitter((line) => lines.push(splitTimestamp(line)));
+  let offset = 0;
+  // Non-TTY logs come in frames: 1 byte stream, 3 zero bytes, 4 bytes length.
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    splitter.write(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  splitter.end();
+  return lines;
+}
+
+/** Follows a container's output (its last `tail` lines first; all of it when omitted) until it stops or `signal` aborts. */
+export async function followContainer(docker: DockerClient, id: string, tail: number | undefined, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
+  const from = tail === undefined ? {} : { tail };
+  const stream = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...from })) as NodeJS.ReadableStream & { destroy(): void };
+  const out = lineSplitter((line) => onLine(splitTimestamp(line)));
+  const err = lineSplitter((line) => onLine(splitTimestamp(line)));
+  const sink = (s: typeof out) => ({ write: (chunk: Buffer) => (s.write(chunk), true) }) as unknown as NodeJS.WritableStream;
+  docker.modem.demuxStream(stream, sink(out), sink(err));
+  const stop = () => stream.destroy();
+  signal.addEventListener('abort', stop, { once: true });
+  await new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  signal.removeEventListener('abort', stop);
+  out.end();
+  err.end();
+}
+
+/**
+ * Calls `onStart` with the id and labels of every container of `app` that starts, until `signal` aborts.
+ * Resolves once subscribed, with a promise of the end.
+ */
+export async function watchStarts(docker: DockerClient, app: string, onStart: (id: string, labels: Record<string, string>) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }> {
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`paas.app=${app}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+  const lines = lineSplitter((line) => {
+    if (!line.trim()) return;
+    const event = JSON.parse(line) as { id?: string; Actor?: { Attributes?: Record<string, string> } };
+    const attributes = event.Actor?.Attributes ?? {};
+    if (event.id) onStart(event.id, attributes);
+  });
+  stream.on('data', (chunk: Buffer) => lines.write(chunk));
+  signal.addEventListener('abort', () => stream.destroy(), { once: true });
+  const closed = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  return { closed };
+}

@@ -1,0 +1,43 @@
+// `paas run APP -- CMD`: a one-off container of the app's current release, with its config, volumes and network,
+// attached to the caller's terminal and removed afterwards. Deploys leave it running.
+import crypto from 'node:crypto';
+import type Docker from 'dockerode';
+import type { Services } from '../services.js';
+import { activeRelease, type ReleaseRow } from '../store/releases.js';
+import { PaasError } from '../errors.js';
+import { NETWORK } from '../docker/containers.js';
+import { runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
+import { runtimeHostConfig } from './container-spec.js';
+import { runtimeSettings } from './runtime-settings.js';
+
+const MAX_ARGS = 1000;
+
+/** Pure: checks the command (exec form: no shell unless the user names one, e.g. sh -c '...'). */
+export function checkRunCommand(command: unknown): string[] {
+  if (!Array.isArray(command) || command.length === 0 || command.length > MAX_ARGS || command.some((a) => typeof a !== 'string' || a.includes('\0'))) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'give a command to run: paas run APP -- CMD [ARGS...]');
+  }
+  return command as string[];
+}
+
+/** Pure: the create options of a one-off container of `release`, named paas-<app>-run-<n> and labelled one-off. */
+export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Pick<Parameters<typeof runtimeHostConfig>[0], 'mounts' | 'limits'>): Docker.ContainerCreateOptions {
+  const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
+  return {
+    name: `paas-${release.app}-run-${replica}`,
+    Image: release.imageId,
+    Cmd: command,
+    Env: [...env, `PORT=${release.spec.port}`],
+    Labels: { 'paas.app': release.app, 'paas.release': String(release.version), 'paas.process': 'run', 'paas.replica': String(replica), 'paas.one-off': 'true' },
+    HostConfig: { Init: true, NetworkMode: NETWORK, AutoRemove: false, ...runtimeHostConfig(runtime) },
+  };
+}
+
+/** Starts the one-off container; the caller pipes its terminal through the returned handle. */
+export async function startOneOff(services: Services, app: string, command: string[], io: AttachedIo): Promise<Attached> {
+  const release = await activeRelease(services.db, app);
+  if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
+  const runtime = (await runtimeSettings(services.db, app)).of('run');
+  const replica = 1000 + crypto.randomInt(9000);
+  return runAttached(services.docker, oneOffSpec(release, command, replica, runtime), io);
+}

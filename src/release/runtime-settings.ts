@@ -1,0 +1,16 @@
+// What every container of an app gets besides its release: the app's volumes and its limits per process type,
+// read when containers start (so they apply from the next release or restart on, and survive rollbacks).
+import type { Db } from '../store/db.js';
+import { getApp } from '../store/apps.js';
+import { listMounts } from '../store/mounts.js';
+import type { Limits } from './resources.js';
+
+export interface RuntimeSettings {
+  of(process: string): { mounts: { volume: string; path: string }[]; limits: Limits };
+}
+
+export async function runtimeSettings(db: Db, app: string): Promise<RuntimeSettings> {
+  const [row, mounts] = await Promise.all([getApp(db, app), listMounts(db, app)]);
+  const volumes = mounts.map((m) => ({ volume: m.volume, path: m.path }));
+  return { of: (process) => ({ mounts: volumes, limits: row.resources[process] ?? {} }) };
+}

@@ -1,0 +1,71 @@
+// The SSH door for commands: `ssh -p 2222 git@HOST config:set myapp KEY=VAL` runs the same command tree as the
+// CLI, in-process, as the key's caller; output goes to the channel and the exit status back to ssh.
+import type { ServerChannel } from 'ssh2';
+import { CommanderError } from 'commander';
+import type { Services } from '../services.js';
+import type { Caller } from '../auth/caller.js';
+import { localClient } from '../api/local-client.js';
+import { buildProgram } from '../cli/program.js';
+import type { CliIo } from '../cli/io.js';
+import { asPaasError } from '../errors.js';
+import { ERROR, daemonLog } from '../log.js';
+import { checkRunAllowed } from '../api/run-upgrade.js';
+import { startOneOff } from '../release/one-off.js';
+
+export interface Terminal {
+  rows: number;
+  cols: number;
+  /** Registers the handler of window-size changes. */
+  onResize(handler: (rows: number, cols: number) => void): void;
+}
+
+function readAll(channel: ServerChannel): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    channel.on('data', (chunk: Buffer) => chunks.push(chunk));
+    channel.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/** Runs `argv` (already split, never through a shell) for `caller`; ends the channel with the exit status. */
+export async function serveCommand(services: Services, caller: Caller, argv: string[], channel: ServerChannel, terminal: Terminal | undefined): Promise<void> {
+  const abort = new AbortController();
+  channel.on('close', () => abort.abort());
+  let exit = 0;
+  const io: CliIo = {
+    client: () => localClient(services, caller, abort.signal),
+    out: (text) => void channel.write(text),
+    err: (text) => void channel.stderr.write(text),
+    readStdin: () => readAll(channel),
+    stdinIsTty: terminal !== undefined,
+    setExit: (code) => void (exit = code),
+    async run(request) {
+      await checkRunAllowed(services, caller, request.app);
+      const attached = await startOneOff(services, request.app, request.command, {
+        tty: request.tty,
+        size: terminal,
+        stdout: (chunk) => channel.write(chunk),
+        stderr: (chunk) => channel.stderr.write(chunk),
+        signal: abort.signal,
+      });
+      channel.on('data', (chunk: Buffer) => attached.write(chunk));
+      channel.on('end', () => attached.endInput());
+      terminal?.onResize((rows, cols) => attached.resize(rows, cols));
+      return attached.exit;
+    },
+  };
+  try {
+    await buildProgram(io, { exitOverride: true }).parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) exit = err.exitCode;
+    else {
+      const error = asPaasError(err);
+      if (error.code === 'PAAS_ERR_INTERNAL') daemonLog('ssh.command.error', { caller: caller.name, error: err instanceof Error ? err.stack : err });
+      channel.stderr.write(`${ERROR}${error.message}\n`);
+      exit = error.exitCode;
+    }
+  }
+  daemonLog('ssh.command', { caller: caller.name, command: argv[0], exit });
+  channel.exit(exit);
+  channel.end();
+}

@@ -1,0 +1,224 @@
+// Operating apps end to end, through the CLI, over SSH and over the TCP API: config, logs, storage, domains,
+// one-off runs, resources, ps:restart/stop/start, collaborators and tokens.
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { commitAll, docker, fixtureRepo, freePort, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+
+let daemon: Daemon;
+let apiPort: number;
+let repo: string;
+const app = uniqueName('ops');
+const other = uniqueName('other');
+const CLI = path.resolve('dist', 'src', 'cli', 'main.js');
+
+test.before(async () => {
+  apiPort = await freePort();
+  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1' } });
+  repo = await fixtureRepo('ops-app');
+  const push = await daemon.push(repo, app);
+  if (push.code !== 0) throw new Error(push.output);
+  const created = await daemon.paas(['apps:create', other]);
+  if (created.code !== 0) throw new Error(created.output);
+});
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps([app, other]);
+  for (const volume of ['data', 'scratch']) await docker.getVolume(`paas-${app}-${volume}`).remove().catch(() => undefined);
+});
+
+test.serial('commands over SSH: config:set makes a release whose value the app echoes back', async (t) => {
+  const set = await daemon.ssh(['config:set', app, "'GREETING=hello over ssh'"]);
+  t.is(set.code, 0, set.output);
+  t.regex(set.stdout, /Setting config \(GREETING\) as release v2/);
+  t.is((await daemon.get(app, '/cgi-bin/greeting')).body, 'hello over ssh');
+  const get = await daemon.ssh(['config:get', app, 'GREETING']);
+  t.is(get.stdout, 'hello over ssh\n');
+  const help = await daemon.ssh(['config:set', '--help']);
+  t.is(help.code, 0);
+  t.regex(help.stdout, /Usage: paas config:set \[options\] <app> <assignments\.\.\.>/);
+});
+
+test.serial('a typo gets a one-line error with a suggestion, on the CLI and over SSH; unknown apps too', async (t) => {
+  const cli = await daemon.paas(['conifg:set', app, 'A=1']);
+  t.is(cli.code, 1);
+  t.is(cli.stderr, ' !     unknown command "conifg:set", did you mean "config:set"?\n');
+  const ssh = await daemon.ssh(['conifg:set', app, 'A=1']);
+  t.is(ssh.code, 1);
+  t.is(ssh.stderr, ' !     unknown command "conifg:set", did you mean "config:set"?\n');
+  const typoApp = await daemon.paas(['config', app.slice(0, -1) + 'x']);
+  t.is(typoApp.code, 1);
+  t.is(typoApp.stderr, ` !     app "${app.slice(0, -1)}x" does not exist, did you mean "${app}"?\n`);
+});
+
+test.serial('logs -f shows lines of the new release after a redeploy without reconnecting', async (t) => {
+  const child = spawn('node', [CLI, '--data-dir', daemon.dataDir, 'logs', app, '-f', '-n', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  const waitFor = async (pattern: RegExp) => {
+    for (let i = 0; i < 600 && !pattern.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+    return pattern.test(output);
+  };
+  try {
+    t.true(await waitFor(/app\[web\.1\]: booting first/), output);
+    await commitAll(repo, 'second', { 'marker.txt': 'second\n' });
+    const push = await daemon.push(repo, app);
+    t.is(push.code, 0, push.output);
+    t.true(await waitFor(/app\[web\.1\]: booting second/), output);
+    await daemon.get(app, '/cgi-bin/marker');
+    t.true(await waitFor(/app\[web\.1\]: .*url:\/cgi-bin\/marker/), output);
+    t.is(child.exitCode, null, 'still following');
+  } finally {
+    child.kill();
+  }
+  const history = await daemon.paas(['logs', app, '--process', 'web', '-n', '50']);
+  t.is(history.code, 0);
+  t.regex(history.stdout, /^\S+Z app\[web\.1\]: booting second$/m);
+});
+
+test.serial('data in a mounted volume survives a redeploy and a rollback', async (t) => {
+  const badMount = await daemon.paas(['storage:mount', app, 'data:/etc']);
+  t.regex(badMount.stderr, /\/etc is a system directory/);
+  const mount = await daemon.paas(['storage:mount', app, 'data:/data']);
+  t.is(mount.code, 0, mount.output);
+  const restart = await daemon.paas(['ps:restart', app]);
+  t.is(restart.code, 0, restart.output);
+  t.is((await daemon.get(app, '/cgi-bin/write?kept')).body.trim(), 'ok');
+  await commitAll(repo, 'third', { 'marker.txt': 'third\n' });
+  t.is((await daemon.push(repo, app)).code, 0);
+  t.is((await daemon.get(app, '/cgi-bin/marker')).body.trim(), 'third');
+  t.is((await daemon.get(app, '/cgi-bin/read')).body.trim(), 'kept', 'after a redeploy');
+  const rollback = await daemon.paas(['rollback', app]);
+  t.is(rollback.code, 0, rollback.output);
+  t.is((await daemon.get(app, '/cgi-bin/marker')).body.trim(), 'second');
+  t.is((await daemon.get(app, '/cgi-bin/read')).body.trim(), 'kept', 'after a rollback');
+  const list = JSON.parse((await daemon.paas(['storage', app, '--json'])).stdout) as { name: string; path: string }[];
+  t.deepEqual(list.map((m) => `${m.name}:${m.path}`), ['data:/data']);
+});
+
+test.serial('run APP -- CMD: the release image with its config and volumes, exit status passed back, removed afterwards', async (t) => {
+  const cli = await daemon.paas(['run', app, '--', 'sh', '-c', 'echo "$GREETING"; cat /data/notes; echo oops >&2; exit 3']);
+  t.is(cli.code, 3, cli.output);
+  t.is(cli.stdout, 'hello over ssh\nkept\n');
+  t.is(cli.stderr, 'oops\n');
+  const ssh = await daemon.ssh(['run', app, '--', 'cat'], { input: 'piped in\n' });
+  t.is(ssh.code, 0, ssh.output);
+  t.is(ssh.stdout, 'piped in\n');
+  const tty = await daemon.ssh(['run', app, '--', 'sh', '-c', "'tty; exit 4'"], { tty: true });
+  t.is(tty.code, 4, tty.output);
+  t.regex(tty.stdout, /\/dev\/pts\/\d+/);
+  const left = await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.one-off=true'] } });
+  t.is(left.length, 0, 'one-off containers are removed');
+  const noRelease = await daemon.paas(['run', other, '--', 'true']);
+  t.not(noRelease.code, 0);
+  t.regex(noRelease.stderr, /has no release to run yet/);
+});
+
+test.serial('domains: a custom hostname routes to the app; one taken by another app is refused', async (t) => {
+  const host = `www.${app}.example.com`;
+  const add = await daemon.paas(['domains:add', app, host.toUpperCase()]);
+  t.is(add.code, 0, add.output);
+  t.is((await daemon.getHost(host, '/cgi-bin/marker')).body.trim(), 'second');
+  const taken = await daemon.paas(['domains:add', other, host]);
+  t.is(taken.code, 1);
+  t.is(taken.stderr, ` !     ${host} is already used by another app\n`);
+  const builtIn = await daemon.paas(['domains:add', other, `${app}.localhost`]);
+  t.regex(builtIn.stderr, /is the built-in hostname of app/);
+  t.regex((await daemon.paas(['domains:add', app, 'not a host'])).stderr, /invalid hostname/);
+  t.deepEqual(JSON.parse((await daemon.paas(['domains', app, '--json'])).stdout).map((d: { host: string }) => d.host), [host]);
+  t.is((await daemon.paas(['domains:remove', app, host])).code, 0);
+  t.is((await daemon.getHost(host)).status, 404);
+});
+
+test.serial('resources:set limits memory and CPUs of a process type from the next restart on', async (t) => {
+  const bad = await daemon.paas(['resources:set', app, 'web', '--memory', 'lots']);
+  t.regex(bad.stderr, /invalid memory "lots"/);
+  const set = await daemon.paas(['resources:set', app, 'web', '--memory', '64m', '--cpus', '0.5']);
+  t.is(set.code, 0, set.output);
+  t.is((await daemon.paas(['ps:restart', app, 'web'])).code, 0);
+  const [web] = await docker.listContainers({ filters: { label: [`paas.app=${app}`, 'paas.process=web'] } });
+  const info = await docker.getContainer(web!.Id).inspect();
+  t.is(info.HostConfig.Memory, 64 * 1024 * 1024);
+  t.is(info.HostConfig.NanoCpus, 500_000_000);
+  t.regex((await daemon.paas(['resources', app])).stdout, /web\s+64mb\s+0\.5/);
+});
+
+test.serial('ps:restart replaces containers without a failed request; ps:stop and ps:start', async (t) => {
+  let stop = false;
+  const statuses: number[] = [];
+  const load = (async () => {
+    while (!stop) statuses.push((await daemon.get(app, '/cgi-bin/marker')).status);
+  })();
+  const restart = await daemon.paas(['ps:restart', app]);
+  stop = true;
+  await load;
+  t.is(restart.code, 0, restart.output);
+  t.regex(restart.stdout, /web\.1 replaced/);
+  t.true(statuses.length > 0);
+  t.deepEqual([...new Set(statuses)], [200], 'every request during the restart answered 200');
+  const unknown = await daemon.paas(['ps:restart', app, 'wbe']);
+  t.regex(unknown.stdout + unknown.stderr, /no process type "wbe", did you mean "web"\?/);
+
+  t.is((await daemon.paas(['ps:stop', app])).code, 0);
+  t.is((await daemon.get(app)).status, 404);
+  const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { state: string }[];
+  t.deepEqual(ps.map((p) => p.state), ['exited']);
+  t.is((await daemon.paas(['ps:start', app])).code, 0);
+  t.is((await daemon.get(app, '/cgi-bin/marker')).status, 200);
+});
+
+test.serial('a collaborator key works on its app only; everything else is refused and logged', async (t) => {
+  const keyFile = path.join(daemon.dataDir, 'collaborator_key');
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'collab', '-f', keyFile]);
+  const added = await daemon.paas(['keys:add', 'collab', '--app', app], fs.readFileSync(keyFile + '.pub', 'utf8'));
+  t.is(added.code, 0, added.output);
+  t.regex(added.stdout, new RegExp(`collaborator on ${app}`));
+  t.regex((await daemon.paas(['keys:add', 'nobody', '--app', 'no-such-app'], fs.readFileSync(keyFile + '.pub', 'utf8'))).stderr, /does not exist/);
+
+  t.is((await daemon.ssh(['config:get', app, 'GREETING'], { keyFile })).stdout, 'hello over ssh\n');
+  const otherRepo = await fixtureRepo('ops-app');
+  const push = await daemon.push(otherRepo, other, 'main', keyFile);
+  t.not(push.code, 0);
+  t.regex(push.output, new RegExp(`permission denied: "collab" may not use app "${other}"`));
+  const config = await daemon.ssh(['config:set', other, 'A=1'], { keyFile });
+  t.is(config.code, 1);
+  t.regex(config.stderr, new RegExp(`permission denied: "collab" may not use app "${other}"`));
+  const admin = await daemon.ssh(['keys:list'], { keyFile });
+  t.regex(admin.stderr, /this command needs an admin/);
+  const apps = await daemon.ssh(['apps:list', '--json'], { keyFile });
+  t.deepEqual(JSON.parse(apps.stdout).map((a: { name: string }) => a.name), [app], 'a collaborator sees only its apps');
+  t.is((await daemon.paas(['releases', other, '--json'])).code, 0, 'the other app is untouched');
+  t.regex(daemon.log(), /event=auth\.refused caller=collab role=collaborator request="push /);
+});
+
+test.serial('API tokens: the TCP API needs one; a collaborator token is limited to its app', async (t) => {
+  const url = `http://127.0.0.1:${apiPort}`;
+  const remote = (token: string | undefined, args: string[]) =>
+    run('node', [CLI, '--api-url', url, ...(token ? ['--token', token] : []), ...args], { env: { ...process.env, PAAS_DATA_DIR: '/nonexistent' } });
+  const none = await remote(undefined, ['apps:list']);
+  t.regex(none.stderr, /a remote API needs a token/);
+  const forged = await remote('paas_' + 'x'.repeat(43), ['apps:list']);
+  t.is(forged.code, 1);
+  t.regex(forged.stderr, /an API token is required/);
+
+  const created = await daemon.paas(['tokens:create', 'ci-bot']);
+  t.is(created.code, 0, created.output);
+  const token = created.stdout.trim().split('\n').at(-1)!;
+  const list = await remote(token, ['apps:list', '--json']);
+  t.is(list.code, 0, list.output);
+  t.deepEqual(JSON.parse(list.stdout).map((a: { name: string }) => a.name).sort(), [app, other].sort());
+  const set = await remote(token, ['config:set', app, 'REMOTE=yes']);
+  t.is(set.code, 0, set.output);
+  t.is((await remote(token, ['run', app, '--', 'printenv', 'REMOTE'])).stdout, 'yes\n');
+
+  const limited = (await daemon.paas(['tokens:create', 'deployer', '--app', other])).stdout.trim().split('\n').at(-1)!;
+  t.regex((await remote(limited, ['config', app])).stderr, /permission denied: "deployer" may not use app/);
+  t.regex((await remote(limited, ['run', app, '--', 'true'])).stderr, /permission denied/);
+  t.is((await daemon.paas(['tokens:revoke', 'ci-bot'])).code, 0);
+  t.regex((await remote(token, ['apps:list'])).stderr, /an API token is required/);
+  const tokens = JSON.parse((await daemon.paas(['tokens', '--json'])).stdout) as Record<string, unknown>[];
+  t.deepEqual(tokens.map((x) => x.name), ['deployer']);
+  t.false(JSON.stringify(tokens).includes('paas_'), 'tokens are not stored or shown again');
+});
