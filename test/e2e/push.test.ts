@@ -155,11 +155,13 @@ test.serial('bad app names and injection attempts are refused and create nothing
     t.regex(push.output, /invalid app name/, name);
   }
   const injected = await ssh(`git-receive-pack 'x'; touch ${marker}; ''`);
-  t.is(injected.code, 128);
+  t.is(injected.code, 2);
   t.regex(injected.stderr, /invalid app name/);
   const other = await ssh('ls /');
-  t.is(other.code, 128);
-  t.regex(other.stderr, /unknown command "ls \/": this server takes git push, and: rollback APP \[vN\]/);
+  t.is(other.code, 1);
+  t.is(other.stderr, ' !     unknown command "ls", did you mean "ps"?\n');
+  const shell = await ssh('sh -c "touch ' + marker + '"');
+  t.is(shell.stderr, ' !     unknown command "sh"\n');
 
   t.false(fs.existsSync(marker));
   const repos = fs.readdirSync(path.join(daemon.dataDir, 'repos')).sort();
@@ -177,7 +179,7 @@ test.serial('the CLI refuses bad input with one clear line, and apps:destroy rem
   t.regex(garbage.stderr, /not an OpenSSH public key|expected one OpenSSH public key/);
   const typo = await daemon.paas(['apps:craete', 'x']);
   t.not(typo.code, 0);
-  t.regex(typo.stderr, /Did you mean apps:create\?/);
+  t.is(typo.stderr, ' !     unknown command "apps:craete", did you mean "apps:create"?\n');
 
   const created = await daemon.paas(['apps:create', uniqueName('empty')]);
   t.is(created.code, 0, created.output);

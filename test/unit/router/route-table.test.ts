@@ -1,5 +1,6 @@
 import test from 'ava';
 import { RouteTable, appForHost } from '../../../src/router/route-table.js';
+import { checkHostname } from '../../../src/router/hostname.js';
 
 test('the app comes from APP.<domain>, with or without a port', (t) => {
   t.is(appForHost('myapp.localhost', 'localhost'), 'myapp');
@@ -21,4 +22,21 @@ test('swap replaces all targets at once, and round robin spreads requests', (t) 
   table.swap('app', []);
   t.is(table.pick('app'), undefined);
   t.deepEqual(table.apps(), []);
+});
+
+test('custom hostnames route to their app before APP.<domain>; removing an app forgets them', (t) => {
+  const table = new RouteTable();
+  table.addHost('www.example.com', 'shop');
+  t.is(table.appFor('WWW.Example.com:8080', 'localhost'), 'shop');
+  t.is(table.appFor('blog.localhost', 'localhost'), 'blog');
+  t.is(table.appFor('other.example.com', 'localhost'), undefined);
+  table.remove('shop');
+  t.is(table.appFor('www.example.com', 'localhost'), undefined);
+});
+
+test('domains:add takes DNS names only', (t) => {
+  t.is(checkHostname('WWW.Example.COM.'), 'www.example.com');
+  for (const bad of ['localhost', '10.0.0.1', 'a..b', '-a.com', 'a b.com', 'x'.repeat(64) + '.com', '*.example.com']) {
+    t.throws(() => checkHostname(bad), { message: /invalid hostname/ }, bad);
+  }
 });

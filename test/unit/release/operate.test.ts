@@ -1,0 +1,80 @@
+import test from 'ava';
+import type Docker from 'dockerode';
+import { checkResourcesRequest, formatResources, parseMemory } from '../../../src/release/resources.js';
+import { parseMountSpec } from '../../../src/release/mount-spec.js';
+import { containerSpec, runtimeHostConfig } from '../../../src/release/container-spec.js';
+import { restartPlan } from '../../../src/release/restart.js';
+import { formatLogLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
+import { checkRunCommand, oneOffSpec } from '../../../src/release/one-off.js';
+import { emptySpec } from '../../../src/store/releases.js';
+
+test('memory sizes as users write them; too small or nonsense is refused', (t) => {
+  t.is(parseMemory('512m'), 512 * 1024 * 1024);
+  t.is(parseMemory('1g'), 1024 ** 3);
+  t.is(parseMemory('1.5GB'), 1.5 * 1024 ** 3);
+  t.is(parseMemory('67108864'), 64 * 1024 * 1024);
+  for (const bad of ['1k', 'lots', '-5m', '']) t.throws(() => parseMemory(bad), { message: /invalid memory/ }, bad);
+});
+
+test('resources:set merges per process type; "none" removes a limit', (t) => {
+  const one = checkResourcesRequest({}, { process: 'web', memory: '256m', cpus: '0.5' });
+  t.deepEqual(one, { web: { memory: 256 * 1024 * 1024, cpus: 0.5 } });
+  const two = checkResourcesRequest(one, { process: 'web', memory: 'none' });
+  t.deepEqual(two, { web: { cpus: 0.5 } });
+  t.deepEqual(checkResourcesRequest(two, { process: 'web', cpus: 'none' }), {});
+  t.throws(() => checkResourcesRequest({}, { process: 'web', cpus: '0' }), { message: /invalid cpus/ });
+  t.throws(() => checkResourcesRequest({}, { process: 'Web;rm', cpus: '1' }), { message: /invalid process type/ });
+  t.deepEqual(formatResources({ memory: 64 * 1024 * 1024, cpus: 0.5 }), ['64mb', '0.5']);
+});
+
+test('limits and volumes become the container host config', (t) => {
+  const spec = containerSpec({ app: 'shop', process: 'web', version: 3, index: 2, image: 'img', port: 5000, mounts: [{ volume: 'paas-shop-data', path: '/data' }], limits: { memory: 1 << 26, cpus: 0.25 } });
+  t.deepEqual(spec.HostConfig?.Mounts, [{ Type: 'volume', Source: 'paas-shop-data', Target: '/data' }]);
+  t.is(spec.HostConfig?.Memory, 1 << 26);
+  t.is(spec.HostConfig?.MemorySwap, 1 << 26, 'no swap beyond the limit');
+  t.is(spec.HostConfig?.NanoCpus, 250_000_000);
+  t.is(spec.Labels?.['paas.replica'], '2');
+  t.deepEqual(runtimeHostConfig({}), {});
+});
+
+test('mounts are NAME:/absolute/path outside system directories', (t) => {
+  t.deepEqual(parseMountSpec('data:/data'), { name: 'data', path: '/data' });
+  t.deepEqual(parseMountSpec('up-loads:/app/uploads/'), { name: 'up-loads', path: '/app/uploads' });
+  for (const bad of ['data', 'data:relative', 'Data:/x', 'data:/', 'data:/etc', 'data:/usr/lib', 'data:/a/../etc', '../x:/data', 'd:/a,b']) {
+    t.is((t.throws(() => parseMountSpec(bad)) as { code?: string }).code, 'PAAS_ERR_INVALID_INPUT', bad);
+  }
+});
+
+const container = (name: string): Docker.ContainerInfo => ({ Names: [`/${name}`], Id: name, Labels: {} }) as unknown as Docker.ContainerInfo;
+
+test('a restart goes through every replica of the formation, replacing the containers that exist', (t) => {
+  const plan = restartPlan({ web: 2, worker: 1 }, [container('paas-shop-web-v3-1'), container('paas-shop-worker-v3-1')], 3, 'shop');
+  t.deepEqual(plan.map((p) => `${p.process}.${p.index}:${p.old?.Id ?? 'new'}`), ['web.1:paas-shop-web-v3-1', 'web.2:new', 'worker.1:paas-shop-worker-v3-1']);
+  t.deepEqual(restartPlan({ web: 2, worker: 1 }, [], 3, 'shop', 'worker').map((p) => p.process), ['worker']);
+});
+
+test('log lines are marked with process and replica; tests and builds are left out', (t) => {
+  const labels = { 'paas.app': 'shop', 'paas.release': '4', 'paas.process': 'web', 'paas.replica': '2' };
+  t.is(sourceOf(labels), 'web.2');
+  t.is(formatLogLine('web.2', { time: '2026-11-22T10:00:00.000000001Z', text: 'GET /' }), '2026-11-22T10:00:00.000000001Z app[web.2]: GET /');
+  t.true(wanted(labels, null));
+  t.true(wanted(labels, 'web'));
+  t.false(wanted(labels, 'worker'));
+  t.false(wanted({ 'paas.app': 'shop', 'paas.process': 'test' }, null));
+  t.true(wanted({ 'paas.app': 'shop', 'paas.process': 'run', 'paas.one-off': 'true' }, null));
+  t.deepEqual(checkLogsRequest({ follow: true, tail: 5 }), { follow: true, process: null, tail: 5 });
+  t.throws(() => checkLogsRequest({ tail: -1 }));
+  t.throws(() => checkLogsRequest({ process: '$(id)' }));
+});
+
+test('a one-off runs the release image with its config, exec form, labelled one-off', (t) => {
+  const release = { app: 'shop', version: 7, imageId: 'sha256:abc', sha: 'x', status: 'active' as const, description: '', layers: [], error: null, createdAt: '', spec: { ...emptySpec(), config: { A: 'b c' } } };
+  const spec = oneOffSpec(release, ['sh', '-c', 'echo $A'], 4711, { mounts: [{ volume: 'v', path: '/data' }] });
+  t.deepEqual(spec.Cmd, ['sh', '-c', 'echo $A']);
+  t.deepEqual(spec.Env, ['A=b c', 'PORT=5000']);
+  t.is(spec.name, 'paas-shop-run-4711');
+  t.is(spec.Labels?.['paas.one-off'], 'true');
+  t.is(spec.HostConfig?.Mounts?.[0]?.Target, '/data');
+  t.throws(() => checkRunCommand([]));
+  t.throws(() => checkRunCommand(['a\0b']));
+});
