@@ -1,0 +1,36 @@
+// The TCP API over HTTPS: a token is required, the client trusts the given CA, and the caller is the token's.
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { openDb } from '../../../src/store/db.js';
+import { createToken } from '../../../src/auth/tokens.js';
+import { startTcpApi } from '../../../src/api/server.js';
+import { httpClient } from '../../../src/api/client.js';
+import type { Services } from '../../../src/services.js';
+
+test('HTTPS with a token answers for the token; no token, a wrong one or an untrusted server is refused', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-api-'));
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert]);
+  t.is(made.status, 0, String(made.stderr));
+  const db = await openDb({ dataDir: dir });
+  const { token } = await createToken(db, 'laptop', { role: 'collaborator', apps: ['shop'] });
+  const server = await startTcpApi({ db } as unknown as Services, { port: 0, host: '127.0.0.1', tls: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) } });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const ca = fs.readFileSync(cert);
+    t.deepEqual(await httpClient({ url, token, ca }).call('GET', '/whoami'), { name: 'laptop', role: 'collaborator', apps: ['shop'] });
+    await t.throwsAsync(httpClient({ url, token: 'paas_' + 'A'.repeat(43), ca }).call('GET', '/whoami'), { message: /an API token is required/ });
+    await t.throwsAsync(httpClient({ url, token: 'not-a-token', ca }).call('GET', '/apps'), { message: /an API token is required/ });
+    await t.throwsAsync(httpClient({ url, token, ca }).call('GET', '/keys'), { message: /needs an admin/ });
+    await t.throwsAsync(httpClient({ url, token }).call('GET', '/whoami'), { message: /cannot reach the paas daemon.*self.signed/i });
+  } finally {
+    server.close();
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
