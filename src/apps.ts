@@ -12,7 +12,7 @@ import { listAppVolumes, removeVolume } from './docker/volumes.js';
 /** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
 export async function createApp(services: Services, name: string): Promise<AppRow> {
   checkAppName(name);
-  const app = await insertApp(services.db, name);
+  const app = await insertApp(services.db, name, { certsAuto: services.config.certsAutoDefault });
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
   services.queues.ensureWorker(name);
   services.ciQueues.ensureWorker(name);

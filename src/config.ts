@@ -39,6 +39,41 @@ export interface Config {
   /** PEM files for HTTPS on the TCP API; without them it speaks plain HTTP. */
   apiTlsCert: string | undefined;
   apiTlsKey: string | undefined;
+  /** The router's HTTPS port (SNI, certificates from the store). */
+  httpsPort: number;
+  /** ACME directory URL for automatic certificates. */
+  acmeDirectory: string;
+  acmeEmail: string | undefined;
+  /** PEM CA bundle to trust for the ACME server (a private ACME server). */
+  acmeCaFile: string | undefined;
+  /** New apps get automatic certificates. */
+  certsAutoDefault: boolean;
+  /** Certificates are renewed this many days before they expire. */
+  certsRenewDays: number;
+  /** How often the renewal check runs. */
+  certsCheckSeconds: number;
+  /** First retry delay of a failed renewal (doubling on each retry). */
+  certsRetrySeconds: number;
+}
+
+export const ACME_DIRECTORIES: Record<string, string> = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+};
+
+function acmeDirectory(raw: string | undefined): string {
+  const value = raw || 'production';
+  if (ACME_DIRECTORIES[value]) return ACME_DIRECTORIES[value]!;
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `PAAS_ACME_DIRECTORY must be production, staging or an ACME directory URL, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
 }
 
 /** Flags as the CLI parser gives them: strings, or absent. */
@@ -48,6 +83,7 @@ export interface ConfigFlags {
   httpPort?: string;
   domain?: string;
   apiPort?: string;
+  httpsPort?: string;
 }
 
 const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -105,6 +141,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     apiHost: env.PAAS_API_HOST || '0.0.0.0',
     apiTlsCert: env.PAAS_API_TLS_CERT || undefined,
     apiTlsKey: env.PAAS_API_TLS_KEY || undefined,
+    httpsPort: port('--https-port', flags.httpsPort ?? env.PAAS_HTTPS_PORT, 443),
+    acmeDirectory: acmeDirectory(env.PAAS_ACME_DIRECTORY),
+    acmeEmail: env.PAAS_ACME_EMAIL || undefined,
+    acmeCaFile: env.PAAS_ACME_CA || undefined,
+    certsAutoDefault: flag('PAAS_CERTS_AUTO', env.PAAS_CERTS_AUTO),
+    certsRenewDays: positiveInt('PAAS_CERTS_RENEW_DAYS', env.PAAS_CERTS_RENEW_DAYS, 30),
+    certsCheckSeconds: positiveInt('PAAS_CERTS_CHECK_INTERVAL', env.PAAS_CERTS_CHECK_INTERVAL, 12 * 3600),
+    certsRetrySeconds: positiveInt('PAAS_CERTS_RETRY_DELAY', env.PAAS_CERTS_RETRY_DELAY, 300),
   };
 }
 

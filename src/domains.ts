@@ -4,6 +4,8 @@ import { PaasError } from './errors.js';
 import { checkHostname } from './router/hostname.js';
 import { appForHost } from './router/route-table.js';
 import { deleteDomain, findDomain, insertDomain, listDomains, type DomainRow } from './store/domains.js';
+import { getApp } from './store/apps.js';
+import { deleteCert } from './store/certificates.js';
 
 /** Routes `host` to `app`; refused when another app has it, or when it is another app's own APP.<domain> name. */
 export async function addDomain(services: Services, app: string, hostText: string): Promise<DomainRow> {
@@ -15,6 +17,7 @@ export async function addDomain(services: Services, app: string, hostText: strin
   if (named !== undefined && named !== app) throw new PaasError('PAAS_ERR_DOMAIN_TAKEN', `${host} is the built-in hostname of app "${named}"`);
   const row = await insertDomain(services.db, host, app);
   services.routes.addHost(host, app);
+  if ((await getApp(services.db, app)).certsAuto) await services.certs.queueRenewal(app, host);
   return row;
 }
 
@@ -22,6 +25,8 @@ export async function removeDomain(services: Services, app: string, hostText: st
   const host = checkHostname(hostText);
   if (!(await deleteDomain(services.db, host, app))) throw new PaasError('PAAS_ERR_NOT_FOUND', `${host} is not a domain of ${app} (see: paas domains ${app})`);
   services.routes.removeHost(host);
+  await deleteCert(services.db, host, app);
+  services.sni.delete(host);
 }
 
 /** On daemon start: every recorded domain into the route table. */

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   PAAS_ERR_UNAUTHENTICATED: { exit: 1, http: 401 },
   PAAS_ERR_DOMAIN_TAKEN: { exit: 1, http: 409 },
   PAAS_ERR_NOT_FOUND: { exit: 1, http: 404 },
+  PAAS_ERR_INVALID_CERT: { exit: 2, http: 400 },
+  PAAS_ERR_ACME: { exit: 1, http: 502 },
   PAAS_ERR_BUILD_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_RELEASE_COMMAND_FAILED: { exit: 1, http: 422 },
   PAAS_ERR_TESTS_FAILED: { exit: 1, http: 422 },

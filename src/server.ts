@@ -10,7 +10,11 @@ import { SupervisedRedis } from './queue/redis-server.js';
 import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
 import { DeployQueues } from './queue/deploy-queue.js';
 import { RouteTable } from './router/route-table.js';
-import { startRouter } from './router/proxy.js';
+import { createRouter, listenHttp, listenHttps } from './router/proxy.js';
+import { SniContexts } from './tls/sni-contexts.js';
+import { ChallengeStore } from './tls/challenges.js';
+import { CertRenewals } from './tls/renewal.js';
+import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
@@ -50,7 +54,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const services = {} as Services;
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
-  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks() } satisfies Services);
+  const sni = new SniContexts();
+  const challenges = new ChallengeStore();
+  const certs = new CertRenewals(redisOptions(redisTarget), services);
+  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks(), sni, challenges, certs } satisfies Services);
 
   for (const app of await listApps(db)) {
     await ensureRepo(config.dataDir, config.installDir, app.name);
@@ -59,8 +66,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const restored = await restoreRoutes(services);
   await restoreDomains(services);
+  await restoreCertificates(services);
 
-  const router = await startRouter(routes, { port: config.httpPort, domain: config.domain, inflight });
+  const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
+  const http = await listenHttp(router, config.httpPort);
+  const https = await listenHttps(router, config.httpsPort, (name) => sni.get(name));
+  await certs.start();
   const ssh = await startSshGateway(services, config.sshPort);
   const api = await startAdminApi(services, adminSocketPath(config));
   const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {
@@ -71,6 +82,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   daemonLog('server.started', {
     ssh: config.sshPort,
     http: config.httpPort,
+    https: config.httpsPort,
+    acme: config.acmeDirectory,
     domain: config.domain,
     data: config.dataDir,
     redis: config.redisUrl ? 'external' : 'embedded',
@@ -86,8 +99,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await new Promise((r) => api.close(r));
       if (tcpApi) await new Promise((r) => tcpApi.close(r));
       await new Promise((r) => ssh.close(r));
-      router.closeAllConnections();
-      await new Promise((r) => router.close(r));
+      for (const server of [http, https]) {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+      router.close();
+      await certs.close();
       await queues.close();
       await ciQueues.close();
       redis.disconnect();

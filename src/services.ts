@@ -8,6 +8,9 @@ import type { Inflight } from './router/inflight.js';
 import type { RedisTarget } from './queue/connection.js';
 import type { DeployQueues } from './queue/deploy-queue.js';
 import type { PushLocks } from './ssh/push-locks.js';
+import type { SniContexts } from './tls/sni-contexts.js';
+import type { ChallengeStore } from './tls/challenges.js';
+import type { CertRenewals } from './tls/renewal.js';
 
 export interface Services {
   config: Config;
@@ -24,4 +27,10 @@ export interface Services {
   ciQueues: DeployQueues;
   /** One push session per app at a time (shared by the SSH gateway and the hook's API call). */
   pushLocks: PushLocks;
+  /** The HTTPS router's certificates by hostname. */
+  sni: SniContexts;
+  /** ACME HTTP-01 answers the router serves. */
+  challenges: ChallengeStore;
+  /** Certificate orders and renewals (a BullMQ queue). */
+  certs: CertRenewals;
 }

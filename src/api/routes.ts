@@ -33,6 +33,9 @@ import { checkResourcesRequest } from '../release/resources.js';
 import { setAppResources } from '../store/apps.js';
 import { addMount, removeMount } from '../storage.js';
 import { listMounts } from '../store/mounts.js';
+import { listCerts } from '../store/certificates.js';
+import { certViews } from '../tls/cert-view.js';
+import { addManualCert, disableAutoCerts, enableAutoCerts, hostnamesOf, removeCert, setHttpsRedirect } from '../tls/certificates.js';
 
 const APP = '([a-z0-9-]{1,63})';
 const app = (pattern: string) => new RegExp(`^/apps/${APP}${pattern}$`);
@@ -151,6 +154,42 @@ export const ROUTES: Route[] = [
   {
     method: 'DELETE', pattern: app('/storage/([a-z0-9][a-z0-9_.-]{0,62})'), scope: 'app',
     handler: async (c) => removeMount(c.services, await appOf(c), c.params[1]!, field(c.body, 'deleteData') === true).then(() => ({ ok: true })),
+  },
+  {
+    method: 'GET', pattern: app('/certs'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const { config, db } = c.services;
+      const row = await getApp(db, name);
+      const views = certViews(await hostnamesOf(c.services, name), await listCerts(db, name), new Date(), config.certsRenewDays);
+      return { auto: row.certsAuto, redirect: row.httpsRedirect, directory: config.acmeDirectory, certificates: views };
+    },
+  },
+  {
+    method: 'POST', pattern: app('/certs/auto'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      if (field(c.body, 'on') === false) return disableAutoCerts(c.services, name).then(() => new Streamed(async (write) => (write(`-----> Automatic certificates off for ${name}; installed ones serve until they expire`), 0)));
+      return new Streamed((write) => enableAutoCerts(c.services, name, write));
+    },
+  },
+  {
+    method: 'POST', pattern: app('/certs'), scope: 'app',
+    handler: async (c) => addManualCert(c.services, await appOf(c), String(field(c.body, 'cert') ?? ''), String(field(c.body, 'key') ?? '')).then((rows) => rows.map((r) => r.host)),
+  },
+  {
+    method: 'DELETE', pattern: app('/certs/([^/]{1,253})'), scope: 'app',
+    handler: async (c) => removeCert(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
+  },
+  {
+    method: 'PUT', pattern: app('/certs/redirect'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const on = field(c.body, 'on');
+      if (typeof on !== 'boolean') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'on must be true or false');
+      await setHttpsRedirect(c.services, name, on);
+      return { app: name, redirect: on };
+    },
   },
   {
     method: 'PUT', pattern: app('/deploy-branch'), scope: 'admin',

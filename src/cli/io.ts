@@ -15,6 +15,8 @@ export interface CliIo {
   err(text: string): void;
   /** All of standard input (keys:add reads a public key from it). */
   readStdin(): Promise<string>;
+  /** A file the user names (certs:add); only where the CLI runs on the user's machine. */
+  readFile(path: string): Promise<string>;
   stdinIsTty: boolean;
   setExit(code: number): void;
   /** Runs a one-off container attached to this door's terminal; resolves with its exit status. */

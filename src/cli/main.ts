@@ -37,6 +37,16 @@ const io: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  async readFile(file) {
+    try {
+      const text = fs.readFileSync(file, 'utf8');
+      if (text.length > 64 * 1024) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${file} is over 64 KB`);
+      return text;
+    } catch (err) {
+      if (err instanceof PaasError) throw err;
+      throw new PaasError('PAAS_ERR_INVALID_INPUT', `cannot read ${file}: ${(err as Error).message}`);
+    }
+  },
   stdinIsTty: Boolean(process.stdin.isTTY),
   setExit: (code) => void (process.exitCode = code),
   run: (request) => runAttached(target(), request),
@@ -58,6 +68,7 @@ program
   .addOption(new Option('--http-port <port>', 'HTTP router port (default 80)').env('PAAS_HTTP_PORT'))
   .addOption(new Option('--domain <domain>', 'apps answer at APP.<domain> (default localhost)').env('PAAS_DOMAIN'))
   .addOption(new Option('--api-port <port>', 'also serve the API on this TCP port (tokens required)').env('PAAS_API_PORT'))
+  .addOption(new Option('--https-port <port>', 'HTTPS router port (default 443)').env('PAAS_HTTPS_PORT'))
   .action(async (opts: ConfigFlags) => {
     const { startServer } = await import('../server.js');
     const config = loadConfig({ ...opts, dataDir: flags.dataDir });

@@ -5,6 +5,7 @@ import type { CliIo } from './io.js';
 import { registerAppCommands } from './commands-apps.js';
 import { registerOperateCommands } from './commands-operate.js';
 import { registerAccessCommands } from './commands-access.js';
+import { registerCertCommands } from './commands-certs.js';
 
 /**
  * Pure: commander's error text as the house's one error line, e.g.
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   if (options.exitOverride) program.exitOverride();
   registerAppCommands(program, io);
   registerOperateCommands(program, io);
+  registerCertCommands(program, io);
   registerAccessCommands(program, io);
   return program;
 }

@@ -23,6 +23,17 @@ export class RouteTable {
   private readonly routes = new Map<string, { targets: readonly Target[]; next: number }>();
   /** Custom hostname -> app. */
   private readonly hosts = new Map<string, string>();
+  /** Apps whose plain HTTP requests go to HTTPS (for hosts that have a certificate). */
+  private readonly httpsOnly = new Set<string>();
+
+  setHttpsRedirect(app: string, on: boolean): void {
+    if (on) this.httpsOnly.add(app);
+    else this.httpsOnly.delete(app);
+  }
+
+  redirectsToHttps(app: string): boolean {
+    return this.httpsOnly.has(app);
+  }
 
   /** The app a Host header is for: a custom domain first, then APP.<domain>. */
   appFor(hostHeader: string | undefined, domain: string): string | undefined {
@@ -49,6 +60,7 @@ export class RouteTable {
   /** Forgets an app: its targets and its custom hostnames. */
   remove(app: string): void {
     this.routes.delete(app);
+    this.httpsOnly.delete(app);
     for (const [host, owner] of this.hosts) if (owner === app) this.hosts.delete(host);
   }
 

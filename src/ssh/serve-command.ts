@@ -7,7 +7,7 @@ import type { Caller } from '../auth/caller.js';
 import { localClient } from '../api/local-client.js';
 import { buildProgram } from '../cli/program.js';
 import type { CliIo } from '../cli/io.js';
-import { asPaasError } from '../errors.js';
+import { PaasError, asPaasError } from '../errors.js';
 import { ERROR, daemonLog } from '../log.js';
 import { checkRunAllowed } from '../api/run-upgrade.js';
 import { startOneOff } from '../release/one-off.js';
@@ -37,6 +37,9 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
     out: (text) => void channel.write(text),
     err: (text) => void channel.stderr.write(text),
     readStdin: () => readAll(channel),
+    readFile: async () => {
+      throw new PaasError('PAAS_ERR_INVALID_INPUT', 'this command reads files from your machine: run it with the paas CLI (PAAS_API_URL and a token for a remote server)');
+    },
     stdinIsTty: terminal !== undefined,
     setExit: (code) => void (exit = code),
     async run(request) {

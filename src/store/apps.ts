@@ -14,16 +14,33 @@ export interface AppRow {
   config: Record<string, string>;
   /** Memory and CPU limits per process type, applied to containers started from now on. */
   resources: Resources;
+  /** Certificates for the app's hostnames are obtained and renewed through ACME. */
+  certsAuto: boolean;
+  /** Plain HTTP requests for hosts with a certificate are redirected to HTTPS. */
+  httpsRedirect: boolean;
   createdAt: string;
 }
 
-function fromRow(row: { name: string; deploy_branch: string | null; buildpack?: string | null; config_json?: string; resources_json?: string; created_at: string | Date }): AppRow {
+interface AppRecord {
+  name: string;
+  deploy_branch: string | null;
+  buildpack?: string | null;
+  config_json?: string;
+  resources_json?: string;
+  certs_auto?: boolean | number;
+  https_redirect?: boolean | number;
+  created_at: string | Date;
+}
+
+function fromRow(row: AppRecord): AppRow {
   return {
     name: row.name,
     deployBranch: row.deploy_branch,
     buildpack: row.buildpack ?? null,
     config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
     resources: JSON.parse(row.resources_json ?? '{}') as Resources,
+    certsAuto: Boolean(row.certs_auto),
+    httpsRedirect: Boolean(row.https_redirect),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -38,6 +55,13 @@ export async function setAppConfig(db: Db, name: string, config: Record<string, 
 
 export async function setAppResources(db: Db, name: string, resources: Resources): Promise<void> {
   await db('apps').where({ name }).update({ resources_json: JSON.stringify(resources) });
+}
+
+export async function setAppTls(db: Db, name: string, change: { certsAuto?: boolean; httpsRedirect?: boolean }): Promise<void> {
+  await db('apps').where({ name }).update({
+    ...(change.certsAuto === undefined ? {} : { certs_auto: change.certsAuto }),
+    ...(change.httpsRedirect === undefined ? {} : { https_redirect: change.httpsRedirect }),
+  });
 }
 
 export async function setAppBuildpack(db: Db, name: string, buildpack: string | null): Promise<void> {
@@ -64,9 +88,9 @@ export async function listApps(db: Db): Promise<AppRow[]> {
 }
 
 /** Inserts an app; the name must already be checked. */
-export async function insertApp(db: Db, name: string): Promise<AppRow> {
+export async function insertApp(db: Db, name: string, options: { certsAuto?: boolean } = {}): Promise<AppRow> {
   if (await findApp(db, name)) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);
-  await db('apps').insert({ name, deploy_branch: null, created_at: now() });
+  await db('apps').insert({ name, deploy_branch: null, certs_auto: options.certsAuto ?? false, created_at: now() });
   return getApp(db, name);
 }
 
@@ -75,6 +99,7 @@ export async function deleteApp(db: Db, name: string): Promise<void> {
     await trx('ci_runs').where({ app: name }).delete();
     await trx('domains').where({ app: name }).delete();
     await trx('mounts').where({ app: name }).delete();
+    await trx('certificates').where({ app: name }).delete();
     await trx('releases').where({ app: name }).delete();
     await trx('builds').where({ app: name }).delete();
     await trx('apps').where({ name }).delete();

@@ -160,6 +160,41 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '007_certificates',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.boolean('certs_auto').notNullable().defaultTo(false);
+        t.boolean('https_redirect').notNullable().defaultTo(false);
+      });
+      await knex.schema.createTable('certificates', (t) => {
+        t.string('host', 253).primary();
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('source', 10).notNullable();
+        t.text('cert_pem').nullable();
+        t.text('key_pem').nullable();
+        t.text('issuer').nullable();
+        t.timestamp('not_after').nullable();
+        t.text('error').nullable();
+        t.timestamp('error_at').nullable();
+        t.timestamp('updated_at').notNullable();
+      });
+      await knex.schema.createTable('acme_accounts', (t) => {
+        t.string('directory_url', 500).primary();
+        t.text('account_url').notNullable();
+        t.text('email').nullable();
+        t.timestamp('created_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('acme_accounts');
+      await knex.schema.dropTableIfExists('certificates');
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('https_redirect');
+        t.dropColumn('certs_auto');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

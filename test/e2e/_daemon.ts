@@ -64,6 +64,7 @@ export interface Daemon {
   dataDir: string;
   sshPort: number;
   httpPort: number;
+  httpsPort: number;
   keyFile: string;
   log(): string;
   /** Runs the paas CLI against this daemon. */
@@ -83,14 +84,15 @@ export interface DaemonOptions {
   env?: Record<string, string>;
   registerKey?: boolean;
   /** Restart on an existing data dir and ports (registerKey: false then). */
-  reuse?: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort'>;
+  reuse?: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
 }
 
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
   const sshPort = options.reuse?.sshPort ?? (await freePort());
   const httpPort = options.reuse?.httpPort ?? (await freePort());
-  const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', ...options.env };
+  const httpsPort = options.reuse?.httpsPort ?? (await freePort());
+  const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', PAAS_HTTPS_PORT: String(httpsPort), ...options.env };
   if (!options.env?.REDIS_URL) delete env.REDIS_URL;
   delete env.DATABASE_URL;
   const logFile = path.join(dataDir, 'server.log');
@@ -131,6 +133,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     dataDir,
     sshPort,
     httpPort,
+    httpsPort,
     keyFile,
     log: () => fs.readFileSync(logFile, 'utf8'),
     paas,

@@ -1,0 +1,78 @@
+// Renewal: a repeatable BullMQ job looks at every app with automatic certificates and queues one renewal per
+// hostname that has no certificate or expires within the renewal window; a failed renewal is retried with
+// exponential backoff, recorded for `paas certs`, and the current certificate keeps serving meanwhile.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import type { Services } from '../services.js';
+import { listApps } from '../store/apps.js';
+import { listCerts, type CertRow } from '../store/certificates.js';
+import { daemonLog } from '../log.js';
+import { needsRenewal } from './cert-info.js';
+import { hostnamesOf, issueCertificate } from './certificates.js';
+
+const QUEUE = 'certs';
+const ATTEMPTS = 5;
+
+type CertJob = { kind: 'scan' } | { kind: 'renew'; app: string; host: string };
+
+/** Pure: the hostnames to (re)issue: automatic ones with no certificate or one inside the renewal window. */
+export function dueHosts(hosts: string[], certs: CertRow[], now: Date, renewDays: number): string[] {
+  return hosts.filter((host) => {
+    const cert = certs.find((c) => c.host === host);
+    if (cert?.source === 'manual') return false;
+    return needsRenewal(cert?.certPem && cert.notAfter ? new Date(cert.notAfter) : null, now, renewDays);
+  });
+}
+
+export class CertRenewals {
+  private readonly queue: Queue<CertJob>;
+  private readonly worker: Worker<CertJob>;
+
+  constructor(
+    connection: RedisOptions,
+    private readonly services: Services,
+  ) {
+    this.queue = new Queue<CertJob>(QUEUE, { connection });
+    this.queue.on('error', () => {});
+    this.worker = new Worker<CertJob>(QUEUE, (job) => this.process(job), { connection, concurrency: 1 });
+    this.worker.on('error', (err) => daemonLog('certs.worker.error', { error: err }));
+    this.worker.on('failed', (job, err) => {
+      if (job?.data.kind === 'renew') daemonLog('certs.renew.failed', { host: job.data.host, attempt: job.attemptsMade, of: ATTEMPTS, error: err.message });
+    });
+  }
+
+  /** Schedules the check every PAAS_CERTS_CHECK_INTERVAL seconds (the first one at once). */
+  async start(): Promise<void> {
+    await this.queue.upsertJobScheduler('scan', { every: this.services.config.certsCheckSeconds * 1000, immediately: true }, { name: 'scan', data: { kind: 'scan' } });
+  }
+
+  private async process(job: Job<CertJob>): Promise<void> {
+    const data = job.data;
+    if (data.kind === 'renew') {
+      await issueCertificate(this.services, data.app, data.host);
+      daemonLog('certs.renewed', { app: data.app, host: data.host });
+      return;
+    }
+    const { config, db } = this.services;
+    for (const app of (await listApps(db)).filter((a) => a.certsAuto)) {
+      const due = dueHosts(await hostnamesOf(this.services, app.name), await listCerts(db, app.name), new Date(), config.certsRenewDays);
+      for (const host of due) await this.queueRenewal(app.name, host);
+    }
+  }
+
+  /** Queues (once per hostname at a time) an order for `host`, retried with exponential backoff. */
+  async queueRenewal(app: string, host: string): Promise<void> {
+    await this.queue.add('renew', { kind: 'renew', app, host }, {
+      jobId: `renew-${host}`,
+      attempts: ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.services.config.certsRetrySeconds * 1000 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+}
