@@ -32,11 +32,17 @@ export function accountKey(dataDir: string): string {
 /** Obtains a certificate for `host`; resolves with the PEM chain and its new private key. */
 export async function obtainCertificate(db: Db, settings: AcmeSettings, host: string, challenges: ChallengeStore): Promise<{ certPem: string; keyPem: string }> {
   if (settings.caFile) acme.axios.defaults.httpsAgent = new https.Agent({ ca: fs.readFileSync(settings.caFile) });
+  // acme-client retries failed requests itself (5 times, 5 s more each: 75 s); a renewal is retried with backoff anyway.
+  Object.assign((acme.axios.defaults as unknown as { acmeSettings: object }).acmeSettings, { retryMaxAttempts: 2, retryDefaultDelay: 2 });
   const known = await findAcmeAccount(db, settings.directoryUrl);
   const client = new acme.Client({
     directoryUrl: settings.directoryUrl,
     accountKey: accountKey(settings.dataDir),
     ...(known ? { accountUrl: known.accountUrl } : {}),
+    // Poll an order's status from 0.5 s on (acme-client's default starts at 5 s).
+    backoffMin: 500,
+    backoffMax: 5000,
+    backoffAttempts: 6,
   });
   const [key, csr] = await acme.crypto.createCsr({ commonName: host, altNames: [host] }, await acme.crypto.createPrivateEcdsaKey('P-256'));
   try {
@@ -53,7 +59,10 @@ export async function obtainCertificate(db: Db, settings: AcmeSettings, host: st
     if (!known) await saveAcmeAccount(db, settings.directoryUrl, client.getAccountUrl(), settings.email ?? null);
     return { certPem, keyPem: key.toString('utf8') };
   } catch (err) {
-    const message = ((err as Error).message || String(err)).replace(/\s+/g, ' ').slice(0, 500);
+    const code = (err as { code?: string }).code;
+    const unreachable = err instanceof TypeError || (code !== undefined && /^E[A-Z]+$/.test(code));
+    const detail = unreachable ? `the ACME server ${new URL(settings.directoryUrl).host} did not answer${code ? ` (${code})` : ''}` : (err as Error).message || String(err);
+    const message = detail.replace(/\s+/g, ' ').slice(0, 500);
     throw new PaasError('PAAS_ERR_ACME', `no certificate for ${host}: ${message}`, { cause: err });
   }
 }
