@@ -71,7 +71,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
   const http = await listenHttp(router, config.httpPort);
   const https = await listenHttps(router, config.httpsPort, (name) => sni.get(name));
-  await certs.start();
+  // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
+  certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
   const ssh = await startSshGateway(services, config.sshPort);
   const api = await startAdminApi(services, adminSocketPath(config));
   const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {

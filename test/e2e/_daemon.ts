@@ -105,6 +105,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const deadline = Date.now() + 30_000;
   while (!(await health(socket))) {
     if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGKILL');
       throw new Error(`paas server did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
