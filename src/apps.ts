@@ -1,4 +1,5 @@
-// Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images, volumes and routes.
+// Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images, volumes,
+// routes, custom hostnames and certificates.
 import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
@@ -8,6 +9,7 @@ import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeAppImages } from './docker/images.js';
 import { listAppVolumes, removeVolume } from './docker/volumes.js';
+import { listCerts } from './store/certificates.js';
 
 /** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
 export async function createApp(services: Services, name: string): Promise<AppRow> {
@@ -24,6 +26,7 @@ export async function destroyApp(services: Services, name: string): Promise<void
   checkAppName(name);
   await getApp(services.db, name);
   services.routes.remove(name);
+  for (const cert of await listCerts(services.db, name)) services.sni.delete(cert.host);
   for (const container of await listAppContainers(services.docker, name)) {
     await removeContainer(services.docker, container.Id, 10);
   }
