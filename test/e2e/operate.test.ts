@@ -222,3 +222,25 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
   t.deepEqual(tokens.map((x) => x.name), ['deployer']);
   t.false(JSON.stringify(tokens).includes('paas_'), 'tokens are not stored or shown again');
 });
+
+test.serial('volumes go only on request: storage:unmount --delete-data, or apps:destroy', async (t) => {
+  const volumeExists = async (name: string) => (await docker.listVolumes({ filters: { name: [name] } })).Volumes?.some((v) => v.Name === name) ?? false;
+  t.is((await daemon.paas(['storage:mount', app, 'scratch:/scratch'])).code, 0);
+  t.true(await volumeExists(`paas-${app}-scratch`));
+  const kept = await daemon.paas(['storage:unmount', app, 'scratch']);
+  t.regex(kept.stdout, /data kept/);
+  t.true(await volumeExists(`paas-${app}-scratch`), 'unmounting keeps the data');
+  const gone = await daemon.paas(['storage:unmount', app, 'scratch', '--delete-data']);
+  t.is(gone.code, 0, gone.output);
+  t.false(await volumeExists(`paas-${app}-scratch`));
+  const inUse = await daemon.paas(['storage:unmount', app, 'data', '--delete-data']);
+  t.is(inUse.code, 2);
+  t.regex(inUse.stderr, /still used by running containers, so its data is kept/);
+  t.true(await volumeExists(`paas-${app}-data`));
+
+  t.is((await daemon.paas(['domains:add', app, `gone.${app}.example.com`])).code, 0);
+  t.is((await daemon.paas(['apps:destroy', app, '--confirm', app])).code, 0);
+  t.false(await volumeExists(`paas-${app}-data`), 'apps:destroy removes its volumes');
+  t.is((await daemon.getHost(`gone.${app}.example.com`)).status, 404);
+  t.is((await daemon.paas(['domains:add', other, `gone.${app}.example.com`])).code, 0, 'its hostnames are free again');
+});
