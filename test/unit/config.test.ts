@@ -22,3 +22,24 @@ test('app URLs leave out port 80', (t) => {
   t.is(appUrl({ domain: 'localhost', httpPort: 80 }, 'web'), 'http://web.localhost');
   t.is(appUrl({ domain: 'localhost', httpPort: 8080 }, 'web'), 'http://web.localhost:8080');
 });
+
+test('HTTPS, ACME and API settings: documented defaults, named ACME directories, bad values refused', (t) => {
+  t.like(loadConfig({}, {}), {
+    httpsPort: 443,
+    acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
+    certsAutoDefault: false,
+    certsRenewDays: 30,
+    certsCheckSeconds: 43200,
+    apiPort: undefined,
+  });
+  t.like(loadConfig({ httpsPort: '8443', apiPort: '9443' }, { PAAS_ACME_DIRECTORY: 'staging', PAAS_CERTS_AUTO: '1' }), {
+    httpsPort: 8443,
+    apiPort: 9443,
+    acmeDirectory: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+    certsAutoDefault: true,
+  });
+  t.is(loadConfig({}, { PAAS_ACME_DIRECTORY: 'https://127.0.0.1:14000/dir' }).acmeDirectory, 'https://127.0.0.1:14000/dir');
+  t.throws(() => loadConfig({}, { PAAS_ACME_DIRECTORY: 'letsencrypt' }), { message: /PAAS_ACME_DIRECTORY must be production, staging or an ACME directory URL/ });
+  t.throws(() => loadConfig({}, { PAAS_CERTS_AUTO: 'yes' }), { message: /PAAS_CERTS_AUTO must be 1 or 0/ });
+  t.throws(() => loadConfig({}, { PAAS_CERTS_RENEW_DAYS: '0' }), { message: /PAAS_CERTS_RENEW_DAYS/ });
+});
