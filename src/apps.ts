@@ -10,6 +10,7 @@ import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeAppImages } from './docker/images.js';
 import { listAppVolumes, removeVolume } from './docker/volumes.js';
 import { listCerts } from './store/certificates.js';
+import { appHostnames } from './tls/hostnames.js';
 
 /** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
 export async function createApp(services: Services, name: string): Promise<AppRow> {
@@ -18,6 +19,7 @@ export async function createApp(services: Services, name: string): Promise<AppRo
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
   services.queues.ensureWorker(name);
   services.ciQueues.ensureWorker(name);
+  if (app.certsAuto) for (const host of appHostnames(name, services.config.domain, [])) await services.certs.queueRenewal(name, host);
   return app;
 }
 
