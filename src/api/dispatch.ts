@@ -26,12 +26,20 @@ export interface Route {
   handler: (ctx: RouteContext) => Promise<unknown>;
 }
 
-/** Pure: the route and its captures for a request, or undefined. */
+function decodeParam(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `malformed path segment ${JSON.stringify(param.slice(0, 40))}`);
+  }
+}
+
+/** Pure: the route and its captures for a request, or undefined (throws on a malformed %-escape). */
 export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);
-    if (match) return { route, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+    if (match) return { route, params: match.slice(1).map(decodeParam) };
   }
   return undefined;
 }

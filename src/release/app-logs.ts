@@ -32,9 +32,13 @@ export function formatLogLine(source: string, line: LogLine): string {
   return `${line.time} app[${source}]: ${line.text}`;
 }
 
-/** Pure: whether a container's output belongs in the logs asked for (release processes and one-offs, not tests). */
+/**
+ * Pure: whether a container's output belongs in the logs asked for: release processes and one-offs, not tests, and
+ * not one-offs with a terminal (their raw output is the user's session).
+ */
 export function wanted(labels: Record<string, string>, process: string | null): boolean {
   if (!labels['paas.release'] && !isOneOff(labels)) return false;
+  if (labels['paas.tty'] === 'true') return false;
   return process === null || labels['paas.process'] === process;
 }
 

@@ -21,14 +21,14 @@ export function checkRunCommand(command: unknown): string[] {
 }
 
 /** Pure: the create options of a one-off container of `release`, named paas-<app>-run-<n> and labelled one-off. */
-export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Pick<Parameters<typeof runtimeHostConfig>[0], 'mounts' | 'limits'>): Docker.ContainerCreateOptions {
+export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Pick<Parameters<typeof runtimeHostConfig>[0], 'mounts' | 'limits'>, tty = false): Docker.ContainerCreateOptions {
   const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
   return {
     name: `paas-${release.app}-run-${replica}`,
     Image: release.imageId,
     Cmd: command,
     Env: [...env, `PORT=${release.spec.port}`],
-    Labels: { 'paas.app': release.app, 'paas.release': String(release.version), 'paas.process': 'run', 'paas.replica': String(replica), 'paas.one-off': 'true' },
+    Labels: { 'paas.app': release.app, 'paas.release': String(release.version), 'paas.process': 'run', 'paas.replica': String(replica), 'paas.one-off': 'true', 'paas.tty': String(tty) },
     HostConfig: { Init: true, NetworkMode: NETWORK, AutoRemove: false, ...runtimeHostConfig(runtime) },
   };
 }
@@ -39,5 +39,5 @@ export async function startOneOff(services: Services, app: string, command: stri
   if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
   const runtime = (await runtimeSettings(services.db, app)).of('run');
   const replica = 1000 + crypto.randomInt(9000);
-  return runAttached(services.docker, oneOffSpec(release, command, replica, runtime), io);
+  return runAttached(services.docker, oneOffSpec(release, command, replica, runtime, io.tty), io);
 }

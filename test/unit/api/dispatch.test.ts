@@ -11,4 +11,5 @@ test('routes are found with their captures decoded; app routes carry the app sco
   t.is(matchRoute(ROUTES, 'PUT', '/apps/shop/buildpack')?.route.scope, 'admin', 'buildpacks run code on the host: admins only');
   t.is(matchRoute(ROUTES, 'GET', '/apps/../keys'), undefined);
   t.is(matchRoute(ROUTES, 'PATCH', '/apps'), undefined);
+  t.is((t.throws(() => matchRoute(ROUTES, 'DELETE', '/keys/%E0%A4%A')) as { code?: string }).code, 'PAAS_ERR_INVALID_INPUT');
 });

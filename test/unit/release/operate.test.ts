@@ -62,6 +62,7 @@ test('log lines are marked with process and replica; tests and builds are left o
   t.false(wanted(labels, 'worker'));
   t.false(wanted({ 'paas.app': 'shop', 'paas.process': 'test' }, null));
   t.true(wanted({ 'paas.app': 'shop', 'paas.process': 'run', 'paas.one-off': 'true' }, null));
+  t.false(wanted({ 'paas.app': 'shop', 'paas.process': 'run', 'paas.one-off': 'true', 'paas.tty': 'true' }, null), 'a terminal session is not a log');
   t.deepEqual(checkLogsRequest({ follow: true, tail: 5 }), { follow: true, process: null, tail: 5 });
   t.throws(() => checkLogsRequest({ tail: -1 }));
   t.throws(() => checkLogsRequest({ process: '$(id)' }));
