@@ -25,10 +25,21 @@ import { Inflight } from './router/inflight.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
+import { PaasError } from './errors.js';
 
 export interface RunningServer {
   services: Services;
   stop(): Promise<void>;
+}
+
+/** A listener that cannot start says which port and which setting to change. */
+async function onPort<T>(what: string, port: number, flag: string, listening: Promise<T>): Promise<T> {
+  try {
+    return await listening;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `cannot listen for ${what} on port ${port} (${code}): choose another with ${flag}`, { cause: err });
+  }
 }
 
 /** Starts every part of the daemon and resolves once all listen. */
@@ -69,11 +80,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await restoreCertificates(services);
 
   const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
-  const http = await listenHttp(router, config.httpPort);
-  const https = await listenHttps(router, config.httpsPort, (name) => sni.get(name));
+  const http = await onPort('HTTP', config.httpPort, '--http-port', listenHttp(router, config.httpPort));
+  const https = await onPort('HTTPS', config.httpsPort, '--https-port', listenHttps(router, config.httpsPort, (name) => sni.get(name)));
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
-  const ssh = await startSshGateway(services, config.sshPort);
+  const ssh = await onPort('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
   const api = await startAdminApi(services, adminSocketPath(config));
   const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {
     port: config.apiPort,

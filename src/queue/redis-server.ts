@@ -18,7 +18,30 @@ export function redisServerArgs(dir: string, socket: string): string[] {
     '--save', '',
     '--daemonize', 'no',
     '--logfile', path.join(dir, 'redis.log'),
+    '--pidfile', path.join(dir, 'redis.pid'),
   ];
+}
+
+/** The pid in `pidFile` when that process is a live redis-server (one a killed daemon left behind). */
+export function strayRedisPid(pidFile: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.startsWith('redis-server') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function canConnect(socket: string): Promise<boolean> {
@@ -44,9 +67,23 @@ export class SupervisedRedis {
     this.socket = path.join(this.dir, 'redis.sock');
   }
 
-  /** Starts redis-server and resolves once its socket accepts connections. */
+  /**
+   * Starts redis-server and resolves once its socket accepts connections. A redis-server left running on this
+   * data dir by a daemon that was killed is shut down first (SIGTERM: it writes its append-only file), so two
+   * never share one.
+   */
   async start(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const stray = strayRedisPid(path.join(this.dir, 'redis.pid'));
+    if (stray !== undefined) {
+      daemonLog('redis.stray', { pid: stray, action: 'stopping it before starting a new one' });
+      process.kill(stray, 'SIGTERM');
+      for (let i = 0; i < 200 && alive(stray); i++) await new Promise((r) => setTimeout(r, 50));
+    }
+    // The child goes with the daemon on any exit (a failed start included).
+    process.once('exit', () => {
+      if (this.child && this.child.exitCode === null) this.child.kill('SIGTERM');
+    });
     this.spawnChild();
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {

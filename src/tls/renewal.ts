@@ -41,9 +41,9 @@ export class CertRenewals {
     });
   }
 
-  /** Schedules the check every PAAS_CERTS_CHECK_INTERVAL seconds (the first one at once). */
+  /** Schedules the check every PAAS_CERTS_CHECK_INTERVAL seconds (BullMQ runs the first one at once). */
   async start(): Promise<void> {
-    await this.queue.upsertJobScheduler('scan', { every: this.services.config.certsCheckSeconds * 1000, immediately: true }, { name: 'scan', data: { kind: 'scan' } });
+    await this.queue.upsertJobScheduler('scan', { every: this.services.config.certsCheckSeconds * 1000 }, { name: 'scan', data: { kind: 'scan' } });
   }
 
   private async process(job: Job<CertJob>): Promise<void> {

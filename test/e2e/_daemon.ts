@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { strayRedisPid } from '../../src/queue/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -87,6 +88,12 @@ export interface DaemonOptions {
   reuse?: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
 }
 
+/** A daemon killed with SIGKILL leaves its embedded redis-server running: stop it too. */
+function stopStrayRedis(dataDir: string): void {
+  const pid = strayRedisPid(path.join(dataDir, 'redis', 'redis.pid'));
+  if (pid !== undefined) process.kill(pid, 'SIGTERM');
+}
+
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
   const sshPort = options.reuse?.sshPort ?? (await freePort());
@@ -106,6 +113,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   while (!(await health(socket))) {
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill('SIGKILL');
+      stopStrayRedis(dataDir);
       throw new Error(`paas server did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -153,7 +161,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (proc.exitCode === null) proc.kill('SIGKILL');
+        if (proc.exitCode === null) {
+          proc.kill('SIGKILL');
+          stopStrayRedis(dataDir);
+        }
       }
       fs.closeSync(logFd);
     },

@@ -106,3 +106,24 @@ test.serial('the embedded Redis is restarted when it dies', async (t) => {
   conn.disconnect();
   t.is(answer, 'yes', 'data written before the crash is still there (append-only file)');
 });
+
+test.serial('a redis-server left behind by a killed daemon is shut down before a new one starts on its data dir', async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-stray-'));
+  const first = new SupervisedRedis(dataDir);
+  await first.start();
+  const conn = connectRedis({ socket: first.socket });
+  await conn.set('kept', 'yes');
+  const strayPid = Number((await conn.info('server')).match(/process_id:(\d+)/)![1]);
+  conn.disconnect();
+  // The daemon is gone without stopping its Redis (so nothing supervises it any more): a second daemon's
+  // supervisor starts on the same data dir.
+  (first as unknown as { stopping: boolean }).stopping = true;
+  const second = new SupervisedRedis(dataDir);
+  await second.start();
+  t.throws(() => process.kill(strayPid, 0), undefined, 'the stray redis-server is gone');
+  const again = connectRedis({ socket: second.socket });
+  t.is(await again.get('kept'), 'yes', 'its data is in the append-only file the new one reads');
+  again.disconnect();
+  await second.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
