@@ -38,14 +38,13 @@ function sendPage(res: http.ServerResponse, status: number, body: string): void 
   res.end(body);
 }
 
-/** The next target of `app` other than `avoid` when there is one (after a swap, the table's new targets). */
-function pickOther(table: RouteTable, app: string, avoid: string): Target | undefined {
-  const targets = table.targets(app);
-  for (let i = 0; i < targets.length; i++) {
-    const target = table.pick(app);
-    if (target && target.url !== avoid) return target;
+/** Pure: the least loaded target of `app` other than `avoid` (after a swap, among the table's new targets). */
+export function pickOther(table: RouteTable, app: string, avoid: string, load: (url: string) => number): Target | undefined {
+  let best: Target | undefined;
+  for (const target of table.targets(app)) {
+    if (target.url !== avoid && (!best || load(target.url) < load(best.url))) best = target;
   }
-  return undefined;
+  return best;
 }
 
 export interface RouterOptions {
@@ -75,6 +74,7 @@ export function httpsLocation(hostHeader: string, url: string, httpsPort: number
 /** The router's request handling, shared by its HTTP and HTTPS listeners. */
 export function createRouter(table: RouteTable, options: RouterOptions): Router {
   const { inflight } = options;
+  const load = (url: string) => inflight.count(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
   const proxy = httpProxy.createProxyServer({ agent, ws: true, xfwd: false });
 
@@ -93,7 +93,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
     proxy.web(req, res, { target: target.url }, (err) => {
       end();
       res.removeListener('close', end);
-      const other = mayRetry(req.method, (err as NodeJS.ErrnoException).code, res.headersSent, attempt) ? pickOther(table, app, target.url) : undefined;
+      const other = mayRetry(req.method, (err as NodeJS.ErrnoException).code, res.headersSent, attempt) ? pickOther(table, app, target.url, load) : undefined;
       if (other) forward(app, other, req, res, attempt + 1);
       else sendPage(res, 502, BAD_GATEWAY_PAGE);
     });
@@ -108,7 +108,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
         return void res.end(answer);
       }
       const app = table.appFor(req.headers.host, options.domain);
-      const target = app ? table.pick(app) : undefined;
+      const target = app ? table.pick(app, load) : undefined;
       if (!app || !target) return sendPage(res, 404, NOT_FOUND_PAGE);
       if (proto === 'http' && options.https && table.redirectsToHttps(app) && options.https.hasCert(hostOf(req.headers.host ?? ''))) {
         res.writeHead(301, { location: httpsLocation(req.headers.host ?? '', req.url ?? '/', options.https.port), 'content-length': 0 });
@@ -120,7 +120,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
     },
     upgrade: (proto) => (req, socket, head) => {
       const app = table.appFor(req.headers.host, options.domain);
-      const target = app ? table.pick(app) : undefined;
+      const target = app ? table.pick(app, load) : undefined;
       if (!target) {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;

@@ -72,12 +72,28 @@ export class RouteTable {
     return [...this.routes.keys()];
   }
 
-  /** The next target of `app`, round robin; undefined when the app has none. */
-  pick(app: string): Target | undefined {
+  /**
+   * The next target of `app`: the one with the fewest requests in flight (`load`), ties broken round robin, so
+   * equal replicas take turns and a slow one gets fewer new requests. Undefined when the app has none.
+   */
+  pick(app: string, load: (url: string) => number = () => 0): Target | undefined {
     const route = this.routes.get(app);
     if (!route) return undefined;
-    const target = route.targets[route.next % route.targets.length];
-    route.next = (route.next + 1) % route.targets.length;
-    return target;
+    const { targets } = route;
+    let best: Target | undefined;
+    let bestLoad = Infinity;
+    let bestOffset = 0;
+    for (let offset = 0; offset < targets.length; offset++) {
+      const target = targets[(route.next + offset) % targets.length]!;
+      const current = load(target.url);
+      if (current < bestLoad) {
+        best = target;
+        bestLoad = current;
+        bestOffset = offset;
+      }
+    }
+    route.next = (route.next + bestOffset + 1) % targets.length;
+    return best;
   }
+
 }

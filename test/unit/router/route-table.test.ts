@@ -1,5 +1,6 @@
 import test from 'ava';
 import { RouteTable, appForHost } from '../../../src/router/route-table.js';
+import { pickOther } from '../../../src/router/proxy.js';
 import { checkHostname } from '../../../src/router/hostname.js';
 
 test('the app comes from APP.<domain>, with or without a port', (t) => {
@@ -39,4 +40,20 @@ test('domains:add takes DNS names only', (t) => {
   for (const bad of ['localhost', '10.0.0.1', 'a..b', '-a.com', 'a b.com', 'x'.repeat(64) + '.com', '*.example.com']) {
     t.throws(() => checkHostname(bad), { message: /invalid hostname/ }, bad);
   }
+});
+
+test('least connections: a busy target gets fewer new requests; equal ones take turns; retries avoid the failed one', (t) => {
+  const table = new RouteTable();
+  const target = (n: number) => ({ url: `http://10.0.0.${n}:5000`, container: `c${n}`, release: 1 });
+  table.swap('app', [target(1), target(2), target(3)]);
+  const busy: Record<string, number> = { 'http://10.0.0.1:5000': 5, 'http://10.0.0.2:5000': 0, 'http://10.0.0.3:5000': 0 };
+  const load = (url: string) => busy[url] ?? 0;
+  t.deepEqual([1, 2, 3, 4].map(() => table.pick('app', load)?.container), ['c2', 'c3', 'c2', 'c3']);
+  busy['http://10.0.0.1:5000'] = 0;
+  busy['http://10.0.0.2:5000'] = 2;
+  t.is(table.pick('app', load)?.container, 'c1');
+  t.is(pickOther(table, 'app', 'http://10.0.0.3:5000', load)?.container, 'c1');
+  t.is(pickOther(table, 'app', 'http://10.0.0.1:5000', load)?.container, 'c3');
+  table.swap('app', [target(1)]);
+  t.is(pickOther(table, 'app', 'http://10.0.0.1:5000', load), undefined);
 });
