@@ -72,7 +72,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
 
   program
     .command('ps:stop <app>')
-    .description("stop an app's containers (it answers 404 until ps:start or the next deploy)")
+    .description("stop an app's containers (it answers 503 until ps:start or the next deploy)")
     .action(async (app: string) => {
       await streamToOut(io, appPath(app, '/ps'), { action: 'stop' });
     });

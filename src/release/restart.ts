@@ -86,6 +86,7 @@ export async function stopProcesses(services: Services, app: string, out: LineSi
   const active = await requireActive(services, app);
   const containers = (await listAppContainers(services.docker, app)).filter((c) => c.Labels['paas.release'] === String(active.version) && !isOneOff(c.Labels));
   const old = services.routes.swap(app, []);
+  services.routes.markStopped(app);
   out.step(`Stopping ${containers.length} container${containers.length === 1 ? '' : 's'} of ${app} v${active.version}`);
   await services.inflight.drain(old.map((t) => t.url), services.config.drainTimeoutMs);
   await Promise.all(containers.map((c) => stopContainer(services.docker, c.Id, services.config.stopGraceSeconds)));

@@ -28,6 +28,9 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | '
       }));
     services.routes.swap(app.name, targets);
     if (targets.length) routed++;
+    // Containers of the active release that all exist but none runs: stopped with ps:stop.
+    const current = mine.filter((c) => c.Labels['paas.release'] === String(release.version) && c.Labels['paas.one-off'] !== 'true');
+    if (current.length > 0 && current.every((c) => c.State === 'exited')) services.routes.markStopped(app.name);
   }
   return { routed, removed };
 }

@@ -10,3 +10,4 @@ function page(status: number, title: string, text: string): string {
 
 export const NOT_FOUND_PAGE = page(404, 'Not Found', 'No app is deployed at this address.');
 export const BAD_GATEWAY_PAGE = page(502, 'Bad Gateway', 'The app did not answer. Try again in a moment.');
+export const STOPPED_PAGE = page(503, 'Service Unavailable', 'This app is stopped. Try again later.');

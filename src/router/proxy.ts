@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { RouteTable, Target } from './route-table.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE } from './pages.js';
+import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from './pages.js';
 import type { Inflight } from './inflight.js';
 import { hostOf } from './hostname.js';
 import { ChallengeStore } from '../tls/challenges.js';
@@ -109,7 +109,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
       }
       const app = table.appFor(req.headers.host, options.domain);
       const target = app ? table.pick(app, load) : undefined;
-      if (!app || !target) return sendPage(res, 404, NOT_FOUND_PAGE);
+      if (!app || !target) return app && table.isStopped(app) ? sendPage(res, 503, STOPPED_PAGE) : sendPage(res, 404, NOT_FOUND_PAGE);
       if (proto === 'http' && options.https && table.redirectsToHttps(app) && options.https.hasCert(hostOf(req.headers.host ?? ''))) {
         res.writeHead(301, { location: httpsLocation(req.headers.host ?? '', req.url ?? '/', options.https.port), 'content-length': 0 });
         return void res.end();

@@ -23,12 +23,22 @@ export class RouteTable {
   private readonly routes = new Map<string, { targets: readonly Target[]; next: number }>();
   /** Custom hostname -> app. */
   private readonly hosts = new Map<string, string>();
+  /** Apps stopped on purpose (ps:stop): they answer 503 rather than 404. */
+  private readonly stopped = new Set<string>();
   /** Apps whose plain HTTP requests go to HTTPS (for hosts that have a certificate). */
   private readonly httpsOnly = new Set<string>();
 
   setHttpsRedirect(app: string, on: boolean): void {
     if (on) this.httpsOnly.add(app);
     else this.httpsOnly.delete(app);
+  }
+
+  markStopped(app: string): void {
+    this.stopped.add(app);
+  }
+
+  isStopped(app: string): boolean {
+    return this.stopped.has(app);
   }
 
   redirectsToHttps(app: string): boolean {
@@ -53,13 +63,17 @@ export class RouteTable {
   swap(app: string, targets: readonly Target[]): readonly Target[] {
     const previous = this.targets(app);
     if (targets.length === 0) this.routes.delete(app);
-    else this.routes.set(app, { targets: [...targets], next: 0 });
+    else {
+      this.routes.set(app, { targets: [...targets], next: 0 });
+      this.stopped.delete(app);
+    }
     return previous;
   }
 
   /** Forgets an app: its targets and its custom hostnames. */
   remove(app: string): void {
     this.routes.delete(app);
+    this.stopped.delete(app);
     this.httpsOnly.delete(app);
     for (const [host, owner] of this.hosts) if (owner === app) this.hosts.delete(host);
   }

@@ -162,7 +162,9 @@ test.serial('ps:restart replaces containers without a failed request; ps:stop an
   t.regex(unknown.stdout + unknown.stderr, /no process type "wbe", did you mean "web"\?/);
 
   t.is((await daemon.paas(['ps:stop', app])).code, 0);
-  t.is((await daemon.get(app)).status, 404);
+  const stopped = await daemon.get(app);
+  t.is(stopped.status, 503);
+  t.regex(stopped.body, /This app is stopped/);
   const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { state: string }[];
   t.deepEqual(ps.map((p) => p.state), ['exited']);
   t.is((await daemon.paas(['ps:start', app])).code, 0);

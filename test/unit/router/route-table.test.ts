@@ -57,3 +57,11 @@ test('least connections: a busy target gets fewer new requests; equal ones take 
   table.swap('app', [target(1)]);
   t.is(pickOther(table, 'app', 'http://10.0.0.1:5000', load), undefined);
 });
+
+test('a stopped app is known as stopped until it has targets again', (t) => {
+  const table = new RouteTable();
+  table.markStopped('app');
+  t.true(table.isStopped('app'));
+  table.swap('app', [{ url: 'http://10.0.0.1:5000', container: 'c1', release: 1 }]);
+  t.false(table.isStopped('app'));
+});
