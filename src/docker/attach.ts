@@ -3,6 +3,7 @@
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import type { DockerClient } from './client.js';
+import { streamClosed } from './containers.js';
 
 export interface AttachedIo {
   tty: boolean;
@@ -52,11 +53,7 @@ export async function runAttached(docker: DockerClient, spec: Docker.ContainerCr
   if (io.tty && io.size) resize(io.size.rows, io.size.cols);
   const kill = () => void container.kill().catch(() => undefined);
   io.signal.addEventListener('abort', kill, { once: true });
-  const ended = new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', () => resolve());
-  });
+  const ended = streamClosed(stream);
   const exit = (async () => {
     try {
       const result = (await container.wait()) as { StatusCode: number };

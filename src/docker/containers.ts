@@ -115,6 +115,15 @@ export async function runToCompletion(
   }
 }
 
+/** Resolves when `stream` ends, closes or fails, whichever comes first. */
+export function streamClosed(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+}
+
 /** Splits a byte stream into lines, calling `onLine` for each whole line and the rest at the end. */
 export function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer): void; end(): void } {
   let rest = '';

@@ -1,6 +1,6 @@
 // Container logs and container start events through the Engine API, as lines.
 import type { DockerClient } from './client.js';
-import { lineSplitter } from './containers.js';
+import { demuxLogs, lineSplitter, streamClosed } from './containers.js';
 
 export interface LogLine {
   /** Docker's RFC 3339 timestamp (nanoseconds), so lines of several containers sort by time. */
@@ -17,17 +17,10 @@ function splitTimestamp(line: string): LogLine {
 export async function containerLines(docker: DockerClient, id: string, tail: number): Promise<LogLine[]> {
   if (tail === 0) return [];
   const buffer = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as Buffer;
-  const lines: LogLine[] = [];
-  const splitter = lineSplitter((line) => lines.push(splitTimestamp(line)));
-  let offset = 0;
-  // Non-TTY logs come in frames: 1 byte stream, 3 zero bytes, 4 bytes length.
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    splitter.write(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  splitter.end();
-  return lines;
+  return demuxLogs(buffer)
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => splitTimestamp(line.replace(/\r$/, '')));
 }
 
 /** Follows a container's output (its last `tail` lines first; all of it when omitted) until it stops or `signal` aborts. */
@@ -40,11 +33,7 @@ export async function followContainer(docker: DockerClient, id: string, tail: nu
   docker.modem.demuxStream(stream, sink(out), sink(err));
   const stop = () => stream.destroy();
   signal.addEventListener('abort', stop, { once: true });
-  await new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', () => resolve());
-  });
+  await streamClosed(stream);
   signal.removeEventListener('abort', stop);
   out.end();
   err.end();
@@ -64,10 +53,5 @@ export async function watchStarts(docker: DockerClient, app: string, onStart: (i
   });
   stream.on('data', (chunk: Buffer) => lines.write(chunk));
   signal.addEventListener('abort', () => stream.destroy(), { once: true });
-  const closed = new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', () => resolve());
-  });
-  return { closed };
+  return { closed: streamClosed(stream) };
 }
