@@ -3,7 +3,7 @@ import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { PaasError } from '../errors.js';
 import { createApp, destroyApp } from '../apps.js';
 import { addKey } from '../keys.js';
-import { getApp, listApps, setAppBuildpack, setDeployBranch } from '../store/apps.js';
+import { getApp, listApps, setAppBuildpack, setDeployBranch, type AppRow } from '../store/apps.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
@@ -41,9 +41,14 @@ const APP = '([a-z0-9-]{1,63})';
 const app = (pattern: string) => new RegExp(`^/apps/${APP}${pattern}$`);
 const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
 
+/** The app row of an app route (its name checked by dispatch); it must exist. */
+function appRowOf({ services, params }: RouteContext): Promise<AppRow> {
+  return getApp(services.db, params[0]!);
+}
+
 /** The app of an app route: checked by dispatch, and it must exist. */
-async function appOf({ services, params }: RouteContext): Promise<string> {
-  return (await getApp(services.db, params[0]!)).name;
+async function appOf(c: RouteContext): Promise<string> {
+  return (await appRowOf(c)).name;
 }
 
 async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> {
@@ -97,7 +102,7 @@ export const ROUTES: Route[] = [
       return { app: name, buildpack: setting };
     },
   },
-  { method: 'GET', pattern: app('/config'), scope: 'app', handler: async (c) => (await getApp(c.services.db, await appOf(c))).config },
+  { method: 'GET', pattern: app('/config'), scope: 'app', handler: async (c) => (await appRowOf(c)).config },
   {
     method: 'POST', pattern: app('/config'), scope: 'app',
     handler: async (c) => {
@@ -139,11 +144,11 @@ export const ROUTES: Route[] = [
     method: 'DELETE', pattern: app('/domains/([^/]{1,253})'), scope: 'app',
     handler: async (c) => removeDomain(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
   },
-  { method: 'GET', pattern: app('/resources'), scope: 'app', handler: async (c) => (await getApp(c.services.db, await appOf(c))).resources },
+  { method: 'GET', pattern: app('/resources'), scope: 'app', handler: async (c) => (await appRowOf(c)).resources },
   {
     method: 'PUT', pattern: app('/resources'), scope: 'app',
     handler: async (c) => {
-      const row = await getApp(c.services.db, await appOf(c));
+      const row = await appRowOf(c);
       const resources = checkResourcesRequest(row.resources, c.body);
       await setAppResources(c.services.db, row.name, resources);
       return resources;
@@ -158,10 +163,9 @@ export const ROUTES: Route[] = [
   {
     method: 'GET', pattern: app('/certs'), scope: 'app',
     handler: async (c) => {
-      const name = await appOf(c);
+      const row = await appRowOf(c);
       const { config, db } = c.services;
-      const row = await getApp(db, name);
-      const views = certViews(await hostnamesOf(c.services, name), await listCerts(db, name), new Date(), config.certsRenewDays);
+      const views = certViews(await hostnamesOf(c.services, row.name), await listCerts(db, row.name), new Date(), config.certsRenewDays);
       return { auto: row.certsAuto, redirect: row.httpsRedirect, directory: config.acmeDirectory, certificates: views };
     },
   },

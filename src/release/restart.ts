@@ -5,14 +5,13 @@
 import type Docker from 'dockerode';
 import type { Services } from '../services.js';
 import { activeRelease, type ReleaseRow } from '../store/releases.js';
-import { listAppContainers, removeContainer, renameContainer, setRestartPolicy, stopContainer } from '../docker/containers.js';
+import { NETWORK, listAppContainers, removeContainer, renameContainer, setRestartPolicy, stopContainer } from '../docker/containers.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { suggestion } from '../suggest.js';
 import { containerName, containerSpec, isOneOff } from './container-spec.js';
 import { checkStarted, startProcess, unhealthyError } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
-import { NETWORK } from '../docker/containers.js';
 
 export type PsAction = 'restart' | 'stop' | 'start';
 

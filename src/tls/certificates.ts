@@ -5,9 +5,9 @@ import { PaasError } from '../errors.js';
 import { STEP, DETAIL, ERROR } from '../log.js';
 import { getApp, listApps, setAppTls } from '../store/apps.js';
 import { listDomains } from '../store/domains.js';
-import { deleteCert, listCerts, saveCert, saveCertError, type CertRow } from '../store/certificates.js';
+import { deleteCert, findCert, listCerts, saveCert, saveCertError, type CertRow } from '../store/certificates.js';
 import { obtainCertificate } from './acme.js';
-import { certInfo, checkCertPair } from './cert-info.js';
+import { certInfo, checkCertPair, dueHosts } from './cert-info.js';
 import { appHostnames } from './hostnames.js';
 
 export async function hostnamesOf(services: Services, app: string): Promise<string[]> {
@@ -32,7 +32,7 @@ export async function issueCertificate(services: Services, app: string, host: st
     await saveCertError(services.db, host, app, message);
     throw err instanceof PaasError ? err : new PaasError('PAAS_ERR_ACME', message, { cause: err });
   }
-  return (await listCerts(services.db, app)).find((c) => c.host === host)!;
+  return (await findCert(services.db, host))!;
 }
 
 /** `certs:auto APP`: turns automatic certificates on and obtains the missing ones now, line by line. */
@@ -44,11 +44,12 @@ export async function enableAutoCerts(services: Services, app: string, write: (l
     return 0;
   }
   const existing = await listCerts(services.db, app);
+  const due = dueHosts(hosts, existing, new Date(), services.config.certsRenewDays);
   let failed = 0;
   for (const host of hosts) {
-    const current = existing.find((c) => c.host === host && c.certPem);
-    if (current && current.notAfter && new Date(current.notAfter).getTime() - Date.now() > services.config.certsRenewDays * 86_400_000) {
-      write(`${STEP}${host}: certificate valid until ${current.notAfter} (${current.issuer})`);
+    if (!due.includes(host)) {
+      const current = existing.find((c) => c.host === host)!;
+      write(`${STEP}${host}: ${current.source === 'manual' ? 'installed by hand' : 'certificate'} valid until ${current.notAfter} (${current.issuer})`);
       continue;
     }
     write(`${STEP}Obtaining a certificate for ${host} from ${new URL(services.config.acmeDirectory).host}`);

@@ -5,24 +5,15 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Services } from '../services.js';
 import { listApps } from '../store/apps.js';
-import { listCerts, type CertRow } from '../store/certificates.js';
+import { listCerts } from '../store/certificates.js';
 import { daemonLog } from '../log.js';
-import { needsRenewal } from './cert-info.js';
+import { dueHosts } from './cert-info.js';
 import { hostnamesOf, issueCertificate } from './certificates.js';
 
 const QUEUE = 'certs';
 const ATTEMPTS = 5;
 
 type CertJob = { kind: 'scan' } | { kind: 'renew'; app: string; host: string };
-
-/** Pure: the hostnames to (re)issue: automatic ones with no certificate or one inside the renewal window. */
-export function dueHosts(hosts: string[], certs: CertRow[], now: Date, renewDays: number): string[] {
-  return hosts.filter((host) => {
-    const cert = certs.find((c) => c.host === host);
-    if (cert?.source === 'manual') return false;
-    return needsRenewal(cert?.certPem && cert.notAfter ? new Date(cert.notAfter) : null, now, renewDays);
-  });
-}
 
 export class CertRenewals {
   private readonly queue: Queue<CertJob>;

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { certViews } from '../../../src/tls/cert-view.js';
-import { dueHosts } from '../../../src/tls/renewal.js';
-import { needsRenewal } from '../../../src/tls/cert-info.js';
+import { dueHosts, needsRenewal } from '../../../src/tls/cert-info.js';
 import { appHostnames } from '../../../src/tls/hostnames.js';
 import { ChallengeStore } from '../../../src/tls/challenges.js';
 import { httpsLocation } from '../../../src/router/proxy.js';
