@@ -173,7 +173,7 @@ export const ROUTES: Route[] = [
     method: 'POST', pattern: app('/certs/auto'), scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
-      if (field(c.body, 'on') === false) return disableAutoCerts(c.services, name).then(() => new Streamed(async (write) => (write(`-----> Automatic certificates off for ${name}; installed ones serve until they expire`), 0)));
+      if (field(c.body, 'on') === false) return disableAutoCerts(c.services, name).then(() => ({ app: name, auto: false }));
       return new Streamed((write) => enableAutoCerts(c.services, name, write));
     },
   },

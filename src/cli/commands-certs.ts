@@ -28,7 +28,9 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .description("obtain and renew certificates for the app's hostnames through ACME (HTTP-01 answered by the router)")
     .option('--off', 'stop obtaining and renewing (installed certificates keep serving)')
     .action(async (app: string, opts: { off?: boolean }) => {
-      await streamToOut(io, appPath(app, '/certs/auto'), { on: !opts.off });
+      if (!opts.off) return streamToOut(io, appPath(app, '/certs/auto'), { on: true });
+      await io.client().call('POST', appPath(app, '/certs/auto'), { on: false });
+      io.out(`-----> Automatic certificates off for ${app}; installed ones serve until they expire\n`);
     });
 
   program
