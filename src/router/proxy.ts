@@ -8,10 +8,12 @@ import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { RouteTable, Target } from './route-table.js';
 import { stripHopByHop } from './hop-by-hop.js';
+import { relayResponse } from './relay.js';
 import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from './pages.js';
 import type { Inflight } from './inflight.js';
 import { hostOf } from './hostname.js';
 import { ChallengeStore } from '../tls/challenges.js';
+import { daemonLog } from '../log.js';
 
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const RETRYABLE_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -76,10 +78,22 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
   const { inflight } = options;
   const load = (url: string) => inflight.count(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
-  const proxy = httpProxy.createProxyServer({ agent, ws: true, xfwd: false });
+  const proxy = httpProxy.createProxyServer({ agent, ws: true, xfwd: false, selfHandleResponse: true });
 
-  proxy.on('proxyRes', (proxyRes) => {
-    stripHopByHop(proxyRes.headers);
+  // Whatever an app answers, only its own request can fail: a response that cannot be relayed becomes a 502.
+  proxy.on('proxyRes', (proxyRes, req, res) => {
+    if (!relayResponse(proxyRes, res as http.ServerResponse)) {
+      daemonLog('router.bad_response', { host: req.headers.host, status: proxyRes.statusCode });
+      sendPage(res as http.ServerResponse, 502, BAD_GATEWAY_PAGE);
+    }
+  });
+  // A 101 to a request that asked for no upgrade: nothing to relay.
+  proxy.on('proxyReq', (proxyReq, req, res) => {
+    proxyReq.on('upgrade', (_proxyRes, socket) => {
+      socket.destroy();
+      daemonLog('router.bad_response', { host: req.headers.host, status: 101 });
+      sendPage(res, 502, BAD_GATEWAY_PAGE);
+    });
   });
 
   const forward = (app: string, target: Target, req: http.IncomingMessage, res: http.ServerResponse, attempt: number): void => {
