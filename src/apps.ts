@@ -6,7 +6,7 @@ import { buildCacheDir } from './build/build-commit.js';
 import { checkAppName } from './app-name.js';
 import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
-import { listAppContainers, removeContainer } from './docker/containers.js';
+import { listAppContainers, removeAppNetwork, removeContainer } from './docker/containers.js';
 import { removeAppImages } from './docker/images.js';
 import { listAppVolumes, removeVolume } from './docker/volumes.js';
 import { listCerts } from './store/certificates.js';
@@ -33,7 +33,8 @@ export async function destroyApp(services: Services, name: string): Promise<void
     await removeContainer(services.docker, container.Id, 10);
   }
   await removeAppImages(services.docker, name);
-  for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume);
+  for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume, name);
+  await removeAppNetwork(services.docker, name);
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
   removeRepo(services.config.dataDir, name);

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PaasError } from './errors.js';
+import { parseCidr } from './docker/subnets.js';
+import { parseCpus, parseMemory, type Limits } from './release/resources.js';
 
 export interface Config {
   /** Where the store, repos, host key, Redis and the admin socket live. */
@@ -48,6 +50,10 @@ export interface Config {
   acmeCaFile: string | undefined;
   /** New apps get automatic certificates. */
   certsAutoDefault: boolean;
+  /** Where app networks get their /24 subnets. */
+  networkPool: string;
+  /** Limits of every app container unless `resources:set` gives its process type others. */
+  defaultLimits: Limits;
   /** Certificates are renewed this many days before they expire. */
   certsRenewDays: number;
   /** How often the renewal check runs. */
@@ -115,6 +121,14 @@ function seconds(name: string, raw: string | undefined, fallback: number): numbe
   return value;
 }
 
+function networkPool(raw: string | undefined): string {
+  const pool = raw || '10.231.0.0/16';
+  const bits = Number(pool.split('/')[1]);
+  parseCidr(pool);
+  if (!(bits <= 24)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `PAAS_NETWORK_POOL must be an IPv4 range of /24 or larger, such as 10.231.0.0/16; got ${JSON.stringify(pool)}`);
+  return pool;
+}
+
 /** Reads the settings: a flag wins over its environment variable, which wins over the default. */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const domain = (flags.domain ?? env.PAAS_DOMAIN ?? 'localhost').toLowerCase();
@@ -138,7 +152,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
     apiPort: (flags.apiPort ?? env.PAAS_API_PORT) ? port('--api-port', flags.apiPort ?? env.PAAS_API_PORT, 0) : undefined,
-    apiHost: env.PAAS_API_HOST || '0.0.0.0',
+    apiHost: env.PAAS_API_HOST || '127.0.0.1',
     apiTlsCert: env.PAAS_API_TLS_CERT || undefined,
     apiTlsKey: env.PAAS_API_TLS_KEY || undefined,
     httpsPort: port('--https-port', flags.httpsPort ?? env.PAAS_HTTPS_PORT, 443),
@@ -146,6 +160,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     acmeEmail: env.PAAS_ACME_EMAIL || undefined,
     acmeCaFile: env.PAAS_ACME_CA || undefined,
     certsAutoDefault: flag('PAAS_CERTS_AUTO', env.PAAS_CERTS_AUTO),
+    networkPool: networkPool(env.PAAS_NETWORK_POOL),
+    defaultLimits: {
+      memory: parseMemory(env.PAAS_DEFAULT_MEMORY || '512m'),
+      cpus: parseCpus(env.PAAS_DEFAULT_CPUS || '1'),
+      pids: positiveInt('PAAS_DEFAULT_PIDS', env.PAAS_DEFAULT_PIDS, 512),
+    },
     certsRenewDays: positiveInt('PAAS_CERTS_RENEW_DAYS', env.PAAS_CERTS_RENEW_DAYS, 30),
     certsCheckSeconds: positiveInt('PAAS_CERTS_CHECK_INTERVAL', env.PAAS_CERTS_CHECK_INTERVAL, 12 * 3600),
     certsRetrySeconds: positiveInt('PAAS_CERTS_RETRY_DELAY', env.PAAS_CERTS_RETRY_DELAY, 300),

@@ -5,7 +5,6 @@ import { adminSocketPath } from './config.js';
 import { openDb } from './store/db.js';
 import { listApps } from './store/apps.js';
 import { createDocker, pingDocker } from './docker/client.js';
-import { ensureNetwork } from './docker/containers.js';
 import { SupervisedRedis } from './queue/redis-server.js';
 import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
 import { DeployQueues } from './queue/deploy-queue.js';
@@ -48,7 +47,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDb(config);
   const docker = createDocker();
   await pingDocker(docker);
-  await ensureNetwork(docker);
 
   let embedded: SupervisedRedis | undefined;
   let redisTarget: RedisTarget;

@@ -7,6 +7,7 @@ import tar from 'tar-stream';
 import type { DockerClient } from '../docker/client.js';
 import { commitContainer, findImage } from '../docker/images.js';
 import { runStreaming } from '../docker/containers.js';
+import { depsImageName } from '../docker/names.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 
@@ -14,7 +15,7 @@ import type { LineSink } from '../log.js';
 export function depsImageRef(app: string, runtimeImageId: string, manifests: { name: string; content: Buffer }[]): string {
   const hash = crypto.createHash('sha256').update(runtimeImageId);
   for (const m of manifests) hash.update('\0' + m.name + '\0').update(m.content);
-  return `paas/${app}-deps:${hash.digest('hex').slice(0, 16)}`;
+  return depsImageName(app, hash.digest('hex').slice(0, 16));
 }
 
 function manifestTar(manifests: { name: string; content: Buffer }[]): NodeJS.ReadableStream {

@@ -23,11 +23,6 @@ export interface BuildRequest {
   buildCacheDir: string;
 }
 
-/** Image name and labels of an app's release image. */
-export function imageTag(app: string, version: number): { repo: string; tag: string; ref: string } {
-  return { repo: `paas/${app}`, tag: `v${version}`, ref: `paas/${app}:v${version}` };
-}
-
 /** True when the commit has a Dockerfile at its root. */
 export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache'>): Promise<boolean> {
   return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache)) !== undefined;

@@ -2,37 +2,84 @@
 import type Docker from 'dockerode';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
+import { LABEL, appNetworkName } from './names.js';
+import { freeSubnet } from './subnets.js';
+import { PaasError } from '../errors.js';
 
-export const NETWORK = 'paas';
+/** The shared network of releases made before apps had networks of their own (read, never joined). */
+export const LEGACY_NETWORK = 'paas';
 
-/** Creates the user-defined bridge network the apps run on, when it is missing. */
-export async function ensureNetwork(docker: DockerClient): Promise<void> {
-  const existing = await docker.listNetworks({ filters: { name: [NETWORK] } });
-  if (existing.some((n) => n.Name === NETWORK)) return;
-  try {
-    await docker.createNetwork({ Name: NETWORK, Driver: 'bridge', CheckDuplicate: true, Labels: { 'paas.managed': 'true' } });
-  } catch (err) {
-    // Another daemon created it meanwhile.
-    if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+/** The address a container has on `app`'s network (or, for containers of older releases, the shared one). */
+export function containerIp(app: string, networks: Record<string, { IPAddress?: string } | undefined>): string {
+  return networks[appNetworkName(app)]?.IPAddress || networks[LEGACY_NETWORK]?.IPAddress || '';
+}
+
+/**
+ * Creates `app`'s private bridge network when it is missing, with a /24 from `pool` that no other network
+ * uses (Docker's own pools hold about 30 networks: too few for one per app). Another app's containers
+ * cannot reach it; the daemon, on the host, reaches every app network.
+ */
+export async function ensureAppNetwork(docker: DockerClient, app: string, pool: string): Promise<string> {
+  const name = appNetworkName(app);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const networks = await docker.listNetworks();
+    const existing = networks.find((n) => n.Name === name);
+    if (existing) {
+      if (existing.Labels?.[LABEL.app] !== app) throw new PaasError('PAAS_ERR_NAME_CONFLICT', `network ${name} exists but does not belong to ${app}: remove it`);
+      return name;
+    }
+    const used = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
+    const subnet = freeSubnet(pool, used);
+    if (!subnet) throw new PaasError('PAAS_ERR_NETWORK', `no free /24 left in the app network pool ${pool}: set PAAS_NETWORK_POOL to a larger range`);
+    try {
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+        Labels: { [LABEL.app]: app, [LABEL.managed]: 'true' },
+      });
+      return name;
+    } catch (err) {
+      // Another daemon took the name or the subnet meanwhile: look again.
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code !== 409 && code !== 403 && !/overlap/i.test(String((err as Error).message))) throw err;
+    }
   }
+  throw new PaasError('PAAS_ERR_NETWORK', `could not create network ${name}: every subnet tried was taken`);
+}
+
+/** Removes `app`'s network (after its containers are gone); a missing one is fine. */
+export async function removeAppNetwork(docker: DockerClient, app: string): Promise<void> {
+  const network = (await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })).filter((n) => n.Labels?.[LABEL.app] === app);
+  for (const n of network) await docker.getNetwork(n.Id).remove().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
 }
 
 export interface RunningContainer {
   id: string;
   name: string;
-  /** The container's address on the paas network. */
+  /** The container's address on its app's network. */
   ip: string;
 }
 
-/** Creates and starts a container (removing a leftover of the same name first) and reports its address. */
+/**
+ * Creates and starts a container, removing a leftover of the same name first, but only one of the same app:
+ * a container of another app is never removed or reused, whatever its name.
+ */
 export async function runContainer(docker: DockerClient, spec: Docker.ContainerCreateOptions): Promise<RunningContainer> {
-  if (spec.name) await removeContainer(docker, spec.name, 0);
+  const app = spec.Labels?.[LABEL.app] ?? '';
+  if (spec.name) {
+    const leftover = await docker.getContainer(spec.name).inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    if (leftover && leftover.Config.Labels?.[LABEL.app] !== app) {
+      throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a container named ${spec.name} exists and is not ${app}'s: it was left alone; remove it by hand`);
+    }
+    if (leftover) await removeContainer(docker, leftover.Id, 0);
+  }
   const container = await docker.createContainer(spec);
   try {
     await container.start();
     const info = await container.inspect();
-    const ip = info.NetworkSettings.Networks[NETWORK]?.IPAddress ?? '';
-    return { id: info.Id, name: info.Name.replace(/^\//, ''), ip };
+    return { id: info.Id, name: info.Name.replace(/^\//, ''), ip: containerIp(app, info.NetworkSettings.Networks) };
   } catch (err) {
     await removeContainer(docker, container.id, 0);
     throw err;

@@ -1,14 +1,36 @@
 // Named volumes through the Engine API.
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
+import { LABEL } from './names.js';
+import { PaasError } from '../errors.js';
 
-/** Creates a labelled volume when it is missing (creating an existing one is a no-op in Docker). */
-export async function ensureVolume(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
-  await docker.createVolume({ Name: name, Labels: labels });
+/** The `paas.app` label of volume `name`, or undefined when there is no such volume. */
+async function ownerOf(docker: DockerClient, name: string): Promise<{ app: string | undefined } | undefined> {
+  try {
+    const info = (await docker.getVolume(name).inspect()) as { Labels?: Record<string, string> | null };
+    return { app: info.Labels?.[LABEL.app] };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }
 
-/** Removes a volume; resolves false when there was none. Throws (409) while a container uses it. */
-export async function removeVolume(docker: DockerClient, name: string): Promise<boolean> {
+function notYours(name: string, app: string): PaasError {
+  return new PaasError('PAAS_ERR_NAME_CONFLICT', `volume ${name} exists and is not ${app}'s: it was left alone`);
+}
+
+/** Creates a volume of `labels[paas.app]` when missing; refuses one that exists for another app (or none). */
+export async function ensureVolume(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
+  const owner = await ownerOf(docker, name);
+  if (owner && owner.app !== labels[LABEL.app]) throw notYours(name, labels[LABEL.app] ?? '');
+  if (!owner) await docker.createVolume({ Name: name, Labels: labels });
+}
+
+/** Removes `app`'s volume; resolves false when there was none. Throws (409) while a container uses it. */
+export async function removeVolume(docker: DockerClient, name: string, app: string): Promise<boolean> {
+  const owner = await ownerOf(docker, name);
+  if (!owner) return false;
+  if (owner.app !== app) throw notYours(name, app);
   try {
     await docker.getVolume(name).remove();
     return true;
@@ -20,6 +42,6 @@ export async function removeVolume(docker: DockerClient, name: string): Promise<
 
 /** Volumes labelled for `app`. */
 export async function listAppVolumes(docker: DockerClient, app: string): Promise<string[]> {
-  const result = await docker.listVolumes({ filters: { label: [`paas.app=${app}`] } });
-  return (result.Volumes ?? []).map((v) => v.Name);
+  const result = await docker.listVolumes({ filters: { label: [`${LABEL.app}=${app}`] } });
+  return (result.Volumes ?? []).filter((v) => v.Labels?.[LABEL.app] === app).map((v) => v.Name);
 }

@@ -2,7 +2,7 @@
 import type { Services } from '../services.js';
 import { listReleases, type ReleaseRow } from '../store/releases.js';
 import { untagImage } from '../docker/images.js';
-import { imageTag } from '../build/dockerfile-builder.js';
+import { imageRepo, imageTag, isDepsTag } from '../docker/names.js';
 
 /** Pure: the releases whose images stay (the newest `keep` that ran, and the active one). */
 export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number> {
@@ -24,19 +24,19 @@ export async function collectImages(services: Services, app: string): Promise<nu
     if (kept.has(release.version)) continue;
     if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
   }
-  const inUse = await ancestorsOf(services, `paas/${app}`);
-  const deps = await services.docker.listImages({ filters: { reference: [`paas/${app}-deps`] } });
-  for (const image of deps) {
+  const images = await services.docker.listImages({ filters: { reference: [imageRepo(app)] } });
+  const inUse = await ancestorsOf(services, images);
+  for (const image of images) {
     if (inUse.has(image.Id)) continue;
-    for (const tag of image.RepoTags ?? []) await untagImage(services.docker, tag);
+    for (const tag of (image.RepoTags ?? []).filter((t) => isDepsTag(app, t))) await untagImage(services.docker, tag);
   }
   return collected;
 }
 
-/** Every image the images of `repo` build on (their parent chains, as the local builder records them). */
-async function ancestorsOf(services: Services, repo: string): Promise<Set<string>> {
+/** Every image `images` build on (their parent chains, as the local builder records them). */
+async function ancestorsOf(services: Services, images: { ParentId: string }[]): Promise<Set<string>> {
   const seen = new Set<string>();
-  for (const image of await services.docker.listImages({ filters: { reference: [repo] } })) {
+  for (const image of images) {
     let parent: string | undefined = image.ParentId;
     for (let depth = 0; parent && !seen.has(parent) && depth < 64; depth++) {
       seen.add(parent);

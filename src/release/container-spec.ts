@@ -1,18 +1,15 @@
 // Pure: what container to create for a process of a release.
 import type Docker from 'dockerode';
-import { NETWORK } from '../docker/containers.js';
+import { LABEL, appNetworkName, containerName } from '../docker/names.js';
 import type { Limits } from './resources.js';
+
+export { containerName };
 
 export const DEFAULT_PORT = 5000;
 
 /** The port the app listens on: the image's single EXPOSEd port when it has exactly one, else 5000. */
 export function choosePort(exposed: number[]): number {
   return exposed.length === 1 ? exposed[0]! : DEFAULT_PORT;
-}
-
-/** Container names follow paas-<app>-<process>-v<release>-<n>. */
-export function containerName(app: string, process: string, version: number, index: number): string {
-  return `paas-${app}-${process}-v${version}-${index}`;
 }
 
 export interface ProcessSpec {
@@ -30,17 +27,29 @@ export interface ProcessSpec {
   limits?: Limits;
 }
 
-/** The HostConfig part of volumes and limits, shared by process and one-off containers. */
-export function runtimeHostConfig(spec: Pick<ProcessSpec, 'mounts' | 'limits'>): Docker.HostConfig {
+/** Capabilities of Docker's default set that no app needs (raw sockets can spoof and sniff on the network). */
+export const DROPPED_CAPABILITIES = ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];
+
+/**
+ * The HostConfig every app container gets, process or one-off: its app's network, its volumes and limits,
+ * no privilege gain through setuid binaries, and fewer capabilities than Docker's default.
+ */
+export function runtimeHostConfig(app: string, spec: Pick<ProcessSpec, 'mounts' | 'limits'>): Docker.HostConfig {
   const { mounts = [], limits = {} } = spec;
   return {
+    // tini as PID 1: the app gets SIGTERM on stop and zombies are reaped.
+    Init: true,
+    NetworkMode: appNetworkName(app),
+    SecurityOpt: ['no-new-privileges'],
+    CapDrop: DROPPED_CAPABILITIES,
     ...(mounts.length ? { Mounts: mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.path })) } : {}),
     ...(limits.memory ? { Memory: limits.memory, MemorySwap: limits.memory } : {}),
     ...(limits.cpus ? { NanoCpus: Math.round(limits.cpus * 1e9) } : {}),
+    ...(limits.pids ? { PidsLimit: limits.pids } : {}),
   };
 }
 
-/** The create options of one process container: labelled, on the paas network, restarted unless stopped. */
+/** The create options of one process container: labelled, on its app's network, restarted unless stopped. */
 export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions {
   const env = Object.entries(spec.config ?? {}).map(([key, value]) => `${key}=${value}`);
   return {
@@ -49,19 +58,16 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
     Env: [...env, `PORT=${spec.port}`],
     ...(spec.command ? { Cmd: ['/bin/sh', '-c', spec.command] } : {}),
     Labels: {
-      'paas.app': spec.app,
-      'paas.release': String(spec.version),
-      'paas.process': spec.process,
-      'paas.replica': String(spec.index),
-      'paas.port': String(spec.port),
+      [LABEL.app]: spec.app,
+      [LABEL.release]: String(spec.version),
+      [LABEL.process]: spec.process,
+      [LABEL.replica]: String(spec.index),
+      [LABEL.port]: String(spec.port),
     },
     HostConfig: {
       RestartPolicy: { Name: 'unless-stopped' },
-      // tini as PID 1: the app gets SIGTERM on stop and zombies are reaped.
-      Init: true,
-      NetworkMode: NETWORK,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
-      ...runtimeHostConfig(spec),
+      ...runtimeHostConfig(spec.app, spec),
     },
   };
 }
@@ -76,5 +82,5 @@ export function withoutRestarts(spec: Docker.ContainerCreateOptions): Docker.Con
 
 /** One-off containers (`paas run`) belong to the app but not to a release's formation: swaps leave them be. */
 export function isOneOff(labels: Record<string, string>): boolean {
-  return labels['paas.one-off'] === 'true';
+  return labels[LABEL.oneOff] === 'true';
 }

@@ -11,17 +11,18 @@ import type { Services } from '../services.js';
 import type { DeployJob } from '../queue/deploy-queue.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
-import { imageTag } from '../build/dockerfile-builder.js';
+import { LABEL, imageTag } from '../docker/names.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { testCommit } from '../verify/test-commit.js';
-import { NETWORK, runToCompletion } from '../docker/containers.js';
+import { ensureAppNetwork, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers, untagImage } from '../docker/images.js';
 import { appUrl } from '../config.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { choosePort } from './container-spec.js';
+import { choosePort, runtimeHostConfig } from './container-spec.js';
+import { runtimeSettings } from './runtime-settings.js';
 import { parseHealthchecks } from './healthchecks.js';
 import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
@@ -38,12 +39,14 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {
   out.step(`Running release command: ${command}`);
+  await ensureAppNetwork(services.docker, app, services.config.networkPool);
+  const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
   const { exitCode, output } = await runToCompletion(services.docker, {
     Image: imageId,
     Cmd: ['/bin/sh', '-c', command],
     Env: Object.entries(config).map(([k, v]) => `${k}=${v}`),
-    Labels: { 'paas.app': app, 'paas.process': 'release' },
-    HostConfig: { NetworkMode: NETWORK, Init: true },
+    Labels: { [LABEL.app]: app, [LABEL.process]: 'release' },
+    HostConfig: runtimeHostConfig(app, runtime.of('release')),
   });
   out.detail(output);
   if (exitCode !== 0) throw new PaasError('PAAS_ERR_RELEASE_COMMAND_FAILED', `release command failed (exit ${exitCode}); nothing was deployed`);
@@ -67,7 +70,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
     {
       app,
       tag: tag.ref,
-      labels: { 'paas.app': app, 'paas.release': String(version) },
+      labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
       what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
       buildpack: (await getApp(db, app)).buildpack,
     },

@@ -5,7 +5,8 @@ import type Docker from 'dockerode';
 import type { Services } from '../services.js';
 import { activeRelease, type ReleaseRow } from '../store/releases.js';
 import { PaasError } from '../errors.js';
-import { NETWORK } from '../docker/containers.js';
+import { ensureAppNetwork } from '../docker/containers.js';
+import { LABEL, oneOffName } from '../docker/names.js';
 import { runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
 import { runtimeHostConfig } from './container-spec.js';
 import { runtimeSettings } from './runtime-settings.js';
@@ -20,16 +21,16 @@ export function checkRunCommand(command: unknown): string[] {
   return command as string[];
 }
 
-/** Pure: the create options of a one-off container of `release`, named paas-<app>-run-<n> and labelled one-off. */
-export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Pick<Parameters<typeof runtimeHostConfig>[0], 'mounts' | 'limits'>, tty = false): Docker.ContainerCreateOptions {
+/** Pure: the create options of a one-off container of `release`, named paas.<app>.run-<n> and labelled one-off. */
+export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Parameters<typeof runtimeHostConfig>[1], tty = false): Docker.ContainerCreateOptions {
   const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
   return {
-    name: `paas-${release.app}-run-${replica}`,
+    name: oneOffName(release.app, String(replica)),
     Image: release.imageId,
     Cmd: command,
     Env: [...env, `PORT=${release.spec.port}`],
-    Labels: { 'paas.app': release.app, 'paas.release': String(release.version), 'paas.process': 'run', 'paas.replica': String(replica), 'paas.one-off': 'true', 'paas.tty': String(tty) },
-    HostConfig: { Init: true, NetworkMode: NETWORK, AutoRemove: false, ...runtimeHostConfig(runtime) },
+    Labels: { [LABEL.app]: release.app, [LABEL.release]: String(release.version), [LABEL.process]: 'run', [LABEL.replica]: String(replica), [LABEL.oneOff]: 'true', [LABEL.tty]: String(tty) },
+    HostConfig: { AutoRemove: false, ...runtimeHostConfig(release.app, runtime) },
   };
 }
 
@@ -37,7 +38,8 @@ export function oneOffSpec(release: ReleaseRow, command: string[], replica: numb
 export async function startOneOff(services: Services, app: string, command: string[], io: AttachedIo): Promise<Attached> {
   const release = await activeRelease(services.db, app);
   if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
-  const runtime = (await runtimeSettings(services.db, app)).of('run');
-  const replica = 1000 + crypto.randomInt(9000);
+  const runtime = (await runtimeSettings(services.db, app, services.config.defaultLimits)).of('run');
+  const replica = crypto.randomInt(1e9);
+  await ensureAppNetwork(services.docker, app, services.config.networkPool);
   return runAttached(services.docker, oneOffSpec(release, command, replica, runtime, io.tty), io);
 }

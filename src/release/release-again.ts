@@ -3,7 +3,7 @@
 import type { Services } from '../services.js';
 import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec, type ReleaseStatus } from '../store/releases.js';
 import { tagImage } from '../docker/images.js';
-import { imageTag } from '../build/dockerfile-builder.js';
+import { imageTag } from '../docker/names.js';
 import type { LineSink } from '../log.js';
 import { swapRelease } from './swap.js';
 

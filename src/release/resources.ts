@@ -7,6 +7,8 @@ export interface Limits {
   memory?: number;
   /** CPUs, fractions allowed. */
   cpus?: number;
+  /** Processes and threads at once. */
+  pids?: number;
 }
 
 export type Resources = Record<string, Limits>;

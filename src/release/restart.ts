@@ -5,11 +5,12 @@
 import type Docker from 'dockerode';
 import type { Services } from '../services.js';
 import { activeRelease, type ReleaseRow } from '../store/releases.js';
-import { NETWORK, listAppContainers, removeContainer, renameContainer, setRestartPolicy, stopContainer } from '../docker/containers.js';
+import { containerIp, ensureAppNetwork, listAppContainers, removeContainer, renameContainer, setRestartPolicy, stopContainer } from '../docker/containers.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { suggestion } from '../suggest.js';
 import { containerName, containerSpec, isOneOff } from './container-spec.js';
+import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
 
@@ -33,8 +34,7 @@ export function restartPlan(
   for (const [process, replicas] of Object.entries(formation)) {
     if (only !== undefined && process !== only) continue;
     for (let index = 1; index <= replicas; index++) {
-      const name = containerName(app, process, version, index);
-      const old = containers.find((c) => (c.Names[0] ?? '').replace(/^\//, '') === name);
+      const old = containers.find((c) => c.Labels[LABEL.process] === process && c.Labels[LABEL.replica] === String(index));
       plan.push({ process, index, ...(old ? { old } : {}) });
     }
   }
@@ -54,7 +54,8 @@ export async function restartProcesses(services: Services, app: string, only: st
   const plan = restartPlan(spec.formation, containers, version, app, only);
   if (plan.length === 0) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} runs no containers${only ? ` of type ${only}` : ''} (scale it up with: paas ps:scale ${app} ${only ?? 'web'}=1)`);
   out.step(`${verb} ${plan.map((p) => `${p.process}.${p.index}`).join(', ')} of ${app} v${version}, one at a time`);
-  const runtime = await runtimeSettings(services.db, app);
+  await ensureAppNetwork(docker, app, config.networkPool);
+  const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
   for (const step of plan) {
     const name = containerName(app, step.process, version, step.index);
     const options = containerSpec({ app, process: step.process, version, index: step.index, image: active.imageId, port: spec.port, command: spec.commands[step.process] ?? null, config: spec.config, ...runtime.of(step.process) });
@@ -67,7 +68,7 @@ export async function restartProcesses(services: Services, app: string, only: st
     }
     await setRestartPolicy(docker, started.id, { Name: 'unless-stopped' });
     if (step.process === 'web') {
-      const oldIp = step.old?.NetworkSettings.Networks[NETWORK]?.IPAddress;
+      const oldIp = step.old ? containerIp(app, step.old.NetworkSettings.Networks) : undefined;
       const oldUrl = oldIp ? `http://${oldIp}:${spec.port}` : undefined;
       const fresh = { url: `http://${started.ip}:${spec.port}`, container: name, release: version };
       services.routes.swap(app, [...services.routes.targets(app).filter((t) => t.url !== oldUrl), fresh]);

@@ -1,7 +1,7 @@
 // On daemon start: rebuild the route table from the store's active releases and the labelled containers Docker
 // reports (containers keep running while the daemon is down), and remove containers a crash left half-deployed.
 import type { Services } from '../services.js';
-import { listAppContainers, removeContainer, NETWORK } from '../docker/containers.js';
+import { containerIp, listAppContainers, removeContainer } from '../docker/containers.js';
 import { activeRelease } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
 import type { Target } from '../router/route-table.js';
@@ -22,7 +22,7 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | '
     const targets: Target[] = mine
       .filter((c) => c.State === 'running' && c.Labels['paas.release'] === String(release.version) && c.Labels['paas.process'] === 'web')
       .map((c) => ({
-        url: `http://${c.NetworkSettings.Networks[NETWORK]?.IPAddress}:${c.Labels['paas.port']}`,
+        url: `http://${containerIp(app.name, c.NetworkSettings.Networks)}:${c.Labels['paas.port']}`,
         container: (c.Names[0] ?? '').replace(/^\//, ''),
         release: release.version,
       }));

@@ -9,8 +9,9 @@ export interface RuntimeSettings {
   of(process: string): { mounts: { volume: string; path: string }[]; limits: Limits };
 }
 
-export async function runtimeSettings(db: Db, app: string): Promise<RuntimeSettings> {
+/** The app's volumes, and each process type's limits: its own where set, else the daemon's `defaults`. */
+export async function runtimeSettings(db: Db, app: string, defaults: Limits): Promise<RuntimeSettings> {
   const [row, mounts] = await Promise.all([getApp(db, app), listMounts(db, app)]);
   const volumes = mounts.map((m) => ({ volume: m.volume, path: m.path }));
-  return { of: (process) => ({ mounts: volumes, limits: row.resources[process] ?? {} }) };
+  return { of: (process) => ({ mounts: volumes, limits: { ...defaults, ...row.resources[process] } }) };
 }

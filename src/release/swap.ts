@@ -6,7 +6,7 @@
 import type { Services } from '../services.js';
 import type { NewRelease } from '../store/releases.js';
 import { recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
-import { ensureNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
+import { ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
 import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { containerSpec, isOneOff } from './container-spec.js';
@@ -24,11 +24,11 @@ export async function swapRelease(
 ): Promise<void> {
   const { docker, config } = services;
   const { app, version, spec } = release;
-  await ensureNetwork(docker);
+  await ensureAppNetwork(docker, app, config.networkPool);
 
   const started: Started[] = [];
   const begin = Date.now();
-  const runtime = await runtimeSettings(services.db, app);
+  const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
   try {
     for (const [process, replicas] of Object.entries(spec.formation)) {
       for (let index = 1; index <= replicas; index++) {

@@ -195,6 +195,22 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Volumes are named paas.APP.NAME from now on (paas-APP-NAME was ambiguous across apps); mounts made
+    // before keep the volume that holds their data.
+    name: '008_mount_volumes',
+    async up(knex) {
+      await knex.schema.alterTable('mounts', (t) => {
+        t.string('volume', 200).nullable();
+      });
+      await knex('mounts').update({ volume: knex.raw(`'paas-' || app || '-' || name`) });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('mounts', (t) => {
+        t.dropColumn('volume');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

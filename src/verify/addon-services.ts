@@ -3,6 +3,7 @@ import tar from 'tar-stream';
 import type { DockerClient } from '../docker/client.js';
 import { buildImage, findImage } from '../docker/images.js';
 import { removeContainer } from '../docker/containers.js';
+import { ciNetworkName } from '../docker/names.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import type { AddonKind } from './addons.js';
@@ -35,7 +36,7 @@ async function execOk(docker: DockerClient, containerId: string, cmd: string[]):
 
 /** Starts `addons` for run `runId` and waits until each takes connections. */
 export async function startRunServices(docker: DockerClient, app: string, runId: number, addons: AddonKind[], out: LineSink): Promise<RunServices> {
-  const network = `paas-ci-${app}-${runId}`;
+  const network = ciNetworkName(app, runId);
   const started: string[] = [];
   const remove = async () => {
     await Promise.all(started.map((id) => removeContainer(docker, id, 0)));
@@ -49,7 +50,7 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
       await ensureAddonImage(docker, addon, out);
       const container = await docker.createContainer({
         Image: addon.image,
-        name: `${network}-${addon.name}`,
+        name: `${network}.${addon.name}`,
         Labels: { 'paas.app': app, 'paas.role': 'addon', 'paas.ci-run': String(runId) },
         HostConfig: { NetworkMode: network, Init: true },
         NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [addon.name] } } },

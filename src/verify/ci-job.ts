@@ -11,11 +11,8 @@ import { finishCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
 import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { testCommit } from './test-commit.js';
+import { ciImageTag } from '../docker/names.js';
 
-/** Image tag of a CI build: one per commit, removed after the run. */
-export function ciImageTag(app: string, sha: string): string {
-  return `paas/${app}:ci-${sha.slice(0, 12)}`;
-}
 
 /** Builds and tests the commit; resolves with the run's status (errored when it does not build). */
 export async function runCiJob(services: Services, job: CiJob, out: LineSink): Promise<CiStatus> {

@@ -180,6 +180,12 @@ export async function removeApps(apps: string[]): Promise<void> {
     for (const image of await docker.listImages({ filters: { label: [`paas.app=${app}`] } })) {
       await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     }
+    for (const network of await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } })) {
+      await docker.getNetwork(network.Id).remove().catch(() => undefined);
+    }
+    for (const volume of (await docker.listVolumes({ filters: { label: [`paas.app=${app}`] } })).Volumes ?? []) {
+      await docker.getVolume(volume.Name).remove().catch(() => undefined);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { imageTag } from '../../src/docker/names.js';
 import { commitAll, containersOf, docker, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
@@ -35,7 +36,7 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
   t.regex(first.output, /remote: -----> Running tests \(CI run \d+\): npm test/);
   t.regex(first.output, /node fixture tests passed/, 'tests see devDependencies');
   const { docker: engine } = await import('./_daemon.js');
-  const probe = await engine.createContainer({ Image: `paas/${app}:v1`, Cmd: ['sh', '-c', 'ls /app/node_modules'] });
+  const probe = await engine.createContainer({ Image: imageTag(app, 1).ref, Cmd: ['sh', '-c', 'ls /app/node_modules'] });
   await probe.start();
   await probe.wait();
   const modules = String(await probe.logs({ stdout: true, stderr: true }));
@@ -49,7 +50,7 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
   t.is(second.code, 0, second.output);
   t.regex((await daemon.get(app)).body, /^hi again from node/);
 
-  const [v1, v2] = [await layersOf(`paas/${app}:v1`), await layersOf(`paas/${app}:v2`)];
+  const [v1, v2] = [await layersOf(imageTag(app, 1).ref), await layersOf(imageTag(app, 2).ref)];
   t.is(v1.length, v2.length);
   // stack, buildpack, runtime, workdir, dependencies (one committed layer): the same; the app copy, its compile
   // step and the devDependency prune on top: new.
@@ -65,7 +66,7 @@ test.serial('a Node app with a lockfile builds with the node buildpack; a code-o
   const other = name('node2');
   const otherPush = await daemon.push(await fixtureRepo('node-express'), other);
   t.is(otherPush.code, 0, otherPush.output);
-  t.deepEqual((await layersOf(`paas/${other}:v1`)).slice(0, 3), v1.slice(0, 3));
+  t.deepEqual((await layersOf(imageTag(other, 1).ref)).slice(0, 3), v1.slice(0, 3));
 
   t.is((await daemon.paas(['apps:destroy', other, '--confirm', other])).code, 0);
   t.false(fs.existsSync(path.join(daemon.dataDir, 'cache', other)), 'the build cache is deleted with the app');

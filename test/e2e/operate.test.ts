@@ -4,6 +4,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { volumeName } from '../../src/docker/names.js';
 import { commitAll, docker, fixtureRepo, freePort, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
@@ -26,7 +27,7 @@ test.before(async () => {
 test.after.always(async () => {
   await daemon?.stop();
   await removeApps([app, other]);
-  for (const volume of ['data', 'scratch']) await docker.getVolume(`paas-${app}-${volume}`).remove().catch(() => undefined);
+  for (const volume of ['data', 'scratch']) await docker.getVolume(volumeName(app, volume)).remove().catch(() => undefined);
 });
 
 test.serial('commands over SSH: config:set makes a release whose value the app echoes back', async (t) => {
@@ -228,21 +229,21 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
 test.serial('volumes go only on request: storage:unmount --delete-data, or apps:destroy', async (t) => {
   const volumeExists = async (name: string) => (await docker.listVolumes({ filters: { name: [name] } })).Volumes?.some((v) => v.Name === name) ?? false;
   t.is((await daemon.paas(['storage:mount', app, 'scratch:/scratch'])).code, 0);
-  t.true(await volumeExists(`paas-${app}-scratch`));
+  t.true(await volumeExists(volumeName(app, 'scratch')));
   const kept = await daemon.paas(['storage:unmount', app, 'scratch']);
   t.regex(kept.stdout, /data kept/);
-  t.true(await volumeExists(`paas-${app}-scratch`), 'unmounting keeps the data');
+  t.true(await volumeExists(volumeName(app, 'scratch')), 'unmounting keeps the data');
   const gone = await daemon.paas(['storage:unmount', app, 'scratch', '--delete-data']);
   t.is(gone.code, 0, gone.output);
-  t.false(await volumeExists(`paas-${app}-scratch`));
+  t.false(await volumeExists(volumeName(app, 'scratch')));
   const inUse = await daemon.paas(['storage:unmount', app, 'data', '--delete-data']);
   t.is(inUse.code, 2);
   t.regex(inUse.stderr, /still used by running containers, so its data is kept/);
-  t.true(await volumeExists(`paas-${app}-data`));
+  t.true(await volumeExists(volumeName(app, 'data')));
 
   t.is((await daemon.paas(['domains:add', app, `gone.${app}.example.com`])).code, 0);
   t.is((await daemon.paas(['apps:destroy', app, '--confirm', app])).code, 0);
-  t.false(await volumeExists(`paas-${app}-data`), 'apps:destroy removes its volumes');
+  t.false(await volumeExists(volumeName(app, 'data')), 'apps:destroy removes its volumes');
   t.is((await daemon.getHost(`gone.${app}.example.com`)).status, 404);
   t.is((await daemon.paas(['domains:add', other, `gone.${app}.example.com`])).code, 0, 'its hostnames are free again');
 });

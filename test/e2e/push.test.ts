@@ -3,6 +3,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { containerName, imageTag } from '../../src/docker/names.js';
 import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
@@ -43,7 +44,7 @@ test.serial('git push deploys a Dockerfile app, and a second push replaces it', 
   const containers = await containersOf(app);
   t.deepEqual(
     containers.map((c) => c.Names[0]),
-    [`/paas-${app}-web-v2-1`],
+    [`/${containerName(app, 'web', 2, 1)}`],
     'only the new release runs',
   );
   t.like(containers[0]!.Labels, { 'paas.app': app, 'paas.release': '2', 'paas.process': 'web' });
@@ -56,7 +57,7 @@ test.serial('git push deploys a Dockerfile app, and a second push replaces it', 
 });
 
 test.serial('.dockerignore keeps files out of the image', async (t) => {
-  const image = `paas/${app}:v2`;
+  const image = imageTag(app, 2).ref;
   const { docker } = await import('./_daemon.js');
   const container = await docker.createContainer({ Image: image, Cmd: ['ls', '-a', '/www'] });
   await container.start();

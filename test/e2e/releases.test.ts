@@ -2,6 +2,7 @@
 // image collection and daemon restarts, against the real daemon, Docker, git and OpenSSH client.
 import test from 'ava';
 import http from 'node:http';
+import { containerName } from '../../src/docker/names.js';
 import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
@@ -205,7 +206,7 @@ test.serial('apps keep running while the daemon is down, and a restarted daemon 
   t.deepEqual((await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Id), running);
   // A container a crash left half-deployed (a release that never became active) is cleaned up on start.
   const { docker } = await import('./_daemon.js');
-  const stray = await docker.createContainer({ name: `paas-${app}-web-v999-1`, Image: 'paas/stack:bookworm', Cmd: ['sleep', '600'], Labels: { 'paas.app': app, 'paas.release': '999', 'paas.process': 'web', 'paas.port': '5000' } });
+  const stray = await docker.createContainer({ name: containerName(app, 'web', 999, 1), Image: 'paas/stack:bookworm', Cmd: ['sleep', '600'], Labels: { 'paas.app': app, 'paas.release': '999', 'paas.process': 'web', 'paas.port': '5000' } });
   await stray.start();
   daemon = await startDaemon({ env: ENV, reuse: daemon });
   t.is(await body(), served);

@@ -28,7 +28,7 @@ test('the app image: source and compile in the test stage, prune on top for the 
 
 test('the dependency image changes with the manifests and the runtime, not with anything else', (t) => {
   const a = depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]);
-  t.regex(a, /^paas\/shop-deps:[0-9a-f]{16}$/);
+  t.regex(a, /^paas\/app\/shop:deps-[0-9a-f]{16}$/);
   t.is(depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]), a);
   t.not(depsImageRef('shop', 'sha256:r1', [{ name: 'package.json', content: Buffer.from('{"a":2}') }]), a);
   t.not(depsImageRef('shop', 'sha256:r2', [{ name: 'package.json', content: Buffer.from('{"a":1}') }]), a);

@@ -8,11 +8,11 @@ test('the port is the single exposed port, else 5000', (t) => {
 });
 
 test('containers are named and labelled for app, release and process', (t) => {
-  t.is(containerName('shop', 'web', 3, 1), 'paas-shop-web-v3-1');
+  t.is(containerName('shop', 'web', 3, 1), 'paas.shop.web.v3.1');
   const spec = containerSpec({ app: 'shop', process: 'web', version: 3, index: 1, image: 'sha256:abc', port: 8080 });
-  t.is(spec.name, 'paas-shop-web-v3-1');
+  t.is(spec.name, 'paas.shop.web.v3.1');
   t.deepEqual(spec.Env, ['PORT=8080']);
   t.like(spec.Labels, { 'paas.app': 'shop', 'paas.release': '3', 'paas.process': 'web', 'paas.port': '8080' });
   t.is(spec.HostConfig?.RestartPolicy?.Name, 'unless-stopped');
-  t.is(spec.HostConfig?.NetworkMode, 'paas');
+  t.is(spec.HostConfig?.NetworkMode, 'paas.shop', 'on the app\'s own network');
 });

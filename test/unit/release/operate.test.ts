@@ -34,7 +34,8 @@ test('limits and volumes become the container host config', (t) => {
   t.is(spec.HostConfig?.MemorySwap, 1 << 26, 'no swap beyond the limit');
   t.is(spec.HostConfig?.NanoCpus, 250_000_000);
   t.is(spec.Labels?.['paas.replica'], '2');
-  t.deepEqual(runtimeHostConfig({}), {});
+  t.like(runtimeHostConfig('shop', {}), { NetworkMode: 'paas.shop', SecurityOpt: ['no-new-privileges'], Init: true });
+  t.is(runtimeHostConfig('shop', {}).Memory, undefined, 'no limit given, none set');
 });
 
 test('mounts are NAME:/absolute/path outside system directories', (t) => {
@@ -45,11 +46,13 @@ test('mounts are NAME:/absolute/path outside system directories', (t) => {
   }
 });
 
-const container = (name: string): Docker.ContainerInfo => ({ Names: [`/${name}`], Id: name, Labels: {} }) as unknown as Docker.ContainerInfo;
+const container = (name: string, process: string, replica: number): Docker.ContainerInfo =>
+  ({ Names: [`/${name}`], Id: name, Labels: { 'paas.process': process, 'paas.replica': String(replica) } }) as unknown as Docker.ContainerInfo;
 
 test('a restart goes through every replica of the formation, replacing the containers that exist', (t) => {
-  const plan = restartPlan({ web: 2, worker: 1 }, [container('paas-shop-web-v3-1'), container('paas-shop-worker-v3-1')], 3, 'shop');
-  t.deepEqual(plan.map((p) => `${p.process}.${p.index}:${p.old?.Id ?? 'new'}`), ['web.1:paas-shop-web-v3-1', 'web.2:new', 'worker.1:paas-shop-worker-v3-1']);
+  // Found by their labels, whatever their names: paas-shop-... is how releases before unambiguous names were named.
+  const plan = restartPlan({ web: 2, worker: 1 }, [container('paas.shop.web.v3.1', 'web', 1), container('paas-shop-worker-v3-1', 'worker', 1)], 3, 'shop');
+  t.deepEqual(plan.map((p) => `${p.process}.${p.index}:${p.old?.Id ?? 'new'}`), ['web.1:paas.shop.web.v3.1', 'web.2:new', 'worker.1:paas-shop-worker-v3-1']);
   t.deepEqual(restartPlan({ web: 2, worker: 1 }, [], 3, 'shop', 'worker').map((p) => p.process), ['worker']);
 });
 
@@ -73,7 +76,7 @@ test('a one-off runs the release image with its config, exec form, labelled one-
   const spec = oneOffSpec(release, ['sh', '-c', 'echo $A'], 4711, { mounts: [{ volume: 'v', path: '/data' }] });
   t.deepEqual(spec.Cmd, ['sh', '-c', 'echo $A']);
   t.deepEqual(spec.Env, ['A=b c', 'PORT=5000']);
-  t.is(spec.name, 'paas-shop-run-4711');
+  t.is(spec.name, 'paas.shop.run-4711');
   t.is(spec.Labels?.['paas.one-off'], 'true');
   t.is(spec.HostConfig?.Mounts?.[0]?.Target, '/data');
   t.throws(() => checkRunCommand([]));

@@ -1,0 +1,70 @@
+// Pure: the one place that names the Docker objects the daemon creates, and the label keys it puts on them.
+// Names are unambiguous by construction: fields are joined with ".", which no app name (a DNS label) and no
+// process type contains, so no app's object can carry another app's name (app "x" with type "y-web" is
+// paas.x.y-web..., app "x-y" with type "web" is paas.x-y.web...). Image tags live in a repository per app.
+
+/** Label keys on every container, volume, network and image the daemon creates. */
+export const LABEL = {
+  app: 'paas.app',
+  release: 'paas.release',
+  process: 'paas.process',
+  replica: 'paas.replica',
+  port: 'paas.port',
+  oneOff: 'paas.one-off',
+  tty: 'paas.tty',
+  volume: 'paas.volume',
+  managed: 'paas.managed',
+  role: 'paas.role',
+  ciRun: 'paas.ci-run',
+} as const;
+
+/** A process container of a release: paas.APP.TYPE.vN.I */
+export function containerName(app: string, process: string, version: number, index: number): string {
+  return `paas.${app}.${process}.v${version}.${index}`;
+}
+
+/** A one-off container (`paas run`): paas.APP.run-ID (process containers have five fields, this one three). */
+export function oneOffName(app: string, id: string): string {
+  return `paas.${app}.run-${id}`;
+}
+
+/** An app's persistent volume NAME (volume names may hold "." but the app field cannot). */
+export function volumeName(app: string, name: string): string {
+  return `paas.${app}.${name}`;
+}
+
+/** The app's private network: its processes and one-offs, and the router's way in. */
+export function appNetworkName(app: string): string {
+  return `paas.${app}`;
+}
+
+/** A CI run's private network for its add-on services. */
+export function ciNetworkName(app: string, runId: number): string {
+  return `paas.${app}.ci-${runId}`;
+}
+
+/** The app's image repository: release, dependency and CI images are tags in it, so they never mix with another app's. */
+export function imageRepo(app: string): string {
+  return `paas/app/${app}`;
+}
+
+/** A release image, e.g. paas/app/shop:v3. */
+export function imageTag(app: string, version: number): { repo: string; tag: string; ref: string } {
+  const repo = imageRepo(app);
+  return { repo, tag: `v${version}`, ref: `${repo}:v${version}` };
+}
+
+/** A dependency image (buildpack builds), keyed by a content hash. */
+export function depsImageName(app: string, hash: string): string {
+  return `${imageRepo(app)}:deps-${hash}`;
+}
+
+/** Pure: whether an image tag of `app`'s repository is one of its dependency images. */
+export function isDepsTag(app: string, repoTag: string): boolean {
+  return repoTag.startsWith(`${imageRepo(app)}:deps-`);
+}
+
+/** The image a CI run tests. */
+export function ciImageTag(app: string, sha: string): string {
+  return `${imageRepo(app)}:ci-${sha.slice(0, 12)}`;
+}
