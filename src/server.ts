@@ -43,7 +43,9 @@ async function onPort<T>(what: string, port: number, flag: string, listening: Pr
 
 /** Starts every part of the daemon and resolves once all listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // Owner only: the store holds config values and keys, the data dir the repos, sockets and certificates.
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(config.dataDir, 0o700);
   const db = await openDb(config);
   const docker = createDocker();
   await pingDocker(docker);

@@ -51,6 +51,11 @@ async function appOf(c: RouteContext): Promise<string> {
   return (await appRowOf(c)).name;
 }
 
+/** An app as lists show it: config values only ever come from `config`/`config:get`, to those allowed. */
+function appView({ config, ...rest }: AppRow): Omit<AppRow, 'config'> & { configVars: number } {
+  return { ...rest, configVars: Object.keys(config).length };
+}
+
 async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> {
   for (const name of apps) await getApp(ctx.services.db, name);
 }
@@ -63,9 +68,9 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET', pattern: /^\/apps$/, scope: 'any',
-    handler: async ({ services: s, caller }) => (await listApps(s.db)).filter((a) => mayUseApp(caller, a.name)).map((a) => ({ ...a, url: appUrl(s.config, a.name) })),
+    handler: async ({ services: s, caller }) => (await listApps(s.db)).filter((a) => mayUseApp(caller, a.name)).map((a) => ({ ...appView(a), url: appUrl(s.config, a.name) })),
   },
-  { method: 'POST', pattern: /^\/apps$/, scope: 'admin', handler: async ({ services, body }) => createApp(services, String(field(body, 'name') ?? '')) },
+  { method: 'POST', pattern: /^\/apps$/, scope: 'admin', handler: async ({ services, body }) => appView(await createApp(services, String(field(body, 'name') ?? ''))) },
   { method: 'DELETE', pattern: app(''), scope: 'admin', handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })) },
   { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
   { method: 'GET', pattern: app('/builds/(\\d{1,12})/log'), scope: 'app', handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }) },

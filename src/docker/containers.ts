@@ -21,7 +21,8 @@ export function containerIp(app: string, networks: Record<string, { IPAddress?: 
  */
 export async function ensureAppNetwork(docker: DockerClient, app: string, pool: string): Promise<string> {
   const name = appNetworkName(app);
-  for (let attempt = 0; attempt < 8; attempt++) {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
     const networks = await docker.listNetworks();
     const existing = networks.find((n) => n.Name === name);
     if (existing) {
@@ -29,7 +30,8 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, pool: 
       return name;
     }
     const used = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
-    const subnet = freeSubnet(pool, used);
+    // After a clash, skip ahead: other daemons (or this one) are taking the first free subnets meanwhile.
+    const subnet = freeSubnet(pool, used, attempt === 0 ? 0 : Math.floor(Math.random() * 64));
     if (!subnet) throw new PaasError('PAAS_ERR_NETWORK', `no free /24 left in the app network pool ${pool}: set PAAS_NETWORK_POOL to a larger range`);
     try {
       await docker.createNetwork({
@@ -41,12 +43,13 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, pool: 
       });
       return name;
     } catch (err) {
-      // Another daemon took the name or the subnet meanwhile: look again.
+      // Another caller took the name or the subnet meanwhile: look again.
       const code = (err as { statusCode?: number }).statusCode;
-      if (code !== 409 && code !== 403 && !/overlap/i.test(String((err as Error).message))) throw err;
+      if (code !== 409 && code !== 403 && !/overlap|already exists/i.test(String((err as Error).message))) throw err;
+      lastError = err;
     }
   }
-  throw new PaasError('PAAS_ERR_NETWORK', `could not create network ${name}: every subnet tried was taken`);
+  throw new PaasError('PAAS_ERR_NETWORK', `could not create network ${name}: ${(lastError as Error | undefined)?.message ?? 'every subnet tried was taken'}`);
 }
 
 /** Removes `app`'s network (after its containers are gone); a missing one is fine. */

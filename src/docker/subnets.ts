@@ -20,12 +20,16 @@ export function parseCidr(cidr: string): { start: number; size: number } {
   return { start: toInt(match[1]!) - (toInt(match[1]!) % size), size };
 }
 
-/** Pure: the first /24 of `pool` that overlaps none of `used` (IPv4 CIDRs; others are ignored), or undefined. */
-export function freeSubnet(pool: string, used: string[]): string | undefined {
+/**
+ * Pure: a /24 of `pool` that overlaps none of `used` (IPv4 CIDRs; others are ignored), or undefined: the first
+ * free one, or with `skip`, the one that many free ones further on (wrapping round to the first).
+ */
+export function freeSubnet(pool: string, used: string[], skip = 0): string | undefined {
   const { start, size } = parseCidr(pool);
   const taken = used.filter((c) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c)).map(parseCidr);
+  const free: number[] = [];
   for (let base = start; base + 256 <= start + size; base += 256) {
-    if (!taken.some((t) => base < t.start + t.size && t.start < base + 256)) return `${toIp(base)}/24`;
+    if (!taken.some((t) => base < t.start + t.size && t.start < base + 256)) free.push(base);
   }
-  return undefined;
+  return free.length ? `${toIp(free[skip % free.length]!)}/24` : undefined;
 }

@@ -28,6 +28,13 @@ export async function openDb(options: { dataDir: string; databaseUrl?: string | 
     });
   }
   await db.migrate.latest({ migrationSource });
+  if (!options.databaseUrl) {
+    // Config values are in the database and its WAL: readable by the owner alone, whatever the umask.
+    for (const suffix of ['', '-wal', '-shm']) {
+      const file = path.join(options.dataDir, `paas.sqlite3${suffix}`);
+      if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+    }
+  }
   return db;
 }
 
