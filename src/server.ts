@@ -18,6 +18,7 @@ import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
+import { watchContainers } from './release/watch-containers.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
 import { Inflight } from './router/inflight.js';
@@ -76,6 +77,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ciQueues.ensureWorker(app.name);
   }
   const restored = await restoreRoutes(services);
+  // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
+  // containers that died while the daemon was down are replaced now.
+  const watcher = watchContainers(services);
+  for (const app of await listApps(db)) watcher.heal(app.name);
   await restoreDomains(services);
   await restoreCertificates(services);
 
@@ -116,6 +121,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await new Promise((r) => server.close(r));
       }
       router.close();
+      watcher.stop();
       await certs.close();
       await queues.close();
       await ciQueues.close();

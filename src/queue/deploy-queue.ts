@@ -63,8 +63,15 @@ export interface PsJob {
   process?: string;
 }
 
+/** Bringing the app back to its formation after containers died outside a swap. */
+export interface HealJob {
+  kind: 'heal';
+  logId: string;
+  app: string;
+}
+
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob;
+export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob | HealJob;
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {

@@ -11,7 +11,8 @@ import { scaleApp } from '../release/scale.js';
 import { psAction } from '../release/restart.js';
 import { runCiJob } from '../verify/ci-job.js';
 import { asPaasError } from '../errors.js';
-import { lineSink } from '../log.js';
+import { daemonLog, lineSink } from '../log.js';
+import { healApp } from '../release/heal.js';
 
 /** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
 export async function processJob(services: Services, data: DeployJobData): Promise<void> {
@@ -30,6 +31,9 @@ export async function processJob(services: Services, data: DeployJobData): Promi
       await scaleApp(services, data.app, data.formation, out);
     } else if (data.kind === 'ps') {
       await psAction(services, data.app, data.action, data.process, out);
+    } else if (data.kind === 'heal') {
+      const healed = await healApp(services, data.app, out);
+      if (healed) daemonLog('app.healed', { app: data.app, replicas: healed, lines: lines.join(' | ') });
     } else if (data.kind === 'ci') {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
       const status = await runCiJob(services, data, out);

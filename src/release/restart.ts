@@ -70,7 +70,7 @@ export async function restartProcesses(services: Services, app: string, only: st
     if (step.process === 'web') {
       const oldIp = step.old ? containerIp(app, step.old.NetworkSettings.Networks) : undefined;
       const oldUrl = oldIp ? `http://${oldIp}:${spec.port}` : undefined;
-      const fresh = { url: `http://${started.ip}:${spec.port}`, container: name, release: version };
+      const fresh = { url: `http://${started.ip}:${spec.port}`, container: name, release: version, id: started.id };
       services.routes.swap(app, [...services.routes.targets(app).filter((t) => t.url !== oldUrl), fresh]);
       if (oldUrl) await services.inflight.drain([oldUrl], config.drainTimeoutMs);
     }

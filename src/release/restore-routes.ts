@@ -25,6 +25,7 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | '
         url: `http://${containerIp(app.name, c.NetworkSettings.Networks)}:${c.Labels['paas.port']}`,
         container: (c.Names[0] ?? '').replace(/^\//, ''),
         release: release.version,
+        id: c.Id,
       }));
     services.routes.swap(app.name, targets);
     if (targets.length) routed++;

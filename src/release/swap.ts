@@ -50,7 +50,7 @@ export async function swapRelease(
   }
 
   await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
-  const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version }));
+  const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version, id: c.id }));
   const old = services.routes.swap(app, web);
   await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded');
   out.step(`Routed ${app} to v${version}`);

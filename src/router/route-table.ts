@@ -6,6 +6,8 @@ export interface Target {
   url: string;
   container: string;
   release: number;
+  /** The container's id, so that its death takes it out of the routes at once. */
+  id?: string;
 }
 
 /** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
@@ -68,6 +70,21 @@ export class RouteTable {
       this.stopped.delete(app);
     }
     return previous;
+  }
+
+  /**
+   * Takes the target of container `id` out of every app's routes (it died, stopped or turned unhealthy);
+   * returns the app it served, if any. Until something routes the app again, the remaining targets serve it.
+   */
+  dropContainer(id: string): string | undefined {
+    for (const [app, route] of this.routes) {
+      const left = route.targets.filter((t) => t.id !== id);
+      if (left.length === route.targets.length) continue;
+      if (left.length === 0) this.routes.delete(app);
+      else this.routes.set(app, { targets: left, next: 0 });
+      return app;
+    }
+    return undefined;
   }
 
   /** Forgets an app: its targets and its custom hostnames. */

@@ -129,7 +129,7 @@ test.serial('addons: redis and postgres run on a private network for the run alo
   const { docker } = await import('./_daemon.js');
   const leftovers = await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.role=addon'] } });
   t.deepEqual(leftovers, [], 'the run removed its services');
-  const networks = await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } });
+  const networks = await docker.listNetworks({ filters: { label: [`paas.app=${app}`, 'paas.ci-run'] } });
   t.deepEqual(networks.map((n) => n.Name), [], 'and its network');
 });
 
