@@ -154,16 +154,24 @@ test.serial('app containers run with limits, no privilege gain and without raw s
 });
 
 test.serial('a killed container leaves the routes at once and the app is brought back to its formation', async (t) => {
+  t.is((await daemon.paas(['ps:scale', B, 'web=2'])).code, 0);
+  const before = await load.stop();
+  load = loadB();
   const [killed] = await webOf(B);
   await docker.getContainer(killed!.Id).kill();
   const deadline = Date.now() + 60_000;
   let back: Awaited<ReturnType<typeof webOf>> = [];
   while (Date.now() < deadline) {
     back = (await webOf(B)).filter((c) => c.Id !== killed!.Id);
-    if (back.length === 1 && (await getB()).body === B_PAGE) break;
+    if (back.length === 2 && (await getB()).body === B_PAGE) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  t.is(back.length, 1, 'a new web container replaced the killed one');
+  const during = await load.stop();
+  load = loadB();
+  t.log(`requests to ${B} during the attacks before: ${before.sent} sent, ${before.failed} failed, ${before.foreign} answered by another app`);
+  t.log(`requests to ${B} (web=2) from the kill of one replica until it was replaced: ${during.sent} sent, ${during.failed} failed, ${during.foreign} answered by another app`);
+  t.is(before.foreign + during.foreign, 0);
+  t.is(back.length, 2, 'a new web container replaced the killed one');
   t.is(back[0]!.Labels['paas.release'], killed!.Labels['paas.release'], 'of the same release');
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
   t.regex(daemon.log(), /event=router\.target_dropped app=\S+-y/);
@@ -179,6 +187,6 @@ test.serial('the store and data dir are the owner\'s alone, and lists print no c
   t.is(list.code, 0, list.output);
   t.notRegex(list.stdout, /hunter2/);
   const { sent, failed, foreign } = await load.stop();
-  t.log(`requests to ${B} during the attacks: ${sent} sent, ${failed} failed, ${foreign} answered by another app`);
+  t.log(`requests to ${B} since the replacement: ${sent} sent, ${failed} failed, ${foreign} answered by another app`);
   t.is(foreign, 0, 'no request for B was ever answered by A');
 });
