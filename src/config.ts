@@ -25,6 +25,8 @@ export interface Config {
   checksUptimeSeconds: number;
   /** How long old targets may finish in-flight requests after a swap. */
   drainTimeoutMs: number;
+  /** How long the router waits on a silent app (between reads) before it answers 504. */
+  upstreamTimeoutMs: number;
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
   stopGraceSeconds: number;
   /** How long a test run may take before it is killed. */
@@ -146,6 +148,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     readyTimeoutMs: positiveInt('PAAS_READY_TIMEOUT', env.PAAS_READY_TIMEOUT, 60) * 1000,
     checksUptimeSeconds: seconds('PAAS_CHECKS_UPTIME', env.PAAS_CHECKS_UPTIME, 1.5),
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
+    upstreamTimeoutMs: positiveInt('PAAS_UPSTREAM_TIMEOUT', env.PAAS_UPSTREAM_TIMEOUT, 60) * 1000,
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),

@@ -19,6 +19,7 @@ import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
 import { watchContainers } from './release/watch-containers.js';
+import { closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
 import { Inflight } from './router/inflight.js';
@@ -76,6 +77,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     queues.ensureWorker(app.name);
     ciQueues.ensureWorker(app.name);
   }
+  const firewall = await closeHostToApps(config.networkPool, [config.httpPort, config.httpsPort]);
   const restored = await restoreRoutes(services);
   // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
   // containers that died while the daemon was down are replaced now.
@@ -84,7 +86,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await restoreDomains(services);
   await restoreCertificates(services);
 
-  const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
+  const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, upstreamTimeoutMs: config.upstreamTimeoutMs, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
   const http = await onPort('HTTP', config.httpPort, '--http-port', listenHttp(router, config.httpPort));
   const https = await onPort('HTTPS', config.httpsPort, '--https-port', listenHttps(router, config.httpsPort, (name) => sni.get(name)));
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
@@ -106,6 +108,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     redis: config.redisUrl ? 'external' : 'embedded',
     store: config.databaseUrl ? 'postgres' : 'sqlite',
     api: tcpApi ? `${config.apiHost}:${config.apiPort}${config.apiTlsCert ? ' (https)' : ' (http)'}` : 'unix socket only',
+    firewall: firewall ? 'apps reach only the router' : 'unavailable',
     routed: restored.routed,
     removed_stray_containers: restored.removed,
   });

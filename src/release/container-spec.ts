@@ -80,6 +80,15 @@ export function withoutRestarts(spec: Docker.ContainerCreateOptions): Docker.Con
   return { ...spec, HostConfig: { ...spec.HostConfig, RestartPolicy: { Name: 'no' } } };
 }
 
+/**
+ * Pure: whether a container is a process replica of some release of its app: what a swap replaces. CI test
+ * and add-on containers, dependency installs, release commands and one-offs carry the app's label too, but no
+ * replica of a formation: a deploy leaves them be.
+ */
+export function isReplica(labels: Record<string, string>): boolean {
+  return labels[LABEL.replica] !== undefined && labels[LABEL.process] !== undefined && !isOneOff(labels);
+}
+
 /** One-off containers (`paas run`) belong to the app but not to a release's formation: swaps leave them be. */
 export function isOneOff(labels: Record<string, string>): boolean {
   return labels[LABEL.oneOff] === 'true';

@@ -11,7 +11,7 @@ import { containerIp, ensureAppNetwork, listAppContainers, removeContainer, setR
 import { LABEL } from '../docker/names.js';
 import type { LineSink } from '../log.js';
 import type { Target } from '../router/route-table.js';
-import { containerSpec, isOneOff } from './container-spec.js';
+import { containerSpec, isReplica } from './container-spec.js';
 import { checkStarted, startProcess } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
 
@@ -26,7 +26,7 @@ export interface HealStep {
 
 /** Pure: per replica of the formation, its running container (if any) and its dead ones. */
 export function healPlan(release: Pick<ReleaseRow, 'version' | 'spec'>, containers: Docker.ContainerInfo[]): HealStep[] {
-  const mine = containers.filter((c) => c.Labels[LABEL.release] === String(release.version) && !isOneOff(c.Labels) && c.Labels[LABEL.replica] !== undefined);
+  const mine = containers.filter((c) => c.Labels[LABEL.release] === String(release.version) && isReplica(c.Labels));
   const steps: HealStep[] = [];
   for (const [process, replicas] of Object.entries(release.spec.formation)) {
     for (let index = 1; index <= replicas; index++) {

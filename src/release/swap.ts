@@ -9,7 +9,8 @@ import { recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '..
 import { ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
 import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { containerSpec, isOneOff } from './container-spec.js';
+import { containerSpec, isReplica } from './container-spec.js';
+import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError, type Started } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
 
@@ -57,7 +58,7 @@ export async function swapRelease(
 
   const drainStart = Date.now();
   const stillRunning = await services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
-  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels['paas.release'] !== String(version) && !isOneOff(c.Labels));
+  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels[LABEL.release] !== String(version) && isReplica(c.Labels));
   await Promise.all(previous.map((c) => removeContainer(docker, c.Id, config.stopGraceSeconds)));
   if (previous.length > 0) {
     out.detail(

@@ -6,7 +6,7 @@ import type { Services } from '../services.js';
 import { lineSplitter } from '../docker/containers.js';
 import { LABEL } from '../docker/names.js';
 import { daemonLog } from '../log.js';
-import { isOneOff } from './container-spec.js';
+import { isReplica } from './container-spec.js';
 import { findApp } from '../store/apps.js';
 
 interface DockerEvent {
@@ -21,7 +21,7 @@ const BACK = new Set(['start', 'health_status: healthy']);
 export function eventEffect(event: DockerEvent): { drop?: string; heal?: string } {
   const labels = event.Actor?.Attributes ?? {};
   const app = labels[LABEL.app];
-  const replica = app !== undefined && labels[LABEL.replica] !== undefined && !isOneOff(labels);
+  const replica = app !== undefined && isReplica(labels);
   const action = event.Action ?? '';
   if (GONE.has(action)) return { ...(event.Actor?.ID ? { drop: event.Actor.ID } : {}), ...(replica ? { heal: app } : {}) };
   if (BACK.has(action) && replica) return { heal: app };

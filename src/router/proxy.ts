@@ -4,12 +4,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { RouteTable, Target } from './route-table.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { relayResponse } from './relay.js';
-import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from './pages.js';
+import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from './pages.js';
+import { absoluteTarget, refusal } from './request-checks.js';
 import type { Inflight } from './inflight.js';
 import { hostOf } from './hostname.js';
 import { ChallengeStore } from '../tls/challenges.js';
@@ -58,7 +60,12 @@ export interface RouterOptions {
   challenges?: ChallengeStore;
   /** For HTTP -> HTTPS redirects: the HTTPS port, and whether a hostname has a certificate. */
   https?: { port: number; hasCert: (host: string) => boolean };
+  /** How long an app may stay silent while answering (between reads, as nginx's proxy_read_timeout): then 504. */
+  upstreamTimeoutMs?: number;
 }
+
+/** The error a request to an app ends with when the app stayed silent past the upstream timeout. */
+const UPSTREAM_TIMEOUT = 'PAAS_UPSTREAM_TIMEOUT';
 
 type Proto = 'http' | 'https';
 
@@ -87,8 +94,11 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
       sendPage(res as http.ServerResponse, 502, BAD_GATEWAY_PAGE);
     }
   });
-  // A 101 to a request that asked for no upgrade: nothing to relay.
   proxy.on('proxyReq', (proxyReq, req, res) => {
+    if (options.upstreamTimeoutMs) {
+      proxyReq.setTimeout(options.upstreamTimeoutMs, () => proxyReq.destroy(Object.assign(new Error('the app did not answer in time'), { code: UPSTREAM_TIMEOUT })));
+    }
+    // A 101 to a request that asked for no upgrade: nothing to relay.
     proxyReq.on('upgrade', (_proxyRes, socket) => {
       socket.destroy();
       daemonLog('router.bad_response', { host: req.headers.host, status: 101 });
@@ -107,36 +117,77 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
     proxy.web(req, res, { target: target.url }, (err) => {
       end();
       res.removeListener('close', end);
-      const other = mayRetry(req.method, (err as NodeJS.ErrnoException).code, res.headersSent, attempt) ? pickOther(table, app, target.url, load) : undefined;
+      const code = (err as NodeJS.ErrnoException).code;
+      const other = mayRetry(req.method, code, res.headersSent, attempt) ? pickOther(table, app, target.url, load) : undefined;
       if (other) forward(app, other, req, res, attempt + 1);
+      else if (code === UPSTREAM_TIMEOUT) sendPage(res, 504, GATEWAY_TIMEOUT_PAGE);
       else sendPage(res, 502, BAD_GATEWAY_PAGE);
     });
   };
 
+  /** Refuses what nginx refuses, and takes an absolute-form target's host over the Host header. */
+  const admit = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const status = refusal(req);
+    if (status) {
+      sendPage(res, status, status === 405 ? METHOD_NOT_ALLOWED_PAGE : BAD_REQUEST_PAGE);
+      return false;
+    }
+    const absolute = absoluteTarget(req.url);
+    if (absolute) {
+      req.url = absolute.path;
+      req.headers.host = absolute.host;
+    }
+    return true;
+  };
+
+  const handle = (proto: Proto, req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!admit(req, res)) return;
+    if (options.challenges && ChallengeStore.isChallengePath(req.url)) {
+      const answer = options.challenges.answer(req.url);
+      if (answer === undefined) return sendPage(res, 404, NOT_FOUND_PAGE);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(answer) });
+      return void res.end(answer);
+    }
+    const app = table.appFor(req.headers.host, options.domain);
+    const target = app ? table.pick(app, load) : undefined;
+    if (!app || !target) return app && table.isStopped(app) ? sendPage(res, 503, STOPPED_PAGE) : sendPage(res, 404, NOT_FOUND_PAGE);
+    if (proto === 'http' && options.https && table.redirectsToHttps(app) && options.https.hasCert(hostOf(req.headers.host ?? ''))) {
+      res.writeHead(301, { location: httpsLocation(req.headers.host ?? '', req.url ?? '/', options.https.port), 'content-length': 0 });
+      return void res.end();
+    }
+    stripHopByHop(req.headers as Record<string, string | string[] | undefined>);
+    forwardedHeaders(req, proto);
+    forward(app, target, req, res, 0);
+  };
+
+  /**
+   * Upgrades other than a WebSocket GET (h2c from `curl --http2`, a POST asking for a WebSocket) are served as
+   * ordinary requests, upgrade ignored, as nginx does; with a body there is no request stream left to send, so 400.
+   */
+  const asPlainRequest = (proto: Proto, req: http.IncomingMessage, socket: Duplex): void => {
+    const res = new http.ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as net.Socket);
+    res.on('finish', () => socket.end());
+    delete req.headers.upgrade;
+    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
+    if (hasBody || req.headers['transfer-encoding'] !== undefined) return sendPage(res, 400, BAD_REQUEST_PAGE);
+    handle(proto, req, res);
+  };
+
   return {
-    request: (proto) => (req, res) => {
-      if (options.challenges && ChallengeStore.isChallengePath(req.url)) {
-        const answer = options.challenges.answer(req.url);
-        if (answer === undefined) return sendPage(res, 404, NOT_FOUND_PAGE);
-        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(answer) });
-        return void res.end(answer);
-      }
-      const app = table.appFor(req.headers.host, options.domain);
-      const target = app ? table.pick(app, load) : undefined;
-      if (!app || !target) return app && table.isStopped(app) ? sendPage(res, 503, STOPPED_PAGE) : sendPage(res, 404, NOT_FOUND_PAGE);
-      if (proto === 'http' && options.https && table.redirectsToHttps(app) && options.https.hasCert(hostOf(req.headers.host ?? ''))) {
-        res.writeHead(301, { location: httpsLocation(req.headers.host ?? '', req.url ?? '/', options.https.port), 'content-length': 0 });
-        return void res.end();
-      }
-      stripHopByHop(req.headers as Record<string, string | string[] | undefined>);
-      forwardedHeaders(req, proto);
-      forward(app, target, req, res, 0);
-    },
+    request: (proto) => (req, res) => handle(proto, req, res),
     upgrade: (proto) => (req, socket, head) => {
+      socket.on('error', () => socket.destroy());
+      if (req.method !== 'GET' || String(req.headers.upgrade).toLowerCase() !== 'websocket') return asPlainRequest(proto, req, socket);
+      const bad = refusal(req);
+      if (bad) return void socket.end(`HTTP/1.1 ${bad} ${http.STATUS_CODES[bad]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       const app = table.appFor(req.headers.host, options.domain);
       const target = app ? table.pick(app, load) : undefined;
       if (!target) {
-        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        // The same answer as plain HTTP gets: 503 for a stopped app, else 404.
+        const status = app && table.isStopped(app) ? 503 : 404;
+        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
         return;
       }
       stripHopByHop(req.headers as Record<string, string | string[] | undefined>, ['upgrade', 'connection']);
@@ -146,6 +197,12 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
     },
     close: () => agent.destroy(),
   };
+}
+
+/** The router is no forward proxy: CONNECT gets a 405, not a silent close. */
+function refuseConnect(_req: http.IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
 }
 
 async function listen(server: http.Server, port: number, host: string): Promise<void> {
@@ -160,6 +217,7 @@ async function listen(server: http.Server, port: number, host: string): Promise<
 export async function listenHttp(router: Router, port: number, host = '0.0.0.0'): Promise<http.Server> {
   const server = http.createServer(router.request('http'));
   server.on('upgrade', router.upgrade('http'));
+  server.on('connect', refuseConnect);
   await listen(server, port, host);
   return server;
 }
@@ -175,6 +233,7 @@ export async function listenHttps(router: Router, port: number, sni: (servername
   });
   server.on('request', router.request('https'));
   server.on('upgrade', router.upgrade('https'));
+  server.on('connect', refuseConnect);
   await listen(server, port, host);
   return server;
 }

@@ -121,7 +121,7 @@ test.serial('a volume named to collide with another app\'s is a volume of its ow
   t.regex((await daemon.paas(['run', B, '--', 'cat', '/d/secret'])).stdout, /victim-secret/, 'B\'s data is untouched');
 });
 
-test.serial('an app cannot reach another app\'s containers, nor the daemon\'s API', async (t) => {
+test.serial('an app cannot reach another app\'s containers, nor the daemon\'s API and SSH ports; the router it can', async (t) => {
   const [b] = await webOf(B);
   const bInfo = await docker.getContainer(b!.Id).inspect();
   const bNet = Object.values(bInfo.NetworkSettings.Networks)[0]!;
@@ -130,9 +130,14 @@ test.serial('an app cannot reach another app\'s containers, nor the daemon\'s AP
   t.not(aNet.NetworkID, bNet.NetworkID, 'each app has a network of its own');
   const reach = await asCollaborator(['run', A, '--', 'sh', '-c', `'busybox wget -T 3 -qO- http://${bNet.IPAddress}:5000/ && echo REACHED'`]);
   t.notRegex(reach.output, /REACHED|victim/, 'B\'s container did not answer A');
-  const api = await asCollaborator(['run', A, '--', 'sh', '-c', `'echo | busybox nc -w 3 ${aNet.Gateway} ${apiPort} && echo CONNECTED; echo done'`]);
-  t.regex(api.output, /done/, api.output);
-  t.notRegex(api.output, /CONNECTED/, 'the TCP API is on loopback, out of the apps\' reach');
+  const connects = async (port: number) => {
+    const result = await asCollaborator(['run', A, '--', 'sh', '-c', `'echo | busybox nc -w 3 ${aNet.Gateway} ${port} && echo CONNECTED; echo done'`]);
+    t.regex(result.output, /done/, result.output);
+    return /CONNECTED/.test(result.output);
+  };
+  t.false(await connects(apiPort), 'the TCP API is out of the apps\' reach');
+  t.false(await connects(daemon.sshPort), 'so is the SSH gateway');
+  t.true(await connects(daemon.httpPort), 'the router is not: apps may call apps by their URLs');
 });
 
 test.serial('app containers run with limits, no privilege gain and without raw sockets', async (t) => {
