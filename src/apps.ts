@@ -23,21 +23,26 @@ export async function createApp(services: Services, name: string): Promise<AppRo
   return app;
 }
 
-/** Destroys an app and everything it has: routes, containers, images, repo, queue, records. */
+/**
+ * Destroys an app and everything it has: first its jobs (queued ones dropped, a running one waited for, so no
+ * build deploys after), then its records (so nothing heals or routes it again), then routes, containers, images,
+ * volumes, network, repo and build cache.
+ */
 export async function destroyApp(services: Services, name: string): Promise<void> {
   checkAppName(name);
   await getApp(services.db, name);
+  const certs = await listCerts(services.db, name);
+  await services.queues.remove(name);
+  await services.ciQueues.remove(name);
+  await deleteApp(services.db, name);
   services.routes.remove(name);
-  for (const cert of await listCerts(services.db, name)) services.sni.delete(cert.host);
+  for (const cert of certs) services.sni.delete(cert.host);
   for (const container of await listAppContainers(services.docker, name)) {
     await removeContainer(services.docker, container.Id, 10);
   }
   await removeAppImages(services.docker, name);
   for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume, name);
   await removeAppNetwork(services.docker, name);
-  await services.queues.remove(name);
-  await services.ciQueues.remove(name);
   removeRepo(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });
-  await deleteApp(services.db, name);
 }

@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { adminSocketPath } from './config.js';
 import { openDb } from './store/db.js';
 import { listApps } from './store/apps.js';
+import { markInterruptedBuilds } from './store/builds.js';
+import { markInterruptedCiRuns } from './store/ci-runs.js';
 import { createDocker, pingDocker } from './docker/client.js';
 import { SupervisedRedis } from './queue/redis-server.js';
 import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
@@ -49,6 +51,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(config.dataDir, 0o700);
   const db = await openDb(config);
+  const interrupted = (await markInterruptedBuilds(db)) + (await markInterruptedCiRuns(db));
   const docker = createDocker();
   await pingDocker(docker);
 
@@ -110,6 +113,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     api: tcpApi ? `${config.apiHost}:${config.apiPort}${config.apiTlsCert ? ' (https)' : ' (http)'}` : 'unix socket only',
     firewall: firewall ? 'apps reach only the router' : 'unavailable',
     routed: restored.routed,
+    interrupted_jobs: interrupted,
     removed_stray_containers: restored.removed,
   });
 

@@ -41,6 +41,21 @@ export function openRequest(target: ApiTarget, method: string, path: string, hea
   return req;
 }
 
+/**
+ * The daemon went away after it took a command that runs on the app's queue: the job outlives the connection,
+ * so say it may still happen, and where to see what came of it.
+ */
+function lostDaemon(path: string, err: unknown): PaasError {
+  const queued = /^\/apps\/([a-z0-9-]+)\/(rollback|ci|config|scale|ps)$/.exec(path);
+  if (!queued) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });
+  const app = queued[1]!;
+  return new PaasError(
+    'PAAS_ERR_DAEMON_UNAVAILABLE',
+    `lost the connection to the paas daemon; the command was queued and will still run when the daemon is back: see paas releases ${app} and paas ps ${app}`,
+    { cause: err },
+  );
+}
+
 function unreachable(target: ApiTarget, err: unknown): PaasError {
   const where = describeTarget(target);
   const hint = 'socketPath' in target ? ' (is "paas server" running?)' : '';
@@ -87,15 +102,24 @@ export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget }
       const res = await send(target, 'POST', path, body);
       if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, await readAll(res));
       let buffered = '';
-      for await (const chunk of res) {
-        buffered += (chunk as Buffer).toString('utf8');
-        let newline: number;
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, newline);
-          buffered = buffered.slice(newline + 1);
-          if (line.trim()) onEntry(JSON.parse(line) as Record<string, unknown>);
+      let ended = false;
+      try {
+        for await (const chunk of res) {
+          buffered += (chunk as Buffer).toString('utf8');
+          let newline: number;
+          while ((newline = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, newline);
+            buffered = buffered.slice(newline + 1);
+            if (!line.trim()) continue;
+            const entry = JSON.parse(line) as Record<string, unknown>;
+            if (entry.exit !== undefined) ended = true;
+            onEntry(entry);
+          }
         }
+      } catch (err) {
+        throw lostDaemon(path, err);
       }
+      if (!ended) throw lostDaemon(path, undefined);
     },
   };
 }

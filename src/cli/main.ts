@@ -19,6 +19,12 @@ interface RootFlags {
 
 let flags: RootFlags = {};
 
+// A reader that went away (`paas ci:show APP 3 | head -1`) ends the CLI quietly, as other commands do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 function target(): ApiTarget {
   if (flags.apiUrl) {
     if (!flags.token) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'a remote API needs a token: --token or PAAS_API_TOKEN (make one on the server with: paas tokens:create NAME)');

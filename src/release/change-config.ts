@@ -17,19 +17,26 @@ export interface ConfigChange {
 
 export async function changeConfig(services: Services, app: string, change: ConfigChange, out: LineSink): Promise<void> {
   const row = await getApp(services.db, app);
-  const config = applyConfigChange(row.config, change.set, change.unset);
-  const what = [...Object.keys(change.set), ...change.unset.map((k) => `-${k}`)].join(', ');
-  const active = await activeRelease(services.db, app);
-  await setAppConfig(services.db, app, config);
-  if (!change.restart || !active) {
-    out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy' : 'the first deploy will use it'}`);
+  const absent = change.unset.filter((key) => !(key in row.config));
+  if (Object.keys(change.set).length === 0 && absent.length === change.unset.length) {
+    out.step(`${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not set; nothing changed`);
     return;
   }
+  const config = applyConfigChange(row.config, change.set, change.unset);
+  const what = [...Object.keys(change.set), ...change.unset.filter((k) => !absent.includes(k)).map((k) => `-${k}`)].join(', ');
+  const active = await activeRelease(services.db, app);
+  if (!change.restart || !active) {
+    await setAppConfig(services.db, app, config);
+    out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy or ps:restart' : 'the first deploy will use it'}`);
+    return;
+  }
+  // Stored only once its release serves: a change whose release fails leaves the config as it was.
   const version = await releaseAgain(
     services,
     active,
     { spec: { ...active.spec, config }, description: `Config: ${what}`, announce: (v) => `Setting config (${what}) as release v${v}` },
     out,
   );
+  await setAppConfig(services.db, app, config);
   out.done(`Config set; v${version} serves ${appUrl(services.config, app)}`);
 }

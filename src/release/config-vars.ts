@@ -2,12 +2,17 @@
 import { PaasError } from '../errors.js';
 
 export const MAX_VALUE_BYTES = 32 * 1024;
+/** All names and values together, as Heroku caps them: every release passes them to Docker in one request. */
+export const MAX_CONFIG_BYTES = 32 * 1024;
+/** Names a JavaScript object cannot hold as its own: refused rather than silently dropped. */
+const RESERVED_KEYS = new Set(['__proto__']);
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 
 export function checkConfigKey(key: string): string {
   if (!KEY.test(key)) {
     throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid config var name ${JSON.stringify(key.slice(0, 60))}: use letters, digits and underscores, not starting with a digit`);
   }
+  if (RESERVED_KEYS.has(key)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${key} cannot be a config var name: choose another`);
   return key;
 }
 
@@ -35,5 +40,9 @@ export function applyConfigChange(config: Record<string, string>, set: Record<st
   const next = { ...config };
   for (const [key, value] of Object.entries(set)) next[checkConfigKey(key)] = checkConfigValue(key, value);
   for (const key of unset) delete next[checkConfigKey(key)];
+  const total = Object.entries(next).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
+  if (total > MAX_CONFIG_BYTES) {
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `config would be ${Math.ceil(total / 1024)} KB, over the 32 KB all vars may take together; unset some or store large values elsewhere`);
+  }
   return next;
 }

@@ -13,6 +13,8 @@ import { containerName, containerSpec, isOneOff } from './container-spec.js';
 import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { releaseAgain } from './release-again.js';
+import { getApp } from '../store/apps.js';
 
 export type PsAction = 'restart' | 'stop' | 'start';
 
@@ -95,5 +97,24 @@ export async function stopProcesses(services: Services, app: string, out: LineSi
 
 export async function psAction(services: Services, app: string, action: PsAction, process: string | undefined, out: LineSink): Promise<void> {
   if (action === 'stop') return stopProcesses(services, app, out);
+  // Config stored with --no-restart is applied by a restart, as on Dokku: a new release with it, through the swap.
+  const active = await requireActive(services, app);
+  const stored = (await getApp(services.db, app)).config;
+  if (action === 'restart' && process === undefined && !sameConfig(stored, active.spec.config)) {
+    const version = await releaseAgain(
+      services,
+      active,
+      { spec: { ...active.spec, config: stored }, description: 'Restart with stored config', announce: (v) => `Restarting ${app} with its stored config as release v${v}` },
+      out,
+    );
+    out.done(`Restarted ${app} as v${version}`);
+    return;
+  }
   return restartProcesses(services, app, process, out, action === 'start' ? 'Starting' : 'Restarting');
+}
+
+/** Pure: whether two configs hold the same names and values. */
+export function sameConfig(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }

@@ -10,11 +10,15 @@ import { releaseAgain } from './release-again.js';
 import { collectImages } from './collect-images.js';
 import { ROLLBACK_UPTIME_SECONDS } from './healthchecks.js';
 
-/** Pure: the default target, the newest release before the active one that ran (not failed). */
+/** Pure: the default target, as on Heroku: the newest release before the active one that ran (not failed), of any kind. */
 export function previousGoodRelease(releases: ReleaseRow[], active: ReleaseRow): ReleaseRow | undefined {
-  return releases
-    .filter((r) => r.version < active.version && r.status !== 'failed' && r.imageId !== active.imageId)
-    .sort((a, b) => b.version - a.version)[0];
+  return releases.filter((r) => r.version < active.version && r.status !== 'failed').sort((a, b) => b.version - a.version)[0];
+}
+
+/** Pure: a rollback brings back code and config, not scale: the current formation, for the types the target has. */
+export function rollbackSpec(target: ReleaseRow, active: ReleaseRow): ReleaseRow['spec'] {
+  const formation = Object.fromEntries(Object.entries(target.spec.formation).map(([type, n]) => [type, active.spec.formation[type] ?? n]));
+  return { ...target.spec, formation };
 }
 
 async function oldestPossibleTarget(services: Services, releases: ReleaseRow[], active: ReleaseRow): Promise<number | undefined> {
@@ -45,7 +49,7 @@ export async function rollbackRelease(services: Services, app: string, version: 
     services,
     target,
     {
-      spec: target.spec,
+      spec: rollbackSpec(target, active),
       description: `Rollback to v${target.version}`,
       announce: (v) => `Rolling back ${app} to v${target.version} as v${v} (image ${target.imageId.slice(7, 19)}, no build)`,
     },

@@ -53,7 +53,14 @@ export async function swapRelease(
   await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
   const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version, id: c.id }));
   const old = services.routes.swap(app, web);
-  await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded');
+  try {
+    await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded');
+  } catch (err) {
+    // All or nothing: what the store does not record as active must not serve.
+    services.routes.swap(app, old);
+    await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));
+    throw asPaasError(err, 'PAAS_ERR_START_FAILED');
+  }
   out.step(`Routed ${app} to v${version}`);
 
   const drainStart = Date.now();

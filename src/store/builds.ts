@@ -49,6 +49,14 @@ export async function deleteBuild(db: Db, id: number): Promise<void> {
   await db('builds').where({ id }).delete();
 }
 
+/**
+ * On daemon start: builds that were running when the daemon stopped can never finish (their job is gone with
+ * it), so they are recorded as failed, saying why; resolves with how many.
+ */
+export async function markInterruptedBuilds(db: Db): Promise<number> {
+  return db('builds').where({ status: 'running' }).update({ status: 'failed', error: 'interrupted: the daemon stopped during this build; push again', finished_at: now() });
+}
+
 export async function markBuildRunning(db: Db, id: number): Promise<void> {
   await db('builds').where({ id }).update({ status: 'running', started_at: now() });
 }

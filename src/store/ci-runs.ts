@@ -44,6 +44,11 @@ export async function deleteCiRun(db: Db, id: number): Promise<void> {
   await db('ci_runs').where({ id }).delete();
 }
 
+/** On daemon start: CI runs that were running when the daemon stopped are recorded as errored; resolves with how many. */
+export async function markInterruptedCiRuns(db: Db): Promise<number> {
+  return db('ci_runs').where({ status: 'running' }).update({ status: 'errored', log: 'interrupted: the daemon stopped during this run; run it again with paas ci:run', finished_at: now() });
+}
+
 export async function updateCiRun(db: Db, id: number, change: { status: CiStatus; command?: string | null }): Promise<void> {
   await db('ci_runs').where({ id }).update({ status: change.status, ...(change.command !== undefined ? { command: change.command } : {}) });
 }

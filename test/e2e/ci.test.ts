@@ -150,3 +150,35 @@ test.serial('the deploy branch is a per-app setting', async (t) => {
   t.not(bad.code, 0);
   t.is((await daemon.paas(['apps:deploy-branch', app])).code, 0);
 });
+
+test.serial('a deploy leaves a running CI run of the same app alone', async (t) => {
+  const other = await startDaemon({ env: { PAAS_TEST_TIMEOUT: '120' } });
+  const name = uniqueName('cid');
+  try {
+    const work = await fixtureRepo('ci-app');
+    t.is((await other.push(work, name)).code, 0);
+    const main = (await git(work, ['rev-parse', 'HEAD'])).stdout.trim();
+    await commitAll(work, 'slow tests', { 'app.json': testCommand('sleep 8 && echo survived the deploy') });
+    let output = '';
+    let testing!: () => void;
+    const started = new Promise<void>((resolve) => (testing = resolve));
+    const feature = other.push(work, name, 'HEAD:refs/heads/slow', undefined, (chunk) => {
+      output += chunk;
+      if (/Running tests/.test(output)) testing();
+    });
+    await started;
+    await git(work, ['reset', '-q', '--hard', main]);
+    await commitAll(work, 'v2', { 'www/index.html': 'hello from ci v2\n' });
+    const deploy = await other.push(work, name);
+    t.is(deploy.code, 0, deploy.output);
+    const ci = await feature;
+    t.is(ci.code, 0, ci.output);
+    t.regex(ci.output, /survived the deploy/);
+    t.regex(ci.output, /Tests passed/);
+    const recorded = JSON.parse((await other.paas(['ci', name, '--json'])).stdout) as Run[];
+    t.like(recorded.find((r) => r.branch === 'slow'), { status: 'passed', exitCode: 0 });
+  } finally {
+    await other.stop();
+    await removeApps([name]);
+  }
+});

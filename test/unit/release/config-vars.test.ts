@@ -23,3 +23,11 @@ test('API changes are checked before they are queued', (t) => {
   t.throws(() => checkConfigChange({}), { message: /nothing to change/ });
   t.throws(() => checkConfigChange({ unset: ['bad name'] }), { message: /invalid config var name/ });
 });
+
+test('__proto__ is refused as a name rather than silently dropped; all vars together stay under 32 KB', (t) => {
+  t.throws(() => parseAssignments(['__proto__=x']), { message: /__proto__ cannot be a config var name/ });
+  const big = 'x'.repeat(20 * 1024);
+  const config = applyConfigChange({}, { A: big }, []);
+  t.throws(() => applyConfigChange(config, { B: big }, []), { message: /over the 32 KB all vars may take together/ });
+  t.deepEqual(Object.keys(applyConfigChange(config, { B: 'small' }, ['A'])), ['B']);
+});

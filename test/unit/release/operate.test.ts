@@ -82,3 +82,11 @@ test('a one-off runs the release image with its config, exec form, labelled one-
   t.throws(() => checkRunCommand([]));
   t.throws(() => checkRunCommand(['a\0b']));
 });
+
+test('a restart applies stored config only when it differs from what runs', async (t) => {
+  const { sameConfig } = await import('../../../src/release/restart.js');
+  t.true(sameConfig({ A: '1', B: '2' }, { B: '2', A: '1' }));
+  t.false(sameConfig({ A: '1' }, { A: '1', B: '2' }));
+  t.false(sameConfig({ A: '1' }, { A: '2' }));
+  t.false(sameConfig({ A: '1' }, { B: '1' }));
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { previousGoodRelease } from '../../../src/release/rollback.js';
+import { previousGoodRelease, rollbackSpec } from '../../../src/release/rollback.js';
 import { releasesToKeep } from '../../../src/release/collect-images.js';
 import { releaseViews } from '../../../src/release/release-view.js';
 import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/store/releases.js';
@@ -9,12 +9,21 @@ const release = (version: number, status: ReleaseStatus, imageId = `sha256:${ver
   app: 'shop', version, imageId, sha: 'a'.repeat(40), status, description: '', spec: emptySpec(), layers, error: null, createdAt: '2026-01-01T00:00:00.000Z',
 });
 
-test('the default rollback target is the newest earlier release that ran, with another image', (t) => {
+test('the default rollback target is the newest earlier release that ran, whatever kind it was', (t) => {
   const releases = [release(1, 'superseded'), release(2, 'superseded'), release(3, 'failed'), release(4, 'active')];
   t.is(previousGoodRelease(releases, releases[3]!)?.version, 2);
   const afterRollback = [release(1, 'superseded'), release(2, 'rolled back'), release(3, 'active', 'sha256:1')];
   t.is(previousGoodRelease(afterRollback, afterRollback[2]!)?.version, 2);
   t.is(previousGoodRelease([release(1, 'active')], release(1, 'active')), undefined);
+  // v2 was a config change of v1's image: Heroku rolls back to it all the same.
+  const afterConfig = [release(1, 'superseded', 'sha256:x'), release(2, 'active', 'sha256:x')];
+  t.is(previousGoodRelease(afterConfig, afterConfig[1]!)?.version, 1);
+});
+
+test('a rollback keeps the current scale for the process types the old release has', (t) => {
+  const old = { ...release(1, 'superseded'), spec: { ...emptySpec(), formation: { web: 1, worker: 1 } } };
+  const now = { ...release(2, 'active'), spec: { ...emptySpec(), formation: { web: 3, clock: 1 } } };
+  t.deepEqual(rollbackSpec(old, now).formation, { web: 3, worker: 1 });
 });
 
 test('images of the last K releases that ran, and of the active one, are kept', (t) => {
