@@ -1,7 +1,9 @@
 // Builds an app image from the Dockerfile at the root of the pushed commit.
 import type { DockerClient } from '../docker/client.js';
 import { engineMessage } from '../docker/client.js';
-import { buildImage } from '../docker/images.js';
+import { buildImage, findImage } from '../docker/images.js';
+import { LABEL } from '../docker/names.js';
+import { baseImages } from './base-images.js';
 import { archiveCommit, readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
 import { PaasError } from '../errors.js';
@@ -23,6 +25,19 @@ export interface BuildRequest {
   buildCacheDir: string;
 }
 
+/**
+ * An app builds on public bases and its own images only: a base that is another app's image (by name, tag or id)
+ * would hand this app that app's code. A base whose name needs build arguments to resolve is refused too,
+ * since it could resolve to anything.
+ */
+async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfile: string): Promise<void> {
+  for (const ref of baseImages(dockerfile)) {
+    if (ref.includes('$')) throw new PaasError('PAAS_ERR_BUILD_FAILED', `the Dockerfile's base image ${ref} depends on a build argument without a default; give the ARG a default or name the image`);
+    const owner = (await findImage(docker, ref).catch(() => undefined))?.Config?.Labels?.[LABEL.app];
+    if (owner !== undefined && owner !== app) throw new PaasError('PAAS_ERR_BUILD_FAILED', `the Dockerfile builds on ${ref}, an image of another app; an app may build only on its own images and public ones`);
+  }
+}
+
 /** True when the commit has a Dockerfile at its root. */
 export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache'>): Promise<boolean> {
   return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
@@ -34,6 +49,8 @@ export async function buildFromDockerfile(
   request: BuildRequest,
   onLine: (line: string) => void,
 ): Promise<string> {
+  const dockerfile = await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache);
+  await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '');
   const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
   const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
   try {

@@ -107,6 +107,15 @@ test.serial('a process type named to collide with another app\'s container kills
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
 });
 
+test.serial('a Dockerfile cannot build on another app\'s image', async (t) => {
+  const thief = await fixtureRepo('dockerfile-hello');
+  await commitAll(thief, 'steal', { Dockerfile: `FROM paas/app/${B}:v1\nCMD ["sh", "-c", "exec busybox httpd -f -p $PORT -h /www"]\n` });
+  const push = await daemon.push(thief, A, '+main', keyFile);
+  t.not(push.code, 0);
+  t.regex(push.output, new RegExp(`builds on paas/app/${B}:v1, an image of another app`));
+  t.is((await daemon.get(A)).body, A_PAGE, 'A\'s release keeps serving');
+});
+
 test.serial('a volume named to collide with another app\'s is a volume of its own', async (t) => {
   t.is((await daemon.paas(['storage:mount', B, 'data:/d'])).code, 0);
   const wrote = await daemon.paas(['run', B, '--', 'sh', '-c', 'echo victim-secret > /d/secret']);
