@@ -5,6 +5,7 @@ import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
 import type { LineSink } from '../log.js';
 import { parseJsonFile } from '../release/healthchecks.js';
+import { parseAppJson } from './app-json.js';
 import { parseProcfile } from '../release/procfile.js';
 import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
 import { buildWithBuildpack } from './buildpack-builder.js';
@@ -29,7 +30,7 @@ export async function readAppFiles(source: CommitSource): Promise<AppFiles> {
   const [procfile, appJson, packageJson] = await Promise.all([read('Procfile'), read('app.json'), read('package.json')]);
   return {
     ...(procfile ? { procfile: parseProcfile(procfile.toString('utf8')) } : {}),
-    ...(appJson ? { appJson: parseJsonFile(appJson.toString('utf8'), 'app.json') } : {}),
+    ...(appJson ? { appJson: parseAppJson(appJson.toString('utf8')) } : {}),
     ...(packageJson ? { packageJson: parseJsonFile(packageJson.toString('utf8'), 'package.json') } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { buildImage } from '../docker/images.js';
 import { archiveCommit, readFileAtCommit } from '../git/read-commit.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { STACK_IMAGE } from '../stack/build-stack.js';
+import { APPS_STACK_IMAGE } from '../stack/build-stack.js';
 import { buildEventLines } from './build-output.js';
 import { appDockerfile, runtimeDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
 import { ensureDepsImage } from './deps-image.js';
@@ -55,7 +55,7 @@ export async function buildWithBuildpack(
   out: LineSink,
 ): Promise<BuildpackBuild> {
   const read = (file: string) => readFileAtCommit(request.repo, request.sha, file, request.gitEnv, request.cache);
-  const stackImage = `${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`;
+  const stackImage = `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`;
   const custom = isCustomBuildpack(setting) ? setting : undefined;
   const order = custom ? ['custom'] : setting ? [setting] : buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
   const detected = await detectBuildpack(docker, request, { installDir, stackImage, order, custom });

@@ -92,8 +92,8 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const image = await findImage(docker, imageId);
   const spec: ReleaseSpec = {
     commands,
-    // A scale set earlier (ps:scale) carries over to the types the new release still has.
-    formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? {}, commands) },
+    // A scale set earlier (ps:scale, before the first deploy too) carries over to the types the new release still has.
+    formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? (await getApp(db, app)).formation, commands) },
     healthchecks: parseHealthchecks(files.appJson),
     config: (await getApp(db, app)).config,
     port: choosePort(exposedTcpPorts(image ?? {})),

@@ -40,13 +40,13 @@ export function processCommands(
   return commands;
 }
 
-/** Replicas per process type: app.json `formation` where given, else 1 for each type. */
+/** Replicas per process type: app.json `formation` where given, else as on Heroku: web=1, every other type 0. */
 export function formationFor(commands: Record<string, string | null>, appJson: unknown): Record<string, number> {
   const declared = (appJson as { formation?: Record<string, { quantity?: unknown }> } | undefined)?.formation ?? {};
   const formation: Record<string, number> = {};
   for (const type of Object.keys(commands)) {
     const quantity = declared[type]?.quantity;
-    if (quantity === undefined) formation[type] = 1;
+    if (quantity === undefined) formation[type] = type === 'web' ? 1 : 0;
     else if (typeof quantity === 'number' && Number.isInteger(quantity) && quantity >= 0 && quantity <= 100) formation[type] = quantity;
     else throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json formation.${type}.quantity must be a whole number from 0 to 100`);
   }

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DockerClient } from '../docker/client.js';
-import { findImage, importImage, tagImage } from '../docker/images.js';
+import type { Readable } from 'node:stream';
+import tarStream from 'tar-stream';
+import { buildImage, findImage, importImage, tagImage } from '../docker/images.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 
@@ -17,6 +19,44 @@ export const STACK_ALIASES = [
 /** Packages added to minbase: CA certificates for TLS, busybox for small tools (httpd, wget, nc). */
 export const STACK_PACKAGES = ['ca-certificates', 'busybox'];
 const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * The layer buildpack apps run on, over the base: what Heroku's stack carries for apps that bring no runtime of
+ * their own or whose runtime links against it (Node.js needs libatomic; .null apps run python3; native modules
+ * want libstdc++, OpenSSL, zlib, libpq, SQLite, libxml2, libyaml, libffi). Built once, shared by every buildpack
+ * app; a change to the list is a new version, so `stack:build` builds it again.
+ */
+export const APPS_STACK_PACKAGES = [
+  'libatomic1', 'libstdc++6', 'libgomp1', 'libssl3', 'openssl', 'zlib1g', 'libpq5', 'libsqlite3-0', 'libxml2',
+  'libyaml-0-2', 'libffi8', 'python3', 'tzdata', 'curl', 'procps', 'netbase', 'xz-utils',
+];
+export const APPS_STACK_IMAGE = { repo: 'paas/stack', tag: 'bookworm-apps-1' };
+
+/** Pure: the Dockerfile of the apps layer. */
+export function appsStackDockerfile(): string {
+  return [
+    `FROM ${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`,
+    `RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${APPS_STACK_PACKAGES.join(' ')} && rm -rf /var/lib/apt/lists/*`,
+    '',
+  ].join('\n');
+}
+
+async function buildAppsStack(docker: DockerClient, out: LineSink): Promise<void> {
+  const ref = `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`;
+  if (await findImage(docker, ref)) return void out.step(`Apps stack ${ref} exists; reusing it`);
+  out.step(`Building the apps stack ${ref} (${APPS_STACK_PACKAGES.join(', ')})`);
+  const pack = tarStream.pack();
+  pack.entry({ name: 'Dockerfile' }, appsStackDockerfile());
+  pack.finalize();
+  try {
+    await buildImage(docker, pack as unknown as Readable, { tag: ref, labels: { 'paas.stack': 'apps' } }, (event) => {
+      const line = event.stream?.trim();
+      if (line && /^(Step|Setting up|E:)/.test(line)) out.detail(line);
+    });
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `apps stack build failed: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The debootstrap argv for the stack's root filesystem. */
 export function debootstrapArgs(dir: string, mirror: string): string[] {
@@ -86,6 +126,7 @@ export async function buildStack(docker: DockerClient, out: LineSink, options: {
     const existing = await findImage(docker, `${alias.repo}:${alias.tag}`);
     if (existing?.Id !== image.Id) await tagImage(docker, image.Id, alias.repo, alias.tag);
   }
-  out.step(`Stack ready: ${[ref, ...STACK_ALIASES.map((a) => `${a.repo}:${a.tag}`)].join(', ')}`);
+  await buildAppsStack(docker, out);
+  out.step(`Stack ready: ${[ref, ...STACK_ALIASES.map((a) => `${a.repo}:${a.tag}`), `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`].join(', ')}`);
   return image.Id;
 }

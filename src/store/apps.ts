@@ -12,6 +12,8 @@ export interface AppRow {
   buildpack: string | null;
   /** Config vars: what the next release gets (each release keeps its own snapshot). */
   config: Record<string, string>;
+  /** Replicas per process type asked for before the first release (`ps:scale`); later ones keep their own. */
+  formation: Record<string, number>;
   /** Memory and CPU limits per process type, applied to containers started from now on. */
   resources: Resources;
   /** Certificates for the app's hostnames are obtained and renewed through ACME. */
@@ -27,6 +29,7 @@ interface AppRecord {
   buildpack?: string | null;
   config_json?: string;
   resources_json?: string;
+  formation_json?: string;
   certs_auto?: boolean | number;
   https_redirect?: boolean | number;
   created_at: string | Date;
@@ -39,6 +42,7 @@ function fromRow(row: AppRecord): AppRow {
     buildpack: row.buildpack ?? null,
     config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
     resources: JSON.parse(row.resources_json ?? '{}') as Resources,
+    formation: JSON.parse(row.formation_json ?? '{}') as Record<string, number>,
     certsAuto: Boolean(row.certs_auto),
     httpsRedirect: Boolean(row.https_redirect),
     createdAt: new Date(row.created_at).toISOString(),
@@ -51,6 +55,10 @@ export async function setDeployBranch(db: Db, name: string, branch: string | nul
 
 export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
   await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
+}
+
+export async function setAppFormation(db: Db, name: string, formation: Record<string, number>): Promise<void> {
+  await db('apps').where({ name }).update({ formation_json: JSON.stringify(formation) });
 }
 
 export async function setAppResources(db: Db, name: string, resources: Resources): Promise<void> {

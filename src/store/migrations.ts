@@ -211,6 +211,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // ps:scale before the first deploy: the formation the first release starts with.
+    name: '009_app_formation',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('formation_json').notNullable().defaultTo('{}');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('formation_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -106,8 +106,12 @@ test.serial('a Go app is built into a binary with Go from Debian', async (t) => 
   t.regex((await daemon.get(app)).body, /^hello from go go1\.\d+/m);
 });
 
-test.serial('a Procfile with web and worker runs both, after its release command', async (t) => {
+test.serial('a Procfile with web and worker runs both (worker scaled before the first deploy), after its release command', async (t) => {
   const app = name('procs');
+  t.is((await daemon.paas(['apps:create', app])).code, 0);
+  const scaled = await daemon.paas(['ps:scale', app, 'worker=1']);
+  t.is(scaled.code, 0, scaled.output);
+  t.regex(scaled.output, /Stored worker=1; the first deploy starts with it/);
   const push = await daemon.push(await fixtureRepo('procfile-worker'), app);
   t.is(push.code, 0, push.output);
   t.regex(push.output, /-----> Running release command: echo/);

@@ -129,6 +129,7 @@ test.serial('a worker that fails while web is fine fails the whole deploy', asyn
   await fromLive();
   await commitAll(repo, 'with worker', {
     Procfile: 'web: exec busybox httpd -f -p $PORT -h /www\nworker: echo worker cannot connect >&2; exit 4\n',
+    'app.json': JSON.stringify({ formation: { worker: { quantity: 1 } } }),
     'index.html': 'with worker\n',
   });
   const push = await daemon.push(repo, app);

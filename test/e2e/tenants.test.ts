@@ -94,8 +94,11 @@ test.serial('a process type named to collide with another app\'s container kills
     'index.html': A_PAGE,
     Procfile: 'web: exec busybox httpd -f -p $PORT -h /www\ny-web: exec busybox httpd -f -p $PORT -h /www\n',
   });
+  // y-web=1 for A's first release (v1, as B's): asked for before the first deploy, as a collaborator may.
+  t.is((await asCollaborator(['ps:scale', A, 'y-web=1'])).code, 0);
   const push = await daemon.push(intruder, A, 'main', keyFile);
   t.is(push.code, 0, push.output);
+  t.true((await containersOf(A)).some((c) => c.Labels['paas.process'] === 'y-web' && c.State === 'running'), 'A runs its y-web');
   const [after] = await webOf(B);
   t.is(after?.Id, before!.Id, 'B\'s container is the same, still running');
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });

@@ -23,7 +23,8 @@ test('malformed Procfile lines are reported with their line number', (t) => {
 });
 
 test('formation: one of each type unless app.json says otherwise', (t) => {
-  t.deepEqual(formationFor({ web: null, worker: 'w' }, undefined), { web: 1, worker: 1 });
+  // As on Heroku and Dokku: web starts with one replica, every other type with none.
+  t.deepEqual(formationFor({ web: null, worker: 'w', task: 'echo done' }, undefined), { web: 1, worker: 0, task: 0 });
   t.deepEqual(formationFor({ web: null, worker: 'w' }, { formation: { web: { quantity: 3 }, worker: { quantity: 0 } } }), { web: 3, worker: 0 });
   t.throws(() => formationFor({ web: null }, { formation: { web: { quantity: 'two' } } }), { message: /formation\.web\.quantity/ });
 });
