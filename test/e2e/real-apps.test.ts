@@ -74,3 +74,11 @@ test('a static site serves its pages, never its dotfiles or build metadata', asy
     t.notRegex(answer.body, /do-not-serve-me|portfolio"/);
   }
 });
+
+test('a Dockerfile whose base image the host lacks and cannot pull gets one line saying which and how to provide it', async (t) => {
+  const app = name('nobase');
+  const push = await daemon.push(await fixtureRepo('dockerfile-node-alpine'), app);
+  t.not(push.code, 0);
+  t.regex(push.output, /the base image node:20-alpine is not on this host and could not be pulled: load it \(docker load -i image\.tar, on the host\)/);
+  t.regex(push.output, /nothing was deployed|pre-receive hook declined/);
+});

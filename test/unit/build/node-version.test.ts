@@ -7,6 +7,13 @@ const node = {
   time: { '18.20.0': '2024-03-01', '20.17.0': '2024-08-21', '20.18.0': '2024-10-03', '22.1.0': '2024-05-01', '23.0.0': '2024-10-16', '24.0.0': '2025-05-06' },
 };
 
+test('an engines.node older than the oldest installable Node is one line naming what to pin', (t) => {
+  const old = { ...node, versions: { ...node.versions, '4.9.1': { version: '4.9.1', dist } } };
+  t.throws(() => resolveNodeVersion('4.x', old, new Date()), {
+    message: 'package.json engines.node "4.x" asks for Node.js 4.9.1; the oldest this buildpack installs is 14.x: pin engines.node to ">=14", or bring your own Node.js in a Dockerfile',
+  });
+});
+
 test('engines.node is resolved by semver against the published versions', (t) => {
   t.is(resolveNodeVersion('20.x', node, new Date('2025-01-01')), '20.18.0');
   t.is(resolveNodeVersion('>=18 <21', node, new Date('2025-01-01')), '20.18.0');
