@@ -52,6 +52,11 @@ export interface Config {
   acmeCaFile: string | undefined;
   /** New apps get automatic certificates. */
   certsAutoDefault: boolean;
+  /**
+   * Tests only: the step at which the daemon kills itself (SIGKILL) during the next deploy or release, to prove
+   * that what a crash leaves behind is reconciled on start. Unset in production.
+   */
+  faultPoint: string | undefined;
   /** Where app networks get their /24 subnets. */
   networkPool: string;
   /** Limits of every app container unless `resources:set` gives its process type others. */
@@ -164,6 +169,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     acmeCaFile: env.PAAS_ACME_CA || undefined,
     certsAutoDefault: flag('PAAS_CERTS_AUTO', env.PAAS_CERTS_AUTO),
     networkPool: networkPool(env.PAAS_NETWORK_POOL),
+    faultPoint: env.PAAS_FAULT_POINT || undefined,
     defaultLimits: {
       memory: parseMemory(env.PAAS_DEFAULT_MEMORY || '512m'),
       cpus: parseCpus(env.PAAS_DEFAULT_CPUS || '1'),

@@ -21,6 +21,7 @@ import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { restoreRoutes } from './release/restore-routes.js';
 import { watchContainers } from './release/watch-containers.js';
+import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
@@ -80,6 +81,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     queues.ensureWorker(app.name);
     ciQueues.ensureWorker(app.name);
   }
+  const takenBack = await reconcileReleases(services);
   const firewall = await closeHostToApps(config.networkPool, [config.httpPort, config.httpsPort]);
   const restored = await restoreRoutes(services);
   // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
@@ -114,6 +116,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     firewall: firewall ? 'apps reach only the router' : 'unavailable',
     routed: restored.routed,
     interrupted_jobs: interrupted,
+    releases_taken_back: takenBack.length,
     removed_stray_containers: restored.removed,
   });
 

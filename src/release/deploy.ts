@@ -28,6 +28,7 @@ import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
 import { swapRelease } from './swap.js';
 import { collectImages } from './collect-images.js';
+import { faultPoint } from '../fault-point.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -66,6 +67,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
   const buildStart = Date.now();
+  faultPoint(config, 'building');
   const { imageId, testImageId, defaults, buildpack } = await buildCommit(
     services,
     source,
@@ -79,6 +81,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
     out,
   );
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
+  faultPoint(config, 'testing');
   try {
     await testCommit(services, { app, ref: data.ref, sha, imageId: testImageId, files, buildpack }, out, { gate: true });
   } finally {
@@ -101,6 +104,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
     port: choosePort(exposedTcpPorts(image ?? {})),
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);
+  faultPoint(config, 'starting');
   await swapRelease(services, { app, version, imageId, sha, description: `Deploy ${sha.slice(0, 7)}`, spec, layers }, out);
   out.step(`Released v${version}`);
   const collected = await collectImages(services, app);

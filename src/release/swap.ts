@@ -13,6 +13,7 @@ import { containerSpec, isReplica } from './container-spec.js';
 import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError, type Started } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { faultPoint } from '../fault-point.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -38,6 +39,7 @@ export async function swapRelease(
       }
     }
     out.step(`Starting ${started.map((c) => `${c.process}.${c.index}`).join(', ')} of v${version}; waiting for health checks`);
+    faultPoint(config, 'checking');
     const uptime = options.uptimeSeconds ?? config.checksUptimeSeconds;
     const failures = await Promise.all(started.map(async (c) => ({ container: c, message: await checkStarted(services, c, spec, uptime) })));
     const failed = failures.find((f) => f.message !== undefined);
@@ -65,9 +67,12 @@ export async function swapRelease(
     throw asPaasError(err, 'PAAS_ERR_START_FAILED');
   }
   out.step(`Routed ${app} to v${version}`);
+  faultPoint(config, 'switched');
 
   const drainStart = Date.now();
-  const stillRunning = await services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
+  const draining = services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
+  faultPoint(config, 'draining');
+  const stillRunning = await draining;
   const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels[LABEL.release] !== String(version) && isReplica(c.Labels));
   await Promise.all(previous.map((c) => removeContainer(docker, c.Id, config.stopGraceSeconds)));
   if (previous.length > 0) {

@@ -91,6 +91,17 @@ export async function recordActiveRelease(db: Db, release: NewRelease, replacedS
   });
 }
 
+/**
+ * Takes back an active release that must not stand (its push never completed): it is recorded as failed with
+ * `error`, and `previous` is active again.
+ */
+export async function demoteRelease(db: Db, active: ReleaseRow, previous: ReleaseRow | undefined, error: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('releases').where({ app: active.app, version: active.version }).update({ status: 'failed', error });
+    if (previous) await trx('releases').where({ app: previous.app, version: previous.version }).update({ status: 'active' });
+  });
+}
+
 /** Records a release that never became active. */
 export async function recordFailedRelease(db: Db, release: NewRelease, error: string): Promise<void> {
   await db('releases').insert(toRow(release, 'failed', error));

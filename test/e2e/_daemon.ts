@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import type { TestFn } from 'ava';
 import { strayRedisPid } from '../../src/queue/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -167,6 +168,30 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         }
       }
       fs.closeSync(logFd);
+    },
+  };
+}
+
+/**
+ * One daemon for a whole test file: started before its tests, stopped after them, and every app named through
+ * `name` removed from Docker afterwards.
+ */
+export function fileDaemon(t: TestFn, options: DaemonOptions = {}): { daemon(): Daemon; name(prefix: string): string } {
+  let daemon: Daemon | undefined;
+  const apps: string[] = [];
+  t.before(async () => {
+    daemon = await startDaemon(options);
+  });
+  t.after.always(async () => {
+    await daemon?.stop();
+    await removeApps(apps);
+  });
+  return {
+    daemon: () => daemon!,
+    name(prefix) {
+      const app = uniqueName(prefix);
+      apps.push(app);
+      return app;
     },
   };
 }

@@ -1,30 +1,15 @@
 // Apps shaped the way people push them to Heroku and Dokku, pushed unchanged (test/fixtures/apps): each must
 // deploy and answer, with what Heroku's conventions promise.
 import test from 'ava';
-import { containersOf, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { containersOf, fileDaemon, fixtureRepo } from './_daemon.js';
 import { packument } from '../../src/build/registry.js';
 import { currentLts } from '../../src/build/node-version.js';
 
-let daemon: Daemon;
-const apps: string[] = [];
-const name = (prefix: string) => {
-  const app = uniqueName(prefix);
-  apps.push(app);
-  return app;
-};
-
-test.before(async () => {
-  daemon = await startDaemon();
-});
-
-test.after.always(async () => {
-  await daemon?.stop();
-  await removeApps(apps);
-});
+const { daemon, name } = fileDaemon(test);
 
 async function deploy(t: { is(a: unknown, b: unknown, m?: string): void }, fixture: string, prefix: string): Promise<{ app: string; output: string }> {
   const app = name(prefix);
-  const push = await daemon.push(await fixtureRepo(fixture), app);
+  const push = await daemon().push(await fixtureRepo(fixture), app);
   t.is(push.code, 0, push.output);
   return { app, output: push.output };
 }
@@ -36,40 +21,40 @@ test('a Node app without engines runs on the current LTS from the registry', asy
   t.truthy(lts);
   const { app, output } = await deploy(t, 'node-no-engines', 'lts');
   t.regex(output, new RegExp(`Node\\.js ${lts!.replace(/\./g, '\\.')} \\(current LTS\\)`));
-  t.is((await daemon.get(app)).body, `hello from node v${lts}\n`);
+  t.is((await daemon().get(app)).body, `hello from node v${lts}\n`);
 });
 
 test('a Node app with no start script runs server.js; `nodejs` works in scripts and shebangs; build runs', async (t) => {
   const { app } = await deploy(t, 'node-server-js', 'srvjs');
-  t.regex((await daemon.get(app)).body, /^server\.js without a start script; built with v\d+\.\d+\.\d+; shebang built with v\d+/);
+  t.regex((await daemon().get(app)).body, /^server\.js without a start script; built with v\d+\.\d+\.\d+; shebang built with v\d+/);
 });
 
 test('Procfile types other than web start at zero, so one-shot and clock types do not fail the deploy', async (t) => {
   const { app } = await deploy(t, 'procfile-oneshot', 'oneshot');
-  t.is((await daemon.get(app)).body, 'one-shot types stay at zero\n');
+  t.is((await daemon().get(app)).body, 'one-shot types stay at zero\n');
   const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.replica']).map((c) => c.Labels['paas.process']);
   t.deepEqual(running, ['web']);
-  const scaled = await daemon.paas(['ps:scale', app, 'clock=1']);
+  const scaled = await daemon().paas(['ps:scale', app, 'clock=1']);
   t.is(scaled.code, 0, scaled.output);
   t.true((await containersOf(app)).some((c) => c.State === 'running' && c.Labels['paas.process'] === 'clock'));
 });
 
 test('app.json with comments and trailing commas is read, formation included', async (t) => {
   const { app } = await deploy(t, 'appjson-comments', 'jsonc');
-  t.is((await daemon.get(app)).body, 'app.json with comments\n');
+  t.is((await daemon().get(app)).body, 'app.json with comments\n');
   t.is((await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web').length, 2);
 });
 
 test('a .null app runs python3 from the stack', async (t) => {
   const { app } = await deploy(t, 'null-python3', 'nullpy');
-  t.regex((await daemon.get(app)).body, /^python 3\.\d+ from the stack$/m);
+  t.regex((await daemon().get(app)).body, /^python 3\.\d+ from the stack$/m);
 });
 
 test('a static site serves its pages, never its dotfiles or build metadata', async (t) => {
   const { app } = await deploy(t, 'static-dotfiles', 'static');
-  t.regex((await daemon.get(app)).body, /My portfolio/);
+  t.regex((await daemon().get(app)).body, /My portfolio/);
   for (const leak of ['/.env', '/.gitignore', '/.static', '/app.json']) {
-    const answer = await daemon.get(app, leak);
+    const answer = await daemon().get(app, leak);
     t.is(answer.status, 404, `${leak}: ${answer.body.slice(0, 60)}`);
     t.notRegex(answer.body, /do-not-serve-me|portfolio"/);
   }
@@ -77,7 +62,7 @@ test('a static site serves its pages, never its dotfiles or build metadata', asy
 
 test('a Dockerfile whose base image the host lacks and cannot pull gets one line saying which and how to provide it', async (t) => {
   const app = name('nobase');
-  const push = await daemon.push(await fixtureRepo('dockerfile-node-alpine'), app);
+  const push = await daemon().push(await fixtureRepo('dockerfile-node-alpine'), app);
   t.not(push.code, 0);
   t.regex(push.output, /the base image node:20-alpine is not on this host and could not be pulled: load it \(docker load -i image\.tar, on the host\)/);
   t.regex(push.output, /nothing was deployed|pre-receive hook declined/);

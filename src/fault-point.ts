@@ -1,0 +1,15 @@
+// Crash points the crash-consistency tests arm (PAAS_FAULT_POINT): the daemon kills itself with SIGKILL at the
+// named step of a deploy or release, as a power cut would. Unarmed, a call does nothing.
+import type { Config } from './config.js';
+import { daemonLog } from './log.js';
+
+/** The steps a test can arm, in the order a deploy reaches them. */
+export const FAULT_POINTS = ['building', 'testing', 'starting', 'checking', 'switched', 'draining'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+
+/** Kills the daemon here when `config.faultPoint` names this step. */
+export function faultPoint(config: Pick<Config, 'faultPoint'>, step: FaultPoint): void {
+  if (config.faultPoint !== step) return;
+  daemonLog('fault.point', { step });
+  process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,94 @@
+// Crash consistency: the daemon is killed with SIGKILL at each step of a deploy (armed fault points, no sleeps),
+// started again, and then what serves, what `releases`, `ps` and `builds` say, and the deploy branch in git must
+// agree, and a push the client saw fail must not have been deployed.
+import test from 'ava';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { FAULT_POINTS } from '../../src/fault-point.js';
+import { repoPath } from '../../src/git/repos.js';
+
+const app = uniqueName('crash');
+let daemon: Daemon;
+
+test.after.always(async () => {
+  await daemon?.stop();
+  await removeApps([app]);
+});
+
+/** Resolves once the daemon's API stops answering (it killed itself). */
+async function gone(d: Daemon): Promise<void> {
+  const socket = path.join(d.dataDir, 'paas.sock');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const alive = await new Promise<boolean>((resolve) => {
+      const req = http.get({ socketPath: socket, path: '/health', timeout: 500 }, (res) => (res.resume(), resolve(true)));
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => (req.destroy(), resolve(false)));
+    });
+    if (!alive) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the daemon did not die at its fault point');
+}
+
+interface Release {
+  version: number;
+  status: string;
+  sha: string;
+}
+
+test('after a kill at any step of a deploy, what serves, the records and git agree, and the failed push is not deployed', async (t) => {
+  daemon = await startDaemon();
+  const repo = await fixtureRepo('dockerfile-hello');
+  await commitAll(repo, 'v0', { 'index.html': 'deployed before the crashes\n' });
+  t.is((await daemon.push(repo, app)).code, 0);
+  let live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+
+  for (const step of FAULT_POINTS) {
+    const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
+    await daemon.stop();
+    daemon = await startDaemon({ reuse: ports, env: { PAAS_FAULT_POINT: step } });
+    await git(repo, ['reset', '-q', '--hard', live]);
+    const attempted = await commitAll(repo, `crash at ${step}`, { 'index.html': `crashed at ${step}\n` });
+    const push = await daemon.push(repo, app);
+    t.not(push.code, 0, `${step}: the push was not reported as deployed`);
+    await gone(daemon);
+    await daemon.stop();
+    const restart = performance.now();
+    daemon = await startDaemon({ reuse: ports });
+
+    const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as Release[];
+    const active = releases.filter((r) => r.status === 'active');
+    t.is(active.length, 1, `${step}: one active release`);
+    t.is(active[0]!.sha, live, `${step}: the push the client saw fail was not deployed`);
+    t.not(active[0]!.sha, attempted);
+    const branch = (await run('git', ['--git-dir', repoPath(daemon.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
+    t.is(branch, active[0]!.sha, `${step}: the deploy branch is the active release's commit`);
+    const expected = (await git(repo, ['show', `${live}:index.html`])).stdout;
+    let served = '';
+    let web: Awaited<ReturnType<typeof containersOf>> = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      served = (await daemon.get(app).catch(() => ({ body: '' }))).body;
+      web = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+      if (served === expected && web.length === 1 && web[0]!.Labels['paas.release'] === String(active[0]!.version)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    t.is(served, expected, `${step}: the active release serves`);
+    t.log(`${step}: routed and at its formation ${((performance.now() - restart) / 1000).toFixed(1)} s after the restart began`);
+    t.deepEqual(web.map((c) => c.Labels['paas.release']), [String(active[0]!.version)], `${step}: exactly the active release's formation runs`);
+    const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout) as { status: string }[];
+    t.false(builds.some((b) => b.status === 'running' || b.status === 'queued'), `${step}: no build is left running`);
+    t.regex(fs.readFileSync(path.join(daemon.dataDir, 'server.log'), 'utf8'), new RegExp(`event=fault.point step=${step}`));
+  }
+
+  // And a push after all that deploys as usual.
+  await git(repo, ['reset', '-q', '--hard', live]);
+  await commitAll(repo, 'after the crashes', { 'index.html': 'after the crashes\n' });
+  const push = await daemon.push(repo, app);
+  t.is(push.code, 0, push.output);
+  live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  t.is((await daemon.get(app)).body, 'after the crashes\n');
+});
