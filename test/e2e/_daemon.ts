@@ -158,11 +158,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     get: (app, urlPath = '/') => getHost(`${app}.localhost`, urlPath),
     getHost,
     async stop() {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (proc.exitCode === null) {
+        if (proc.exitCode === null && proc.signalCode === null) {
           proc.kill('SIGKILL');
           stopStrayRedis(dataDir);
         }
