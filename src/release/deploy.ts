@@ -95,6 +95,11 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
 
   const commands = processCommands(files.procfile, defaults);
   const image = await findImage(docker, imageId);
+  const runsSomething = Boolean(image?.Config?.Cmd?.length || image?.Config?.Entrypoint?.length);
+  const bare = Object.entries(commands).find(([, command]) => command === null);
+  if (bare && !runsSomething) {
+    throw new PaasError('PAAS_ERR_NO_PROCESSES', `the image has no CMD for ${bare[0]} to run: add CMD to the Dockerfile, or a Procfile line such as "${bare[0]}: ./server"`);
+  }
   const spec: ReleaseSpec = {
     commands,
     // A scale set earlier (ps:scale, before the first deploy too) carries over to the types the new release still has.

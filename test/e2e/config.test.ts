@@ -90,3 +90,24 @@ test.serial('ps:scale web=3 spreads requests across 3 containers through the rou
   t.deepEqual(ps.map((p) => `${p.process}.${p.replica}:${p.state}`), ['web.1:running', 'web.2:running', 'web.3:running']);
   t.is(await greeting(), 'hello "world" = it\'s\nsecond line  with  spaces', 'the config stays');
 });
+
+test.serial('Heroku habits: unsetting an unset var changes nothing; staged config applies on ps:restart; rollback takes the release before, whatever kind', async (t) => {
+  const count = async () => (JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[]).length;
+  const before = await count();
+  const unset = await daemon.paas(['config:unset', app, 'NOT_SET_ANYWHERE']);
+  t.is(unset.code, 0, unset.output);
+  t.regex(unset.stdout, /NOT_SET_ANYWHERE is not set; nothing changed/);
+  t.is(await count(), before, 'no release was made');
+
+  const staged = await daemon.paas(['config:set', app, 'GREETING=staged, then restarted', '--no-restart']);
+  t.is(staged.code, 0, staged.output);
+  t.not(await greeting(), 'staged, then restarted');
+  const restart = await daemon.paas(['ps:restart', app]);
+  t.is(restart.code, 0, restart.output);
+  t.is(await greeting(), 'staged, then restarted', 'the restart applied the staged value');
+
+  // Every release so far shares one image: the one before is a config release, and a rollback takes it.
+  const rollback = await daemon.paas(['rollback', app]);
+  t.is(rollback.code, 0, rollback.output);
+  t.not(await greeting(), 'staged, then restarted');
+});

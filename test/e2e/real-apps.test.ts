@@ -1,7 +1,7 @@
 // Apps shaped the way people push them to Heroku and Dokku, pushed unchanged (test/fixtures/apps): each must
 // deploy and answer, with what Heroku's conventions promise.
 import test from 'ava';
-import { containersOf, fileDaemon, fixtureRepo } from './_daemon.js';
+import { commitAll, containersOf, fileDaemon, fixtureRepo } from './_daemon.js';
 import { packument } from '../../src/build/registry.js';
 import { currentLts } from '../../src/build/node-version.js';
 
@@ -66,4 +66,13 @@ test('a Dockerfile whose base image the host lacks and cannot pull gets one line
   t.not(push.code, 0);
   t.regex(push.output, /the base image node:20-alpine is not on this host and could not be pulled: load it \(docker load -i image\.tar, on the host\)/);
   t.regex(push.output, /nothing was deployed|pre-receive hook declined/);
+});
+
+test('an image with nothing to run is refused with what to add', async (t) => {
+  const app = name('nocmd');
+  const repo = await fixtureRepo('dockerfile-hello');
+  await commitAll(repo, 'no CMD', { Dockerfile: 'FROM scratch\nCOPY index.html /www/index.html\n' });
+  const push = await daemon().push(repo, app);
+  t.not(push.code, 0);
+  t.regex(push.output, /the image has no CMD for web to run: add CMD to the Dockerfile, or a Procfile line such as "web: \.\/server"/);
 });
