@@ -45,13 +45,12 @@ export function openRequest(target: ApiTarget, method: string, path: string, hea
  * The daemon went away after it took a command that runs on the app's queue: the job outlives the connection,
  * so say it may still happen, and where to see what came of it.
  */
-function lostDaemon(path: string, err: unknown): PaasError {
-  const queued = /^\/apps\/([a-z0-9-]+)\/(rollback|ci|config|scale|ps)$/.exec(path);
-  if (!queued) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });
-  const app = queued[1]!;
+function lostDaemon(path: string, accepted: boolean, err: unknown): PaasError {
+  if (!accepted) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });
+  const app = /^\/apps\/([a-z0-9-]+)\//.exec(path)?.[1] ?? 'APP';
   return new PaasError(
     'PAAS_ERR_DAEMON_UNAVAILABLE',
-    `lost the connection to the paas daemon; the command was queued and will still run when the daemon is back: see paas releases ${app} and paas ps ${app}`,
+    `lost the connection to the paas daemon; the command was queued: unless it had started, it runs when the daemon is back (see paas releases ${app} and paas ps ${app})`,
     { cause: err },
   );
 }
@@ -103,6 +102,7 @@ export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget }
       if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, await readAll(res));
       let buffered = '';
       let ended = false;
+      let accepted = false;
       try {
         for await (const chunk of res) {
           buffered += (chunk as Buffer).toString('utf8');
@@ -113,13 +113,14 @@ export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget }
             if (!line.trim()) continue;
             const entry = JSON.parse(line) as Record<string, unknown>;
             if (entry.exit !== undefined) ended = true;
-            onEntry(entry);
+            if (entry.accepted === true) accepted = true;
+            else onEntry(entry);
           }
         }
       } catch (err) {
-        throw lostDaemon(path, err);
+        throw lostDaemon(path, accepted, err);
       }
-      if (!ended) throw lostDaemon(path, undefined);
+      if (!ended) throw lostDaemon(path, accepted, undefined);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Services } from '../services.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
+import type { LineWriter } from '../queue/run-queued.js';
 import { LOCAL_ADMIN, type Caller } from '../auth/caller.js';
 import { callerForBearer } from '../auth/tokens.js';
 import { dispatch, Streamed } from './dispatch.js';
@@ -44,7 +45,10 @@ async function writeStreamed(streamed: Streamed, req: http.IncomingMessage, res:
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const abort = new AbortController();
   req.socket.on('close', () => abort.abort());
-  const exit = await streamed.run((line) => res.write(JSON.stringify({ line }) + '\n'), abort.signal);
+  const write: LineWriter = Object.assign((line: string) => void res.write(JSON.stringify({ line }) + '\n'), {
+    accepted: () => void res.write(JSON.stringify({ accepted: true }) + '\n'),
+  });
+  const exit = await streamed.run(write, abort.signal);
   res.end(JSON.stringify({ exit }) + '\n');
 }
 

@@ -5,6 +5,9 @@ import { checkRedis, connectRedis } from './connection.js';
 import { followJobLog } from './job-log.js';
 import { asPaasError } from '../errors.js';
 
+/** Where a queued job's lines go; a door whose client can lose it marks the moment the job is queued. */
+export type LineWriter = ((line: string) => void) & { accepted?: () => void };
+
 /**
  * Enqueues `job` and writes its lines as they come; resolves with whether it succeeded.
  * `onEnqueueFailed` undoes what the caller recorded before (so nothing stays half-written).
@@ -21,6 +24,8 @@ export async function runQueued(
     const queues = job.kind === 'ci' ? services.ciQueues : services.queues;
     queues.ensureWorker(job.app);
     await queues.enqueue(job);
+    // From here on the job runs whatever becomes of this connection: the door tells its client so.
+    (write as LineWriter).accepted?.();
   } catch (err) {
     await onEnqueueFailed();
     throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');

@@ -11,7 +11,7 @@ import type { TestFn } from 'ava';
 import { strayRedisPid } from '../../src/queue/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'apps');
 export const docker = new Docker();
 
@@ -79,6 +79,8 @@ export interface Daemon {
   getHost(host: string, urlPath?: string): Promise<{ status: number; body: string }>;
   /** `ssh -p PORT git@127.0.0.1 ARGS...` with the real OpenSSH client (`tty`: -tt). */
   ssh(args: string[], options?: { keyFile?: string; input?: string; tty?: boolean }): Promise<Run>;
+  /** Kills the daemon with SIGKILL, as a crash would (its embedded Redis stays, as it would). */
+  kill(): void;
   stop(): Promise<void>;
 }
 
@@ -157,6 +159,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     },
     get: (app, urlPath = '/') => getHost(`${app}.localhost`, urlPath),
     getHost,
+    kill() {
+      proc.kill('SIGKILL');
+    },
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

@@ -182,3 +182,12 @@ test.serial('a deploy leaves a running CI run of the same app alone', async (t) 
     await removeApps([name]);
   }
 });
+
+test.serial('a reader that closes the pipe early ends the CLI quietly', async (t) => {
+  const { CLI, run: runCommand } = await import('./_daemon.js');
+  const [first] = await runs();
+  // A fixed pipeline of the test's own making (no input in it): the CLI's output goes to `head -1`.
+  const piped = await runCommand('bash', ['-o', 'pipefail', '-c', `node "$0" --data-dir "$1" ci:show "$2" "$3" | head -1`, CLI, daemon.dataDir, app, String(first!.id)]);
+  t.is(piped.code, 0, piped.output);
+  t.notRegex(piped.stderr, /EPIPE|Error/);
+});

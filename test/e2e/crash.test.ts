@@ -92,3 +92,42 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
   live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
   t.is((await daemon.get(app)).body, 'after the crashes\n');
 });
+
+test('a command that loses the daemon while queued says it will still run, and it does', async (t) => {
+  const queued = uniqueName('lost');
+  let d = await startDaemon();
+  try {
+    const repo = await fixtureRepo('dockerfile-hello');
+    t.is((await d.push(repo, queued)).code, 0);
+    // A slow build holds the app's queue; a config change waits behind it; then the daemon dies.
+    await commitAll(repo, 'slow', { Dockerfile: 'FROM debian:bookworm-slim\nRUN sleep 3\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n' });
+    let building!: () => void;
+    const started = new Promise<void>((resolve) => (building = resolve));
+    let output = '';
+    const push = d.push(repo, queued, 'main', undefined, (chunk) => {
+      output += chunk;
+      if (/RUN sleep 3/.test(output)) building();
+    });
+    await started;
+    const config = d.paas(['config:set', queued, 'AFTER=the crash']);
+    await new Promise((r) => setTimeout(r, 1000));
+    const ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
+    d.kill();
+    const lost = await config;
+    await push;
+    t.not(lost.code, 0);
+    t.regex(lost.stderr, new RegExp(`the command was queued: unless it had started, it runs when the daemon is back \\(see paas releases ${queued} `));
+    await d.stop();
+    d = await startDaemon({ reuse: ports });
+    const deadline = Date.now() + 60_000;
+    let value = '';
+    while (Date.now() < deadline && value !== 'the crash\n') {
+      value = (await d.paas(['config:get', queued, 'AFTER'])).stdout;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    t.is(value, 'the crash\n', 'the queued change ran after the restart');
+  } finally {
+    await d.stop();
+    await removeApps([queued]);
+  }
+});

@@ -195,3 +195,26 @@ test.serial('the CLI refuses bad input with one clear line, and apps:destroy rem
   const builds = await daemon.paas(['builds', app]);
   t.regex(builds.stderr, /app ".*" does not exist/);
 });
+
+test.serial('apps:destroy during a build waits it out and leaves nothing behind', async (t) => {
+  const doomed = uniqueName('doomed');
+  const repo = await fixtureRepo('dockerfile-hello');
+  await commitAll(repo, 'slow build', { Dockerfile: 'FROM debian:bookworm-slim\nRUN sleep 4\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n' });
+  let output = '';
+  let building!: () => void;
+  const started = new Promise<void>((resolve) => (building = resolve));
+  const push = daemon.push(repo, doomed, 'main', undefined, (chunk) => {
+    output += chunk;
+    if (/RUN sleep 4/.test(output)) building();
+  });
+  await started;
+  const destroyed = await daemon.paas(['apps:destroy', doomed, '--confirm', doomed]);
+  t.is(destroyed.code, 0, destroyed.output);
+  await push;
+  t.deepEqual(await containersOf(doomed), [], 'no container of the build outlives the app');
+  const { docker } = await import('./_daemon.js');
+  t.deepEqual(await docker.listImages({ filters: { label: [`paas.app=${doomed}`] } }), []);
+  t.deepEqual(await docker.listNetworks({ filters: { label: [`paas.app=${doomed}`] } }), []);
+  t.is((await daemon.get(doomed)).status, 404);
+  await removeApps([doomed]);
+});
