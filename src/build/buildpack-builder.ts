@@ -10,7 +10,7 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { APPS_STACK_IMAGE } from '../stack/build-stack.js';
 import { buildEventLines } from './build-output.js';
-import { appDockerfile, runtimeDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
+import { appDockerfile, hasReleaseStage, runtimeDockerfile, TEST_STAGE } from './buildpack-dockerfile.js';
 import { ensureDepsImage } from './deps-image.js';
 import type { ProgressEvent } from '../docker/progress.js';
 import { buildpackContext } from './buildpack-context.js';
@@ -81,9 +81,9 @@ export async function buildWithBuildpack(
       }
       base = await ensureDepsImage(docker, { app: request.app, runtimeImageId, manifests, cacheDir: request.buildCacheDir }, out);
     }
-    const dockerfile = appDockerfile(plan, base, web);
+    const dockerfile = appDockerfile(plan, base, web, stackImage);
     const context = () => buildpackContext(dockerfile, undefined, archiveCommit(request.repo, request.sha, request.gitEnv));
-    if (!plan.prune) {
+    if (!hasReleaseStage(plan)) {
       const imageId = await buildImage(docker, context(), { tag: request.tag, labels }, show);
       return { imageId, testImageId: imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
     }

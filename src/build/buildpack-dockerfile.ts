@@ -16,6 +16,11 @@ export interface BuildpackPlan {
   installDeps: boolean;
   /** Whether bin/prune runs for the runtime image (the tests get the image before it). */
   prune: boolean;
+  /**
+   * Whether the runtime image is the stack with only /app copied in (a compiled language: Go ships its binaries,
+   * not its toolchain); the tests still run in the full build stage.
+   */
+  shipsAppOnly?: boolean;
   /** Directories put first on PATH (the runtime's bin). */
   path: string[];
   env: Record<string, string>;
@@ -37,12 +42,22 @@ export function runtimeDockerfile(plan: BuildpackPlan, stackImage: string): stri
   return lines.join('\n') + '\n';
 }
 
+/** Whether the runtime image is a stage of its own after the test stage (pruned, or the app alone on the stack). */
+export function hasReleaseStage(plan: BuildpackPlan): boolean {
+  return plan.prune || Boolean(plan.shipsAppOnly);
+}
+
 /** The app on top of `base` (the deps image, or the runtime image); its context holds `app/`. */
-export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined): string {
+export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined, stackImage: string): string {
   const lines = [`FROM ${base} AS ${TEST_STAGE}`, `COPY ${json(['app/', '/app/'])}`];
   lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
-  if (webCommand) lines.push(`CMD ${json(['/bin/sh', '-c', webCommand])}`);
-  if (plan.prune) lines.push(`FROM ${TEST_STAGE}`, `RUN ${json(['/paas/buildpack/bin/prune', '/app'])}`);
+  const cmd = webCommand ? [`CMD ${json(['/bin/sh', '-c', webCommand])}`] : [];
+  lines.push(...cmd);
+  if (plan.shipsAppOnly) {
+    lines.push(`FROM ${stackImage}`, `COPY --from=${TEST_STAGE} /app /app`, `ENV PATH=${['/app/bin', DEFAULT_PATH].join(':')}`, 'WORKDIR /app', ...cmd);
+  } else if (plan.prune) {
+    lines.push(`FROM ${TEST_STAGE}`, `RUN ${json(['/paas/buildpack/bin/prune', '/app'])}`);
+  }
   return lines.join('\n') + '\n';
 }
 

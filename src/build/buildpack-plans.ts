@@ -57,7 +57,8 @@ export async function buildpackPlan(buildpack: string, read: ReadAppFile, out: L
         manifests: await existing(read, ['go.mod', 'go.sum']),
         installDeps: true,
         prune: false,
-        path: ['/usr/lib/go/bin'],
+        shipsAppOnly: true,
+        path: ['/app/bin', '/usr/lib/go/bin'],
         env: { GOPATH: '/paas/go', GOTOOLCHAIN: 'local' },
       };
     default:

@@ -76,3 +76,22 @@ test('an image with nothing to run is refused with what to add', async (t) => {
   t.not(push.code, 0);
   t.regex(push.output, /the image has no CMD for web to run: add CMD to the Dockerfile, or a Procfile line such as "web: \.\/server"/);
 });
+
+for (const [fixture, body, binaries] of [
+  ['go-godir', 'example-go named by .godir\n', ['example-go']],
+  ['go-module-name', 'widget-api named by its module\n', ['widget-api', 'worker']],
+] as const) {
+  test(`a Go app's binaries are named as Heroku names them and are on PATH, in an image without the toolchain (${fixture})`, async (t) => {
+    const { app } = await deploy(t, fixture, 'go');
+    t.is((await daemon().get(app)).body, body);
+    const listed = await daemon().paas(['run', app, '--', 'ls', '/app/bin']);
+    t.deepEqual(listed.stdout.trim().split(/\s+/).sort(), [...binaries].sort());
+    const go = await daemon().paas(['run', app, '--', 'sh', '-c', 'command -v go || echo no toolchain']);
+    t.regex(go.stdout, /no toolchain/);
+    const { docker } = await import('./_daemon.js');
+    const { imageTag } = await import('../../src/docker/names.js');
+    const size = (await docker.getImage(imageTag(app, 1).ref).inspect()).Size;
+    t.log(`${fixture}: release image ${(size / 1e6).toFixed(0)} MB`);
+    t.true(size < 400e6, `${(size / 1e6).toFixed(0)} MB`);
+  });
+}

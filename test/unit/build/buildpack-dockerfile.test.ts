@@ -14,7 +14,7 @@ test('the runtime image installs the runtime with arguments never read by a shel
 });
 
 test('the app image: source and compile in the test stage, prune on top for the runtime image', (t) => {
-  const dockerfile = appDockerfile(node, 'paas/shop-deps:1234', 'npm start');
+  const dockerfile = appDockerfile(node, 'paas/shop-deps:1234', 'npm start', 'paas/stack:apps');
   t.deepEqual(dockerfile.trim().split('\n'), [
     'FROM paas/shop-deps:1234 AS test',
     'COPY ["app/","/app/"]',
@@ -23,7 +23,22 @@ test('the app image: source and compile in the test stage, prune on top for the 
     'FROM test',
     'RUN ["/paas/buildpack/bin/prune","/app"]',
   ]);
-  t.notRegex(appDockerfile({ ...node, prune: false }, 'x', undefined), /prune|CMD/);
+  t.notRegex(appDockerfile({ ...node, prune: false }, 'x', undefined, 'paas/stack:apps'), /prune|CMD/);
+});
+
+test('a compiled app ships its /app on the stack alone, without its toolchain; tests keep the build stage', (t) => {
+  const go = { buildpack: 'go', runtimeArgs: [], manifests: ['go.mod'], installDeps: true, prune: false, shipsAppOnly: true, path: ['/app/bin', '/usr/lib/go/bin'], env: {} };
+  t.deepEqual(appDockerfile(go, 'deps', 'example-go', 'paas/stack:apps').trim().split('\n'), [
+    'FROM deps AS test',
+    'COPY ["app/","/app/"]',
+    'RUN ["/paas/buildpack/bin/compile","/app","/tmp/paas-cache","/tmp/paas-env"]',
+    'CMD ["/bin/sh","-c","example-go"]',
+    'FROM paas/stack:apps',
+    'COPY --from=test /app /app',
+    'ENV PATH=/app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'WORKDIR /app',
+    'CMD ["/bin/sh","-c","example-go"]',
+  ]);
 });
 
 test('the dependency image changes with the manifests and the runtime, not with anything else', (t) => {
