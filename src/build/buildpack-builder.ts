@@ -14,7 +14,7 @@ import { appDockerfile, hasReleaseStage, runtimeDockerfile, TEST_STAGE } from '.
 import { ensureDepsImage } from './deps-image.js';
 import type { ProgressEvent } from '../docker/progress.js';
 import { buildpackContext } from './buildpack-context.js';
-import { buildpackOrder, detectBuildpack } from './detect-buildpack.js';
+import { buildpackOrder, buildpackUrlOf, detectBuildpack } from './detect-buildpack.js';
 import { buildpackPlan } from './buildpack-plans.js';
 import { isCustomBuildpack } from './buildpack-setting.js';
 import type { BuildRequest } from './dockerfile-builder.js';
@@ -58,6 +58,8 @@ export async function buildWithBuildpack(
   const stackImage = `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`;
   const custom = isCustomBuildpack(setting) ? setting : undefined;
   const order = custom ? ['custom'] : setting ? [setting] : buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
+  const wanted = buildpackUrlOf((await read('.env'))?.toString('utf8'));
+  if (wanted) out.error(`.env sets BUILDPACK_URL=${wanted.slice(0, 120)}, but buildpacks are not fetched from URLs here: building with ${custom ?? setting ?? 'the bundled buildpack that detects'} (an admin can set one: paas buildpacks:set ${request.app} FOLDER)`);
   const detected = await detectBuildpack(docker, request, { installDir, stackImage, order, custom });
   out.step(`${detected.name} app detected (buildpack ${custom ?? detected.buildpack})`);
 

@@ -79,3 +79,9 @@ export async function detectBuildpack(
   }
   return { buildpack: marker[1]!, name: marker[2]!.trim(), defaultProcessTypes: defaultProcessTypes(parsed) };
 }
+
+/** Pure: the BUILDPACK_URL a .env file sets (Heroku's older way to name a buildpack), if any. */
+export function buildpackUrlOf(dotenv: string | undefined): string | undefined {
+  const match = /^\s*(?:export\s+)?BUILDPACK_URL\s*=\s*["']?([^"'\r\n]*)["']?\s*$/m.exec(dotenv ?? '');
+  return match?.[1]?.trim() || undefined;
+}

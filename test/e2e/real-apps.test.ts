@@ -95,3 +95,12 @@ for (const [fixture, body, binaries] of [
     t.true(size < 400e6, `${(size / 1e6).toFixed(0)} MB`);
   });
 }
+
+test('a .env BUILDPACK_URL that cannot be fetched is said, not ignored', async (t) => {
+  const app = name('bpurl');
+  const repo = await fixtureRepo('static-dotfiles');
+  await commitAll(repo, 'heroku-era buildpack url', { '.env': 'BUILDPACK_URL=https://github.com/heroku/heroku-buildpack-static.git\n' });
+  const push = await daemon().push(repo, app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /\.env sets BUILDPACK_URL=https:\/\/github\.com\/heroku\/heroku-buildpack-static\.git, but buildpacks are not fetched from URLs here/);
+});

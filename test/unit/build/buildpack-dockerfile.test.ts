@@ -56,3 +56,11 @@ test('bin/release YAML gives default process types; .buildpacks names a bundled 
   t.deepEqual(buildpackOrder('# mine\nhttps://github.com/heroku/heroku-buildpack-python.git\n'), ['python']);
   t.throws(() => buildpackOrder('https://example.com/other.git'), { message: /not a bundled buildpack/ });
 });
+
+test('a .env BUILDPACK_URL is found, however it is written', async (t) => {
+  const { buildpackUrlOf } = await import('../../../src/build/detect-buildpack.js');
+  t.is(buildpackUrlOf('A=1\nBUILDPACK_URL=https://github.com/heroku/heroku-buildpack-nodejs.git\n'), 'https://github.com/heroku/heroku-buildpack-nodejs.git');
+  t.is(buildpackUrlOf('export BUILDPACK_URL="https://example.com/bp.tgz"'), 'https://example.com/bp.tgz');
+  t.is(buildpackUrlOf('API_SECRET=x\n'), undefined);
+  t.is(buildpackUrlOf(undefined), undefined);
+});
