@@ -3,7 +3,8 @@ import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { PaasError } from '../errors.js';
 import { createApp, destroyApp } from '../apps.js';
 import { addKey } from '../keys.js';
-import { getApp, listApps, setAppBuildpack, setDeployBranch, type AppRow } from '../store/apps.js';
+import { getApp, listApps, setAppBuildpack, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
+import { checkDockerfilePath } from '../build/dockerfile-path.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
@@ -198,6 +199,16 @@ export const ROUTES: Route[] = [
       if (typeof on !== 'boolean') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'on must be true or false');
       await setHttpsRedirect(c.services, name, on);
       return { app: name, redirect: on };
+    },
+  },
+  {
+    method: 'PUT', pattern: app('/dockerfile-path'), scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const value = field(c.body, 'path');
+      const dockerfilePath = value === null || value === undefined || value === '' ? null : checkDockerfilePath(String(value));
+      await setDockerfilePath(c.services.db, name, dockerfilePath);
+      return { app: name, dockerfilePath };
     },
   },
   {

@@ -1,4 +1,5 @@
 // Builds a pushed commit into an image: its Dockerfile when it has one, else the buildpack that applies.
+import { PaasError } from '../errors.js';
 import path from 'node:path';
 import type { Services } from '../services.js';
 import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
@@ -53,14 +54,18 @@ export interface BuiltCommit {
 export async function buildCommit(
   services: Services,
   source: CommitSource,
-  target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null },
+  target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null; dockerfile?: string | null },
   out: LineSink,
 ): Promise<BuiltCommit> {
-  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels, buildCacheDir: buildCacheDir(services.config.dataDir, target.app) };
-  if (await hasDockerfile(source)) {
-    out.step(`Building ${target.app} from Dockerfile (${target.what})`);
+  const dockerfile = target.dockerfile ?? undefined;
+  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels, buildCacheDir: buildCacheDir(services.config.dataDir, target.app), ...(dockerfile ? { dockerfile } : {}) };
+  if (await hasDockerfile(request)) {
+    out.step(`Building ${target.app} from ${dockerfile ?? 'Dockerfile'} (${target.what})`);
     const imageId = await buildFromDockerfile(services.docker, request, (line) => out.detail(line));
     return { imageId, testImageId: imageId, defaults: 'dockerfile' };
+  }
+  if (dockerfile) {
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `${target.app} builds from ${dockerfile}, which this commit does not have: add it, or build from the root again with paas apps:dockerfile-path ${target.app}`);
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
   const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.buildpack, out);

@@ -21,6 +21,8 @@ export interface BuildRequest {
   tag: string;
   /** Labels naming the app and what the image is for (release, CI run). */
   labels: Record<string, string>;
+  /** The Dockerfile's path in the repository (default: Dockerfile). */
+  dockerfile?: string;
   /** The app's build cache on the host (npm's cache and the like), kept across builds. */
   buildCacheDir: string;
 }
@@ -47,8 +49,8 @@ async function missingBase(docker: DockerClient, dockerfile: string): Promise<st
 }
 
 /** True when the commit has a Dockerfile at its root. */
-export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache'>): Promise<boolean> {
-  return (await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
+export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache' | 'dockerfile'>): Promise<boolean> {
+  return (await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
 }
 
 /** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
@@ -57,7 +59,7 @@ export async function buildFromDockerfile(
   request: BuildRequest,
   onLine: (line: string) => void,
 ): Promise<string> {
-  const dockerfile = await readFileAtCommit(request.repo, request.sha, 'Dockerfile', request.gitEnv, request.cache);
+  const dockerfile = await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache);
   await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '');
   const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
   const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
@@ -68,6 +70,7 @@ export async function buildFromDockerfile(
       {
         tag: request.tag,
         labels: { ...request.labels, 'paas.sha': request.sha },
+        ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
       },
       (event) => buildEventLines(event).forEach(onLine),
     );

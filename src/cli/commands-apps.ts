@@ -53,6 +53,14 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('apps:dockerfile-path <app> [path]')
+    .description('build APP from the Dockerfile at PATH in the repository (default: Dockerfile at its root)')
+    .action(async (app: string, file: string | undefined) => {
+      const result = await io.client().call<{ dockerfilePath: string | null }>('PUT', appPath(app, '/dockerfile-path'), { path: file ?? null });
+      io.out(`-----> ${app} builds from ${result.dockerfilePath ?? 'Dockerfile'}\n`);
+    });
+
+  program
     .command('buildpacks:set <app> <buildpack>')
     .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')
     .action(async (app: string, buildpack: string) => {

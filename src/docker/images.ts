@@ -11,6 +11,8 @@ export interface BuildOptions {
   labels: Record<string, string>;
   /** Build only up to this stage of a multi-stage Dockerfile. */
   target?: string;
+  /** The Dockerfile's path in the context (default: Dockerfile). */
+  dockerfile?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function buildImage(
     rm: true,
     forcerm: true,
     ...(options.target ? { target: options.target } : {}),
+    ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
   } as Parameters<DockerClient['buildImage']>[1]);
   await followProgress(docker, stream, onEvent);
   const image = await docker.getImage(options.tag).inspect();

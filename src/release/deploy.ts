@@ -68,6 +68,7 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const tag = imageTag(app, version);
   const buildStart = Date.now();
   faultPoint(config, 'building');
+  const settings = await getApp(db, app);
   const { imageId, testImageId, defaults, buildpack } = await buildCommit(
     services,
     source,
@@ -76,7 +77,8 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
       tag: tag.ref,
       labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
       what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
-      buildpack: (await getApp(db, app)).buildpack,
+      buildpack: settings.buildpack,
+      dockerfile: settings.dockerfilePath,
     },
     out,
   );

@@ -10,6 +10,8 @@ export interface AppRow {
   deployBranch: string | null;
   /** A bundled buildpack's name or a buildpack folder on the host, set by an admin; null: detect. */
   buildpack: string | null;
+  /** The Dockerfile's path in the repository when it is not `Dockerfile` at the root. */
+  dockerfilePath: string | null;
   /** Config vars: what the next release gets (each release keeps its own snapshot). */
   config: Record<string, string>;
   /** Replicas per process type asked for before the first release (`ps:scale`); later ones keep their own. */
@@ -27,6 +29,7 @@ interface AppRecord {
   name: string;
   deploy_branch: string | null;
   buildpack?: string | null;
+  dockerfile_path?: string | null;
   config_json?: string;
   resources_json?: string;
   formation_json?: string;
@@ -40,6 +43,7 @@ function fromRow(row: AppRecord): AppRow {
     name: row.name,
     deployBranch: row.deploy_branch,
     buildpack: row.buildpack ?? null,
+    dockerfilePath: row.dockerfile_path ?? null,
     config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
     resources: JSON.parse(row.resources_json ?? '{}') as Resources,
     formation: JSON.parse(row.formation_json ?? '{}') as Record<string, number>,
@@ -55,6 +59,10 @@ export async function setDeployBranch(db: Db, name: string, branch: string | nul
 
 export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
   await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
+}
+
+export async function setDockerfilePath(db: Db, name: string, dockerfilePath: string | null): Promise<void> {
+  await db('apps').where({ name }).update({ dockerfile_path: dockerfilePath });
 }
 
 export async function setAppFormation(db: Db, name: string, formation: Record<string, number>): Promise<void> {

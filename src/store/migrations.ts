@@ -225,6 +225,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Dokku's builder-dockerfile dockerfile-path: a Dockerfile elsewhere than the repository's root.
+    name: '010_app_dockerfile_path',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.string('dockerfile_path', 255).nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('dockerfile_path');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -23,8 +23,8 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     await updateCiRun(services.db, job.runId, { status: 'running' });
     const started = Date.now();
     const what = `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}`;
-    const buildpack = (await getApp(services.db, job.app)).buildpack;
-    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack }, out);
+    const { buildpack, dockerfilePath: dockerfile } = await getApp(services.db, job.app);
+    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack, dockerfile }, out);
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
   } catch (err) {

@@ -104,3 +104,18 @@ test('a .env BUILDPACK_URL that cannot be fetched is said, not ignored', async (
   t.is(push.code, 0, push.output);
   t.regex(push.output, /\.env sets BUILDPACK_URL=https:\/\/github\.com\/heroku\/heroku-buildpack-static\.git, but buildpacks are not fetched from URLs here/);
 });
+
+test('a Dockerfile at another path builds once the app is told where it is (apps:dockerfile-path)', async (t) => {
+  const app = name('dfpath');
+  t.is((await daemon().paas(['apps:create', app])).code, 0);
+  const bad = await daemon().paas(['apps:dockerfile-path', app, '../etc/passwd']);
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /invalid Dockerfile path "\.\.\/etc\/passwd": give a path inside the repository/);
+  const set = await daemon().paas(['apps:dockerfile-path', app, 'docker/web.Dockerfile']);
+  t.is(set.code, 0, set.output);
+  t.regex(set.stdout, /builds from docker\/web\.Dockerfile/);
+  const push = await daemon().push(await fixtureRepo('dockerfile-subdir'), app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /Building \S+ from docker\/web\.Dockerfile/);
+  t.is((await daemon().get(app)).body, 'built from docker/web.Dockerfile\n');
+});
