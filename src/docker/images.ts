@@ -4,6 +4,7 @@ import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { followProgress, type ProgressEvent } from './progress.js';
 import { layersWithSizes } from '../release/layers.js';
+import { LABEL, imageRepo } from './names.js';
 import type { Layer } from '../store/releases.js';
 
 export interface BuildOptions {
@@ -70,7 +71,10 @@ export function exposedTcpPorts(image: { Config?: { ExposedPorts?: Record<string
 
 /** Removes every image labelled as belonging to `app`. */
 export async function removeAppImages(docker: DockerClient, app: string): Promise<void> {
-  const images = await docker.listImages({ filters: { label: [`paas.app=${app}`] } });
+  // Labelled ones, and every tag of the app's own repository (dependency images are committed without labels).
+  const labelled = await docker.listImages({ filters: { label: [`${LABEL.app}=${app}`] } });
+  const tagged = await docker.listImages({ filters: { reference: [imageRepo(app)] } });
+  const images = [...new Map([...labelled, ...tagged].map((i) => [i.Id, i])).values()];
   for (const image of images) {
     try {
       await docker.getImage(image.Id).remove({ force: true });

@@ -207,9 +207,11 @@ export async function removeApps(apps: string[]): Promise<void> {
     for (const c of await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } })) {
       await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
     }
-    for (const image of await docker.listImages({ filters: { label: [`paas.app=${app}`] } })) {
-      await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    }
+    const images = [
+      ...(await docker.listImages({ filters: { label: [`paas.app=${app}`] } })),
+      ...(await docker.listImages({ filters: { reference: [`paas/app/${app}`] } })),
+    ];
+    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     for (const network of await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } })) {
       await docker.getNetwork(network.Id).remove().catch(() => undefined);
     }
