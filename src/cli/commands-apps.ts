@@ -82,7 +82,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const builds = await io.client().call<BuildRow[]>('GET', appPath(app, '/builds'));
-      printList(io, builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [b.id, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]);
+      printList(io, builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [b.number, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]);
     });
 
   program
@@ -130,7 +130,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const runs = await io.client().call<CiRunRow[]>('GET', appPath(app, '/ci'));
-      printList(io, runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [r.id, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]);
+      printList(io, runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [r.number, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]);
     });
 
   program
@@ -138,7 +138,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('print one CI run with its full log')
     .action(async (app: string, run: string) => {
       const r = await io.client().call<CiRunRow & { log: string }>('GET', appPath(app, `/ci/${checkNumber('CI run', run)}`));
-      io.out(`-----> CI run ${r.id} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
+      io.out(`-----> CI run ${r.number} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
       io.out(`       branch ${r.branch}, commit ${r.sha.slice(0, 7)}, command ${r.command ?? '(none)'}\n`);
       if (r.log) io.out(r.log.replace(/^/gm, '       ') + '\n');
     });

@@ -75,8 +75,8 @@ export async function submitPush(services: Services, request: PushRequest, write
 
 async function deployRef(services: Services, request: PushRequest, update: RefUpdate, write: (line: string) => void, signal: AbortSignal): Promise<boolean> {
   await checkRedis(services.redis, services.redisTarget);
-  const buildId = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
+  const { id: buildId, number } = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
   const job = { kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
-  write(`-----> Queued build ${buildId} of ${request.app}`);
+  write(`-----> Queued build ${number} of ${request.app}`);
   return runQueued(services, job, write, signal, () => deleteBuild(services.db, buildId));
 }

@@ -7,6 +7,8 @@ export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface BuildRow {
   id: number;
+  /** The app's own count: its first build is build 1. */
+  number: number;
   app: string;
   ref: string;
   sha: string;
@@ -24,6 +26,7 @@ const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOStrin
 function fromRow(row: Raw): BuildRow {
   return {
     id: Number(row.id),
+    number: Number(row.number ?? row.id),
     app: String(row.app),
     ref: String(row.ref),
     sha: String(row.sha),
@@ -36,13 +39,23 @@ function fromRow(row: Raw): BuildRow {
   };
 }
 
-const COLUMNS = ['id', 'app', 'ref', 'sha', 'status', 'release_version', 'error', 'created_at', 'started_at', 'finished_at'];
+const COLUMNS = ['id', 'number', 'app', 'ref', 'sha', 'status', 'release_version', 'error', 'created_at', 'started_at', 'finished_at'];
 
-export async function insertBuild(db: Db, build: { app: string; ref: string; sha: string }): Promise<number> {
-  const [row] = await db('builds')
-    .insert({ ...build, status: 'queued', log: '', created_at: now() })
-    .returning('id');
-  return Number(typeof row === 'object' ? row.id : row);
+/** Records a queued build; resolves with its id and its number among the app's builds. */
+export async function insertBuild(db: Db, build: { app: string; ref: string; sha: string }): Promise<{ id: number; number: number }> {
+  return db.transaction(async (trx) => {
+    const number = (await nextNumber(trx, 'builds', build.app));
+    const [row] = await trx('builds')
+      .insert({ ...build, number, status: 'queued', log: '', created_at: now() })
+      .returning('id');
+    return { id: Number(typeof row === 'object' ? row.id : row), number };
+  });
+}
+
+/** The next per-app number in `table` (builds, ci_runs). */
+export async function nextNumber(db: Db, table: string, app: string): Promise<number> {
+  const row = (await db(table).where({ app }).max({ n: 'number' }).first()) as { n: number | null } | undefined;
+  return Number(row?.n ?? 0) + 1;
 }
 
 export async function deleteBuild(db: Db, id: number): Promise<void> {
@@ -81,8 +94,8 @@ export async function listBuilds(db: Db, app: string): Promise<BuildRow[]> {
   return (await db('builds').select(COLUMNS).where({ app }).orderBy('id', 'desc')).map(fromRow);
 }
 
-export async function getBuildLog(db: Db, app: string, id: number): Promise<string> {
-  const row = await db('builds').select('log').where({ app, id }).first();
-  if (!row) throw new PaasError('PAAS_ERR_BUILD_NOT_FOUND', `app "${app}" has no build ${id} (see: paas builds ${app})`);
+export async function getBuildLog(db: Db, app: string, number: number): Promise<string> {
+  const row = await db('builds').select('log').where({ app, number }).first();
+  if (!row) throw new PaasError('PAAS_ERR_BUILD_NOT_FOUND', `app "${app}" has no build ${number} (see: paas builds ${app})`);
   return String(row.log);
 }

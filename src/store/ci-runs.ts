@@ -2,11 +2,14 @@
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
+import { nextNumber } from './builds.js';
 
 export type CiStatus = 'queued' | 'running' | 'passed' | 'failed' | 'errored' | 'timed out' | 'skipped';
 
 export interface CiRunRow {
   id: number;
+  /** The app's own count: its first run is run 1. */
+  number: number;
   app: string;
   branch: string;
   sha: string;
@@ -18,11 +21,12 @@ export interface CiRunRow {
   finishedAt: string | null;
 }
 
-const COLUMNS = ['id', 'app', 'branch', 'sha', 'status', 'command', 'exit_code', 'duration_ms', 'created_at', 'finished_at'];
+const COLUMNS = ['id', 'number', 'app', 'branch', 'sha', 'status', 'command', 'exit_code', 'duration_ms', 'created_at', 'finished_at'];
 
 function fromRow(row: Record<string, unknown>): CiRunRow {
   return {
     id: Number(row.id),
+    number: Number(row.number ?? row.id),
     app: String(row.app),
     branch: String(row.branch),
     sha: String(row.sha),
@@ -36,8 +40,17 @@ function fromRow(row: Record<string, unknown>): CiRunRow {
 }
 
 export async function insertCiRun(db: Db, run: { app: string; branch: string; sha: string; status: CiStatus; command: string | null }): Promise<number> {
-  const [row] = await db('ci_runs').insert({ ...run, log: '', created_at: now() }).returning('id');
-  return Number(typeof row === 'object' ? row.id : row);
+  return db.transaction(async (trx) => {
+    const number = await nextNumber(trx, 'ci_runs', run.app);
+    const [row] = await trx('ci_runs').insert({ ...run, number, log: '', created_at: now() }).returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  });
+}
+
+/** A run's number among its app's runs. */
+export async function ciRunNumber(db: Db, id: number): Promise<number> {
+  const row = (await db('ci_runs').select('number').where({ id }).first()) as { number: number | null } | undefined;
+  return Number(row?.number ?? id);
 }
 
 export async function deleteCiRun(db: Db, id: number): Promise<void> {
@@ -63,8 +76,8 @@ export async function listCiRuns(db: Db, app: string): Promise<CiRunRow[]> {
   return (await db('ci_runs').select(COLUMNS).where({ app }).orderBy('id', 'desc')).map(fromRow);
 }
 
-export async function getCiRun(db: Db, app: string, id: number): Promise<CiRunRow & { log: string }> {
-  const row = await db('ci_runs').where({ app, id }).first();
-  if (!row) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI run ${id} (see: paas ci ${app})`);
+export async function getCiRun(db: Db, app: string, number: number): Promise<CiRunRow & { log: string }> {
+  const row = await db('ci_runs').where({ app, number }).first();
+  if (!row) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI run ${number} (see: paas ci ${app})`);
   return { ...fromRow(row), log: String(row.log) };
 }

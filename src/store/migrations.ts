@@ -239,6 +239,25 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Builds and CI runs are numbered per app, as Heroku numbers releases (ids stay the internal keys).
+    name: '011_per_app_numbers',
+    async up(knex) {
+      for (const table of ['builds', 'ci_runs']) {
+        await knex.schema.alterTable(table, (t) => {
+          t.integer('number').nullable();
+        });
+        await knex.raw(`UPDATE ${table} SET number = (SELECT COUNT(*) FROM ${table} other WHERE other.app = ${table}.app AND other.id <= ${table}.id)`);
+      }
+    },
+    async down(knex) {
+      for (const table of ['builds', 'ci_runs']) {
+        await knex.schema.alterTable(table, (t) => {
+          t.dropColumn('number');
+        });
+      }
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

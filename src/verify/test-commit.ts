@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import type { AppFiles } from '../build/build-commit.js';
 import { runStreaming } from '../docker/containers.js';
 import { branchOf } from '../git/refs.js';
-import { finishCiRun, insertCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
+import { ciRunNumber, finishCiRun, insertCiRun, updateCiRun, type CiStatus } from '../store/ci-runs.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { resolveTestCommand, testEnv } from './test-command.js';
@@ -57,7 +57,7 @@ export async function testCommit(services: Services, subject: TestSubject, out: 
     return 'skipped';
   }
   const runId = await record('running', command);
-  out.step(`Running tests (CI run ${runId}): ${command}`);
+  out.step(`Running tests (CI run ${await ciRunNumber(services.db, runId)}): ${command}`);
   const log: string[] = [];
   const started = Date.now();
   let status: CiStatus;

@@ -21,6 +21,7 @@ test.after.always(async () => {
 
 interface Run {
   id: number;
+  number: number;
   status: string;
   branch: string;
   sha: string;
@@ -62,7 +63,7 @@ test.serial('a failing run on a feature branch is recorded, the push accepted, n
   t.like((await runs())[0], { status: 'failed', branch: 'feature' });
   t.is((await daemon.get(app)).body, 'hello from ci v1\n');
 
-  const show = await daemon.paas(['ci:show', app, String((await runs())[0]!.id)]);
+  const show = await daemon.paas(['ci:show', app, String((await runs())[0]!.number)]);
   t.regex(show.stdout, /CI run \d+ of .*: failed \(exit 1\)/);
   t.regex(show.stdout, /www\/index\.html does not say hello/);
   const again = await daemon.paas(['ci:run', app, 'feature']);
@@ -187,7 +188,7 @@ test.serial('a reader that closes the pipe early ends the CLI quietly', async (t
   const { CLI, run: runCommand } = await import('./_daemon.js');
   const [first] = await runs();
   // A fixed pipeline of the test's own making (no input in it): the CLI's output goes to `head -1`.
-  const piped = await runCommand('bash', ['-o', 'pipefail', '-c', `node "$0" --data-dir "$1" ci:show "$2" "$3" | head -1`, CLI, daemon.dataDir, app, String(first!.id)]);
+  const piped = await runCommand('bash', ['-o', 'pipefail', '-c', `node "$0" --data-dir "$1" ci:show "$2" "$3" | head -1`, CLI, daemon.dataDir, app, String(first!.number)]);
   t.is(piped.code, 0, piped.output);
   t.notRegex(piped.stderr, /EPIPE|Error/);
 });

@@ -51,7 +51,8 @@ test('a .null app runs python3 from the stack', async (t) => {
 });
 
 test('a static site serves its pages, never its dotfiles or build metadata', async (t) => {
-  const { app } = await deploy(t, 'static-dotfiles', 'static');
+  const { app, output } = await deploy(t, 'static-dotfiles', 'static');
+  t.regex(output, new RegExp(`Queued build 1 of ${app}`), 'builds are numbered per app');
   t.regex((await daemon().get(app)).body, /My portfolio/);
   for (const leak of ['/.env', '/.gitignore', '/.static', '/app.json']) {
     const answer = await daemon().get(app, leak);

@@ -10,7 +10,11 @@ export async function storeScenario(t: ExecutionContext, open: () => Promise<Db>
   let db = await open();
   await insertApp(db, 'shop');
   await t.throwsAsync(insertApp(db, 'shop'), { message: /already exists/ });
-  const id = await insertBuild(db, { app: 'shop', ref: 'refs/heads/main', sha: 'a'.repeat(40) });
+  await insertApp(db, 'other');
+  await insertBuild(db, { app: 'other', ref: 'refs/heads/main', sha: 'c'.repeat(40) });
+  const { id, number } = await insertBuild(db, { app: 'shop', ref: 'refs/heads/main', sha: 'a'.repeat(40) });
+  t.is(number, 1, 'builds are numbered per app: shop\'s first is 1, whatever other apps built');
+  t.is((await insertBuild(db, { app: 'other', ref: 'refs/heads/main', sha: 'd'.repeat(40) })).number, 2);
   await finishBuild(db, id, { status: 'succeeded', log: '-----> Built', releaseVersion: 1 });
   t.is(await nextReleaseVersion(db, 'shop'), 1);
   await recordActiveRelease(db, { app: 'shop', version: 1, imageId: 'sha256:1', sha: 'a'.repeat(40), description: 'Deploy aaaaaaa', spec: emptySpec(), layers: [] });
@@ -18,9 +22,9 @@ export async function storeScenario(t: ExecutionContext, open: () => Promise<Db>
   await db.destroy();
 
   db = await open();
-  t.deepEqual((await listApps(db)).map((a) => a.name), ['shop']);
-  t.like((await listBuilds(db, 'shop'))[0], { id, status: 'succeeded', releaseVersion: 1 });
-  t.is(await getBuildLog(db, 'shop', id), '-----> Built');
+  t.deepEqual((await listApps(db)).map((a) => a.name), ['other', 'shop']);
+  t.like((await listBuilds(db, 'shop'))[0], { id, number: 1, status: 'succeeded', releaseVersion: 1 });
+  t.is(await getBuildLog(db, 'shop', 1), '-----> Built');
   await t.throwsAsync(getBuildLog(db, 'shop', 999), { message: /has no build 999/ });
   const active = await activeRelease(db, 'shop');
   t.is(active?.version, 2);
