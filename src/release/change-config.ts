@@ -36,7 +36,7 @@ export async function changeConfig(services: Services, app: string, change: Conf
     active,
     { spec: { ...active.spec, config }, description: `Config: ${what}`, announce: (v) => `Setting config (${what}) as release v${v}` },
     out,
+    { alsoRecord: (trx) => setAppConfig(trx, app, config) },
   );
-  await setAppConfig(services.db, app, config);
   out.done(`Config set; v${version} serves ${appUrl(services.config, app)}`);
 }

@@ -1,11 +1,11 @@
 // A new release of an image that already ran (config change, scale, rollback): no build, the image tagged as the
 // new version, then the same swap as every deploy.
 import type { Services } from '../services.js';
-import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec, type ReleaseStatus } from '../store/releases.js';
+import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec } from '../store/releases.js';
 import { tagImage } from '../docker/images.js';
 import { imageTag } from '../docker/names.js';
 import type { LineSink } from '../log.js';
-import { swapRelease } from './swap.js';
+import { swapRelease, type SwapOptions } from './swap.js';
 
 /**
  * Releases `from`'s image as the app's next version with `spec` and `description`; `announce` says what happens
@@ -16,7 +16,7 @@ export async function releaseAgain(
   from: ReleaseRow,
   change: { spec: ReleaseSpec; description: string; announce: (version: number) => string },
   out: LineSink,
-  options: { replacedStatus?: ReleaseStatus; uptimeSeconds?: number } = {},
+  options: SwapOptions = {},
 ): Promise<number> {
   const version = await nextReleaseVersion(services.db, from.app);
   out.step(change.announce(version));

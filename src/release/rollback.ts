@@ -54,9 +54,12 @@ export async function rollbackRelease(services: Services, app: string, version: 
       announce: (v) => `Rolling back ${app} to v${target.version} as v${v} (image ${target.imageId.slice(7, 19)}, no build)`,
     },
     out,
-    { replacedStatus: 'rolled back', uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds) },
+    {
+      replacedStatus: 'rolled back',
+      uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds),
+      alsoRecord: (trx) => setAppConfig(trx, app, target.spec.config),
+    },
   );
-  await setAppConfig(db, app, target.spec.config);
   await collectImages(services, app);
   out.done(`Rolled back to v${target.version}: ${appUrl(services.config, app)}`);
   return newVersion;

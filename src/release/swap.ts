@@ -5,6 +5,7 @@
 // All or nothing: if any new container fails, every new one is removed and the old ones keep serving.
 import type { Services } from '../services.js';
 import type { NewRelease } from '../store/releases.js';
+import type { Db } from '../store/db.js';
 import { activeRelease, recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
 import { ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
 import { asPaasError } from '../errors.js';
@@ -17,12 +18,20 @@ import { faultPoint } from '../fault-point.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
+export interface SwapOptions {
+  /** What the replaced release becomes (superseded, or rolled back). */
+  replacedStatus?: ReleaseStatus;
+  uptimeSeconds?: number;
+  /** Recorded in the same transaction as the new active release (the app's stored config, for one). */
+  alsoRecord?: (trx: Db) => Promise<void>;
+}
+
 /** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
 export async function swapRelease(
   services: Services,
   release: NewRelease,
   out: LineSink,
-  options: { replacedStatus?: ReleaseStatus; uptimeSeconds?: number } = {},
+  options: SwapOptions = {},
 ): Promise<void> {
   const { docker, config } = services;
   const { app, version, spec } = release;
@@ -59,7 +68,7 @@ export async function swapRelease(
   const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version, id: c.id }));
   const old = services.routes.swap(app, web);
   try {
-    await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded');
+    await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded', options.alsoRecord);
   } catch (err) {
     // All or nothing: what the store does not record as active must not serve.
     services.routes.swap(app, old);

@@ -84,10 +84,18 @@ export type NewRelease = Omit<ReleaseRow, 'status' | 'createdAt' | 'error'>;
  * Records `release` as the app's active release; the one it replaces becomes superseded, or "rolled back" when
  * `replacedStatus` says so.
  */
-export async function recordActiveRelease(db: Db, release: NewRelease, replacedStatus: ReleaseStatus = 'superseded'): Promise<void> {
+export async function recordActiveRelease(
+  db: Db,
+  release: NewRelease,
+  replacedStatus: ReleaseStatus = 'superseded',
+  alsoRecord?: (trx: Db) => Promise<void>,
+): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('releases').where({ app: release.app, status: 'active' }).update({ status: replacedStatus });
     await trx('releases').insert(toRow(release, 'active', null));
+    // What the release changes besides itself (a config change's stored config): in the same step, so a crash
+    // can never leave one without the other.
+    await alsoRecord?.(trx);
   });
 }
 

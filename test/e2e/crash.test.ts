@@ -131,3 +131,46 @@ test('a command that loses the daemon while queued says it will still run, and i
     await removeApps([queued]);
   }
 });
+
+test('a kill right after the route switch of config:set, ps:scale and rollback leaves what serves and what the records say in agreement', async (t) => {
+  const name = uniqueName('crashops');
+  let d = await startDaemon();
+  const greeting = async () => (await d.get(name, '/cgi-bin/greeting')).body;
+  const config = async () => JSON.parse((await d.paas(['config', name, '--json'])).stdout) as Record<string, string>;
+  const runningWeb = async () => (await containersOf(name)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  try {
+    t.is((await d.push(await fixtureRepo('config-app'), name)).code, 0);
+    const steps: [string[], () => Promise<void>][] = [
+      [['config:set', name, 'GREETING=set before the crash'], async () => {
+        t.is(await greeting(), 'set before the crash', 'the release that was switched to serves');
+        t.deepEqual(await config(), { GREETING: 'set before the crash' }, 'and paas config says what it serves');
+      }],
+      [['ps:scale', name, 'web=2'], async () => {
+        const web = await runningWeb();
+        t.is(web.length, 2, 'the scale that was switched to runs');
+        t.true(web.every((c) => c.Labels['paas.release'] === web[0]!.Labels['paas.release']), 'of one release');
+      }],
+      [['rollback', name, 'v1'], async () => {
+        t.is(await greeting(), '', 'v1 serves again');
+        t.deepEqual(await config(), {}, 'with its config, in the records too');
+      }],
+    ];
+    for (const [command, agree] of steps) {
+      const ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
+      await d.stop();
+      d = await startDaemon({ reuse: ports, env: { PAAS_FAULT_POINT: 'switched' } });
+      const lost = await d.paas(command);
+      t.not(lost.code, 0, `${command[0]}: the client saw the daemon go`);
+      t.regex(lost.stderr, /the command was queued/);
+      await gone(d);
+      await d.stop();
+      d = await startDaemon({ reuse: ports });
+      const releases = JSON.parse((await d.paas(['releases', name, '--json'])).stdout) as Release[];
+      t.is(releases.filter((r) => r.status === 'active').length, 1, `${command[0]}: one active release`);
+      await agree();
+    }
+  } finally {
+    await d.stop();
+    await removeApps([name]);
+  }
+});
