@@ -76,14 +76,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const certs = new CertRenewals(redisOptions(redisTarget), services);
   Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks(), sni, challenges, certs } satisfies Services);
 
-  for (const app of await listApps(db)) {
-    await ensureRepo(config.dataDir, config.installDir, app.name);
-    queues.ensureWorker(app.name);
-    ciQueues.ensureWorker(app.name);
-  }
+  const apps = await listApps(db);
+  for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   const takenBack = await reconcileReleases(services);
   const firewall = await closeHostToApps(config.networkPool, [config.httpPort, config.httpsPort]);
   const restored = await restoreRoutes(services);
+  // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
+  for (const app of apps) {
+    queues.ensureWorker(app.name);
+    ciQueues.ensureWorker(app.name);
+  }
   // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
   // containers that died while the daemon was down are replaced now.
   const watcher = watchContainers(services);
