@@ -67,7 +67,9 @@ export async function runAttached(docker: DockerClient, spec: Docker.ContainerCr
   })();
   return {
     write: (chunk) => void stream.write(chunk),
-    endInput: () => stream.end(),
+    // On a terminal, end of input is ^D, as a real one sends; half-closing the hijacked stream instead can make
+    // Docker drop output the container has not written yet.
+    endInput: () => (io.tty ? void stream.write(Buffer.from([4])) : stream.end()),
     resize,
     exit,
   };
