@@ -42,8 +42,8 @@ export function openRequest(target: ApiTarget, method: string, path: string, hea
 }
 
 /**
- * The daemon went away after it took a command that runs on the app's queue: the job outlives the connection,
- * so say it may still happen, and where to see what came of it.
+ * The daemon went away mid-command. Once it had queued the command's job (`accepted`), the job outlives the
+ * connection: say it may still happen, and where to see what came of it.
  */
 function lostDaemon(path: string, accepted: boolean, err: unknown): PaasError {
   if (!accepted) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });

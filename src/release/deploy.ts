@@ -105,9 +105,9 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const spec: ReleaseSpec = {
     commands,
     // A scale set earlier (ps:scale, before the first deploy too) carries over to the types the new release still has.
-    formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? (await getApp(db, app)).formation, commands) },
+    formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? settings.formation, commands) },
     healthchecks: parseHealthchecks(files.appJson),
-    config: (await getApp(db, app)).config,
+    config: settings.config,
     port: choosePort(exposedTcpPorts(image ?? {})),
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);

@@ -10,7 +10,7 @@ import { findApp } from '../store/apps.js';
 import { containerIp, ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
 import { LABEL } from '../docker/names.js';
 import type { LineSink } from '../log.js';
-import type { Target } from '../router/route-table.js';
+import { targetOf, type Target } from '../router/route-table.js';
 import { containerSpec, isReplica } from './container-spec.js';
 import { checkStarted, startProcess } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
@@ -31,8 +31,10 @@ export function healPlan(release: Pick<ReleaseRow, 'version' | 'spec'>, containe
   for (const [process, replicas] of Object.entries(release.spec.formation)) {
     for (let index = 1; index <= replicas; index++) {
       const ofReplica = mine.filter((c) => c.Labels[LABEL.process] === process && c.Labels[LABEL.replica] === String(index));
+      // One Docker is restarting (its restart policy) is left to Docker: its start event brings the heal back.
+      if (ofReplica.some((c) => c.State === 'restarting')) continue;
       const running = ofReplica.find((c) => c.State === 'running');
-      steps.push({ process, index, ...(running ? { running } : {}), dead: ofReplica.filter((c) => c.State !== 'running' && c.State !== 'restarting') });
+      steps.push({ process, index, ...(running ? { running } : {}), dead: ofReplica.filter((c) => c.State !== 'running') });
     }
   }
   return steps;
@@ -45,20 +47,21 @@ export async function healApp(services: Services, app: string, out: LineSink): P
   const release = await activeRelease(services.db, app);
   if (!release) return 0;
   const { spec, version } = release;
-  const plan = healPlan(release, await listAppContainers(docker, app));
   const routed = new Set(routes.targets(app).map((t) => t.id));
+  // Most events (a swap's own starts and stops) leave nothing to do: then nothing else is read.
+  const plan = healPlan(release, await listAppContainers(docker, app)).filter((s) => !s.running || (s.process === 'web' && !routed.has(s.running.Id)));
+  if (plan.length === 0) return 0;
   let healed = 0;
   await ensureAppNetwork(docker, app, config.networkPool);
   const runtime = await runtimeSettings(services.db, app, config.defaultLimits);
   for (const step of plan) {
-    if (step.running && (step.process !== 'web' || routed.has(step.running.Id))) continue;
     let target: Target | undefined;
     if (step.running) {
       // Running but not routed: Docker restarted it. Route it once it answers, at its address now.
       const c = step.running;
       const started = { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), ip: containerIp(app, c.NetworkSettings.Networks), process: step.process, index: step.index, startedAt: Date.now() };
       const failure = await checkStarted(services, started, spec, 0);
-      if (!failure) target = { url: `http://${started.ip}:${spec.port}`, container: started.name, release: version, id: started.id };
+      if (!failure) target = targetOf(started, spec.port, version);
       else step.dead.push(c);
     }
     if (!target) {
@@ -73,7 +76,7 @@ export async function healApp(services: Services, app: string, out: LineSink): P
       }
       await setRestartPolicy(docker, started.id, { Name: 'unless-stopped' });
       out.detail(`${step.process}.${step.index} of v${version} replaced`);
-      if (step.process === 'web') target = { url: `http://${started.ip}:${spec.port}`, container: started.name, release: version, id: started.id };
+      if (step.process === 'web') target = targetOf(started, spec.port, version);
     }
     if (target) {
       const fresh = target;

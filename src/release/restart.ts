@@ -14,6 +14,7 @@ import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { releaseAgain } from './release-again.js';
+import { targetOf } from '../router/route-table.js';
 import { getApp } from '../store/apps.js';
 
 export type PsAction = 'restart' | 'stop' | 'start';
@@ -71,8 +72,8 @@ export async function restartProcesses(services: Services, app: string, only: st
     await setRestartPolicy(docker, started.id, { Name: 'unless-stopped' });
     if (step.process === 'web') {
       const oldIp = step.old ? containerIp(app, step.old.NetworkSettings.Networks) : undefined;
-      const oldUrl = oldIp ? `http://${oldIp}:${spec.port}` : undefined;
-      const fresh = { url: `http://${started.ip}:${spec.port}`, container: name, release: version, id: started.id };
+      const oldUrl = oldIp ? targetOf({ id: step.old!.Id, name, ip: oldIp }, spec.port, version).url : undefined;
+      const fresh = targetOf({ ...started, name }, spec.port, version);
       services.routes.swap(app, [...services.routes.targets(app).filter((t) => t.url !== oldUrl), fresh]);
       if (oldUrl) await services.inflight.drain([oldUrl], config.drainTimeoutMs);
     }

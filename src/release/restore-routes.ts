@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { containerIp, listAppContainers, removeContainer } from '../docker/containers.js';
 import { activeRelease } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
-import type { Target } from '../router/route-table.js';
+import { targetOf, type Target } from '../router/route-table.js';
 
 /** Routes every app to the running web containers of its active release; returns how many apps were routed. */
 export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | 'routes'>): Promise<{ routed: number; removed: number }> {
@@ -21,12 +21,7 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'docker' | '
     if (!release) continue;
     const targets: Target[] = mine
       .filter((c) => c.State === 'running' && c.Labels['paas.release'] === String(release.version) && c.Labels['paas.process'] === 'web')
-      .map((c) => ({
-        url: `http://${containerIp(app.name, c.NetworkSettings.Networks)}:${c.Labels['paas.port']}`,
-        container: (c.Names[0] ?? '').replace(/^\//, ''),
-        release: release.version,
-        id: c.Id,
-      }));
+      .map((c) => targetOf({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), ip: containerIp(app.name, c.NetworkSettings.Networks) }, c.Labels['paas.port'] ?? '', release.version));
     services.routes.swap(app.name, targets);
     if (targets.length) routed++;
     // Containers of the active release that all exist but none runs: stopped with ps:stop.

@@ -15,6 +15,7 @@ import { LABEL } from '../docker/names.js';
 import { checkStarted, startProcess, unhealthyError, type Started } from './check-started.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { faultPoint } from '../fault-point.js';
+import { targetOf } from '../router/route-table.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -65,7 +66,7 @@ export async function swapRelease(
   }
 
   await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
-  const web = started.filter((c) => c.process === 'web').map((c) => ({ url: `http://${c.ip}:${spec.port}`, container: c.name, release: version, id: c.id }));
+  const web = started.filter((c) => c.process === 'web').map((c) => targetOf(c, spec.port, version));
   const old = services.routes.swap(app, web);
   try {
     await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded', options.alsoRecord);

@@ -10,6 +10,11 @@ export interface Target {
   id?: string;
 }
 
+/** Pure: the route target of a container at `ip` that serves on `port`: built here, and nowhere else. */
+export function targetOf(c: { id: string; name: string; ip: string }, port: number | string, release: number): Target {
+  return { url: `http://${c.ip}:${port}`, container: c.name, release, id: c.id };
+}
+
 /** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
 export function appForHost(hostHeader: string | undefined, domain: string): string | undefined {
   if (!hostHeader) return undefined;

@@ -21,6 +21,8 @@ test('healing looks at the active release\'s formation only: what runs, what die
     plan.map((s) => `${s.process}.${s.index}:${s.running?.Id ?? '-'}:${s.dead.map((d) => d.Id).join(',')}`),
     ['web.1:w1:', 'web.2:-:w2-dead', 'worker.1:-:'],
   );
+  const restarting = healPlan({ version: 3, spec: { ...emptySpec(), formation: { web: 1 } } }, [c('r', replica('web', 1), 'restarting')]);
+  t.deepEqual(restarting, [], 'a replica Docker is restarting is left to Docker, never doubled');
 });
 
 test('a dying replica\'s event drops its target and heals its app; CI and one-off containers heal nothing', (t) => {
