@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
-import { checkAppName } from './app-name.js';
+import { checkAppName } from './input/app-name.js';
 import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeAppNetwork, removeContainer } from './docker/containers.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PaasError } from './errors.js';
 import { parseCidr } from './docker/subnets.js';
-import { parseCpus, parseMemory, type Limits } from './release/resources.js';
+import { parseCpus, parseMemory, type Limits } from './input/resources.js';
 
 export interface Config {
   /** Where the store, repos, host key, Redis and the admin socket live. */

@@ -1,7 +1,7 @@
 // Persistent storage of an app: volumes that outlive containers, deploys and rollbacks, removed only on request.
 import type { Services } from './services.js';
 import { PaasError } from './errors.js';
-import { parseMountSpec } from './release/mount-spec.js';
+import { parseMountSpec } from './input/mount-spec.js';
 import { deleteMount, insertMount, listMounts, type MountRow } from './store/mounts.js';
 import { LABEL, volumeName } from './docker/names.js';
 import { ensureVolume, removeVolume } from './docker/volumes.js';

@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { authorize, type Caller, type Scope } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 
 /** A route's answer that is a stream of lines ending with an exit status (a job followed live, logs). */
 export class Streamed {

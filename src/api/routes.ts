@@ -1,6 +1,7 @@
 // The API's routes: what each door (CLI, remote CLI, SSH) can ask for, with the scope a caller needs.
 import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { PaasError } from '../errors.js';
+import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
 import { addKey } from '../keys.js';
 import { getApp, listApps, setAppBuildpack, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
@@ -15,13 +16,13 @@ import { getCiRun, listCiRuns } from '../store/ci-runs.js';
 import { checkRefName, submitCiRun } from '../queue/submit-ci.js';
 import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
 import { submitScale } from '../queue/submit-scale.js';
-import { parseFormation } from '../release/formation.js';
+import { parseFormation } from '../input/formation.js';
 import { processViews } from '../release/process-view.js';
 import { listAppContainers } from '../docker/containers.js';
 import { releaseViews } from '../release/release-view.js';
 import { diffReleases } from '../release/release-diff.js';
 import { submitRollback } from '../queue/submit-rollback.js';
-import { parseVersionArg } from '../release/version-arg.js';
+import { parseVersionArg } from '../input/version-arg.js';
 import { checkAccess } from '../auth/access.js';
 import { mayUseApp } from '../auth/caller.js';
 import { createToken } from '../auth/tokens.js';
@@ -30,7 +31,7 @@ import { checkPsRequest, submitPs } from '../queue/submit-ps.js';
 import { checkLogsRequest, streamAppLogs } from '../release/app-logs.js';
 import { addDomain, removeDomain } from '../domains.js';
 import { listDomains } from '../store/domains.js';
-import { checkResourcesRequest } from '../release/resources.js';
+import { checkResourcesRequest } from '../input/resources.js';
 import { setAppResources } from '../store/apps.js';
 import { addMount, removeMount } from '../storage.js';
 import { listMounts } from '../store/mounts.js';
@@ -163,7 +164,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: app('/storage'), scope: 'app', handler: async (c) => listMounts(c.services.db, await appOf(c)) },
   { method: 'POST', pattern: app('/storage'), scope: 'app', handler: async (c) => addMount(c.services, await appOf(c), String(field(c.body, 'mount') ?? '')) },
   {
-    method: 'DELETE', pattern: app('/storage/([a-z0-9][a-z0-9_.-]{0,62})'), scope: 'app',
+    method: 'DELETE', pattern: app(`/storage/(${unanchored(VOLUME_NAME)})`), scope: 'app',
     handler: async (c) => removeMount(c.services, await appOf(c), c.params[1]!, field(c.body, 'deleteData') === true).then(() => ({ ok: true })),
   },
   {

@@ -1,5 +1,5 @@
 // Pure: the access a key or token is given (`--role admin`, or `--app APP ...` for a collaborator), checked.
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { PaasError } from '../errors.js';
 import type { KeyRole } from '../store/keys.js';
 

@@ -5,9 +5,9 @@ import type { Services } from '../services.js';
 import { readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
 import type { LineSink } from '../log.js';
-import { parseJsonFile } from '../release/healthchecks.js';
+import { parseJsonFile } from '../input/healthchecks.js';
 import { parseAppJson } from './app-json.js';
-import { parseProcfile } from '../release/procfile.js';
+import { parseProcfile } from '../input/procfile.js';
 import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
 import { buildWithBuildpack } from './buildpack-builder.js';
 

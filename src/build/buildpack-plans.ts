@@ -1,7 +1,7 @@
 // What each bundled buildpack's build needs: runtime arguments, manifest files and PATH (resolved on the host
 // from the commit's files and, for Node.js, the npm registry).
 import type { BuildpackPlan } from './buildpack-dockerfile.js';
-import { parseJsonFile } from '../release/healthchecks.js';
+import { parseJsonFile } from '../input/healthchecks.js';
 import { packument, sha512Hex } from './registry.js';
 import { resolveNodeVersion, resolveNpmVersion } from './node-version.js';
 import type { LineSink } from '../log.js';

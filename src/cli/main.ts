@@ -6,8 +6,8 @@ import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
 import { httpClient, type ApiTarget } from '../api/client.js';
 import { asPaasError, PaasError } from '../errors.js';
 import { ERROR, lineSink } from '../log.js';
-import { buildProgram } from './program.js';
-import type { CliIo } from './io.js';
+import { buildProgram } from '../commands/program.js';
+import type { CliIo } from '../commands/io.js';
 import { runAttached } from './run-attached.js';
 
 interface RootFlags {

@@ -2,7 +2,7 @@
 // the terminal in raw mode while a TTY is attached. Resolves with the container's exit status.
 import { upgrade, type ApiTarget } from '../api/client.js';
 import { FRAME, FrameDecoder, encodeFrame } from '../api/run-frames.js';
-import type { RunRequest } from './io.js';
+import type { RunRequest } from '../commands/io.js';
 
 export async function runAttached(target: ApiTarget, request: RunRequest): Promise<number> {
   const header = { command: request.command, tty: request.tty, rows: process.stdout.rows, cols: process.stdout.columns };

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { followProgress, type ProgressEvent } from './progress.js';
-import { layersWithSizes } from '../release/layers.js';
+import { layersWithSizes } from './layers.js';
 import { LABEL, imageRepo } from './names.js';
 import type { Layer } from '../store/releases.js';
 

@@ -1,6 +1,6 @@
 // `paas ci:run APP [REF]`: a CI run of a pushed commit again, queued like a push's and followed to its end.
 import type { Services } from '../services.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
 import { repoPath } from '../git/repos.js';
 import { runGit } from '../git/run-git.js';

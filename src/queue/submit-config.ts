@@ -1,9 +1,9 @@
 // `paas config:set` / `config:unset`: checked at once, then queued behind the app's other jobs and followed.
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
-import { applyConfigChange } from '../release/config-vars.js';
+import { applyConfigChange } from '../input/config-vars.js';
 import type { ConfigChange } from '../release/change-config.js';
 import { runQueued } from './run-queued.js';
 import { PaasError } from '../errors.js';

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { PaasError } from '../errors.js';
+import { PROCESS_TYPE } from '../input/patterns.js';
 import type { PsAction } from '../release/restart.js';
 import { runQueued } from './run-queued.js';
 
@@ -14,7 +15,7 @@ export function checkPsRequest(body: unknown): PsRequest {
   const raw = (body ?? {}) as { action?: unknown; process?: unknown };
   if (raw.action !== 'restart' && raw.action !== 'stop' && raw.action !== 'start') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'action must be restart, stop or start');
   if (raw.process === undefined || raw.process === null) return { action: raw.action };
-  if (raw.action !== 'restart' || typeof raw.process !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,29}$/.test(raw.process)) {
+  if (raw.action !== 'restart' || typeof raw.process !== 'string' || !PROCESS_TYPE.test(raw.process)) {
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'a process type (web, worker, ...) is taken by restart only');
   }
   return { action: raw.action, process: raw.process };

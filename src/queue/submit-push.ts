@@ -1,6 +1,6 @@
 // Takes the refs of a push from the pre-receive hook: queues the deploy branch, follows that job's log, reports the outcome.
 import type { Services } from '../services.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
 import { deleteBuild, insertBuild } from '../store/builds.js';
 import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';

@@ -1,7 +1,7 @@
 // Takes a rollback request (CLI, API or SSH): queues it behind the app's earlier jobs and follows it to its outcome.
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
 import { runQueued } from './run-queued.js';
 import { ERROR } from '../log.js';

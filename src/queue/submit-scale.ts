@@ -1,9 +1,9 @@
 // `paas ps:scale APP web=3`: queued behind the app's other jobs and followed to its outcome.
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
-import { parseFormation } from '../release/formation.js';
+import { parseFormation } from '../input/formation.js';
 import { runQueued } from './run-queued.js';
 
 export async function submitScale(services: Services, app: string, args: string[], write: (line: string) => void, signal: AbortSignal): Promise<number> {

@@ -3,6 +3,7 @@
 // releases (a redeploy, a restart) are picked up as they start, without reconnecting.
 import type { Services } from '../services.js';
 import { PaasError } from '../errors.js';
+import { PROCESS_TYPE } from '../input/patterns.js';
 import { listAppContainers } from '../docker/containers.js';
 import { containerLines, followContainer, watchStarts, type LogLine } from '../docker/logs.js';
 import { isOneOff } from './container-spec.js';
@@ -18,7 +19,7 @@ export function checkLogsRequest(body: unknown): LogsRequest {
   const tail = raw.tail ?? 100;
   if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
   const process = raw.process ?? null;
-  if (process !== null && (typeof process !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,29}$/.test(process))) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
+  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process))) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
   return { follow: raw.follow === true, process, tail };
 }
 

@@ -5,7 +5,7 @@ import { getApp, setAppConfig } from '../store/apps.js';
 import { activeRelease } from '../store/releases.js';
 import { appUrl } from '../config.js';
 import type { LineSink } from '../log.js';
-import { applyConfigChange } from './config-vars.js';
+import { applyConfigChange } from '../input/config-vars.js';
 import { releaseAgain } from './release-again.js';
 
 export interface ConfigChange {

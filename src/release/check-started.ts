@@ -7,7 +7,7 @@ import { containerLogTail, containerState, runContainer, type RunningContainer }
 import { PaasError, asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { withoutRestarts } from './container-spec.js';
-import { planFor } from './healthchecks.js';
+import { planFor } from '../input/healthchecks.js';
 import { waitUntilHealthy } from './wait-until-healthy.js';
 
 export interface Started extends RunningContainer {

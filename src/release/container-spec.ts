@@ -1,7 +1,7 @@
 // Pure: what container to create for a process of a release.
 import type Docker from 'dockerode';
 import { LABEL, appNetworkName, containerName } from '../docker/names.js';
-import type { Limits } from './resources.js';
+import type { Limits } from '../input/resources.js';
 
 export { containerName };
 

@@ -23,7 +23,7 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { choosePort, runtimeHostConfig } from './container-spec.js';
 import { runtimeSettings } from './runtime-settings.js';
-import { parseHealthchecks } from './healthchecks.js';
+import { parseHealthchecks } from '../input/healthchecks.js';
 import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
 import { swapRelease } from './swap.js';

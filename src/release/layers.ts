@@ -1,26 +1,5 @@
-// Pure: an image's layers with sizes, and what a release shares with another.
+// Pure: what a release's image shares with another's, and byte counts as people read them.
 import type { Layer } from '../store/releases.js';
-
-export interface HistoryEntry {
-  CreatedBy: string;
-  Size: number;
-}
-
-/** True for a history entry that made a filesystem layer (RUN, COPY, ADD, WORKDIR, an import), not metadata. */
-function makesLayer(entry: HistoryEntry): boolean {
-  if (!entry.CreatedBy.includes('#(nop)')) return true;
-  return /#\(nop\)\s+(COPY|ADD|WORKDIR)\b/.test(entry.CreatedBy);
-}
-
-/**
- * Pairs the image's layer digests (RootFS.Layers, oldest first) with sizes from its history (newest first, as
- * the Engine API gives it). When the two do not line up, sizes are -1 (unknown) rather than guessed.
- */
-export function layersWithSizes(diffIds: string[], history: HistoryEntry[]): Layer[] {
-  const sized = [...history].reverse().filter(makesLayer);
-  const aligned = sized.length === diffIds.length;
-  return diffIds.map((digest, i) => ({ digest, size: aligned ? sized[i]!.Size : -1 }));
-}
 
 export interface LayerComparison {
   reused: number;

@@ -1,24 +1,5 @@
-// Pure: process types from a Procfile, and the formation (replicas per type) from app.json.
+// Pure: the commands per process type (Procfile over a buildpack's defaults), and the formation from app.json.
 import { PaasError } from '../errors.js';
-
-const PROCESS_TYPE = /^[a-z0-9][a-z0-9_-]{0,29}$/;
-
-/** Parses "type: command" lines; errors name the file and line. Comments and blank lines are skipped. */
-export function parseProcfile(text: string): Record<string, string> {
-  const processes: Record<string, string> = {};
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const match = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
-    if (!match || !PROCESS_TYPE.test(match[1]!)) {
-      throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: expected "type: command" with a lowercase type, got ${JSON.stringify(line.slice(0, 80))}`);
-    }
-    if (!match[2]) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" has no command`);
-    if (processes[match[1]!] !== undefined) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" is defined twice`);
-    processes[match[1]!] = match[2]!;
-  });
-  return processes;
-}
 
 /**
  * Commands per process type: the buildpack's defaults overridden by the Procfile (without `release`, which is

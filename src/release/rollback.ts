@@ -8,7 +8,7 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { releaseAgain } from './release-again.js';
 import { collectImages } from './collect-images.js';
-import { ROLLBACK_UPTIME_SECONDS } from './healthchecks.js';
+import { ROLLBACK_UPTIME_SECONDS } from '../input/healthchecks.js';
 
 /** Pure: the default target, as on Heroku: the newest release before the active one that ran (not failed), of any kind. */
 export function previousGoodRelease(releases: ReleaseRow[], active: ReleaseRow): ReleaseRow | undefined {

@@ -3,7 +3,7 @@
 import type { Db } from '../store/db.js';
 import { getApp } from '../store/apps.js';
 import { listMounts } from '../store/mounts.js';
-import type { Limits } from './resources.js';
+import type { Limits } from '../input/resources.js';
 
 export interface RuntimeSettings {
   of(process: string): { mounts: { volume: string; path: string }[]; limits: Limits };

@@ -4,7 +4,7 @@ import { activeRelease } from '../store/releases.js';
 import { getApp, setAppFormation } from '../store/apps.js';
 import type { LineSink } from '../log.js';
 import { releaseAgain } from './release-again.js';
-import { applyFormation } from './formation.js';
+import { applyFormation } from '../input/formation.js';
 
 export async function scaleApp(services: Services, app: string, change: Record<string, number>, out: LineSink): Promise<void> {
   const active = await activeRelease(services.db, app);

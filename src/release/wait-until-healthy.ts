@@ -1,7 +1,7 @@
 // Runs a process's health plan against a new container: HTTP checks, Docker's HEALTHCHECK, and the uptime check.
 import http from 'node:http';
 import { PaasError } from '../errors.js';
-import { judgeAnswer, type HealthPlan, type HttpCheck } from './healthchecks.js';
+import { judgeAnswer, type HealthPlan, type HttpCheck } from '../input/healthchecks.js';
 
 const MAX_BODY = 64 * 1024;
 

@@ -1,7 +1,8 @@
 // Pure: a custom hostname as `domains:add` takes it, checked and normalised.
 import { PaasError } from '../errors.js';
+import { DNS_LABEL } from '../input/patterns.js';
 
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const LABEL = DNS_LABEL;
 
 /** Lowercases and checks `host` (DNS name, two labels or more, not an IP address); throws PAAS_ERR_INVALID_INPUT. */
 export function checkHostname(host: string): string {

@@ -1,5 +1,6 @@
 // Pure: which app a Host header names (APP.<domain> or a custom domain), and which live containers serve each app.
 import { hostOf } from './hostname.js';
+import { isValidAppName } from '../input/app-name.js';
 
 export interface Target {
   /** Base URL of the container, e.g. http://172.18.0.5:5000 */
@@ -22,7 +23,7 @@ export function appForHost(hostHeader: string | undefined, domain: string): stri
   const suffix = '.' + domain;
   if (!host.endsWith(suffix)) return undefined;
   const app = host.slice(0, -suffix.length);
-  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(app) ? app : undefined;
+  return isValidAppName(app) ? app : undefined;
 }
 
 /** The route table: each app's targets, replaced as a whole in one step. */

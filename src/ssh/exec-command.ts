@@ -2,7 +2,7 @@
 // or a command of the CLI's tree (`config:set myapp KEY=VAL`), split into arguments like a shell would but
 // with no expansion of any kind.
 import { split } from 'shlex';
-import { checkAppName } from '../app-name.js';
+import { checkAppName } from '../input/app-name.js';
 import { PaasError } from '../errors.js';
 
 export type ExecCommand = { kind: 'receive-pack'; app: string } | { kind: 'command'; argv: string[] };

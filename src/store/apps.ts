@@ -2,7 +2,7 @@
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
-import type { Resources } from '../release/resources.js';
+import type { Resources } from '../input/resources.js';
 import { suggestion } from '../suggest.js';
 
 export interface AppRow {

@@ -2,7 +2,7 @@
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
-import type { HealthPlan } from '../release/healthchecks.js';
+import type { HealthPlan } from '../input/healthchecks.js';
 
 export type ReleaseStatus = 'active' | 'superseded' | 'failed' | 'rolled back';
 

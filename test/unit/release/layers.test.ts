@@ -1,5 +1,6 @@
 import test from 'ava';
-import { compareLayers, formatBytes, layersWithSizes } from '../../../src/release/layers.js';
+import { compareLayers, formatBytes } from '../../../src/release/layers.js';
+import { layersWithSizes } from '../../../src/docker/layers.js';
 
 test('layer sizes come from the history entries that made layers, in order', (t) => {
   const history = [

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type Docker from 'dockerode';
-import { checkResourcesRequest, formatResources, parseMemory } from '../../../src/release/resources.js';
-import { parseMountSpec } from '../../../src/release/mount-spec.js';
+import { checkResourcesRequest, formatResources, parseMemory } from '../../../src/input/resources.js';
+import { parseMountSpec } from '../../../src/input/mount-spec.js';
 import { containerSpec, runtimeHostConfig } from '../../../src/release/container-spec.js';
 import { restartPlan } from '../../../src/release/restart.js';
 import { formatLogLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { formationFor, parseProcfile, processCommands } from '../../../src/release/procfile.js';
+import { formationFor, processCommands } from '../../../src/release/procfile.js';
+import { parseProcfile } from '../../../src/input/procfile.js';
 
 test('a Procfile gives process types and commands; release is not a long-running process', (t) => {
   const procfile = parseProcfile('# processes\nweb: node server.js --port $PORT\nworker:  node worker.js\n\nrelease: node migrate.js\n');

@@ -3,7 +3,7 @@ import { previousGoodRelease, rollbackSpec } from '../../../src/release/rollback
 import { releasesToKeep } from '../../../src/release/collect-images.js';
 import { releaseViews } from '../../../src/release/release-view.js';
 import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/store/releases.js';
-import { parseVersionArg } from '../../../src/release/version-arg.js';
+import { parseVersionArg } from '../../../src/input/version-arg.js';
 
 const release = (version: number, status: ReleaseStatus, imageId = `sha256:${version}`, layers = [{ digest: 'base', size: 100 }]): ReleaseRow => ({
   app: 'shop', version, imageId, sha: 'a'.repeat(40), status, description: '', spec: emptySpec(), layers, error: null, createdAt: '2026-01-01T00:00:00.000Z',

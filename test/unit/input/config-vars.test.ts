@@ -1,5 +1,5 @@
 import test from 'ava';
-import { applyConfigChange, parseAssignments } from '../../../src/release/config-vars.js';
+import { applyConfigChange, parseAssignments } from '../../../src/input/config-vars.js';
 import { checkConfigChange } from '../../../src/queue/submit-config.js';
 
 test('KEY=VALUE splits at the first "=" and keeps the value exactly', (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { judgeAnswer, parseHealthchecks, parseJsonFile, planFor } from '../../../src/release/healthchecks.js';
+import { judgeAnswer, parseHealthchecks, parseJsonFile, planFor } from '../../../src/input/healthchecks.js';
 
 test('app.json healthchecks follow Dokku\'s schema', (t) => {
   const plans = parseHealthchecks({

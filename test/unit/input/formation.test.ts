@@ -1,5 +1,5 @@
 import test from 'ava';
-import { applyFormation, parseFormation } from '../../../src/release/formation.js';
+import { applyFormation, parseFormation } from '../../../src/input/formation.js';
 import { processViews } from '../../../src/release/process-view.js';
 
 test('TYPE=N arguments, N from 0 to 100', (t) => {

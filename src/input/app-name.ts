@@ -1,7 +1,6 @@
 // App names: lowercase DNS labels, checked here once for every entry point (SSH, API, CLI, hook).
-import { PaasError } from './errors.js';
-
-const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+import { PaasError } from '../errors.js';
+import { APP_NAME } from './patterns.js';
 
 /** True when `name` is a valid app name: a lowercase DNS label of 1 to 63 characters. */
 export function isValidAppName(name: string): boolean {

@@ -1,12 +1,12 @@
 // CLI commands that operate a running app: config, ps, logs, domains, resources, storage, one-off runs.
 import { Option, type Command } from 'commander';
 import { PaasError } from '../errors.js';
-import { checkConfigKey, parseAssignments } from '../release/config-vars.js';
-import { parseFormation } from '../release/formation.js';
+import { checkConfigKey, parseAssignments } from '../input/config-vars.js';
+import { parseFormation } from '../input/formation.js';
 import type { ProcessView } from '../release/process-view.js';
 import type { DomainRow } from '../store/domains.js';
 import type { MountRow } from '../store/mounts.js';
-import { formatResources, type Resources } from '../release/resources.js';
+import { formatResources, type Resources } from '../input/resources.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 export function registerOperateCommands(program: Command, io: CliIo): void {

@@ -7,7 +7,7 @@ import type { CiRunRow } from '../store/ci-runs.js';
 import type { ReleaseView } from '../release/release-view.js';
 import type { ReleaseDiff } from '../release/release-diff.js';
 import { formatBytes } from '../release/layers.js';
-import { parseVersionArg } from '../release/version-arg.js';
+import { parseVersionArg } from '../input/version-arg.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 function checkNumber(what: string, value: string): string {

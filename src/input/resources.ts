@@ -1,6 +1,7 @@
 // Pure: memory and CPU limits per process type (`resources:set APP web --memory 512m --cpus 0.5`).
 import bytes from 'bytes';
 import { PaasError } from '../errors.js';
+import { PROCESS_TYPE } from './patterns.js';
 
 export interface Limits {
   /** Bytes. */
@@ -13,7 +14,6 @@ export interface Limits {
 
 export type Resources = Record<string, Limits>;
 
-const PROCESS_TYPE = /^[a-z0-9][a-z0-9_-]{0,29}$/;
 const MIN_MEMORY = 6 * 1024 * 1024;
 
 /** Parses `512m`, `1g`, `1.5GB`, `268435456` (bytes); Docker's minimum is 6 MB. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { checkAppName, isValidAppName } from '../../src/app-name.js';
+import { checkAppName, isValidAppName } from '../../../src/input/app-name.js';
 
 test('lowercase DNS labels are app names', (t) => {
   for (const name of ['myapp', 'a', 'my-app-2', '0day', 'x'.repeat(63)]) t.true(isValidAppName(name), name);

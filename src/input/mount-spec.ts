@@ -1,8 +1,9 @@
 // Pure: a persistent mount as a user writes it (`NAME:/path`), checked.
 import path from 'node:path';
 import { PaasError } from '../errors.js';
+import { VOLUME_NAME } from './patterns.js';
 
-const NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const NAME = VOLUME_NAME;
 /** Paths a volume must not hide: the system's own. */
 const RESERVED = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/sbin', '/sys', '/usr'];
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { errorLine } from '../../../src/cli/program.js';
+import { errorLine } from '../../../src/commands/program.js';
 import { suggestion } from '../../../src/suggest.js';
 
 test("commander's errors become the house's one line, with the suggestion", (t) => {
