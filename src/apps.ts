@@ -35,8 +35,8 @@ export async function destroyApp(services: Services, name: string): Promise<void
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
   await deleteApp(services.db, name);
-  services.routes.remove(name);
-  for (const cert of certs) services.sni.delete(cert.host);
+  await services.dataPlane.removeApp(name);
+  for (const cert of certs) await services.dataPlane.removeCertificate(cert.host);
   for (const container of await listAppContainers(services.docker, name)) {
     await removeContainer(services.docker, container.Id, 10);
   }

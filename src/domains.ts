@@ -16,7 +16,7 @@ export async function addDomain(services: Services, app: string, hostText: strin
   const named = appForHost(host, services.config.domain);
   if (named !== undefined && named !== app) throw new PaasError('PAAS_ERR_DOMAIN_TAKEN', `${host} is the built-in hostname of app "${named}"`);
   const row = await insertDomain(services.db, host, app);
-  services.routes.addHost(host, app);
+  await services.dataPlane.addHost(host, app);
   if ((await getApp(services.db, app)).certsAuto) await services.certs.queueRenewal(app, host);
   return row;
 }
@@ -24,12 +24,12 @@ export async function addDomain(services: Services, app: string, hostText: strin
 export async function removeDomain(services: Services, app: string, hostText: string): Promise<void> {
   const host = checkHostname(hostText);
   if (!(await deleteDomain(services.db, host, app))) throw new PaasError('PAAS_ERR_NOT_FOUND', `${host} is not a domain of ${app} (see: paas domains ${app})`);
-  services.routes.removeHost(host);
+  await services.dataPlane.removeHost(host);
   await deleteCert(services.db, host, app);
-  services.sni.delete(host);
+  await services.dataPlane.removeCertificate(host);
 }
 
 /** On daemon start: every recorded domain into the route table. */
-export async function restoreDomains(services: Pick<Services, 'db' | 'routes'>): Promise<void> {
-  for (const domain of await listDomains(services.db)) services.routes.addHost(domain.host, domain.app);
+export async function restoreDomains(services: Pick<Services, 'db' | 'dataPlane'>): Promise<void> {
+  for (const domain of await listDomains(services.db)) await services.dataPlane.addHost(domain.host, domain.app);
 }

@@ -10,11 +10,9 @@ import { createDocker, pingDocker } from './docker/client.js';
 import { SupervisedRedis } from './queue/redis-server.js';
 import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
 import { DeployQueues } from './queue/deploy-queue.js';
-import { RouteTable } from './router/route-table.js';
-import { createRouter, listenHttp, listenHttps } from './router/proxy.js';
-import { SniContexts } from './tls/sni-contexts.js';
-import { ChallengeStore } from './tls/challenges.js';
-import { CertRenewals } from './tls/renewal.js';
+import { NodeDataPlane } from './router/node-data-plane.js';
+import { DockerScheduler } from './docker/docker-scheduler.js';
+import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
@@ -25,25 +23,14 @@ import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
-import { Inflight } from './router/inflight.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
-import { PaasError } from './errors.js';
+import { listeningOn } from './listening-on.js';
 
 export interface RunningServer {
   services: Services;
   stop(): Promise<void>;
-}
-
-/** A listener that cannot start says which port and which setting to change. */
-async function onPort<T>(what: string, port: number, flag: string, listening: Promise<T>): Promise<T> {
-  try {
-    return await listening;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `cannot listen for ${what} on port ${port} (${code}): choose another with ${flag}`, { cause: err });
-  }
 }
 
 /** Starts every part of the daemon and resolves once all listen. */
@@ -66,15 +53,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     redisTarget = { socket: embedded.socket };
   }
   const redis = connectRedis(redisTarget);
-  const routes = new RouteTable();
-  const inflight = new Inflight();
-  const services = {} as Services;
+  const scheduler = new DockerScheduler(docker, config.networkPool);
+  const dataPlane = new NodeDataPlane({ httpPort: config.httpPort, httpsPort: config.httpsPort, domain: config.domain, upstreamTimeoutMs: config.upstreamTimeoutMs });
+  // Jobs run only once the workers start (below), when `services` is whole.
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
-  const sni = new SniContexts();
-  const challenges = new ChallengeStore();
-  const certs = new CertRenewals(redisOptions(redisTarget), services);
-  Object.assign(services, { config, db, docker, routes, inflight, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks(), sni, challenges, certs } satisfies Services);
+  const certs = new CertRenewals(redisOptions(redisTarget), config, (job, renewals) => renewalJob(services, job, renewals));
+  const services: Services = { config, db, docker, scheduler, dataPlane, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks(), certs };
 
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
@@ -93,12 +78,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await restoreDomains(services);
   await restoreCertificates(services);
 
-  const router = createRouter(routes, { port: config.httpPort, domain: config.domain, inflight, challenges, upstreamTimeoutMs: config.upstreamTimeoutMs, https: { port: config.httpsPort, hasCert: (host) => sni.has(host) } });
-  const http = await onPort('HTTP', config.httpPort, '--http-port', listenHttp(router, config.httpPort));
-  const https = await onPort('HTTPS', config.httpsPort, '--https-port', listenHttps(router, config.httpsPort, (name) => sni.get(name)));
+  await dataPlane.start();
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
-  const ssh = await onPort('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
+  const ssh = await listeningOn('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
   const api = await startAdminApi(services, adminSocketPath(config));
   const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {
     port: config.apiPort,
@@ -128,11 +111,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await new Promise((r) => api.close(r));
       if (tcpApi) await new Promise((r) => tcpApi.close(r));
       await new Promise((r) => ssh.close(r));
-      for (const server of [http, https]) {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
-      router.close();
+      await dataPlane.close();
       watcher.stop();
       await certs.close();
       await queues.close();

@@ -6,7 +6,7 @@ import { PaasError } from '../errors.js';
 import { PROCESS_TYPE } from '../input/patterns.js';
 import { listAppContainers } from '../docker/containers.js';
 import { containerLines, followContainer, watchStarts, type LogLine } from '../docker/logs.js';
-import { isOneOff } from './container-spec.js';
+import { isOneOff } from '../docker/container-spec.js';
 
 export interface LogsRequest {
   follow: boolean;

@@ -1,44 +1,27 @@
-// Starting one process container with restarts off and checking it until healthy: the step every swap and
-// rolling restart takes per container.
-import type Docker from 'dockerode';
-import type { Services } from '../services.js';
-import type { ReleaseSpec } from '../store/releases.js';
-import { containerLogTail, containerState, runContainer, type RunningContainer } from '../docker/containers.js';
+// Checking one new replica until it is healthy, and the error a user reads when it is not.
+import type { Replica, Scheduler } from '../ports/scheduler.js';
+import type { HealthPlan } from '../input/healthchecks.js';
 import { PaasError, asPaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { withoutRestarts } from './container-spec.js';
-import { planFor } from '../input/healthchecks.js';
 import { waitUntilHealthy } from './wait-until-healthy.js';
 
-export interface Started extends RunningContainer {
-  process: string;
-  index: number;
-  startedAt: number;
-}
-
-/** Creates and starts a container from `options` with restarts off (a crash shows as an exit, not a loop). */
-export async function startProcess(services: Services, options: Docker.ContainerCreateOptions, process: string, index: number): Promise<Started> {
-  const container = await runContainer(services.docker, withoutRestarts(options));
-  return { ...container, process, index, startedAt: Date.now() };
-}
-
-/** Resolves undefined once `c` is healthy, or with why it is not. */
-export async function checkStarted(services: Services, c: Started, spec: ReleaseSpec, uptimeSeconds: number): Promise<string | undefined> {
+/** Resolves undefined once `replica` passes `plan`, or with why it does not. */
+export async function checkReplica(scheduler: Scheduler, replica: Replica, plan: Required<HealthPlan>, startedAt: number, readyTimeoutMs: number): Promise<string | undefined> {
   try {
-    const target = { ip: c.ip, port: spec.port, startedAt: c.startedAt, state: () => containerState(services.docker, c.id) };
-    await waitUntilHealthy(target, planFor(c.process, spec.healthchecks, uptimeSeconds), services.config.readyTimeoutMs);
+    const target = { ip: replica.ip, port: replica.port, startedAt, state: () => scheduler.health(replica) };
+    await waitUntilHealthy(target, plan, readyTimeoutMs);
     return undefined;
   } catch (err) {
     return asPaasError(err).message;
   }
 }
 
-/** The error for a container that failed its checks, after printing its last output. */
-export async function unhealthyError(services: Services, c: Started, message: string, out: LineSink, outcome: string): Promise<PaasError> {
-  const tail = await containerLogTail(services.docker, c.id, 20).catch(() => '');
+/** The error for a replica that failed its checks, after printing its last output. */
+export async function unhealthyError(scheduler: Scheduler, replica: Replica, message: string, out: LineSink, outcome: string): Promise<PaasError> {
+  const tail = await scheduler.logTail(replica, 20).catch(() => '');
   if (tail.trim()) {
-    out.step(`Last output of ${c.process}.${c.index}:`);
+    out.step(`Last output of ${replica.process}.${replica.index}:`);
     out.detail(tail);
   }
-  return new PaasError('PAAS_ERR_UNHEALTHY', `${c.process}.${c.index} failed its health check: ${message}; ${outcome}`);
+  return new PaasError('PAAS_ERR_UNHEALTHY', `${replica.process}.${replica.index} failed its health check: ${message}; ${outcome}`);
 }

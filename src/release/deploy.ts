@@ -14,19 +14,18 @@ import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/re
 import { LABEL, imageTag } from '../docker/names.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { testCommit } from '../verify/test-commit.js';
-import { ensureAppNetwork, runToCompletion } from '../docker/containers.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers, untagImage } from '../docker/images.js';
 import { appUrl } from '../config.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import { choosePort, runtimeHostConfig } from './container-spec.js';
+import { choosePort } from './app-port.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { parseHealthchecks } from '../input/healthchecks.js';
 import { formationFor, processCommands } from './procfile.js';
 import { compareLayers, formatBytes } from './layers.js';
-import { swapRelease } from './swap.js';
+import { swapRelease } from './swap-release.js';
 import { collectImages } from './collect-images.js';
 import { faultPoint } from '../fault-point.js';
 
@@ -42,15 +41,8 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {
   out.step(`Running release command: ${command}`);
-  await ensureAppNetwork(services.docker, app, services.config.networkPool);
   const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
-  const { exitCode, output } = await runToCompletion(services.docker, {
-    Image: imageId,
-    Cmd: ['/bin/sh', '-c', command],
-    Env: Object.entries(config).map(([k, v]) => `${k}=${v}`),
-    Labels: { [LABEL.app]: app, [LABEL.process]: 'release' },
-    HostConfig: runtimeHostConfig(app, runtime.of('release')),
-  });
+  const { exitCode, output } = await services.scheduler.runOnce({ app, process: 'release', image: imageId, command, config, ...runtime.of('release') });
   out.detail(output);
   if (exitCode !== 0) throw new PaasError('PAAS_ERR_RELEASE_COMMAND_FAILED', `release command failed (exit ${exitCode}); nothing was deployed`);
 }

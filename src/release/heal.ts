@@ -1,88 +1,44 @@
-// Brings an app back to its active release's formation after containers died, stopped or turned unhealthy
-// outside any swap (a crash, `docker kill`, OOM): a replica whose container no longer runs is replaced by a new
-// one of the same release, checked like any other before it is routed; a running one that is not routed (Docker
-// restarted it, perhaps at a new address) is checked and routed again. Only ever the active release: an old
-// release is never mixed in. Runs on the app's deploy queue, so never alongside a deploy of the same app.
-import type Docker from 'dockerode';
+// Brings an app back to its active release's formation after replicas died, stopped or turned unhealthy outside
+// any swap (a crash, `docker kill`, OOM), through the one swap: a replica with nothing running gets a new one,
+// checked like any other before it is routed; a running one that is not routed (Docker restarted it, perhaps at
+// a new address) is checked and routed again, or replaced when it fails. Runs on the app's deploy queue, so
+// never alongside a deploy of the same app.
 import type { Services } from '../services.js';
-import { activeRelease, type ReleaseRow } from '../store/releases.js';
+import { activeRelease } from '../store/releases.js';
 import { findApp } from '../store/apps.js';
-import { containerIp, ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
-import { LABEL } from '../docker/names.js';
 import type { LineSink } from '../log.js';
-import { targetOf, type Target } from '../router/route-table.js';
-import { containerSpec, isReplica } from './container-spec.js';
-import { checkStarted, startProcess } from './check-started.js';
+import { healPlan } from './swap-plan.js';
+import { runSwap } from './swap.js';
+import { swapPorts } from './swap-release.js';
 import { runtimeSettings } from './runtime-settings.js';
 
-export interface HealStep {
-  process: string;
-  index: number;
-  /** A running container of this replica, when there is one. */
-  running?: Docker.ContainerInfo;
-  /** Containers of this replica that no longer run: removed before a replacement starts. */
-  dead: Docker.ContainerInfo[];
-}
-
-/** Pure: per replica of the formation, its running container (if any) and its dead ones. */
-export function healPlan(release: Pick<ReleaseRow, 'version' | 'spec'>, containers: Docker.ContainerInfo[]): HealStep[] {
-  const mine = containers.filter((c) => c.Labels[LABEL.release] === String(release.version) && isReplica(c.Labels));
-  const steps: HealStep[] = [];
-  for (const [process, replicas] of Object.entries(release.spec.formation)) {
-    for (let index = 1; index <= replicas; index++) {
-      const ofReplica = mine.filter((c) => c.Labels[LABEL.process] === process && c.Labels[LABEL.replica] === String(index));
-      // One Docker is restarting (its restart policy) is left to Docker: its start event brings the heal back.
-      if (ofReplica.some((c) => c.State === 'restarting')) continue;
-      const running = ofReplica.find((c) => c.State === 'running');
-      steps.push({ process, index, ...(running ? { running } : {}), dead: ofReplica.filter((c) => c.State !== 'running') });
-    }
-  }
-  return steps;
-}
-
 /** Reconciles `app` with its active release's formation; resolves with how many replicas it replaced or re-routed. */
-export async function healApp(services: Services, app: string, out: LineSink): Promise<number> {
-  const { docker, config, routes } = services;
-  if (!(await findApp(services.db, app)) || routes.isStopped(app)) return 0;
+export async function healApp(services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>, app: string, out: LineSink): Promise<number> {
+  const { scheduler, dataPlane, config } = services;
+  if (!(await findApp(services.db, app)) || (await dataPlane.isStopped(app))) return 0;
   const release = await activeRelease(services.db, app);
   if (!release) return 0;
-  const { spec, version } = release;
-  const routed = new Set(routes.targets(app).map((t) => t.id));
+  const routed = new Set((await dataPlane.targets(app)).map((t) => t.id ?? ''));
+  let current = await scheduler.replicas(app);
   // Most events (a swap's own starts and stops) leave nothing to do: then nothing else is read.
-  const plan = healPlan(release, await listAppContainers(docker, app)).filter((s) => !s.running || (s.process === 'web' && !routed.has(s.running.Id)));
-  if (plan.length === 0) return 0;
-  let healed = 0;
-  await ensureAppNetwork(docker, app, config.networkPool);
+  let plan = healPlan(release, current, routed, () => ({}), config.checksUptimeSeconds);
+  if (plan.steps.length === 0) return 0;
   const runtime = await runtimeSettings(services.db, app, config.defaultLimits);
-  for (const step of plan) {
-    let target: Target | undefined;
-    if (step.running) {
-      // Running but not routed: Docker restarted it. Route it once it answers, at its address now.
-      const c = step.running;
-      const started = { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), ip: containerIp(app, c.NetworkSettings.Networks), process: step.process, index: step.index, startedAt: Date.now() };
-      const failure = await checkStarted(services, started, spec, 0);
-      if (!failure) target = targetOf(started, spec.port, version);
-      else step.dead.push(c);
+  plan = healPlan(release, current, routed, runtime.of, config.checksUptimeSeconds);
+  let healed = 0;
+  for (let round = 0; round < 2 && plan.steps.length > 0; round++) {
+    const result = await runSwap(swapPorts(services), plan, out, { outcome: 'the other replicas keep serving' });
+    for (const step of plan.steps.filter((s) => !result.failed.some((f) => f.step === s))) {
+      for (const r of [...step.start, ...step.adopt]) out.detail(`${r.process}.${r.index} of v${release.version} ${step.adopt.length ? 'routed again' : 'replaced'}`);
+      healed++;
     }
-    if (!target) {
-      for (const dead of step.dead) await removeContainer(docker, dead.Id, 0);
-      const options = containerSpec({ app, process: step.process, version, index: step.index, image: release.imageId, port: spec.port, command: spec.commands[step.process] ?? null, config: spec.config, ...runtime.of(step.process) });
-      const started = await startProcess(services, options, step.process, step.index);
-      const failure = await checkStarted(services, started, spec, config.checksUptimeSeconds);
-      if (failure) {
-        await removeContainer(docker, started.id, 0);
-        out.error(`${step.process}.${step.index} of v${version} could not be replaced: ${failure}`);
-        continue;
-      }
-      await setRestartPolicy(docker, started.id, { Name: 'unless-stopped' });
-      out.detail(`${step.process}.${step.index} of v${version} replaced`);
-      if (step.process === 'web') target = targetOf(started, spec.port, version);
-    }
-    if (target) {
-      const fresh = target;
-      routes.swap(app, [...routes.targets(app).filter((t) => t.id !== fresh.id && t.url !== fresh.url), fresh]);
-    }
-    healed++;
+    for (const { step, error } of result.failed) if (step.start.length) out.error(`${step.start[0]!.process}.${step.start[0]!.index} of v${release.version} could not be replaced: ${error.message}`);
+    // A running replica that failed its check is replaced in a second round, as one that died would be.
+    const failedAdopted = new Set(result.failed.flatMap((f) => f.step.adopt.map((r) => r.id)));
+    if (failedAdopted.size === 0) break;
+    current = current.map((r) => (failedAdopted.has(r.id) ? { ...r, state: 'stopped' as const } : r));
+    plan = healPlan(release, current, routed, runtime.of, config.checksUptimeSeconds);
+    plan = { ...plan, steps: plan.steps.filter((s) => s.old.some((r) => failedAdopted.has(r.id))) };
   }
   return healed;
 }

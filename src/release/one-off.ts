@@ -8,7 +8,7 @@ import { PaasError } from '../errors.js';
 import { ensureAppNetwork } from '../docker/containers.js';
 import { LABEL, oneOffName } from '../docker/names.js';
 import { runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
-import { runtimeHostConfig } from './container-spec.js';
+import { runtimeHostConfig } from '../docker/container-spec.js';
 import { runtimeSettings } from './runtime-settings.js';
 
 const MAX_ARGS = 1000;

@@ -5,14 +5,14 @@ import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec } from '../store/
 import { tagImage } from '../docker/images.js';
 import { imageTag } from '../docker/names.js';
 import type { LineSink } from '../log.js';
-import { swapRelease, type SwapOptions } from './swap.js';
+import { swapRelease, type SwapOptions } from './swap-release.js';
 
 /**
  * Releases `from`'s image as the app's next version with `spec` and `description`; `announce` says what happens
  * (given the new version) before the swap starts. Resolves with the new version.
  */
 export async function releaseAgain(
-  services: Services,
+  services: Pick<Services, 'db' | 'docker' | 'config' | 'scheduler' | 'dataPlane'>,
   from: ReleaseRow,
   change: { spec: ReleaseSpec; description: string; announce: (version: number) => string },
   out: LineSink,

@@ -1,94 +1,140 @@
-// The one swap every change of what runs goes through (deploys, rollbacks), in kamal-proxy's order:
-//   1. start the new containers of every process type   2. wait until all pass their health checks
-//   3. replace the app's route targets in one step       4. drain the old targets (in-flight requests finish)
-//   5. SIGTERM the old containers, SIGKILL after a grace period
-// All or nothing: if any new container fails, every new one is removed and the old ones keep serving.
-import type { Services } from '../services.js';
-import type { NewRelease } from '../store/releases.js';
-import type { Db } from '../store/db.js';
-import { activeRelease, recordActiveRelease, recordFailedRelease, type ReleaseStatus } from '../store/releases.js';
-import { ensureAppNetwork, listAppContainers, removeContainer, setRestartPolicy } from '../docker/containers.js';
-import { asPaasError } from '../errors.js';
-import type { LineSink } from '../log.js';
-import { containerSpec, isReplica } from './container-spec.js';
-import { LABEL } from '../docker/names.js';
-import { checkStarted, startProcess, unhealthyError, type Started } from './check-started.js';
-import { runtimeSettings } from './runtime-settings.js';
-import { faultPoint } from '../fault-point.js';
-import { targetOf } from '../router/route-table.js';
+// The one swap: runs a plan (swap-plan.ts) against the two ports, step by step, in kamal-proxy's order:
+//   1. start the step's new replicas (restarts off)   2. wait until every one passes its health checks
+//   3. switch the app's route targets in one step      4. drain the targets it replaced (in-flight requests finish)
+//   5. stop what it replaced (SIGTERM, SIGKILL after a grace period), and give the new ones their names
+// All or nothing per step: when a new replica fails, every replica the step started is removed and the routes
+// are untouched; when `commit` (recording the release) fails after the switch, the routes switch back first.
+import type { Replica, Scheduler } from '../ports/scheduler.js';
+import { targetOf, type DataPlane, type Target } from '../ports/data-plane.js';
+import { planFor } from '../input/healthchecks.js';
+import { asPaasError, type PaasError } from '../errors.js';
+import { daemonLog, type LineSink } from '../log.js';
+import type { FaultPoint } from '../fault-point.js';
+import type { SwapPlan, SwapStep } from './swap-plan.js';
+import { checkReplica, unhealthyError } from './check-started.js';
 
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
-
-export interface SwapOptions {
-  /** What the replaced release becomes (superseded, or rolled back). */
-  replacedStatus?: ReleaseStatus;
-  uptimeSeconds?: number;
-  /** Recorded in the same transaction as the new active release (the app's stored config, for one). */
-  alsoRecord?: (trx: Db) => Promise<void>;
+export interface SwapSettings {
+  /** How long a new replica may take to pass its checks. */
+  readyTimeoutMs: number;
+  /** How long old targets may keep requests in flight before they stop anyway. */
+  drainTimeoutMs: number;
+  /** Seconds between SIGTERM and SIGKILL. */
+  stopGraceSeconds: number;
 }
 
-/** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
-export async function swapRelease(
-  services: Services,
-  release: NewRelease,
-  out: LineSink,
-  options: SwapOptions = {},
-): Promise<void> {
-  const { docker, config } = services;
-  const { app, version, spec } = release;
-  await ensureAppNetwork(docker, app, config.networkPool);
+export interface SwapPorts {
+  scheduler: Scheduler;
+  dataPlane: DataPlane;
+  settings: SwapSettings;
+  /** The crash tests' kill switch (fault-point.ts); absent, nothing happens. */
+  fault?: (point: FaultPoint) => void;
+}
 
-  const started: Started[] = [];
-  const begin = Date.now();
-  const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
-  try {
-    for (const [process, replicas] of Object.entries(spec.formation)) {
-      for (let index = 1; index <= replicas; index++) {
-        const options = containerSpec({ app, process, version, index, image: release.imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config, ...runtime.of(process) });
-        started.push(await startProcess(services, options, process, index));
-      }
-    }
-    out.step(`Starting ${started.map((c) => `${c.process}.${c.index}`).join(', ')} of v${version}; waiting for health checks`);
-    faultPoint(config, 'checking');
-    const uptime = options.uptimeSeconds ?? config.checksUptimeSeconds;
-    const failures = await Promise.all(started.map(async (c) => ({ container: c, message: await checkStarted(services, c, spec, uptime) })));
-    const failed = failures.find((f) => f.message !== undefined);
-    if (failed) {
-      const serving = await activeRelease(services.db, app);
-      throw await unhealthyError(services, failed.container, failed.message!, out, serving ? 'the previous release keeps serving' : 'nothing was deployed');
-    }
-    out.step(`All processes healthy after ${seconds(Date.now() - begin)} s`);
-  } catch (err) {
-    await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));
-    const error = asPaasError(err, 'PAAS_ERR_START_FAILED');
-    await recordFailedRelease(services.db, release, error.message);
-    throw error;
-  }
+export interface SwapHooks {
+  /**
+   * Runs once the last step's routes switched, before anything old stops (recording the release as active).
+   * When it throws, the routes switch back and the new replicas go: nothing unrecorded serves.
+   */
+  commit?: () => Promise<void>;
+  /** Runs when a step fails, after its new replicas are removed (recording the release as failed). */
+  failed?: (error: PaasError) => Promise<void>;
+  /** What the user is told survives a failure ("the previous release keeps serving"). */
+  outcome?: string;
+}
 
-  await Promise.all(started.map((c) => setRestartPolicy(docker, c.id, { Name: 'unless-stopped' })));
-  const web = started.filter((c) => c.process === 'web').map((c) => targetOf(c, spec.port, version));
-  const old = services.routes.swap(app, web);
+export interface SwapResult {
+  /** Steps that failed (only with onFailure "skip"; "abort" throws instead). */
+  failed: { step: SwapStep; error: PaasError }[];
+  /** Old replicas stopped. */
+  stopped: number;
+  /** Requests still in flight when the drain timed out. */
+  cut: number;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const names = (rs: { process: string; index: number }[]) => rs.map((r) => `${r.process}.${r.index}`).join(', ');
+const webTargets = (rs: Replica[]) => rs.filter((r) => r.process === 'web').map((r) => targetOf(r, r.port, r.release));
+
+/** Starts and checks the step's replicas; removes what it started and throws when any fails. */
+async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, out: LineSink, hooks: SwapHooks): Promise<Replica[]> {
+  const { scheduler, settings } = ports;
+  const started: Replica[] = [];
+  const startedAt = Date.now();
   try {
-    await recordActiveRelease(services.db, release, options.replacedStatus ?? 'superseded', options.alsoRecord);
+    for (const spec of step.start) started.push(await scheduler.start(spec));
+    const checked = [...started, ...step.adopt];
+    if (plan.steps.length === 1 && step.start.length > 0) out.step(`Starting ${names(started)} of v${plan.release}; waiting for health checks`);
+    ports.fault?.('checking');
+    const uptime = (r: Replica) => (step.adopt.includes(r) ? 0 : plan.uptimeSeconds);
+    const results = await Promise.all(checked.map(async (r) => ({ r, failure: await checkReplica(scheduler, r, planFor(r.process, plan.healthchecks, uptime(r)), startedAt, settings.readyTimeoutMs) })));
+    const failed = results.find((x) => x.failure !== undefined);
+    if (failed) throw await unhealthyError(scheduler, failed.r, failed.failure!, out, hooks.outcome ?? 'what ran before keeps serving');
+    if (plan.steps.length === 1 && step.start.length > 0) out.step(`All processes healthy after ${seconds(Date.now() - startedAt)} s`);
+    return started;
   } catch (err) {
-    // All or nothing: what the store does not record as active must not serve.
-    services.routes.swap(app, old);
-    await Promise.all(started.map((c) => removeContainer(docker, c.id, 0)));
+    await Promise.all(started.map((r) => scheduler.remove(r, 0)));
     throw asPaasError(err, 'PAAS_ERR_START_FAILED');
   }
-  out.step(`Routed ${app} to v${version}`);
-  faultPoint(config, 'switched');
+}
 
-  const drainStart = Date.now();
-  const draining = services.inflight.drain(old.map((t) => t.url), config.drainTimeoutMs);
-  faultPoint(config, 'draining');
-  const stillRunning = await draining;
-  const previous = (await listAppContainers(docker, app)).filter((c) => c.Labels[LABEL.release] !== String(version) && isReplica(c.Labels));
-  await Promise.all(previous.map((c) => removeContainer(docker, c.Id, config.stopGraceSeconds)));
-  if (previous.length > 0) {
-    out.detail(
-      `drained and stopped ${previous.length} old container${previous.length === 1 ? '' : 's'} in ${seconds(Date.now() - drainStart)} s` +
-        (stillRunning ? ` (${stillRunning} request${stillRunning === 1 ? '' : 's'} cut at the drain timeout)` : ''),
-    );
+/** Pure: the app's targets after a step: its web replicas only (all), or the current ones with the old swapped for them (each). */
+export function nextTargets(step: Pick<SwapStep, 'routes' | 'old'>, current: readonly Target[], fresh: Target[]): Target[] {
+  if (step.routes === 'all') return fresh;
+  const gone = new Set([...step.old.map((r) => r.id), ...fresh.map((t) => t.id)]);
+  const freshUrls = new Set(fresh.map((t) => t.url));
+  return [...current.filter((t) => !gone.has(t.id) && !freshUrls.has(t.url)), ...fresh];
+}
+
+/** Runs one step; throws (after undoing it) when it fails. */
+async function runStep(ports: SwapPorts, plan: SwapPlan, step: SwapStep, last: boolean, out: LineSink, hooks: SwapHooks): Promise<{ stopped: number; cut: number }> {
+  const { scheduler, dataPlane, settings } = ports;
+  const started = await startAndCheck(ports, plan, step, out, hooks);
+  await Promise.all(started.map((r) => scheduler.keep(r)));
+
+  const fresh = webTargets([...started, ...step.adopt]);
+  const replaced = await dataPlane.setTargets(plan.app, nextTargets(step, await dataPlane.targets(plan.app), fresh));
+  if (step.then === 'pause') await dataPlane.markStopped(plan.app);
+  if (last && hooks.commit) {
+    try {
+      await hooks.commit();
+    } catch (err) {
+      // All or nothing: what the store does not record must not serve.
+      await dataPlane.setTargets(plan.app, replaced);
+      await Promise.all(started.map((r) => scheduler.remove(r, 0)));
+      throw asPaasError(err, 'PAAS_ERR_START_FAILED');
+    }
   }
+  if (started.length || step.adopt.length) daemonLog('release.swapped', { app: plan.app, release: plan.release, started: names(started) || undefined, adopted: names(step.adopt) || undefined, replaced: names(step.old) || undefined });
+  ports.fault?.('switched');
+
+  const oldIds = new Set(step.old.map((r) => r.id));
+  const draining = step.routes === 'all' ? replaced : replaced.filter((t) => t.id !== undefined && oldIds.has(t.id));
+  const cut = draining.length ? dataPlane.drain(draining, settings.drainTimeoutMs) : Promise.resolve(0);
+  ports.fault?.('draining');
+  const stillRunning = await cut;
+  await Promise.all(step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))));
+  for (const r of started) await scheduler.settle(r);
+  return { stopped: step.old.length, cut: stillRunning };
+}
+
+/** Runs `plan` against the ports; resolves with what it did, or throws the first failure (onFailure "abort"). */
+export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, hooks: SwapHooks = {}): Promise<SwapResult> {
+  const result: SwapResult = { failed: [], stopped: 0, cut: 0 };
+  if (plan.steps.some((s) => s.start.length)) await ports.scheduler.prepare(plan.app);
+  for (const [i, step] of plan.steps.entries()) {
+    try {
+      const done = await runStep(ports, plan, step, i === plan.steps.length - 1, out, hooks);
+      result.stopped += done.stopped;
+      result.cut += done.cut;
+    } catch (err) {
+      const error = asPaasError(err, 'PAAS_ERR_START_FAILED');
+      daemonLog('release.swap_failed', { app: plan.app, release: plan.release, step: i + 1, of: plan.steps.length, error: error.message });
+      if (plan.onFailure === 'abort') {
+        await hooks.failed?.(error);
+        throw error;
+      }
+      result.failed.push({ step, error });
+    }
+  }
+  return result;
 }

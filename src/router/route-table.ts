@@ -1,20 +1,10 @@
 // Pure: which app a Host header names (APP.<domain> or a custom domain), and which live containers serve each app.
 import { hostOf } from './hostname.js';
 import { isValidAppName } from '../input/app-name.js';
+import { targetOf, type Target } from '../ports/data-plane.js';
 
-export interface Target {
-  /** Base URL of the container, e.g. http://172.18.0.5:5000 */
-  url: string;
-  container: string;
-  release: number;
-  /** The container's id, so that its death takes it out of the routes at once. */
-  id?: string;
-}
+export { targetOf, type Target };
 
-/** Pure: the route target of a container at `ip` that serves on `port`: built here, and nowhere else. */
-export function targetOf(c: { id: string; name: string; ip: string }, port: number | string, release: number): Target {
-  return { url: `http://${c.ip}:${port}`, container: c.name, release, id: c.id };
-}
 
 /** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
 export function appForHost(hostHeader: string | undefined, domain: string): string | undefined {

@@ -8,7 +8,7 @@ import acme from 'acme-client';
 import type { Db } from '../store/db.js';
 import { findAcmeAccount, saveAcmeAccount } from '../store/certificates.js';
 import { PaasError } from '../errors.js';
-import type { ChallengeStore } from './challenges.js';
+import type { DataPlane } from '../ports/data-plane.js';
 
 export interface AcmeSettings {
   directoryUrl: string;
@@ -30,7 +30,7 @@ export function accountKey(dataDir: string): string {
 }
 
 /** Obtains a certificate for `host`; resolves with the PEM chain and its new private key. */
-export async function obtainCertificate(db: Db, settings: AcmeSettings, host: string, challenges: ChallengeStore): Promise<{ certPem: string; keyPem: string }> {
+export async function obtainCertificate(db: Db, settings: AcmeSettings, host: string, challenges: Pick<DataPlane, 'setChallenge' | 'clearChallenge'>): Promise<{ certPem: string; keyPem: string }> {
   if (settings.caFile) acme.axios.defaults.httpsAgent = new https.Agent({ ca: fs.readFileSync(settings.caFile) });
   // acme-client retries failed requests itself (5 times, 5 s more each: 75 s); a renewal is retried with backoff anyway.
   Object.assign((acme.axios.defaults as unknown as { acmeSettings: object }).acmeSettings, { retryMaxAttempts: 2, retryDefaultDelay: 2 });
@@ -53,8 +53,8 @@ export async function obtainCertificate(db: Db, settings: AcmeSettings, host: st
       challengePriority: ['http-01'],
       // The CA checks the challenge itself; a check from here would need this host's own DNS view.
       skipChallengeVerification: true,
-      challengeCreateFn: async (_authz, challenge, keyAuthorization) => challenges.set(challenge.token, keyAuthorization),
-      challengeRemoveFn: async (_authz, challenge) => challenges.delete(challenge.token),
+      challengeCreateFn: async (_authz, challenge, keyAuthorization) => challenges.setChallenge(challenge.token, keyAuthorization),
+      challengeRemoveFn: async (_authz, challenge) => challenges.clearChallenge(challenge.token),
     });
     if (!known) await saveAcmeAccount(db, settings.directoryUrl, client.getAccountUrl(), settings.email ?? null);
     return { certPem, keyPem: key.toString('utf8') };

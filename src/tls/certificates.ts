@@ -10,22 +10,22 @@ import { obtainCertificate } from './acme.js';
 import { certInfo, checkCertPair, dueHosts } from './cert-info.js';
 import { appHostnames } from './hostnames.js';
 
-export async function hostnamesOf(services: Services, app: string): Promise<string[]> {
+export async function hostnamesOf(services: Pick<Services, 'db' | 'config'>, app: string): Promise<string[]> {
   return appHostnames(app, services.config.domain, (await listDomains(services.db, app)).map((d) => d.host));
 }
 
 /** Obtains and installs a certificate for `host` of `app`; a failure is recorded (the old certificate keeps serving) and thrown. */
-export async function issueCertificate(services: Services, app: string, host: string): Promise<CertRow> {
+export async function issueCertificate(services: Pick<Services, 'db' | 'config' | 'dataPlane'>, app: string, host: string): Promise<CertRow> {
   const { config } = services;
   try {
     const { certPem, keyPem } = await obtainCertificate(
       services.db,
       { directoryUrl: config.acmeDirectory, email: config.acmeEmail, caFile: config.acmeCaFile, dataDir: config.dataDir },
       host,
-      services.challenges,
+      services.dataPlane,
     );
     const info = certInfo(certPem);
-    services.sni.set(host, certPem, keyPem);
+    await services.dataPlane.installCertificate(host, certPem, keyPem);
     await saveCert(services.db, { host, app, source: 'acme', certPem, keyPem, issuer: info.issuer, notAfter: info.notAfter });
   } catch (err) {
     const message = err instanceof PaasError ? err.message : `no certificate for ${host}: ${(err as Error).message}`;
@@ -80,26 +80,26 @@ export async function addManualCert(services: Services, app: string, certPem: st
   }
   for (const host of hosts) checkCertPair(certPem, keyPem, host);
   for (const host of hosts) {
-    services.sni.set(host, certPem, keyPem);
+    await services.dataPlane.installCertificate(host, certPem, keyPem);
     await saveCert(services.db, { host, app, source: 'manual', certPem, keyPem, issuer: info.issuer, notAfter: info.notAfter });
   }
   return (await listCerts(services.db, app)).filter((c) => hosts.includes(c.host));
 }
 
-export async function removeCert(services: Services, app: string, host: string): Promise<void> {
+export async function removeCert(services: Pick<Services, 'db' | 'dataPlane'>, app: string, host: string): Promise<void> {
   if (!(await deleteCert(services.db, host, app))) throw new PaasError('PAAS_ERR_NOT_FOUND', `${app} has no certificate for ${host} (see: paas certs ${app})`);
-  services.sni.delete(host);
+  await services.dataPlane.removeCertificate(host);
 }
 
 /** `certs:redirect APP on|off`. */
-export async function setHttpsRedirect(services: Services, app: string, on: boolean): Promise<void> {
+export async function setHttpsRedirect(services: Pick<Services, 'db' | 'dataPlane'>, app: string, on: boolean): Promise<void> {
   await getApp(services.db, app);
   await setAppTls(services.db, app, { httpsRedirect: on });
-  services.routes.setHttpsRedirect(app, on);
+  await services.dataPlane.setHttpsRedirect(app, on);
 }
 
 /** On daemon start: every stored certificate into the SNI contexts, every redirect into the route table. */
-export async function restoreCertificates(services: Pick<Services, 'db' | 'sni' | 'routes'>): Promise<void> {
-  for (const cert of await listCerts(services.db)) if (cert.certPem && cert.keyPem) services.sni.set(cert.host, cert.certPem, cert.keyPem);
-  for (const app of await listApps(services.db)) if (app.httpsRedirect) services.routes.setHttpsRedirect(app.name, true);
+export async function restoreCertificates(services: Pick<Services, 'db' | 'dataPlane'>): Promise<void> {
+  for (const cert of await listCerts(services.db)) if (cert.certPem && cert.keyPem) await services.dataPlane.installCertificate(cert.host, cert.certPem, cert.keyPem);
+  for (const app of await listApps(services.db)) if (app.httpsRedirect) await services.dataPlane.setHttpsRedirect(app.name, true);
 }

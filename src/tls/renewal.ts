@@ -1,9 +1,10 @@
 // Renewal: a repeatable BullMQ job looks at every app with automatic certificates and queues one renewal per
 // hostname that has no certificate or expires within the renewal window; a failed renewal is retried with
 // exponential backoff, recorded for `paas certs`, and the current certificate keeps serving meanwhile.
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Services } from '../services.js';
+import type { Config } from '../config.js';
 import { listApps } from '../store/apps.js';
 import { listCerts } from '../store/certificates.js';
 import { daemonLog } from '../log.js';
@@ -13,7 +14,7 @@ import { hostnamesOf, issueCertificate } from './certificates.js';
 const QUEUE = 'certs';
 const ATTEMPTS = 5;
 
-type CertJob = { kind: 'scan' } | { kind: 'renew'; app: string; host: string };
+export type CertJob = { kind: 'scan' } | { kind: 'renew'; app: string; host: string };
 
 export class CertRenewals {
   private readonly queue: Queue<CertJob>;
@@ -21,11 +22,12 @@ export class CertRenewals {
 
   constructor(
     connection: RedisOptions,
-    private readonly services: Services,
+    private readonly settings: Pick<Config, 'certsCheckSeconds' | 'certsRetrySeconds'>,
+    process: (job: CertJob, renewals: CertRenewals) => Promise<void>,
   ) {
     this.queue = new Queue<CertJob>(QUEUE, { connection });
     this.queue.on('error', () => {});
-    this.worker = new Worker<CertJob>(QUEUE, (job) => this.process(job), { connection, concurrency: 1 });
+    this.worker = new Worker<CertJob>(QUEUE, (job) => process(job.data, this), { connection, concurrency: 1 });
     this.worker.on('error', (err) => daemonLog('certs.worker.error', { error: err }));
     this.worker.on('failed', (job, err) => {
       if (job?.data.kind === 'renew') daemonLog('certs.renew.failed', { host: job.data.host, attempt: job.attemptsMade, of: ATTEMPTS, error: err.message });
@@ -34,21 +36,7 @@ export class CertRenewals {
 
   /** Schedules the check every PAAS_CERTS_CHECK_INTERVAL seconds (BullMQ runs the first one at once). */
   async start(): Promise<void> {
-    await this.queue.upsertJobScheduler('scan', { every: this.services.config.certsCheckSeconds * 1000 }, { name: 'scan', data: { kind: 'scan' } });
-  }
-
-  private async process(job: Job<CertJob>): Promise<void> {
-    const data = job.data;
-    if (data.kind === 'renew') {
-      await issueCertificate(this.services, data.app, data.host);
-      daemonLog('certs.renewed', { app: data.app, host: data.host });
-      return;
-    }
-    const { config, db } = this.services;
-    for (const app of (await listApps(db)).filter((a) => a.certsAuto)) {
-      const due = dueHosts(await hostnamesOf(this.services, app.name), await listCerts(db, app.name), new Date(), config.certsRenewDays);
-      for (const host of due) await this.queueRenewal(app.name, host);
-    }
+    await this.queue.upsertJobScheduler('scan', { every: this.settings.certsCheckSeconds * 1000 }, { name: 'scan', data: { kind: 'scan' } });
   }
 
   /** Queues (once per hostname at a time) an order for `host`, retried with exponential backoff. */
@@ -56,7 +44,7 @@ export class CertRenewals {
     await this.queue.add('renew', { kind: 'renew', app, host }, {
       jobId: `renew-${host}`,
       attempts: ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.services.config.certsRetrySeconds * 1000 },
+      backoff: { type: 'exponential', delay: this.settings.certsRetrySeconds * 1000 },
       removeOnComplete: true,
       removeOnFail: true,
     });
@@ -65,5 +53,19 @@ export class CertRenewals {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+  }
+}
+
+/** One job: a renewal of one hostname, or the scan that queues the renewals due. */
+export async function renewalJob(services: Pick<Services, 'db' | 'config' | 'dataPlane'>, data: CertJob, renewals: CertRenewals): Promise<void> {
+  if (data.kind === 'renew') {
+    await issueCertificate(services, data.app, data.host);
+    daemonLog('certs.renewed', { app: data.app, host: data.host });
+    return;
+  }
+  const { config, db } = services;
+  for (const app of (await listApps(db)).filter((a) => a.certsAuto)) {
+    const due = dueHosts(await hostnamesOf(services, app.name), await listCerts(db, app.name), new Date(), config.certsRenewDays);
+    for (const host of due) await renewals.queueRenewal(app.name, host);
   }
 }

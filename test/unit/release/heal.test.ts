@@ -1,38 +1,39 @@
 import test from 'ava';
-import type Docker from 'dockerode';
-import { healPlan } from '../../../src/release/heal.js';
-import { eventEffect } from '../../../src/release/watch-containers.js';
+import type { Replica } from '../../../src/ports/scheduler.js';
+import { healPlan } from '../../../src/release/swap-plan.js';
+import { replicaEvent } from '../../../src/docker/container-events.js';
 import { RouteTable } from '../../../src/router/route-table.js';
 import { emptySpec } from '../../../src/store/releases.js';
 
-const c = (id: string, labels: Record<string, string>, State = 'running') => ({ Id: id, Names: [`/${id}`], Labels: labels, State }) as unknown as Docker.ContainerInfo;
-const replica = (process: string, index: number, release = 3) => ({ 'paas.app': 'shop', 'paas.release': String(release), 'paas.process': process, 'paas.replica': String(index) });
+const replica = (id: string, process: string, index: number, release = 3, state: Replica['state'] = 'running'): Replica => ({ id, name: id, app: 'shop', process, index, release, ip: '10.0.0.9', port: 5000, state });
+const labels = (process: string, index: number, release = 3) => ({ 'paas.app': 'shop', 'paas.release': String(release), 'paas.process': process, 'paas.replica': String(index) });
+const release = (formation: Record<string, number>) => ({ app: 'shop', version: 3, imageId: 'sha256:img', spec: { ...emptySpec(), formation } });
 
-test('healing looks at the active release\'s formation only: what runs, what died, what is missing', (t) => {
-  const release = { version: 3, spec: { ...emptySpec(), formation: { web: 2, worker: 1 } } };
-  const plan = healPlan(release, [
-    c('w1', replica('web', 1)),
-    c('w2-dead', replica('web', 2), 'exited'),
-    c('old', replica('web', 2, 2)),
-    c('run', { ...replica('run', 1), 'paas.one-off': 'true' }),
-    c('test', { 'paas.app': 'shop', 'paas.process': 'test' }, 'exited'),
-  ]);
+test('healing looks at the active release\'s formation only: what runs unrouted, what died, what is missing', (t) => {
+  const current = [replica('w1', 'web', 1), replica('w2-dead', 'web', 2, 3, 'stopped'), replica('old', 'web', 2, 2), replica('w3', 'web', 3)];
+  const plan = healPlan(release({ web: 3, worker: 1 }), current, new Set(['w3']), () => ({}), 1.5);
   t.deepEqual(
-    plan.map((s) => `${s.process}.${s.index}:${s.running?.Id ?? '-'}:${s.dead.map((d) => d.Id).join(',')}`),
-    ['web.1:w1:', 'web.2:-:w2-dead', 'worker.1:-:'],
+    plan.steps.map((s) => `${[...s.start, ...s.adopt].map((r) => `${r.process}.${r.index}`).join()} adopt:${s.adopt.map((r) => r.id).join()} old:${s.old.map((r) => r.id).join()}`),
+    ['web.1 adopt:w1 old:', 'web.2 adopt: old:w2-dead', 'worker.1 adopt: old:'],
+    'w1 runs but is not routed: checked and routed again; w3 is routed: left alone; v2 is never touched',
   );
-  const restarting = healPlan({ version: 3, spec: { ...emptySpec(), formation: { web: 1 } } }, [c('r', replica('web', 1), 'restarting')]);
-  t.deepEqual(restarting, [], 'a replica Docker is restarting is left to Docker, never doubled');
+  t.is(plan.onFailure, 'skip', 'one replica that cannot be replaced does not hold back the others');
+  const restarting = healPlan(release({ web: 1 }), [replica('r', 'web', 1, 3, 'restarting')], new Set(), () => ({}), 1.5);
+  t.deepEqual(restarting.steps, [], 'a replica Docker is restarting is left to Docker, never doubled');
 });
 
 test('a dying replica\'s event drops its target and heals its app; CI and one-off containers heal nothing', (t) => {
-  const actor = (labels: Record<string, string>) => ({ ID: 'abc', Attributes: { name: 'x', ...labels } });
-  t.deepEqual(eventEffect({ Action: 'die', Actor: actor(replica('web', 1)) }), { drop: 'abc', heal: 'shop' });
-  t.deepEqual(eventEffect({ Action: 'health_status: unhealthy', Actor: actor(replica('web', 1)) }), { drop: 'abc', heal: 'shop' });
-  t.deepEqual(eventEffect({ Action: 'start', Actor: actor(replica('web', 1)) }), { heal: 'shop' });
-  t.deepEqual(eventEffect({ Action: 'die', Actor: actor({ 'paas.app': 'shop', 'paas.process': 'test' }) }), { drop: 'abc' });
-  t.deepEqual(eventEffect({ Action: 'start', Actor: actor({ ...replica('run', 7), 'paas.one-off': 'true' }) }), {});
-  t.deepEqual(eventEffect({ Action: 'exec_start: sh', Actor: actor(replica('web', 1)) }), {});
+  const actor = (l: Record<string, string>) => ({ ID: 'abc', Attributes: { name: 'x', ...l } });
+  const effect = (event: Parameters<typeof replicaEvent>[0]) => {
+    const e = replicaEvent(event);
+    return e ? { kind: e.kind, heal: e.replica } : undefined;
+  };
+  t.deepEqual(effect({ Action: 'die', Actor: actor(labels('web', 1)) }), { kind: 'gone', heal: true });
+  t.deepEqual(effect({ Action: 'health_status: unhealthy', Actor: actor(labels('web', 1)) }), { kind: 'gone', heal: true });
+  t.deepEqual(effect({ Action: 'start', Actor: actor(labels('web', 1)) }), { kind: 'back', heal: true });
+  t.deepEqual(effect({ Action: 'die', Actor: actor({ 'paas.app': 'shop', 'paas.process': 'test' }) }), { kind: 'gone', heal: false });
+  t.is(effect({ Action: 'start', Actor: actor({ ...labels('run', 7), 'paas.one-off': 'true' }) }), undefined);
+  t.is(effect({ Action: 'exec_start: sh', Actor: actor(labels('web', 1)) }), undefined);
 });
 
 test('a dropped container leaves its app\'s targets; the others keep serving', (t) => {

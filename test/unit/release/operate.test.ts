@@ -1,9 +1,9 @@
 import test from 'ava';
-import type Docker from 'dockerode';
 import { checkResourcesRequest, formatResources, parseMemory } from '../../../src/input/resources.js';
 import { parseMountSpec } from '../../../src/input/mount-spec.js';
-import { containerSpec, runtimeHostConfig } from '../../../src/release/container-spec.js';
-import { restartPlan } from '../../../src/release/restart.js';
+import { containerSpec, runtimeHostConfig } from '../../../src/docker/container-spec.js';
+import { restartPlan } from '../../../src/release/swap-plan.js';
+import type { Replica } from '../../../src/ports/scheduler.js';
 import { formatLogLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
 import { checkRunCommand, oneOffSpec } from '../../../src/release/one-off.js';
 import { emptySpec } from '../../../src/store/releases.js';
@@ -46,14 +46,13 @@ test('mounts are NAME:/absolute/path outside system directories', (t) => {
   }
 });
 
-const container = (name: string, process: string, replica: number): Docker.ContainerInfo =>
-  ({ Names: [`/${name}`], Id: name, Labels: { 'paas.process': process, 'paas.replica': String(replica) } }) as unknown as Docker.ContainerInfo;
-
-test('a restart goes through every replica of the formation, replacing the containers that exist', (t) => {
-  // Found by their labels, whatever their names: paas-shop-... is how releases before unambiguous names were named.
-  const plan = restartPlan({ web: 2, worker: 1 }, [container('paas.shop.web.v3.1', 'web', 1), container('paas-shop-worker-v3-1', 'worker', 1)], 3, 'shop');
-  t.deepEqual(plan.map((p) => `${p.process}.${p.index}:${p.old?.Id ?? 'new'}`), ['web.1:paas.shop.web.v3.1', 'web.2:new', 'worker.1:paas-shop-worker-v3-1']);
-  t.deepEqual(restartPlan({ web: 2, worker: 1 }, [], 3, 'shop', 'worker').map((p) => p.process), ['worker']);
+test('a restart goes through every replica of the formation, each replacing the one that exists', (t) => {
+  const r = (id: string, process: string, index: number, release = 3): Replica => ({ id, name: id, app: 'shop', process, index, release, ip: '', port: 5000, state: 'running' });
+  const release = { app: 'shop', version: 3, imageId: 'img', spec: { ...emptySpec(), formation: { web: 2, worker: 1 } } };
+  const plan = restartPlan(release, [r('w1', 'web', 1), r('k1', 'worker', 1), r('old', 'web', 2, 2)], () => ({}), 1.5);
+  t.deepEqual(plan.steps.map((s) => `${s.start[0]!.process}.${s.start[0]!.index}:${s.old.map((o) => o.id).join() || 'new'}`), ['web.1:w1', 'web.2:new', 'worker.1:k1']);
+  t.true(plan.steps.every((s) => s.routes === 'each' && s.start.length === 1), 'one at a time, each routed in place of the one it replaces');
+  t.deepEqual(restartPlan(release, [], () => ({}), 1.5, 'worker').steps.map((s) => s.start[0]!.process), ['worker']);
 });
 
 test('log lines are marked with process and replica; tests and builds are left out', (t) => {

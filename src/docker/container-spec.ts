@@ -1,31 +1,11 @@
-// Pure: what container to create for a process of a release.
+// Pure: the Docker create options of a process replica and of a one-off: labels, network, limits, hardening.
 import type Docker from 'dockerode';
-import { LABEL, appNetworkName, containerName } from '../docker/names.js';
-import type { Limits } from '../input/resources.js';
+import { LABEL, appNetworkName, containerName } from './names.js';
+import type { ProcessSpec } from '../ports/scheduler.js';
+
+export type { ProcessSpec };
 
 export { containerName };
-
-export const DEFAULT_PORT = 5000;
-
-/** The port the app listens on: the image's single EXPOSEd port when it has exactly one, else 5000. */
-export function choosePort(exposed: number[]): number {
-  return exposed.length === 1 ? exposed[0]! : DEFAULT_PORT;
-}
-
-export interface ProcessSpec {
-  app: string;
-  process: string;
-  version: number;
-  index: number;
-  image: string;
-  port: number;
-  /** A shell command from the Procfile; undefined or null runs the image's CMD. */
-  command?: string | null;
-  config?: Record<string, string>;
-  /** Persistent volumes: Docker volume name and where it mounts. */
-  mounts?: { volume: string; path: string }[];
-  limits?: Limits;
-}
 
 /** Capabilities of Docker's default set that no app needs (raw sockets can spoof and sniff on the network). */
 export const DROPPED_CAPABILITIES = ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];

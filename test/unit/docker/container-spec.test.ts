@@ -1,5 +1,6 @@
 import test from 'ava';
-import { choosePort, containerName, containerSpec } from '../../../src/release/container-spec.js';
+import { containerName, containerSpec } from '../../../src/docker/container-spec.js';
+import { choosePort } from '../../../src/release/app-port.js';
 
 test('the port is the single exposed port, else 5000', (t) => {
   t.is(choosePort([]), 5000);

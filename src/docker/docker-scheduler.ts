@@ -1,0 +1,103 @@
+// The Scheduler port on the local Docker engine: each replica is a labelled container on its app's network.
+import type Docker from 'dockerode';
+import type { DockerClient } from './client.js';
+import { isNotFound } from './client.js';
+import type { OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
+import { LABEL, containerName } from './names.js';
+import { containerSpec, isReplica, runtimeHostConfig, withoutRestarts } from './container-spec.js';
+import {
+  containerIp,
+  containerLogTail,
+  containerState,
+  ensureAppNetwork,
+  listAppContainers,
+  removeContainer,
+  renameContainer,
+  runContainer,
+  runToCompletion,
+  setRestartPolicy,
+  stopContainer,
+} from './containers.js';
+import { followContainerEvents } from './container-events.js';
+
+/** Pure: the replica a listed container is, or undefined for containers that are no replica (CI, builds, one-offs). */
+export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels' | 'State' | 'NetworkSettings'>): Replica | undefined {
+  const labels = c.Labels ?? {};
+  if (!isReplica(labels) || labels[LABEL.release] === undefined) return undefined;
+  const app = labels[LABEL.app]!;
+  return {
+    id: c.Id,
+    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    app,
+    process: labels[LABEL.process]!,
+    index: Number(labels[LABEL.replica]),
+    release: Number(labels[LABEL.release]),
+    ip: containerIp(app, c.NetworkSettings?.Networks ?? {}),
+    port: Number(labels[LABEL.port] ?? 0),
+    state: c.State === 'running' ? 'running' : c.State === 'restarting' ? 'restarting' : 'stopped',
+  };
+}
+
+export class DockerScheduler implements Scheduler {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly networkPool: string,
+  ) {}
+
+  async prepare(app: string): Promise<void> {
+    await ensureAppNetwork(this.docker, app, this.networkPool);
+  }
+
+  async start(spec: ProcessSpec): Promise<Replica> {
+    const options = withoutRestarts(containerSpec(spec));
+    // The replica it replaces (a rolling restart) still runs under the name: start beside it, renamed by settle.
+    const holder = await this.docker.getContainer(options.name!).inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    if (holder?.State.Running && holder.Config.Labels?.[LABEL.app] === spec.app) options.name = `${options.name}-next`;
+    const started = await runContainer(this.docker, options);
+    return { ...started, app: spec.app, process: spec.process, index: spec.index, release: spec.version, port: spec.port, state: 'running' };
+  }
+
+  health(replica: Replica): Promise<ReplicaHealth> {
+    return containerState(this.docker, replica.id);
+  }
+
+  async keep(replica: Replica): Promise<void> {
+    await setRestartPolicy(this.docker, replica.id, { Name: 'unless-stopped' });
+  }
+
+  async settle(replica: Replica): Promise<void> {
+    const name = containerName(replica.app, replica.process, replica.release, replica.index);
+    if (replica.name !== name) await renameContainer(this.docker, replica.id, name);
+  }
+
+  async replicas(app?: string): Promise<Replica[]> {
+    return (await listAppContainers(this.docker, app)).flatMap((c) => replicaOf(c) ?? []).filter((r) => app === undefined || r.app === app);
+  }
+
+  remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
+    return removeContainer(this.docker, replica.id, graceSeconds);
+  }
+
+  pause(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
+    return stopContainer(this.docker, replica.id, graceSeconds);
+  }
+
+  logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string> {
+    return containerLogTail(this.docker, replica.id, lines);
+  }
+
+  async runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {
+    await this.prepare(spec.app);
+    return runToCompletion(this.docker, {
+      Image: spec.image,
+      Cmd: ['/bin/sh', '-c', spec.command],
+      Env: Object.entries(spec.config ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: { [LABEL.app]: spec.app, [LABEL.process]: spec.process },
+      HostConfig: runtimeHostConfig(spec.app, spec),
+    });
+  }
+
+  watch(onEvent: Parameters<Scheduler['watch']>[0]): { stop(): void } {
+    return followContainerEvents(this.docker, onEvent);
+  }
+}

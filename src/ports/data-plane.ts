@@ -1,0 +1,54 @@
+// Port: what carries the apps' HTTP and HTTPS traffic. The swap, restarts, healing, domains and certificates
+// talk to this and nothing else; the in-process router (router/node-data-plane.ts) is the first adapter.
+/** One replica the router sends requests to. */
+export interface Target {
+  /** Base URL of the container, e.g. http://172.18.0.5:5000 */
+  url: string;
+  container: string;
+  release: number;
+  /** The container's id, so that its death takes it out of the routes at once. */
+  id?: string;
+}
+
+/** Pure: the route target of a replica at `ip` that serves on `port`: built here, and nowhere else. */
+export function targetOf(c: { id: string; name: string; ip: string }, port: number | string, release: number): Target {
+  return { url: `http://${c.ip}:${port}`, container: c.name, release, id: c.id };
+}
+
+export interface DataPlane {
+  /** Starts serving on the configured ports. */
+  start(): Promise<void>;
+  /** Stops serving (what runs outside the daemon may keep serving). */
+  close(): Promise<void>;
+
+  /** Replaces every target of `app` in one step (an empty list unroutes it); resolves with the ones it replaced. */
+  setTargets(app: string, targets: readonly Target[]): Promise<readonly Target[]>;
+  /** The app's targets now. */
+  targets(app: string): Promise<readonly Target[]>;
+  /** Takes the target of replica `id` out of whichever app's routes hold it; resolves with that app, if any. */
+  dropReplica(id: string): Promise<string | undefined>;
+  /** Requests (and WebSockets) in flight to `targets` now. */
+  inflight(targets: readonly Target[]): Promise<number>;
+  /**
+   * Waits until no request to `targets` is in flight (at most `timeoutMs`), then closes their WebSockets;
+   * resolves with the requests still running when the timeout hit.
+   */
+  drain(targets: readonly Target[], timeoutMs: number): Promise<number>;
+  /** An app stopped on purpose answers 503 (not 404) until it is routed again. */
+  markStopped(app: string): Promise<void>;
+  isStopped(app: string): Promise<boolean>;
+  /** Forgets an app: its targets, hostnames and settings. */
+  removeApp(app: string): Promise<void>;
+
+  /** A custom hostname for an app. */
+  addHost(host: string, app: string): Promise<void>;
+  removeHost(host: string): Promise<void>;
+  /** Plain HTTP requests for the app's hosts that have a certificate go to HTTPS. */
+  setHttpsRedirect(app: string, on: boolean): Promise<void>;
+  /** Installs or replaces the certificate of `host` at once; throws when the pair is unusable. */
+  installCertificate(host: string, certPem: string, keyPem: string): Promise<void>;
+  removeCertificate(host: string): Promise<void>;
+  /** The answer to an ACME HTTP-01 challenge, served before any app routing until cleared. */
+  setChallenge(token: string, keyAuthorization: string): Promise<void>;
+  clearChallenge(token: string): Promise<void>;
+}

@@ -1,0 +1,90 @@
+// Port: where an app's processes run. The swap, restarts, healing and restore talk to this and nothing else;
+// the local Docker engine (docker/docker-scheduler.ts) is the first adapter, a Swarm cluster can be the next.
+import type { Limits } from '../input/resources.js';
+
+/** One replica of a process type of a release, as the swap asks for it. */
+export interface ProcessSpec {
+  app: string;
+  process: string;
+  version: number;
+  index: number;
+  image: string;
+  port: number;
+  /** A shell command from the Procfile; undefined or null runs the image's CMD. */
+  command?: string | null;
+  config?: Record<string, string>;
+  /** Persistent volumes: Docker volume name and where it mounts. */
+  mounts?: { volume: string; path: string }[];
+  limits?: Limits;
+}
+
+/** One replica of a process type of a release, wherever the scheduler placed it. */
+export interface Replica {
+  /** The scheduler's id for it (a container id on Docker). */
+  id: string;
+  name: string;
+  app: string;
+  process: string;
+  index: number;
+  release: number;
+  /** The address the router and health checks reach it at; '' while it has none. */
+  ip: string;
+  port: number;
+  /** running: up; restarting: its restart policy is bringing it back; stopped: exited, created or dead. */
+  state: 'running' | 'restarting' | 'stopped';
+}
+
+/** What a health check reads of a replica besides its HTTP answers. */
+export interface ReplicaHealth {
+  running: boolean;
+  exitCode: number;
+  /** The image's HEALTHCHECK status, when it declares one. */
+  health?: string;
+}
+
+/** Something that happened to a replica outside the daemon's own steps. */
+export interface ReplicaEvent {
+  /** gone: died, removed or unhealthy (leaves the routes at once); back: started or healthy again. */
+  kind: 'gone' | 'back';
+  id: string;
+  app: string;
+  /** Whether it is a replica of a formation (not a CI, build or one-off container of the app). */
+  replica: boolean;
+  /** What the scheduler reported, for the log. */
+  reason: string;
+  name?: string;
+}
+
+export interface Scheduler {
+  /** Readies what the app's replicas need before any starts (its private network). */
+  prepare(app: string): Promise<void>;
+  /**
+   * Starts one replica with restarts off (a crash shows as an exit, not a loop); when its name is taken by the
+   * replica it replaces, it starts under a temporary one that `settle` gives back.
+   */
+  start(spec: ProcessSpec): Promise<Replica>;
+  /** Whether it runs, its exit code, its HEALTHCHECK status. */
+  health(replica: Replica): Promise<ReplicaHealth>;
+  /** From now on the replica is restarted when it crashes. */
+  keep(replica: Replica): Promise<void>;
+  /** Gives a replica started under a temporary name its own name (once the one it replaced is gone). */
+  settle(replica: Replica): Promise<void>;
+  /** The process replicas of every release of `app` (every app when omitted), running or not. */
+  replicas(app?: string): Promise<Replica[]>;
+  /** Stops (SIGTERM, SIGKILL after `graceSeconds`) and removes a replica; a missing one is fine. */
+  remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void>;
+  /** Stops a replica and keeps it, to start again later (ps:stop). */
+  pause(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void>;
+  /** The last lines the replica wrote. */
+  logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string>;
+  /** Runs a command of a release to completion once (the release phase); resolves with its exit code and output. */
+  runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }>;
+  /** Follows replica events until `stop`. */
+  watch(onEvent: (event: ReplicaEvent) => void): { stop(): void };
+}
+
+/** A command to run once with a release's image, config and limits. */
+export interface OneOffSpec extends Pick<ProcessSpec, 'app' | 'image' | 'config' | 'limits' | 'mounts'> {
+  process: string;
+  command: string;
+}

@@ -1,0 +1,120 @@
+// Pure: what a change of what runs does, decided before anything runs. Every such change is a plan of steps;
+// the executor (swap.ts) runs each step in kamal-proxy's order: start the step's new replicas, wait until all are
+// healthy, switch the routes in one step, drain what they replaced, stop it.
+//   deploy, rollback, config, scale -> releasePlan: one step, every replica of the new release, every old one out
+//   ps:restart / ps:start           -> restartPlan: one step per replica, each replacing its predecessor in place
+//   ps:stop                         -> stopPlan: nothing starts; every replica unrouted, drained, stopped and kept
+//   healing                         -> healPlan: one step per missing replica, plus running ones to route again
+import type { ProcessSpec, Replica } from '../ports/scheduler.js';
+import type { HealthPlan } from '../input/healthchecks.js';
+import type { Limits } from '../input/resources.js';
+import type { ReleaseSpec } from '../store/releases.js';
+
+export interface SwapStep {
+  /** Replicas to start; none serves before every one of the step passed its checks. */
+  start: ProcessSpec[];
+  /** Replicas already running that are checked and routed again (healing), started by nobody. */
+  adopt: Replica[];
+  /** Replicas the step replaces: unrouted, drained and stopped once the new ones serve. */
+  old: Replica[];
+  /** all: the app's targets become the step's web replicas; each: the old ones' targets are swapped for them. */
+  routes: 'all' | 'each';
+  /** remove: old replicas go; pause: they stop and are kept (ps:stop), and the app answers 503. */
+  then: 'remove' | 'pause';
+}
+
+export interface SwapPlan {
+  app: string;
+  /** The release whose replicas start. */
+  release: number;
+  steps: SwapStep[];
+  /** The release's declared health checks, per process type. */
+  healthchecks: Record<string, HealthPlan>;
+  /** How long a new replica must stay up to count as healthy. */
+  uptimeSeconds: number;
+  /** abort: a step that fails undoes itself and ends the plan (all or nothing); skip: the next step still runs. */
+  onFailure: 'abort' | 'skip';
+}
+
+/** A release as the planners need it. */
+export interface PlannedRelease {
+  app: string;
+  version: number;
+  imageId: string;
+  spec: Pick<ReleaseSpec, 'formation' | 'commands' | 'config' | 'port' | 'healthchecks'>;
+}
+
+/** Limits and volumes per process type. */
+export type RuntimeOf = (process: string) => { limits?: Limits; mounts?: { volume: string; path: string }[] };
+
+/** Pure: the spec of replica `index` of `process` of `release`. */
+export function replicaSpec(release: PlannedRelease, process: string, index: number, runtime: RuntimeOf): ProcessSpec {
+  const { app, version, imageId, spec } = release;
+  return { app, process, version, index, image: imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config, ...runtime(process) };
+}
+
+/** Pure: every replica of the formation, in formation order (web first when it comes first). */
+function replicasOf(formation: Record<string, number>, only?: string): { process: string; index: number }[] {
+  return Object.entries(formation)
+    .filter(([process]) => only === undefined || process === only)
+    .flatMap(([process, n]) => Array.from({ length: n }, (_, i) => ({ process, index: i + 1 })));
+}
+
+const base = (release: PlannedRelease, uptimeSeconds: number, steps: SwapStep[], onFailure: SwapPlan['onFailure'] = 'abort'): SwapPlan => ({
+  app: release.app,
+  release: release.version,
+  steps,
+  healthchecks: release.spec.healthchecks,
+  uptimeSeconds,
+  onFailure,
+});
+
+/**
+ * Pure: a new release replaces everything: all its replicas start and pass their checks, the routes switch to its
+ * web replicas at once, and every replica of any other release is drained and removed. Replicas of the same
+ * version (left by a crash mid-deploy) are replaced by name, never kept.
+ */
+export function releasePlan(release: PlannedRelease, current: Replica[], runtime: RuntimeOf, uptimeSeconds: number): SwapPlan {
+  const start = replicasOf(release.spec.formation).map((r) => replicaSpec(release, r.process, r.index, runtime));
+  const old = current.filter((r) => r.app === release.app && r.release !== release.version);
+  return base(release, uptimeSeconds, [{ start, adopt: [], old, routes: 'all', then: 'remove' }]);
+}
+
+/**
+ * Pure: a rolling restart of the active release: one step per replica (all types, or `only`), each starting the
+ * replacement beside the replica it replaces, so a web process with one replica never drops a request.
+ */
+export function restartPlan(release: PlannedRelease, current: Replica[], runtime: RuntimeOf, uptimeSeconds: number, only?: string): SwapPlan {
+  const steps = replicasOf(release.spec.formation, only).map(({ process, index }): SwapStep => {
+    const old = current.filter((r) => r.release === release.version && r.process === process && r.index === index);
+    return { start: [replicaSpec(release, process, index, runtime)], adopt: [], old, routes: 'each', then: 'remove' };
+  });
+  return base(release, uptimeSeconds, steps);
+}
+
+/** Pure: ps:stop: nothing starts; every replica of the release is unrouted, drained, stopped and kept. */
+export function stopPlan(release: PlannedRelease, current: Replica[]): SwapPlan {
+  const old = current.filter((r) => r.release === release.version);
+  return base(release, 0, [{ start: [], adopt: [], old, routes: 'all', then: 'pause' }]);
+}
+
+/**
+ * Pure: healing the active release after replicas died outside any swap: a replica with no running container
+ * gets a new one (its dead ones removed after); a running web replica that is not routed (Docker restarted it,
+ * perhaps at a new address) is checked and routed again. A replica Docker is restarting is left to Docker. Only
+ * the active release: an old one is never mixed in. One replica failing does not hold back the others.
+ */
+export function healPlan(release: PlannedRelease, current: Replica[], routed: ReadonlySet<string>, runtime: RuntimeOf, uptimeSeconds: number): SwapPlan {
+  const mine = current.filter((r) => r.release === release.version);
+  const steps: SwapStep[] = [];
+  for (const { process, index } of replicasOf(release.spec.formation)) {
+    const ofReplica = mine.filter((r) => r.process === process && r.index === index);
+    if (ofReplica.some((r) => r.state === 'restarting')) continue;
+    const running = ofReplica.find((r) => r.state === 'running');
+    const dead = ofReplica.filter((r) => r.state !== 'running');
+    if (running && (process !== 'web' || routed.has(running.id))) continue;
+    if (running) steps.push({ start: [], adopt: [running], old: [], routes: 'each', then: 'remove' });
+    else steps.push({ start: [replicaSpec(release, process, index, runtime)], adopt: [], old: dead, routes: 'each', then: 'remove' });
+  }
+  return base(release, uptimeSeconds, steps, 'skip');
+}

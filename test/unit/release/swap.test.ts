@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { openDb } from '../../../src/store/db.js';
+import { insertApp } from '../../../src/store/apps.js';
+import { recordActiveRelease } from '../../../src/store/releases.js';
+import { runSwap, nextTargets } from '../../../src/release/swap.js';
+import { healPlan, releasePlan, restartPlan, stopPlan, type PlannedRelease } from '../../../src/release/swap-plan.js';
+import { restoreRoutes } from '../../../src/release/restore-routes.js';
+import { emptySpec } from '../../../src/store/releases.js';
+import { lineSink } from '../../../src/log.js';
+import { fakePorts } from './_fake-ports.js';
+
+// Each test its own port, so the fakes' loopback servers never meet across tests running at once.
+let port = 20000 + Math.floor(Math.random() * 20000);
+const setup = (t: ExecutionContext) => {
+  const ports = fakePorts(port++);
+  t.teardown(() => ports.scheduler.close());
+  return ports;
+};
+
+const release = (version: number, formation: Record<string, number> = { web: 2, worker: 1 }): PlannedRelease => ({
+  app: 'shop',
+  version,
+  imageId: `sha256:v${version}`,
+  spec: { ...emptySpec(), formation, commands: Object.fromEntries(Object.keys(formation).map((p) => [p, p === 'web' ? null : `run-${p}`])) },
+});
+const none = () => ({});
+const quiet = () => {
+  const lines: string[] = [];
+  return { out: lineSink((l) => lines.push(l)), lines };
+};
+
+/** Deploys v1 (web=2, worker=1) so a test starts from a serving app. */
+async function serving(ports: ReturnType<typeof fakePorts>) {
+  await runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out);
+  ports.journal.length = 0;
+}
+
+test('a deploy starts every new replica, routes all web replicas in one step, then drains and removes the old', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const events: string[] = ports.journal;
+  await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, { commit: async () => void events.push('commit') });
+  t.deepEqual(events, [
+    'prepare shop',
+    'start web.1 v2',
+    'start web.2 v2',
+    'start worker.1 v2',
+    'route shop -> [web.1.v2, web.2.v2]',
+    'commit',
+    'drain [web.1.v1, web.2.v1]',
+    'remove web.1 v1',
+    'remove web.2 v1',
+    'remove worker.1 v1',
+    'settle web.1 v2',
+    'settle web.2 v2',
+    'settle worker.1 v2',
+  ]);
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
+});
+
+test('a replica that never gets healthy fails the deploy: nothing new is routed, everything new is removed, the old keeps serving', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  ports.scheduler.behaviour = (spec) => (spec.process === 'web' && spec.index === 2 ? 'silent' : 'healthy');
+  let committed = false;
+  let failed = '';
+  const { out, lines } = quiet();
+  const error = await t.throwsAsync(
+    runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), out, {
+      commit: async () => void (committed = true),
+      failed: async (e) => void (failed = e.code),
+      outcome: 'the previous release keeps serving',
+    }),
+  );
+  t.is((error as { code?: string }).code, 'PAAS_ERR_UNHEALTHY');
+  t.regex(error!.message, /^web\.2 failed its health check: no answer on port \d+ after \d+ s; the previous release keeps serving$/);
+  t.false(committed, 'a failed release is never recorded as active');
+  t.is(failed, 'PAAS_ERR_UNHEALTHY');
+  t.false(ports.journal.some((e) => e.startsWith('route')), 'the routes were never touched');
+  t.deepEqual(ports.journal.filter((e) => e.startsWith('remove')).sort(), ['remove web.1 v2', 'remove web.2 v2', 'remove worker.1 v2']);
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release}`).sort(), ['web.1 v1', 'web.2 v1', 'worker.1 v1']);
+  t.true(lines.some((l) => l.includes('Last output of web.2:')), 'the user sees why: the replica\'s last output');
+});
+
+test('a replica that exits at once fails the deploy with its exit code', async (t) => {
+  const ports = setup(t);
+  ports.scheduler.behaviour = (spec) => (spec.process === 'worker' ? 'exits' : 'healthy');
+  const error = await t.throwsAsync(runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out, { outcome: 'nothing was deployed' }));
+  t.is(error!.message, 'worker.1 failed its health check: container exited with code 1; nothing was deployed');
+  t.deepEqual(await ports.scheduler.replicas('shop'), []);
+});
+
+test('all or nothing: when recording the release fails after the switch, the routes switch back and the new replicas go', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const before = await ports.dataPlane.targets('shop');
+  const error = await t.throwsAsync(
+    runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, {
+      commit: async () => {
+        throw new Error('SQLITE_BUSY: database is locked');
+      },
+    }),
+  );
+  t.regex(error!.message, /database is locked/);
+  t.deepEqual(await ports.dataPlane.targets('shop'), before, 'traffic is back on what the store says is active');
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [1, 1, 1], 'nothing unrecorded keeps running');
+  t.false(ports.journal.some((e) => e.startsWith('drain') || e === 'remove web.1 v1'), 'the old release was never drained or stopped');
+});
+
+test('a drain that times out still stops the old replicas, and says how many requests it cut', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const old = await ports.dataPlane.targets('shop');
+  ports.dataPlane.busy.set(old[0]!.url, 3);
+  const started = Date.now();
+  const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
+  t.is(result.cut, 3);
+  t.true(Date.now() - started >= ports.settings.drainTimeoutMs, 'it waited for the drain timeout first');
+  t.true(ports.journal.includes('drain [web.1.v1, web.2.v1] cut 3'));
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
+});
+
+test('a crash right after the switch leaves the new release routed and recorded; restore then removes the old one', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  ports.armed = 'switched';
+  let committed = false;
+  await t.throwsAsync(runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, { commit: async () => void (committed = true) }), { message: 'crash at switched' });
+  t.true(committed, 'recorded before the crash point');
+  t.deepEqual((await ports.dataPlane.targets('shop')).map((x) => x.release), [2, 2], 'routed to what is recorded');
+  t.is((await ports.scheduler.replicas('shop')).filter((r) => r.release === 1).length, 3, 'the old replicas outlive the crash');
+  // The daemon starts again, and the store says v2 is active.
+  const restored = await restoreRoutesWith(ports, 2);
+  t.is(restored.removed, 3);
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
+  t.deepEqual((await ports.dataPlane.targets('shop')).map((x) => x.release), [2, 2]);
+});
+
+/** restoreRoutes over the fakes, with a real store (SQLite) whose active release of "shop" is `version`. */
+async function restoreRoutesWith(ports: ReturnType<typeof fakePorts>, version: number) {
+  const db = await openDb({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'paas-swap-')) });
+  await insertApp(db, 'shop');
+  const r = release(version);
+  await recordActiveRelease(db, { ...r, sha: 'a'.repeat(40), description: `Deploy v${version}`, spec: { ...r.spec }, layers: [] });
+  try {
+    return await restoreRoutes({ db, scheduler: ports.scheduler, dataPlane: ports.dataPlane });
+  } finally {
+    await db.destroy();
+  }
+}
+
+test('a replica that dies after the switch leaves the routes, and healing starts one in its place beside the survivor', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const [first] = await ports.dataPlane.targets('shop');
+  ports.scheduler.kill(first!.id!);
+  await ports.dataPlane.dropReplica(first!.id!);
+  t.is((await ports.dataPlane.targets('shop')).length, 1, 'the survivor serves alone meanwhile');
+  ports.journal.length = 0;
+  const routed = new Set((await ports.dataPlane.targets('shop')).map((x) => x.id!));
+  const plan = healPlan(release(1), await ports.scheduler.replicas('shop'), routed, none, 0);
+  await runSwap(ports, plan, quiet().out);
+  t.deepEqual(ports.journal, ['prepare shop', 'start web.1 v1', 'route shop -> [web.2.v1, web.1.v1]', 'remove web.1 v1', 'settle web.1 v1']);
+  t.is((await ports.dataPlane.targets('shop')).length, 2);
+});
+
+test('healing goes on past a replica that cannot be replaced', async (t) => {
+  const ports = setup(t);
+  ports.scheduler.behaviour = (spec) => (spec.process === 'web' ? 'exits' : 'healthy');
+  const result = await runSwap(ports, healPlan(release(1, { web: 1, worker: 1 }), [], new Set(), none, 0), quiet().out);
+  t.is(result.failed.length, 1);
+  t.is(result.failed[0]!.error.code, 'PAAS_ERR_UNHEALTHY');
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.process), ['worker']);
+});
+
+test('a rolling restart replaces one replica at a time and never leaves web without a target', async (t) => {
+  for (const web of [1, 2]) {
+    const ports = setup(t);
+    await runSwap(ports, releasePlan(release(1, { web }), [], none, 0), quiet().out);
+    ports.journal.length = 0;
+    await runSwap(ports, restartPlan(release(1, { web }), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
+    const routes = ports.journal.filter((e) => e.startsWith('route'));
+    t.is(routes.length, web, `web=${web}: one switch per replica`);
+    t.true(routes.every((r) => !r.endsWith('[]')), `web=${web}: never zero targets`);
+    t.deepEqual(ports.journal.slice(0, 6), ['prepare shop', 'start web.1 v1', `route shop -> [${web === 2 ? 'web.2.v1, ' : ''}web.1.v1]`, 'drain [web.1.v1]', 'remove web.1 v1', 'settle web.1 v1']);
+    }
+});
+
+test('ps:stop unroutes, drains and pauses every replica (kept), and the app answers as stopped', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  await runSwap(ports, stopPlan(release(1), await ports.scheduler.replicas('shop')), quiet().out);
+  t.deepEqual(ports.journal, ['route shop -> []', 'stopped shop', 'drain [web.1.v1, web.2.v1]', 'pause web.1 v1', 'pause web.2 v1', 'pause worker.1 v1']);
+  t.true(await ports.dataPlane.isStopped('shop'));
+  t.is((await ports.scheduler.replicas('shop')).length, 3, 'kept, to start again');
+});
+
+test('a step\'s targets: all replaces the set; each swaps the old replica\'s target for the new one in place', (t) => {
+  const target = (id: string) => ({ id, url: `http://${id}:5000`, container: id, release: 1 });
+  const old = { id: 'a', name: 'a', app: 'shop', process: 'web', index: 1, release: 1, ip: 'a', port: 5000, state: 'running' as const };
+  t.deepEqual(nextTargets({ routes: 'all', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id), ['c']);
+  t.deepEqual(nextTargets({ routes: 'each', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id), ['b', 'c']);
+  t.deepEqual(nextTargets({ routes: 'each', old: [] }, [target('a')], [target('a')]).map((x) => x.id), ['a'], 'a replica routed again is not doubled');
+});
