@@ -43,7 +43,11 @@ runBench('ops', { PAAS_STOP_GRACE: '10' }, async (daemon, app) => {
   const failed = restarts.non2xx + restarts.errors + restarts.timeouts;
   console.log(`bench/operate: ${CONNECTIONS} connections through the router, ${ROUNDS} rolling restarts of web=2`);
   console.log(`requests during restarts: ${restarts.requests.total}, failed: ${failed} (target 0)`);
-  console.log(`p99 steady ${steady.latency.p99} ms, during restarts ${restarts.latency.p99} ms: ${(restarts.latency.p99 / Math.max(1, steady.latency.p99)).toFixed(2)}x`);
+  console.log(
+    `p99 steady ${steady.latency.p99} ms, during restarts ${restarts.latency.p99} ms: ${(restarts.latency.p99 / Math.max(1, steady.latency.p99)).toFixed(2)}x`,
+  );
   console.log(`ps:restart (2 replicas, one at a time): median ${median(restartMs).toFixed(0)} ms`);
-  console.log(`paas run APP -- true: median ${median(runMs).toFixed(0)} ms; paas config APP (baseline, same run): median ${median(apiMs).toFixed(0)} ms (${(median(runMs) / median(apiMs)).toFixed(1)}x)`);
+  console.log(
+    `paas run APP -- true: median ${median(runMs).toFixed(0)} ms; paas config APP (baseline, same run): median ${median(apiMs).toFixed(0)} ms (${(median(runMs) / median(apiMs)).toFixed(1)}x)`,
+  );
 });

@@ -14,7 +14,6 @@ const PHASES = [
   ['ready', /All processes healthy/],
 ] as const;
 
-
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
 
 runBench('bench', {}, async (daemon, app) => {

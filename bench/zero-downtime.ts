@@ -10,7 +10,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONNECTIONS = 64;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 
-
 function cannon(daemon: Daemon, app: string, duration: number) {
   return autocannon({
     url: `http://127.0.0.1:${daemon.httpPort}/`,
@@ -74,7 +73,9 @@ runBench('zdt', { PAAS_STOP_GRACE: '10' }, async (daemon, app) => {
     const failed = swaps.non2xx + swaps.errors + swaps.timeouts;
     console.log(`failed requests during swaps: ${failed} (target 0)`);
     console.log(`p99 during swaps / steady p99: ${(swaps.latency.p99 / Math.max(1, steady.latency.p99)).toFixed(2)}x (target <= 2x)`);
-    console.log(`rollback (command start until the old body is served): median ${median(rollbackMs).toFixed(0)} ms (target <= 2000 ms); each: ${rollbackMs.map((n) => n.toFixed(0)).join(', ')}`);
+    console.log(
+      `rollback (command start until the old body is served): median ${median(rollbackMs).toFixed(0)} ms (target <= 2000 ms); each: ${rollbackMs.map((n) => n.toFixed(0)).join(', ')}`,
+    );
     console.log(`deploy (git push start until it returned): median ${median(deployMs).toFixed(0)} ms`);
   }
 });

@@ -132,7 +132,11 @@ function networkPool(raw: string | undefined): string {
   const pool = raw || '10.231.0.0/16';
   const bits = Number(pool.split('/')[1]);
   parseCidr(pool);
-  if (!(bits <= 24)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `PAAS_NETWORK_POOL must be an IPv4 range of /24 or larger, such as 10.231.0.0/16; got ${JSON.stringify(pool)}`);
+  if (!(bits <= 24))
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `PAAS_NETWORK_POOL must be an IPv4 range of /24 or larger, such as 10.231.0.0/16; got ${JSON.stringify(pool)}`,
+    );
   return pool;
 }
 

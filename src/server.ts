@@ -54,7 +54,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const redis = connectRedis(redisTarget);
   const scheduler = new DockerScheduler(docker, config.networkPool);
-  const dataPlane = new NodeDataPlane({ httpPort: config.httpPort, httpsPort: config.httpsPort, domain: config.domain, upstreamTimeoutMs: config.upstreamTimeoutMs });
+  const dataPlane = new NodeDataPlane({
+    httpPort: config.httpPort,
+    httpsPort: config.httpsPort,
+    domain: config.domain,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+  });
   // Jobs run only once the workers start (below), when `services` is whole.
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
@@ -83,11 +88,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
   const ssh = await listeningOn('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
   const api = await startAdminApi(services, adminSocketPath(config));
-  const tcpApi = config.apiPort === undefined ? undefined : await startTcpApi(services, {
-    port: config.apiPort,
-    host: config.apiHost,
-    tls: config.apiTlsCert && config.apiTlsKey ? { cert: fs.readFileSync(config.apiTlsCert), key: fs.readFileSync(config.apiTlsKey) } : undefined,
-  });
+  const tcpApi =
+    config.apiPort === undefined
+      ? undefined
+      : await startTcpApi(services, {
+          port: config.apiPort,
+          host: config.apiHost,
+          tls: config.apiTlsCert && config.apiTlsKey ? { cert: fs.readFileSync(config.apiTlsCert), key: fs.readFileSync(config.apiTlsKey) } : undefined,
+        });
   daemonLog('server.started', {
     ssh: config.sshPort,
     http: config.httpPort,

@@ -85,7 +85,10 @@ export function errorFromAnswer(status: number | undefined, text: string): PaasE
   } catch {
     error = undefined;
   }
-  return new PaasError(isErrorCode(error?.code) ? error.code : 'PAAS_ERR_INTERNAL', typeof error?.message === 'string' ? error.message : `daemon answered ${status}`);
+  return new PaasError(
+    isErrorCode(error?.code) ? error.code : 'PAAS_ERR_INTERNAL',
+    typeof error?.message === 'string' ? error.message : `daemon answered ${status}`,
+  );
 }
 
 export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget } {

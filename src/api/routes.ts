@@ -65,24 +65,43 @@ async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> 
 export const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/health$/, scope: 'any', handler: async () => ({ ok: true }) },
   {
-    method: 'GET', pattern: /^\/whoami$/, scope: 'any',
+    method: 'GET',
+    pattern: /^\/whoami$/,
+    scope: 'any',
     handler: async ({ caller }) => ({ name: caller.name, role: caller.kind, apps: caller.kind === 'admin' ? null : caller.apps }),
   },
   {
-    method: 'GET', pattern: /^\/apps$/, scope: 'any',
-    handler: async ({ services: s, caller }) => (await listApps(s.db)).filter((a) => mayUseApp(caller, a.name)).map((a) => ({ ...appView(a), url: appUrl(s.config, a.name) })),
+    method: 'GET',
+    pattern: /^\/apps$/,
+    scope: 'any',
+    handler: async ({ services: s, caller }) =>
+      (await listApps(s.db)).filter((a) => mayUseApp(caller, a.name)).map((a) => ({ ...appView(a), url: appUrl(s.config, a.name) })),
   },
-  { method: 'POST', pattern: /^\/apps$/, scope: 'admin', handler: async ({ services, body }) => appView(await createApp(services, String(field(body, 'name') ?? ''))) },
+  {
+    method: 'POST',
+    pattern: /^\/apps$/,
+    scope: 'admin',
+    handler: async ({ services, body }) => appView(await createApp(services, String(field(body, 'name') ?? ''))),
+  },
   { method: 'DELETE', pattern: app(''), scope: 'admin', handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })) },
   { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
-  { method: 'GET', pattern: app('/builds/(\\d{1,12})/log'), scope: 'app', handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }) },
+  {
+    method: 'GET',
+    pattern: app('/builds/(\\d{1,12})/log'),
+    scope: 'app',
+    handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }),
+  },
   { method: 'GET', pattern: app('/releases'), scope: 'app', handler: async (c) => releaseViews(await listReleases(c.services.db, await appOf(c))) },
   {
-    method: 'GET', pattern: app('/releases/diff/v?(\\d{1,9})/v?(\\d{1,9})'), scope: 'app',
+    method: 'GET',
+    pattern: app('/releases/diff/v?(\\d{1,9})/v?(\\d{1,9})'),
+    scope: 'app',
     handler: async (c) => diffReleases(c.services, await appOf(c), Number(c.params[1]), Number(c.params[2])),
   },
   {
-    method: 'POST', pattern: app('/rollback'), scope: 'app',
+    method: 'POST',
+    pattern: app('/rollback'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const version = parseVersionArg(field(c.body, 'version') as string | undefined);
@@ -92,7 +111,9 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: app('/ci'), scope: 'app', handler: async (c) => listCiRuns(c.services.db, await appOf(c)) },
   { method: 'GET', pattern: app('/ci/(\\d{1,12})'), scope: 'app', handler: async (c) => getCiRun(c.services.db, await appOf(c), Number(c.params[1])) },
   {
-    method: 'POST', pattern: app('/ci'), scope: 'app',
+    method: 'POST',
+    pattern: app('/ci'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const ref = field(c.body, 'ref');
@@ -100,7 +121,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'PUT', pattern: app('/buildpack'), scope: 'admin',
+    method: 'PUT',
+    pattern: app('/buildpack'),
+    scope: 'admin',
     handler: async (c) => {
       const name = await appOf(c);
       const value = field(c.body, 'buildpack');
@@ -111,7 +134,9 @@ export const ROUTES: Route[] = [
   },
   { method: 'GET', pattern: app('/config'), scope: 'app', handler: async (c) => (await appRowOf(c)).config },
   {
-    method: 'POST', pattern: app('/config'), scope: 'app',
+    method: 'POST',
+    pattern: app('/config'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const change = checkConfigChange(c.body);
@@ -120,7 +145,9 @@ export const ROUTES: Route[] = [
   },
   { method: 'GET', pattern: app('/ps'), scope: 'app', handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c))) },
   {
-    method: 'POST', pattern: app('/scale'), scope: 'app',
+    method: 'POST',
+    pattern: app('/scale'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const args = field(c.body, 'formation');
@@ -130,7 +157,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: app('/ps'), scope: 'app',
+    method: 'POST',
+    pattern: app('/ps'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const request = checkPsRequest(c.body);
@@ -138,7 +167,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: app('/logs'), scope: 'app',
+    method: 'POST',
+    pattern: app('/logs'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const request = checkLogsRequest(c.body);
@@ -148,12 +179,16 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: app('/domains'), scope: 'app', handler: async (c) => listDomains(c.services.db, await appOf(c)) },
   { method: 'POST', pattern: app('/domains'), scope: 'app', handler: async (c) => addDomain(c.services, await appOf(c), String(field(c.body, 'host') ?? '')) },
   {
-    method: 'DELETE', pattern: app('/domains/([^/]{1,253})'), scope: 'app',
+    method: 'DELETE',
+    pattern: app('/domains/([^/]{1,253})'),
+    scope: 'app',
     handler: async (c) => removeDomain(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
   },
   { method: 'GET', pattern: app('/resources'), scope: 'app', handler: async (c) => (await appRowOf(c)).resources },
   {
-    method: 'PUT', pattern: app('/resources'), scope: 'app',
+    method: 'PUT',
+    pattern: app('/resources'),
+    scope: 'app',
     handler: async (c) => {
       const row = await appRowOf(c);
       const resources = checkResourcesRequest(row.resources, c.body);
@@ -164,11 +199,15 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: app('/storage'), scope: 'app', handler: async (c) => listMounts(c.services.db, await appOf(c)) },
   { method: 'POST', pattern: app('/storage'), scope: 'app', handler: async (c) => addMount(c.services, await appOf(c), String(field(c.body, 'mount') ?? '')) },
   {
-    method: 'DELETE', pattern: app(`/storage/(${unanchored(VOLUME_NAME)})`), scope: 'app',
+    method: 'DELETE',
+    pattern: app(`/storage/(${unanchored(VOLUME_NAME)})`),
+    scope: 'app',
     handler: async (c) => removeMount(c.services, await appOf(c), c.params[1]!, field(c.body, 'deleteData') === true).then(() => ({ ok: true })),
   },
   {
-    method: 'GET', pattern: app('/certs'), scope: 'app',
+    method: 'GET',
+    pattern: app('/certs'),
+    scope: 'app',
     handler: async (c) => {
       const row = await appRowOf(c);
       const { config, db } = c.services;
@@ -177,7 +216,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: app('/certs/auto'), scope: 'app',
+    method: 'POST',
+    pattern: app('/certs/auto'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       if (field(c.body, 'on') === false) return disableAutoCerts(c.services, name).then(() => ({ app: name, auto: false }));
@@ -185,15 +226,24 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: app('/certs'), scope: 'app',
-    handler: async (c) => addManualCert(c.services, await appOf(c), String(field(c.body, 'cert') ?? ''), String(field(c.body, 'key') ?? '')).then((rows) => rows.map((r) => r.host)),
+    method: 'POST',
+    pattern: app('/certs'),
+    scope: 'app',
+    handler: async (c) =>
+      addManualCert(c.services, await appOf(c), String(field(c.body, 'cert') ?? ''), String(field(c.body, 'key') ?? '')).then((rows) =>
+        rows.map((r) => r.host),
+      ),
   },
   {
-    method: 'DELETE', pattern: app('/certs/([^/]{1,253})'), scope: 'app',
+    method: 'DELETE',
+    pattern: app('/certs/([^/]{1,253})'),
+    scope: 'app',
     handler: async (c) => removeCert(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
   },
   {
-    method: 'PUT', pattern: app('/certs/redirect'), scope: 'app',
+    method: 'PUT',
+    pattern: app('/certs/redirect'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const on = field(c.body, 'on');
@@ -203,7 +253,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'PUT', pattern: app('/dockerfile-path'), scope: 'app',
+    method: 'PUT',
+    pattern: app('/dockerfile-path'),
+    scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const value = field(c.body, 'path');
@@ -213,7 +265,9 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    method: 'PUT', pattern: app('/deploy-branch'), scope: 'admin',
+    method: 'PUT',
+    pattern: app('/deploy-branch'),
+    scope: 'admin',
     handler: async (c) => {
       const name = await appOf(c);
       const value = field(c.body, 'branch');
@@ -224,17 +278,26 @@ export const ROUTES: Route[] = [
   },
   { method: 'GET', pattern: /^\/keys$/, scope: 'admin', handler: async ({ services }) => listKeys(services.db) },
   {
-    method: 'POST', pattern: /^\/keys$/, scope: 'admin',
+    method: 'POST',
+    pattern: /^\/keys$/,
+    scope: 'admin',
     handler: async (c) => {
       const access = checkAccess(c.body);
       await checkAppsExist(c, access.apps);
       return addKey(c.services.db, String(field(c.body, 'name') ?? ''), String(field(c.body, 'publicKey') ?? ''), access);
     },
   },
-  { method: 'DELETE', pattern: /^\/keys\/([^/]{1,100})$/, scope: 'admin', handler: async (c) => deleteKey(c.services.db, c.params[0]!).then(() => ({ ok: true })) },
+  {
+    method: 'DELETE',
+    pattern: /^\/keys\/([^/]{1,100})$/,
+    scope: 'admin',
+    handler: async (c) => deleteKey(c.services.db, c.params[0]!).then(() => ({ ok: true })),
+  },
   { method: 'GET', pattern: /^\/tokens$/, scope: 'admin', handler: async ({ services }) => listTokens(services.db) },
   {
-    method: 'POST', pattern: /^\/tokens$/, scope: 'admin',
+    method: 'POST',
+    pattern: /^\/tokens$/,
+    scope: 'admin',
     handler: async (c) => {
       const access = checkAccess(c.body);
       await checkAppsExist(c, access.apps);
@@ -242,9 +305,16 @@ export const ROUTES: Route[] = [
       return { ...row, token };
     },
   },
-  { method: 'DELETE', pattern: /^\/tokens\/([^/]{1,100})$/, scope: 'admin', handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })) },
   {
-    method: 'POST', pattern: /^\/internal\/receive$/, scope: 'admin',
+    method: 'DELETE',
+    pattern: /^\/tokens\/([^/]{1,100})$/,
+    scope: 'admin',
+    handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/internal\/receive$/,
+    scope: 'admin',
     handler: async ({ services, body }) => {
       const request = checkPushRequest(body);
       return new Streamed((write, signal) => submitPush(services, request, write, signal));

@@ -28,7 +28,12 @@ function readHeader(value: string | string[] | undefined): RunHeader {
   try {
     const raw = JSON.parse(Buffer.from(String(value ?? ''), 'base64url').toString('utf8')) as Partial<RunHeader>;
     const size = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 10_000 ? n : undefined);
-    return { command: checkRunCommand(raw.command), tty: raw.tty === true, ...(size(raw.rows) ? { rows: size(raw.rows)! } : {}), ...(size(raw.cols) ? { cols: size(raw.cols)! } : {}) };
+    return {
+      command: checkRunCommand(raw.command),
+      tty: raw.tty === true,
+      ...(size(raw.rows) ? { rows: size(raw.rows)! } : {}),
+      ...(size(raw.cols) ? { cols: size(raw.cols)! } : {}),
+    };
   } catch (err) {
     throw err instanceof PaasError ? err : new PaasError('PAAS_ERR_INVALID_INPUT', 'the x-paas-run header is not base64url JSON');
   }

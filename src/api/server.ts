@@ -80,7 +80,9 @@ function serve(services: Services, server: http.Server, identify: Identify): voi
       (caller) => serveRunUpgrade(services, caller, req, socket),
       (err) => {
         const error = asPaasError(err);
-        socket.end(`HTTP/1.1 ${error.httpStatus} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: error.toJSON() })}`);
+        socket.end(
+          `HTTP/1.1 ${error.httpStatus} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: error.toJSON() })}`,
+        );
       },
     );
   });

@@ -18,7 +18,8 @@ export function checkAccess(body: unknown): Access {
     if (apps.length > 0) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'an admin key has every app: give --role admin or --app APP, not both');
     return { role, apps: [] };
   }
-  if (role !== 'collaborator') throw new PaasError('PAAS_ERR_INVALID_INPUT', `unknown role ${JSON.stringify(String(role).slice(0, 40))}: use admin, or --app APP for a collaborator`);
+  if (role !== 'collaborator')
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `unknown role ${JSON.stringify(String(role).slice(0, 40))}: use admin, or --app APP for a collaborator`);
   if (apps.length === 0) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'a collaborator needs at least one app: --app APP');
   return { role, apps: [...new Set((apps as string[]).map(checkAppName))] };
 }

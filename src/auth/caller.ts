@@ -2,9 +2,7 @@
 import { PaasError } from '../errors.js';
 
 /** Admins may do everything; collaborators may push to and run app commands for their apps only. */
-export type Caller =
-  | { kind: 'admin'; name: string }
-  | { kind: 'collaborator'; name: string; apps: readonly string[] };
+export type Caller = { kind: 'admin'; name: string } | { kind: 'collaborator'; name: string; apps: readonly string[] };
 
 /** What a command touches: anything (admin), one app (the app's collaborators too), or nothing (anyone). */
 export type Scope = 'admin' | 'app' | 'any';

@@ -58,14 +58,24 @@ export async function buildCommit(
   out: LineSink,
 ): Promise<BuiltCommit> {
   const dockerfile = target.dockerfile ?? undefined;
-  const request = { ...source, app: target.app, tag: target.tag, labels: target.labels, buildCacheDir: buildCacheDir(services.config.dataDir, target.app), ...(dockerfile ? { dockerfile } : {}) };
+  const request = {
+    ...source,
+    app: target.app,
+    tag: target.tag,
+    labels: target.labels,
+    buildCacheDir: buildCacheDir(services.config.dataDir, target.app),
+    ...(dockerfile ? { dockerfile } : {}),
+  };
   if (await hasDockerfile(request)) {
     out.step(`Building ${target.app} from ${dockerfile ?? 'Dockerfile'} (${target.what})`);
     const imageId = await buildFromDockerfile(services.docker, request, (line) => out.detail(line));
     return { imageId, testImageId: imageId, defaults: 'dockerfile' };
   }
   if (dockerfile) {
-    throw new PaasError('PAAS_ERR_BUILD_FAILED', `${target.app} builds from ${dockerfile}, which this commit does not have: add it, or build from the root again with paas apps:dockerfile-path ${target.app}`);
+    throw new PaasError(
+      'PAAS_ERR_BUILD_FAILED',
+      `${target.app} builds from ${dockerfile}, which this commit does not have: add it, or build from the root again with paas apps:dockerfile-path ${target.app}`,
+    );
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
   const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.buildpack, out);

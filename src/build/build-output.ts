@@ -8,5 +8,7 @@ export function buildEventLines(event: ProgressEvent): string[] {
     .replace(/\r/g, '')
     .split('\n')
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== '' && !/^ ---> [0-9a-f]{12}$/.test(line) && !/^(Removing intermediate container|---> Running in) [0-9a-f]+$/.test(line.trim()));
+    .filter(
+      (line) => line.trim() !== '' && !/^ ---> [0-9a-f]{12}$/.test(line) && !/^(Removing intermediate container|---> Running in) [0-9a-f]+$/.test(line.trim()),
+    );
 }

@@ -59,7 +59,10 @@ export async function buildWithBuildpack(
   const custom = isCustomBuildpack(setting) ? setting : undefined;
   const order = custom ? ['custom'] : setting ? [setting] : buildpackOrder((await read('.buildpacks'))?.toString('utf8'));
   const wanted = buildpackUrlOf((await read('.env'))?.toString('utf8'));
-  if (wanted) out.error(`.env sets BUILDPACK_URL=${wanted.slice(0, 120)}, but buildpacks are not fetched from URLs here: building with ${custom ?? setting ?? 'the bundled buildpack that detects'} (an admin can set one: paas buildpacks:set ${request.app} FOLDER)`);
+  if (wanted)
+    out.error(
+      `.env sets BUILDPACK_URL=${wanted.slice(0, 120)}, but buildpacks are not fetched from URLs here: building with ${custom ?? setting ?? 'the bundled buildpack that detects'} (an admin can set one: paas buildpacks:set ${request.app} FOLDER)`,
+    );
   const detected = await detectBuildpack(docker, request, { installDir, stackImage, order, custom });
   out.step(`${detected.name} app detected (buildpack ${custom ?? detected.buildpack})`);
 
@@ -73,7 +76,12 @@ export async function buildWithBuildpack(
     // The runtime image: the same Dockerfile and buildpack give the same (cached, shared) layers for every app.
     const runtime = runtimeDockerfile(plan, stackImage);
     const runtimeTag = `paas/runtime:${detected.buildpack}-${contentHash(runtime, buildpackDir)}`;
-    const runtimeImageId = await buildImage(docker, buildpackContext(runtime, buildpackDir, undefined), { tag: runtimeTag, labels: { 'paas.role': 'runtime' } }, show);
+    const runtimeImageId = await buildImage(
+      docker,
+      buildpackContext(runtime, buildpackDir, undefined),
+      { tag: runtimeTag, labels: { 'paas.role': 'runtime' } },
+      show,
+    );
     let base = runtimeImageId;
     if (plan.installDeps) {
       const manifests: { name: string; content: Buffer }[] = [];

@@ -10,7 +10,10 @@ const SCRIPTS = ['bin/detect', 'bin/compile', 'bin/release'];
 export function checkBuildpackSetting(value: string): string {
   if ((BUNDLED_BUILDPACKS as readonly string[]).includes(value)) return value;
   if (!path.isAbsolute(value) || value.length > 1024 || /[\0\n]/.test(value)) {
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `buildpack must be one of ${BUNDLED_BUILDPACKS.join(', ')} or an absolute path to a buildpack folder on this host`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `buildpack must be one of ${BUNDLED_BUILDPACKS.join(', ')} or an absolute path to a buildpack folder on this host`,
+    );
   }
   const folder = path.resolve(value);
   for (const script of SCRIPTS) {

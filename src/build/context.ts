@@ -5,8 +5,7 @@ import dockerignoreModule, { type Ignore } from '@balena/dockerignore';
 import tar from 'tar-stream';
 
 // The package is CommonJS (module.exports = factory) while its types declare a default export.
-const dockerignore = ((dockerignoreModule as unknown as { default?: () => Ignore }).default ??
-  (dockerignoreModule as unknown as () => Ignore));
+const dockerignore = (dockerignoreModule as unknown as { default?: () => Ignore }).default ?? (dockerignoreModule as unknown as () => Ignore);
 
 /** Files Docker always sends, whatever .dockerignore says. */
 const ALWAYS_SENT = new Set(['Dockerfile', '.dockerignore']);

@@ -31,11 +31,20 @@ export interface Detected {
 
 /** Pure: the buildpacks to try, from the app's .buildpacks file (first line) when it has one. */
 export function buildpackOrder(dotBuildpacks: string | undefined): string[] {
-  const wanted = dotBuildpacks?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  const wanted = dotBuildpacks
+    ?.split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
   if (!wanted) return [...BUNDLED_BUILDPACKS];
-  const name = wanted.replace(/^.*\//, '').replace(/^heroku-buildpack-/, '').replace(/\.git$/, '');
+  const name = wanted
+    .replace(/^.*\//, '')
+    .replace(/^heroku-buildpack-/, '')
+    .replace(/\.git$/, '');
   if (!(BUNDLED_BUILDPACKS as readonly string[]).includes(name)) {
-    throw new PaasError('PAAS_ERR_BUILD_FAILED', `.buildpacks names ${JSON.stringify(wanted.slice(0, 80))}, which is not a bundled buildpack (${BUNDLED_BUILDPACKS.join(', ')})`);
+    throw new PaasError(
+      'PAAS_ERR_BUILD_FAILED',
+      `.buildpacks names ${JSON.stringify(wanted.slice(0, 80))}, which is not a bundled buildpack (${BUNDLED_BUILDPACKS.join(', ')})`,
+    );
   }
   return [name];
 }
@@ -66,10 +75,14 @@ export async function detectBuildpack(
     ],
   );
   if (exitCode === 100) {
-    throw new PaasError('PAAS_ERR_BUILD_FAILED', `no buildpack applies to this app; tried ${options.order.join(', ')} (add a Dockerfile, or a file such as package.json, requirements.txt, go.mod, index.html or .null)`);
+    throw new PaasError(
+      'PAAS_ERR_BUILD_FAILED',
+      `no buildpack applies to this app; tried ${options.order.join(', ')} (add a Dockerfile, or a file such as package.json, requirements.txt, go.mod, index.html or .null)`,
+    );
   }
   const marker = /^paas-detected:([a-z0-9-]+):(.*)$/m.exec(output);
-  if (exitCode !== 0 || !marker) throw new PaasError('PAAS_ERR_BUILD_FAILED', `buildpack detection failed: ${output.trim().split('\n').pop() ?? `exit ${exitCode}`}`);
+  if (exitCode !== 0 || !marker)
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `buildpack detection failed: ${output.trim().split('\n').pop() ?? `exit ${exitCode}`}`);
   const release = output.slice(output.indexOf(marker[0]) + marker[0].length);
   let parsed: unknown;
   try {

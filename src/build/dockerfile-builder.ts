@@ -34,9 +34,17 @@ export interface BuildRequest {
  */
 async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfile: string): Promise<void> {
   for (const ref of baseImages(dockerfile)) {
-    if (ref.includes('$')) throw new PaasError('PAAS_ERR_BUILD_FAILED', `the Dockerfile's base image ${ref} depends on a build argument without a default; give the ARG a default or name the image`);
+    if (ref.includes('$'))
+      throw new PaasError(
+        'PAAS_ERR_BUILD_FAILED',
+        `the Dockerfile's base image ${ref} depends on a build argument without a default; give the ARG a default or name the image`,
+      );
     const owner = (await findImage(docker, ref).catch(() => undefined))?.Config?.Labels?.[LABEL.app];
-    if (owner !== undefined && owner !== app) throw new PaasError('PAAS_ERR_BUILD_FAILED', `the Dockerfile builds on ${ref}, an image of another app; an app may build only on its own images and public ones`);
+    if (owner !== undefined && owner !== app)
+      throw new PaasError(
+        'PAAS_ERR_BUILD_FAILED',
+        `the Dockerfile builds on ${ref}, an image of another app; an app may build only on its own images and public ones`,
+      );
   }
 }
 
@@ -54,11 +62,7 @@ export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' |
 }
 
 /** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
-export async function buildFromDockerfile(
-  docker: DockerClient,
-  request: BuildRequest,
-  onLine: (line: string) => void,
-): Promise<string> {
+export async function buildFromDockerfile(docker: DockerClient, request: BuildRequest, onLine: (line: string) => void): Promise<string> {
   const dockerfile = await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache);
   await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '');
   const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);

@@ -6,7 +6,10 @@ import { PaasError } from '../errors.js';
 export function checkDockerfilePath(value: string): string {
   const normal = path.posix.normalize(value);
   if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(value) || normal !== value || normal.split('/').includes('..') || value.endsWith('/')) {
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid Dockerfile path ${JSON.stringify(value.slice(0, 80))}: give a path inside the repository, such as docker/web.Dockerfile`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `invalid Dockerfile path ${JSON.stringify(value.slice(0, 80))}: give a path inside the repository, such as docker/web.Dockerfile`,
+    );
   }
   return normal;
 }

@@ -19,7 +19,10 @@ export function currentLts(versions: string[], times: Record<string, string>, no
   const majors = [...new Set(stable.map((v) => semver.major(v)))].filter((m) => m % 2 === 0).sort((a, b) => b - a);
   for (const major of majors) {
     const inMajor = stable.filter((v) => semver.major(v) === major);
-    const first = inMajor.map((v) => Date.parse(times[v] ?? '')).filter((t) => !Number.isNaN(t)).sort((a, b) => a - b)[0];
+    const first = inMajor
+      .map((v) => Date.parse(times[v] ?? ''))
+      .filter((t) => !Number.isNaN(t))
+      .sort((a, b) => a - b)[0];
     if (first !== undefined && now.getTime() - first >= HALF_YEAR_MS) return semver.rsort(inMajor)[0];
   }
   return undefined;

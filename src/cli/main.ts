@@ -27,7 +27,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 function target(): ApiTarget {
   if (flags.apiUrl) {
-    if (!flags.token) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'a remote API needs a token: --token or PAAS_API_TOKEN (make one on the server with: paas tokens:create NAME)');
+    if (!flags.token)
+      throw new PaasError(
+        'PAAS_ERR_UNAUTHENTICATED',
+        'a remote API needs a token: --token or PAAS_API_TOKEN (make one on the server with: paas tokens:create NAME)',
+      );
     return { url: flags.apiUrl, token: flags.token, ca: flags.apiCa ? fs.readFileSync(flags.apiCa) : undefined };
   }
   return { socketPath: adminSocketPath(loadConfig({ dataDir: flags.dataDir })) };
@@ -60,7 +64,7 @@ const io: CliIo = {
 
 const program = buildProgram(io, { exitOverride: false })
   .addOption(new Option('--data-dir <dir>', 'data directory of the local daemon').env('PAAS_DATA_DIR'))
-  .addOption(new Option('--api-url <url>', 'a remote daemon\'s API (https://HOST:PORT)').env('PAAS_API_URL'))
+  .addOption(new Option('--api-url <url>', "a remote daemon's API (https://HOST:PORT)").env('PAAS_API_URL'))
   .addOption(new Option('--token <token>', 'API token for --api-url').env('PAAS_API_TOKEN'))
   .addOption(new Option('--api-ca <file>', 'CA certificate to trust for --api-url').env('PAAS_API_CA'))
   .hook('preAction', (root) => {
@@ -102,7 +106,11 @@ program
     const { buildStack } = await import('../stack/build-stack.js');
     const docker = createDocker();
     await pingDocker(docker);
-    await buildStack(docker, lineSink((line) => io.out(line + '\n')), { mirror: opts.mirror, force: opts.force ?? false });
+    await buildStack(
+      docker,
+      lineSink((line) => io.out(line + '\n')),
+      { mirror: opts.mirror, force: opts.force ?? false },
+    );
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

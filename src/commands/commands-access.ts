@@ -19,9 +19,7 @@ const accessText = (row: { role: string; apps: string[] }) => (row.role === 'adm
 
 export function registerAccessCommands(program: Command, io: CliIo): void {
   accessOptions(
-    program
-      .command('keys:add <name>')
-      .description('register an SSH public key read from standard input: --role admin (the default) or --app APP'),
+    program.command('keys:add <name>').description('register an SSH public key read from standard input: --role admin (the default) or --app APP'),
   ).action(async (name: string, opts: AccessOpts) => {
     const key = await io.client().call<KeyRow>('POST', '/keys', { name, publicKey: await io.readStdin(), ...accessBody(opts) });
     io.out(`-----> Added key ${key.name} (${key.fingerprint}), ${accessText(key)}\n`);

@@ -82,7 +82,14 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const builds = await io.client().call<BuildRow[]>('GET', appPath(app, '/builds'));
-      printList(io, builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [b.number, b.status, b.ref.replace(/^refs\/heads\//, ''), b.sha.slice(0, 7), b.releaseVersion ? `v${b.releaseVersion}` : '', b.createdAt]);
+      printList(io, builds, opts.json, ['ID', 'STATUS', 'REF', 'SHA', 'RELEASE', 'CREATED'], (b) => [
+        b.number,
+        b.status,
+        b.ref.replace(/^refs\/heads\//, ''),
+        b.sha.slice(0, 7),
+        b.releaseVersion ? `v${b.releaseVersion}` : '',
+        b.createdAt,
+      ]);
     });
 
   program
@@ -99,7 +106,15 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const releases = await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'));
-      printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [`v${r.version}`, r.status, r.description, r.layers, r.sharedLayers, formatBytes(r.newBytes), r.createdAt]);
+      printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [
+        `v${r.version}`,
+        r.status,
+        r.description,
+        r.layers,
+        r.sharedLayers,
+        formatBytes(r.newBytes),
+        r.createdAt,
+      ]);
     });
 
   program
@@ -130,7 +145,15 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const runs = await io.client().call<CiRunRow[]>('GET', appPath(app, '/ci'));
-      printList(io, runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [r.number, r.status, r.branch, r.sha.slice(0, 7), r.exitCode, r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`, r.createdAt]);
+      printList(io, runs, opts.json, ['RUN', 'STATUS', 'BRANCH', 'SHA', 'EXIT', 'DURATION', 'CREATED'], (r) => [
+        r.number,
+        r.status,
+        r.branch,
+        r.sha.slice(0, 7),
+        r.exitCode,
+        r.durationMs == null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`,
+        r.createdAt,
+      ]);
     });
 
   program

@@ -18,7 +18,9 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .action(async (app: string, opts: { json?: boolean }) => {
       const answer = await io.client().call<CertsAnswer>('GET', appPath(app, '/certs'));
       if (opts.json) return io.out(JSON.stringify(answer, null, 2) + '\n');
-      io.out(`=====> ${app}: automatic certificates ${answer.auto ? `on (${answer.directory})` : 'off'}, HTTP redirects to HTTPS: ${answer.redirect ? 'on' : 'off'}\n`);
+      io.out(
+        `=====> ${app}: automatic certificates ${answer.auto ? `on (${answer.directory})` : 'off'}, HTTP redirects to HTTPS: ${answer.redirect ? 'on' : 'off'}\n`,
+      );
       printList(io, answer.certificates, false, ['HOST', 'STATUS', 'SOURCE', 'ISSUER', 'EXPIRES'], (c) => [c.host, c.status, c.source, c.issuer, c.notAfter]);
       for (const c of answer.certificates.filter((x) => x.error)) io.out(` !     ${c.host} (${c.errorAt}): ${c.error}\n`);
     });

@@ -52,7 +52,14 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
-      printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'STATUS', 'RELEASE'], (p) => [p.process, p.replica, p.container, p.state, p.status, p.release]);
+      printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'STATUS', 'RELEASE'], (p) => [
+        p.process,
+        p.replica,
+        p.container,
+        p.state,
+        p.status,
+        p.release,
+      ]);
     });
 
   program
@@ -91,7 +98,8 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .option('-p, --process <type>', 'only this process type (web, worker, ...)')
     .addOption(new Option('-n, --num <lines>', 'lines of history').default('100'))
     .action(async (app: string, opts: { follow?: boolean; process?: string; num: string }) => {
-      if (!/^\d{1,6}$/.test(opts.num)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of lines, got ${JSON.stringify(opts.num.slice(0, 20))}`);
+      if (!/^\d{1,6}$/.test(opts.num))
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of lines, got ${JSON.stringify(opts.num.slice(0, 20))}`);
       await streamToOut(io, appPath(app, '/logs'), { follow: opts.follow ?? false, process: opts.process ?? null, tail: Number(opts.num) });
     });
 
@@ -140,7 +148,9 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
       if (opts.memory === undefined && opts.cpus === undefined) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'give --memory and/or --cpus');
       const resources = await io.client().call<Resources>('PUT', appPath(app, '/resources'), { process: type, memory: opts.memory, cpus: opts.cpus });
       const [memory, cpus] = formatResources(resources[type] ?? {});
-      io.out(`-----> ${app} ${type}: memory ${memory || 'unlimited'}, cpus ${cpus || 'unlimited'}; applied with the next release (or: paas ps:restart ${app})\n`);
+      io.out(
+        `-----> ${app} ${type}: memory ${memory || 'unlimited'}, cpus ${cpus || 'unlimited'}; applied with the next release (or: paas ps:restart ${app})\n`,
+      );
     });
 
   program

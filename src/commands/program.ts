@@ -12,7 +12,11 @@ import { registerCertCommands } from './commands-certs.js';
  * `error: unknown command 'conifg:set'\n(Did you mean config:set?)` -> ` !     unknown command "conifg:set", did you mean "config:set"?`
  */
 export function errorLine(text: string): string {
-  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   let message = (lines[0] ?? 'error').replace(/^error: /, '').replace(/'([^']*)'/g, '"$1"');
   const suggestion = lines.map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find(Boolean);
   if (suggestion) message += `, did you mean "${suggestion}"?`;

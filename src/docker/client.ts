@@ -14,11 +14,9 @@ export async function pingDocker(docker: DockerClient): Promise<void> {
   try {
     await docker.ping();
   } catch (err) {
-    throw new PaasError(
-      'PAAS_ERR_DOCKER_UNAVAILABLE',
-      'cannot reach the Docker engine at /var/run/docker.sock (is dockerd running? bin/setup starts it)',
-      { cause: err },
-    );
+    throw new PaasError('PAAS_ERR_DOCKER_UNAVAILABLE', 'cannot reach the Docker engine at /var/run/docker.sock (is dockerd running? bin/setup starts it)', {
+      cause: err,
+    });
   }
 }
 

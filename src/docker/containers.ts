@@ -26,7 +26,8 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, pool: 
     const networks = await docker.listNetworks();
     const existing = networks.find((n) => n.Name === name);
     if (existing) {
-      if (existing.Labels?.[LABEL.app] !== app) throw new PaasError('PAAS_ERR_NAME_CONFLICT', `network ${name} exists but does not belong to ${app}: remove it`);
+      if (existing.Labels?.[LABEL.app] !== app)
+        throw new PaasError('PAAS_ERR_NAME_CONFLICT', `network ${name} exists but does not belong to ${app}: remove it`);
       return name;
     }
     const used = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
@@ -55,7 +56,11 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, pool: 
 /** Removes `app`'s network (after its containers are gone); a missing one is fine. */
 export async function removeAppNetwork(docker: DockerClient, app: string): Promise<void> {
   const network = (await docker.listNetworks({ filters: { label: [`${LABEL.app}=${app}`] } })).filter((n) => n.Labels?.[LABEL.app] === app);
-  for (const n of network) await docker.getNetwork(n.Id).remove().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  for (const n of network)
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
 }
 
 export interface RunningContainer {
@@ -72,7 +77,10 @@ export interface RunningContainer {
 export async function runContainer(docker: DockerClient, spec: Docker.ContainerCreateOptions): Promise<RunningContainer> {
   const app = spec.Labels?.[LABEL.app] ?? '';
   if (spec.name) {
-    const leftover = await docker.getContainer(spec.name).inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    const leftover = await docker
+      .getContainer(spec.name)
+      .inspect()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
     if (leftover && leftover.Config.Labels?.[LABEL.app] !== app) {
       throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a container named ${spec.name} exists and is not ${app}'s: it was left alone; remove it by hand`);
     }

@@ -51,7 +51,10 @@ export class DockerScheduler implements Scheduler {
   async start(spec: ProcessSpec): Promise<Replica> {
     const options = withoutRestarts(containerSpec(spec));
     // The replica it replaces (a rolling restart) still runs under the name: start beside it, renamed by settle.
-    const holder = await this.docker.getContainer(options.name!).inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    const holder = await this.docker
+      .getContainer(options.name!)
+      .inspect()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
     if (holder?.State.Running && holder.Config.Labels?.[LABEL.app] === spec.app) options.name = `${options.name}-next`;
     const started = await runContainer(this.docker, options);
     return { ...started, app: spec.app, process: spec.process, index: spec.index, release: spec.version, port: spec.port, state: 'running' };

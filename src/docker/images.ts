@@ -20,12 +20,7 @@ export interface BuildOptions {
  * Builds an image from a tar context with the classic builder, calling onEvent for each progress event.
  * Resolves with the image id; rejects with Docker's message when the build fails.
  */
-export async function buildImage(
-  docker: DockerClient,
-  context: Readable,
-  options: BuildOptions,
-  onEvent: (event: ProgressEvent) => void,
-): Promise<string> {
+export async function buildImage(docker: DockerClient, context: Readable, options: BuildOptions, onEvent: (event: ProgressEvent) => void): Promise<string> {
   const stream = await docker.buildImage(context, {
     t: options.tag,
     labels: options.labels,

@@ -24,9 +24,17 @@ export async function containerLines(docker: DockerClient, id: string, tail: num
 }
 
 /** Follows a container's output (its last `tail` lines first; all of it when omitted) until it stops or `signal` aborts. */
-export async function followContainer(docker: DockerClient, id: string, tail: number | undefined, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
+export async function followContainer(
+  docker: DockerClient,
+  id: string,
+  tail: number | undefined,
+  onLine: (line: LogLine) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const from = tail === undefined ? {} : { tail };
-  const stream = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...from })) as NodeJS.ReadableStream & { destroy(): void };
+  const stream = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...from })) as NodeJS.ReadableStream & {
+    destroy(): void;
+  };
   const out = lineSplitter((line) => onLine(splitTimestamp(line)));
   const err = lineSplitter((line) => onLine(splitTimestamp(line)));
   const sink = (s: typeof out) => ({ write: (chunk: Buffer) => (s.write(chunk), true) }) as unknown as NodeJS.WritableStream;
@@ -43,8 +51,15 @@ export async function followContainer(docker: DockerClient, id: string, tail: nu
  * Calls `onStart` with the id and labels of every container of `app` that starts, until `signal` aborts.
  * Resolves once subscribed, with a promise of the end.
  */
-export async function watchStarts(docker: DockerClient, app: string, onStart: (id: string, labels: Record<string, string>) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`paas.app=${app}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+export async function watchStarts(
+  docker: DockerClient,
+  app: string,
+  onStart: (id: string, labels: Record<string, string>) => void,
+  signal: AbortSignal,
+): Promise<{ closed: Promise<void> }> {
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`paas.app=${app}`] } })) as NodeJS.ReadableStream & {
+    destroy(): void;
+  };
   const lines = lineSplitter((line) => {
     if (!line.trim()) return;
     const event = JSON.parse(line) as { id?: string; Actor?: { Attributes?: Record<string, string> } };

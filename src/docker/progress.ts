@@ -13,11 +13,7 @@ export interface ProgressEvent {
  * Resolves with every event once the stream ends; rejects with the engine's message when an event carries
  * an error (followProgress itself reports those as ordinary events).
  */
-export function followProgress(
-  docker: DockerClient,
-  stream: NodeJS.ReadableStream,
-  onEvent: (event: ProgressEvent) => void,
-): Promise<ProgressEvent[]> {
+export function followProgress(docker: DockerClient, stream: NodeJS.ReadableStream, onEvent: (event: ProgressEvent) => void): Promise<ProgressEvent[]> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,

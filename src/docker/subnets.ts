@@ -3,7 +3,8 @@ import { PaasError } from '../errors.js';
 
 function toInt(ip: string): number {
   const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `not an IPv4 address: ${ip}`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `not an IPv4 address: ${ip}`);
   return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
 }
 

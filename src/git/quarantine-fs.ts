@@ -17,17 +17,19 @@ export function quarantineFs(repo: string, quarantine: string | undefined): { pr
   if (!quarantine) return fs;
   const objects = path.join(repo, 'objects') + path.sep;
   const inQuarantine = (p: string) => (p.startsWith(objects) ? path.join(quarantine, p.slice(objects.length)) : undefined);
-  const firstFound = <T>(read: (p: string) => Promise<T>) => async (p: string, ...rest: unknown[]): Promise<T> => {
-    const q = inQuarantine(String(p));
-    if (q) {
-      try {
-        return await (read as (p: string, ...r: unknown[]) => Promise<T>)(q, ...rest);
-      } catch (err) {
-        if (!isMissing(err)) throw err;
+  const firstFound =
+    <T>(read: (p: string) => Promise<T>) =>
+    async (p: string, ...rest: unknown[]): Promise<T> => {
+      const q = inQuarantine(String(p));
+      if (q) {
+        try {
+          return await (read as (p: string, ...r: unknown[]) => Promise<T>)(q, ...rest);
+        } catch (err) {
+          if (!isMissing(err)) throw err;
+        }
       }
-    }
-    return (read as (p: string, ...r: unknown[]) => Promise<T>)(String(p), ...rest);
-  };
+      return (read as (p: string, ...r: unknown[]) => Promise<T>)(String(p), ...rest);
+    };
   return {
     promises: {
       ...fs.promises,

@@ -3,7 +3,7 @@ import { PaasError } from '../errors.js';
 
 export const ZERO_SHA = /^0+$/;
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-const REF = /^refs\/[A-Za-z0-9._\/+-]{1,250}$/;
+const REF = /^refs\/[A-Za-z0-9._/+-]{1,250}$/;
 
 export interface RefUpdate {
   oldSha: string;

@@ -36,12 +36,15 @@ export async function closeHostToApps(pool: string, openPorts: number[]): Promis
       if (!/exists/i.test(err.stderr ?? '')) throw err;
     });
     for (const rule of firewallRules(pool, openPorts)) {
-      const present = await run('iptables', rule.check).then(() => true, () => false);
+      const present = await run('iptables', rule.check).then(
+        () => true,
+        () => false,
+      );
       if (!present) await run('iptables', rule.add);
     }
     return true;
   } catch (err) {
-    daemonLog('firewall.unavailable', { error: (err as { stderr?: string }).stderr?.trim() || err, hint: 'apps can reach the host\'s ports' });
+    daemonLog('firewall.unavailable', { error: (err as { stderr?: string }).stderr?.trim() || err, hint: "apps can reach the host's ports" });
     return false;
   }
 }

@@ -10,14 +10,18 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 
 export function checkConfigKey(key: string): string {
   if (!KEY.test(key)) {
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid config var name ${JSON.stringify(key.slice(0, 60))}: use letters, digits and underscores, not starting with a digit`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `invalid config var name ${JSON.stringify(key.slice(0, 60))}: use letters, digits and underscores, not starting with a digit`,
+    );
   }
   if (RESERVED_KEYS.has(key)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${key} cannot be a config var name: choose another`);
   return key;
 }
 
 export function checkConfigValue(key: string, value: string): string {
-  if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw new PaasError('PAAS_ERR_INVALID_INPUT', `config var ${key} is over 32 KB; store large values elsewhere`);
+  if (Buffer.byteLength(value) > MAX_VALUE_BYTES)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `config var ${key} is over 32 KB; store large values elsewhere`);
   if (value.includes('\0')) throw new PaasError('PAAS_ERR_INVALID_INPUT', `config var ${key} contains a NUL byte`);
   return value;
 }
@@ -42,7 +46,10 @@ export function applyConfigChange(config: Record<string, string>, set: Record<st
   for (const key of unset) delete next[checkConfigKey(key)];
   const total = Object.entries(next).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
   if (total > MAX_CONFIG_BYTES) {
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `config would be ${Math.ceil(total / 1024)} KB, over the 32 KB all vars may take together; unset some or store large values elsewhere`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `config would be ${Math.ceil(total / 1024)} KB, over the 32 KB all vars may take together; unset some or store large values elsewhere`,
+    );
   }
   return next;
 }

@@ -8,7 +8,8 @@ export function parseFormation(args: string[]): Record<string, number> {
   const formation: Record<string, number> = {};
   for (const arg of args) {
     const match = new RegExp(`^(${unanchored(PROCESS_TYPE)})=(\\d{1,3})$`).exec(arg);
-    if (!match || Number(match[2]) > 100) throw new PaasError('PAAS_ERR_INVALID_INPUT', `expected TYPE=N with N from 0 to 100, got ${JSON.stringify(arg.slice(0, 40))}`);
+    if (!match || Number(match[2]) > 100)
+      throw new PaasError('PAAS_ERR_INVALID_INPUT', `expected TYPE=N with N from 0 to 100, got ${JSON.stringify(arg.slice(0, 40))}`);
     formation[match[1]!] = Number(match[2]);
   }
   return formation;

@@ -10,10 +10,14 @@ export function parseProcfile(text: string): Record<string, string> {
     if (line === '' || line.startsWith('#')) return;
     const match = /^([^:\s]+)\s*:\s*(.*)$/.exec(line);
     if (!match || !PROCESS_TYPE.test(match[1]!)) {
-      throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: expected "type: command" with a lowercase type, got ${JSON.stringify(line.slice(0, 80))}`);
+      throw new PaasError(
+        'PAAS_ERR_INVALID_PROCFILE',
+        `Procfile line ${i + 1}: expected "type: command" with a lowercase type, got ${JSON.stringify(line.slice(0, 80))}`,
+      );
     }
     if (!match[2]) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" has no command`);
-    if (processes[match[1]!] !== undefined) throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" is defined twice`);
+    if (processes[match[1]!] !== undefined)
+      throw new PaasError('PAAS_ERR_INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${match[1]}" is defined twice`);
     processes[match[1]!] = match[2]!;
   });
   return processes;

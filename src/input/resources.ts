@@ -39,7 +39,10 @@ export function checkResourcesRequest(current: Resources, body: unknown): Resour
   const process = String(raw.process ?? '');
   if (!PROCESS_TYPE.test(process)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `invalid process type ${JSON.stringify(process.slice(0, 40))}`);
   const limits: Limits = { ...current[process] };
-  for (const [name, parse] of [['memory', parseMemory], ['cpus', parseCpus]] as const) {
+  for (const [name, parse] of [
+    ['memory', parseMemory],
+    ['cpus', parseCpus],
+  ] as const) {
     const value = raw[name];
     if (value === undefined || value === null) continue;
     if (String(value) === 'none') delete limits[name];

@@ -127,11 +127,11 @@ export class DeployQueues {
   ensureWorker(app: string): void {
     const processor = this.processor;
     if (!processor || this.workers.has(app)) return;
-    const worker = new Worker<DeployJobData>(
-      queueName(this.family, app),
-      async (job: Job<DeployJobData>) => this.slots.run(() => processor(job.data)),
-      { connection: this.connection, concurrency: this.perApp, maxStalledCount: 0 },
-    );
+    const worker = new Worker<DeployJobData>(queueName(this.family, app), async (job: Job<DeployJobData>) => this.slots.run(() => processor(job.data)), {
+      connection: this.connection,
+      concurrency: this.perApp,
+      maxStalledCount: 0,
+    });
     worker.on('error', (err) => daemonLog('worker.error', { app, error: err }));
     this.workers.set(app, worker);
   }

@@ -44,9 +44,7 @@ export async function* followJobLog(reader: Redis, logId: string, signal?: Abort
   const key = jobLogKey(logId);
   let lastId = '0';
   while (!signal?.aborted) {
-    const result = (await reader.xread('COUNT', 500, 'BLOCK', 2000, 'STREAMS', key, lastId)) as
-      | [string, [string, string[]][]][]
-      | null;
+    const result = (await reader.xread('COUNT', 500, 'BLOCK', 2000, 'STREAMS', key, lastId)) as [string, [string, string[]][]][] | null;
     if (!result) continue;
     for (const [, entries] of result) {
       for (const [id, fields] of entries) {

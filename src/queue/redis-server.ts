@@ -9,16 +9,26 @@ import { PaasError } from '../errors.js';
 /** The argv the embedded Redis runs with: unix socket only, append-only file on. */
 export function redisServerArgs(dir: string, socket: string): string[] {
   return [
-    '--port', '0',
-    '--unixsocket', socket,
-    '--unixsocketperm', '700',
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--save', '',
-    '--daemonize', 'no',
-    '--logfile', path.join(dir, 'redis.log'),
-    '--pidfile', path.join(dir, 'redis.pid'),
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--logfile',
+    path.join(dir, 'redis.log'),
+    '--pidfile',
+    path.join(dir, 'redis.pid'),
   ];
 }
 

@@ -13,7 +13,8 @@ export interface PsRequest {
 
 export function checkPsRequest(body: unknown): PsRequest {
   const raw = (body ?? {}) as { action?: unknown; process?: unknown };
-  if (raw.action !== 'restart' && raw.action !== 'stop' && raw.action !== 'start') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'action must be restart, stop or start');
+  if (raw.action !== 'restart' && raw.action !== 'stop' && raw.action !== 'start')
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'action must be restart, stop or start');
   if (raw.process === undefined || raw.process === null) return { action: raw.action };
   if (raw.action !== 'restart' || typeof raw.process !== 'string' || !PROCESS_TYPE.test(raw.process)) {
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'a process type (web, worker, ...) is taken by restart only');

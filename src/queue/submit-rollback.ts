@@ -8,7 +8,13 @@ import { ERROR } from '../log.js';
 import { asPaasError } from '../errors.js';
 
 /** Rolls back `app`, writing lines as they come; resolves with the exit status (0 when the rollback serves). */
-export async function submitRollback(services: Services, app: string, version: number | undefined, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function submitRollback(
+  services: Services,
+  app: string,
+  version: number | undefined,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   try {
     await getApp(services.db, checkAppName(app));
     const job = { kind: 'rollback' as const, logId: `rollback-${randomUUID()}`, app, ...(version ? { version } : {}) };

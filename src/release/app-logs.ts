@@ -17,9 +17,11 @@ export interface LogsRequest {
 export function checkLogsRequest(body: unknown): LogsRequest {
   const raw = (body ?? {}) as { follow?: unknown; process?: unknown; tail?: unknown };
   const tail = raw.tail ?? 100;
-  if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
+  if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
   const process = raw.process ?? null;
-  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process))) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
+  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process)))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
   return { follow: raw.follow === true, process, tail };
 }
 
@@ -47,7 +49,13 @@ export function wanted(labels: Record<string, string>, process: string | null): 
  * Writes the last `tail` lines (merged by time), then with `follow` every new line of running containers and of
  * containers that start later, until `signal` aborts.
  */
-export async function streamAppLogs(services: Services, app: string, request: LogsRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function streamAppLogs(
+  services: Services,
+  app: string,
+  request: LogsRequest,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   const { docker } = services;
   const followed = new Set<string>();
   const follows: Promise<void>[] = [];
@@ -62,8 +70,13 @@ export async function streamAppLogs(services: Services, app: string, request: Lo
   const containers = (await listAppContainers(docker, app)).filter((c) => wanted(c.Labels, request.process));
   // Running containers print their own history when followed (no gap between history and new lines).
   const settled = watching ? containers.filter((c) => c.State !== 'running') : containers;
-  const history = await Promise.all(settled.map(async (c) => (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ line, source: sourceOf(c.Labels) }))));
-  const merged = history.flat().sort((a, b) => a.line.time.localeCompare(b.line.time)).slice(-request.tail);
+  const history = await Promise.all(
+    settled.map(async (c) => (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ line, source: sourceOf(c.Labels) }))),
+  );
+  const merged = history
+    .flat()
+    .sort((a, b) => a.line.time.localeCompare(b.line.time))
+    .slice(-request.tail);
   for (const { line, source } of merged) write(formatLogLine(source, line));
   if (!watching) return 0;
 

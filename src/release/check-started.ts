@@ -6,7 +6,13 @@ import type { LineSink } from '../log.js';
 import { waitUntilHealthy } from './wait-until-healthy.js';
 
 /** Resolves undefined once `replica` passes `plan`, or with why it does not. */
-export async function checkReplica(scheduler: Scheduler, replica: Replica, plan: Required<HealthPlan>, startedAt: number, readyTimeoutMs: number): Promise<string | undefined> {
+export async function checkReplica(
+  scheduler: Scheduler,
+  replica: Replica,
+  plan: Required<HealthPlan>,
+  startedAt: number,
+  readyTimeoutMs: number,
+): Promise<string | undefined> {
   try {
     const target = { ip: replica.ip, port: replica.port, startedAt, state: () => scheduler.health(replica) };
     await waitUntilHealthy(target, plan, readyTimeoutMs);

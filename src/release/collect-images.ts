@@ -40,7 +40,12 @@ async function ancestorsOf(services: Services, images: { ParentId: string }[]): 
     let parent: string | undefined = image.ParentId;
     for (let depth = 0; parent && !seen.has(parent) && depth < 64; depth++) {
       seen.add(parent);
-      parent = (await services.docker.getImage(parent).inspect().catch(() => undefined))?.Parent;
+      parent = (
+        await services.docker
+          .getImage(parent)
+          .inspect()
+          .catch(() => undefined)
+      )?.Parent;
     }
   }
   return seen;

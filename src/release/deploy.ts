@@ -31,7 +31,10 @@ import { faultPoint } from '../fault-point.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
-const formationText = (formation: Record<string, number>) => Object.entries(formation).map(([type, n]) => `${type}=${n}`).join(' ');
+const formationText = (formation: Record<string, number>) =>
+  Object.entries(formation)
+    .map(([type, n]) => `${type}=${n}`)
+    .join(' ');
 
 /** The entries of `formation` whose process type `commands` still has. */
 function keepTypes(formation: Record<string, number>, commands: Record<string, unknown>): Record<string, number> {
@@ -39,7 +42,14 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 }
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
-async function runReleaseCommand(services: Services, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink): Promise<void> {
+async function runReleaseCommand(
+  services: Services,
+  imageId: string,
+  command: string,
+  config: Record<string, string>,
+  app: string,
+  out: LineSink,
+): Promise<void> {
   out.step(`Running release command: ${command}`);
   const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
   const { exitCode, output } = await services.scheduler.runOnce({ app, process: 'release', image: imageId, command, config, ...runtime.of('release') });
@@ -92,7 +102,10 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   const runsSomething = Boolean(image?.Config?.Cmd?.length || image?.Config?.Entrypoint?.length);
   const bare = Object.entries(commands).find(([, command]) => command === null);
   if (bare && !runsSomething) {
-    throw new PaasError('PAAS_ERR_NO_PROCESSES', `the image has no CMD for ${bare[0]} to run: add CMD to the Dockerfile, or a Procfile line such as "${bare[0]}: ./server"`);
+    throw new PaasError(
+      'PAAS_ERR_NO_PROCESSES',
+      `the image has no CMD for ${bare[0]} to run: add CMD to the Dockerfile, or a Procfile line such as "${bare[0]}: ./server"`,
+    );
   }
   const spec: ReleaseSpec = {
     commands,
@@ -108,6 +121,10 @@ export async function deployCommit(services: Services, data: DeployJob, out: Lin
   out.step(`Released v${version}`);
   const collected = await collectImages(services, app);
   if (collected.length) out.detail(`removed the images of ${collected.map((v) => `v${v}`).join(', ')} (keeping the last ${config.keepReleases} releases)`);
-  out.done(spec.formation.web ? `Application deployed: ${appUrl(config, app)}` : `Application deployed with no web process (${formationText(spec.formation)}): add one with paas ps:scale ${app} web=1`);
+  out.done(
+    spec.formation.web
+      ? `Application deployed: ${appUrl(config, app)}`
+      : `Application deployed with no web process (${formationText(spec.formation)}): add one with paas ps:scale ${app} web=1`,
+  );
   return version;
 }

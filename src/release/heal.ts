@@ -29,10 +29,12 @@ export async function healApp(services: Pick<Services, 'db' | 'config' | 'schedu
   for (let round = 0; round < 2 && plan.steps.length > 0; round++) {
     const result = await runSwap(swapPorts(services), plan, out, { outcome: 'the other replicas keep serving' });
     for (const step of plan.steps.filter((s) => !result.failed.some((f) => f.step === s))) {
-      for (const r of [...step.start, ...step.adopt]) out.detail(`${r.process}.${r.index} of v${release.version} ${step.adopt.length ? 'routed again' : 'replaced'}`);
+      for (const r of [...step.start, ...step.adopt])
+        out.detail(`${r.process}.${r.index} of v${release.version} ${step.adopt.length ? 'routed again' : 'replaced'}`);
       healed++;
     }
-    for (const { step, error } of result.failed) if (step.start.length) out.error(`${step.start[0]!.process}.${step.start[0]!.index} of v${release.version} could not be replaced: ${error.message}`);
+    for (const { step, error } of result.failed)
+      if (step.start.length) out.error(`${step.start[0]!.process}.${step.start[0]!.index} of v${release.version} could not be replaced: ${error.message}`);
     // A running replica that failed its check is replaced in a second round, as one that died would be.
     const failedAdopted = new Set(result.failed.flatMap((f) => f.step.adopt.map((r) => r.id)));
     if (failedAdopted.size === 0) break;

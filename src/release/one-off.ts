@@ -22,14 +22,27 @@ export function checkRunCommand(command: unknown): string[] {
 }
 
 /** Pure: the create options of a one-off container of `release`, named paas.<app>.run-<n> and labelled one-off. */
-export function oneOffSpec(release: ReleaseRow, command: string[], replica: number, runtime: Parameters<typeof runtimeHostConfig>[1], tty = false): Docker.ContainerCreateOptions {
+export function oneOffSpec(
+  release: ReleaseRow,
+  command: string[],
+  replica: number,
+  runtime: Parameters<typeof runtimeHostConfig>[1],
+  tty = false,
+): Docker.ContainerCreateOptions {
   const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
   return {
     name: oneOffName(release.app, String(replica)),
     Image: release.imageId,
     Cmd: command,
     Env: [...env, `PORT=${release.spec.port}`],
-    Labels: { [LABEL.app]: release.app, [LABEL.release]: String(release.version), [LABEL.process]: 'run', [LABEL.replica]: String(replica), [LABEL.oneOff]: 'true', [LABEL.tty]: String(tty) },
+    Labels: {
+      [LABEL.app]: release.app,
+      [LABEL.release]: String(release.version),
+      [LABEL.process]: 'run',
+      [LABEL.replica]: String(replica),
+      [LABEL.oneOff]: 'true',
+      [LABEL.tty]: String(tty),
+    },
     HostConfig: { AutoRemove: false, ...runtimeHostConfig(release.app, runtime) },
   };
 }

@@ -6,10 +6,7 @@ import { PaasError } from '../errors.js';
  * not a long-running process). A default `web` runs the image's own CMD (null), as does `web` for a Dockerfile
  * app without a Procfile. Throws when nothing would run.
  */
-export function processCommands(
-  procfile: Record<string, string> | undefined,
-  defaults: Record<string, string> | 'dockerfile',
-): Record<string, string | null> {
+export function processCommands(procfile: Record<string, string> | undefined, defaults: Record<string, string> | 'dockerfile'): Record<string, string | null> {
   const base: Record<string, string | null> =
     defaults === 'dockerfile' ? { web: null } : Object.fromEntries(Object.keys(defaults).map((type) => [type, type === 'web' ? null : defaults[type]!]));
   const { release: _release, ...processes } = procfile ?? {};

@@ -31,11 +31,18 @@ export async function restartProcesses(services: PsServices, app: string, only: 
   const { spec, version } = active;
   if (only !== undefined && !(only in spec.formation)) {
     const close = suggestion(only, Object.keys(spec.formation));
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `no process type "${only}"${close ? `, did you mean "${close}"?` : ` (v${version} has: ${Object.keys(spec.formation).join(', ')})`}`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `no process type "${only}"${close ? `, did you mean "${close}"?` : ` (v${version} has: ${Object.keys(spec.formation).join(', ')})`}`,
+    );
   }
   const runtime = await runtimeSettings(services.db, app, config.defaultLimits);
   const plan = restartPlan(active, await services.scheduler.replicas(app), runtime.of, config.checksUptimeSeconds, only);
-  if (plan.steps.length === 0) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} runs no containers${only ? ` of type ${only}` : ''} (scale it up with: paas ps:scale ${app} ${only ?? 'web'}=1)`);
+  if (plan.steps.length === 0)
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `${app} runs no containers${only ? ` of type ${only}` : ''} (scale it up with: paas ps:scale ${app} ${only ?? 'web'}=1)`,
+    );
   out.step(`${verb} ${plan.steps.map((s) => `${s.start[0]!.process}.${s.start[0]!.index}`).join(', ')} of ${app} v${version}, one at a time`);
   for (const step of plan.steps) {
     // One step at a time, so that each replica's line comes as it is done.
@@ -64,7 +71,11 @@ export async function psAction(services: PsServices, app: string, action: PsActi
     const version = await releaseAgain(
       services,
       active,
-      { spec: { ...active.spec, config: stored }, description: 'Restart with stored config', announce: (v) => `Restarting ${app} with its stored config as release v${v}` },
+      {
+        spec: { ...active.spec, config: stored },
+        description: 'Restart with stored config',
+        announce: (v) => `Restarting ${app} with its stored config as release v${v}`,
+      },
       out,
     );
     out.done(`Restarted ${app} as v${version}`);

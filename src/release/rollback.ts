@@ -36,7 +36,8 @@ export async function rollbackRelease(services: Services, app: string, version: 
   const target = version === undefined ? previousGoodRelease(releases, active) : await getRelease(db, app, version);
   if (!target) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `app "${app}" has no earlier release to roll back to`);
   if (target.version === active.version) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `v${target.version} is the active release already`);
-  if (target.status === 'failed') throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `v${target.version} failed to deploy; pick a release that ran (see: paas releases ${app})`);
+  if (target.status === 'failed')
+    throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `v${target.version} failed to deploy; pick a release that ran (see: paas releases ${app})`);
   if (!(await findImage(docker, target.imageId))) {
     const oldest = await oldestPossibleTarget(services, releases, active);
     throw new PaasError(

@@ -12,16 +12,26 @@ export async function scaleApp(services: Services, app: string, change: Record<s
     // Nothing runs yet: kept for the first deploy, for the process types it turns out to have.
     const formation = { ...(await getApp(services.db, app)).formation, ...change };
     await setAppFormation(services.db, app, formation);
-    out.done(`Stored ${Object.entries(formation).map(([k, v]) => `${k}=${v}`).join(' ')}; the first deploy starts with it`);
+    out.done(
+      `Stored ${Object.entries(formation)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}; the first deploy starts with it`,
+    );
     return;
   }
   const formation = applyFormation(active.spec.formation, active.spec.commands, change);
-  const what = Object.entries(change).map(([k, v]) => `${k}=${v}`).join(' ');
+  const what = Object.entries(change)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   await releaseAgain(
     services,
     active,
     { spec: { ...active.spec, formation }, description: `Scale ${what}`, announce: (v) => `Scaling ${app} (${what}) as release v${v}` },
     out,
   );
-  out.done(`Scaled: ${Object.entries(formation).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  out.done(
+    `Scaled: ${Object.entries(formation)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }

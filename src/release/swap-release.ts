@@ -27,7 +27,12 @@ export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | '
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
-export async function swapRelease(services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>, release: NewRelease, out: LineSink, options: SwapOptions = {}): Promise<void> {
+export async function swapRelease(
+  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>,
+  release: NewRelease,
+  out: LineSink,
+  options: SwapOptions = {},
+): Promise<void> {
   const { db, config } = services;
   const { app, version } = release;
   const runtime = await runtimeSettings(db, app, config.defaultLimits);
@@ -41,7 +46,9 @@ export async function swapRelease(services: Pick<Services, 'db' | 'config' | 'sc
       out.step(`Routed ${app} to v${version}`);
     },
     failed: async (error) => {
-      await recordFailedRelease(db, release, error.message).catch((err: unknown) => daemonLog('release.record_failed.error', { app, release: version, error: err }));
+      await recordFailedRelease(db, release, error.message).catch((err: unknown) =>
+        daemonLog('release.record_failed.error', { app, release: version, error: err }),
+      );
     },
   });
   if (result.stopped > 0) {

@@ -66,7 +66,12 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
     if (plan.steps.length === 1 && step.start.length > 0) out.step(`Starting ${names(started)} of v${plan.release}; waiting for health checks`);
     ports.fault?.('checking');
     const uptime = (r: Replica) => (step.adopt.includes(r) ? 0 : plan.uptimeSeconds);
-    const results = await Promise.all(checked.map(async (r) => ({ r, failure: await checkReplica(scheduler, r, planFor(r.process, plan.healthchecks, uptime(r)), startedAt, settings.readyTimeoutMs) })));
+    const results = await Promise.all(
+      checked.map(async (r) => ({
+        r,
+        failure: await checkReplica(scheduler, r, planFor(r.process, plan.healthchecks, uptime(r)), startedAt, settings.readyTimeoutMs),
+      })),
+    );
     const failed = results.find((x) => x.failure !== undefined);
     if (failed) throw await unhealthyError(scheduler, failed.r, failed.failure!, out, hooks.outcome ?? 'what ran before keeps serving');
     if (plan.steps.length === 1 && step.start.length > 0) out.step(`All processes healthy after ${seconds(Date.now() - startedAt)} s`);
@@ -86,7 +91,14 @@ export function nextTargets(step: Pick<SwapStep, 'routes' | 'old'>, current: rea
 }
 
 /** Runs one step; throws (after undoing it) when it fails. */
-async function runStep(ports: SwapPorts, plan: SwapPlan, step: SwapStep, last: boolean, out: LineSink, hooks: SwapHooks): Promise<{ stopped: number; cut: number }> {
+async function runStep(
+  ports: SwapPorts,
+  plan: SwapPlan,
+  step: SwapStep,
+  last: boolean,
+  out: LineSink,
+  hooks: SwapHooks,
+): Promise<{ stopped: number; cut: number }> {
   const { scheduler, dataPlane, settings } = ports;
   const started = await startAndCheck(ports, plan, step, out, hooks);
   await Promise.all(started.map((r) => scheduler.keep(r)));
@@ -104,7 +116,14 @@ async function runStep(ports: SwapPorts, plan: SwapPlan, step: SwapStep, last: b
       throw asPaasError(err, 'PAAS_ERR_START_FAILED');
     }
   }
-  if (started.length || step.adopt.length) daemonLog('release.swapped', { app: plan.app, release: plan.release, started: names(started) || undefined, adopted: names(step.adopt) || undefined, replaced: names(step.old) || undefined });
+  if (started.length || step.adopt.length)
+    daemonLog('release.swapped', {
+      app: plan.app,
+      release: plan.release,
+      started: names(started) || undefined,
+      adopted: names(step.adopt) || undefined,
+      replaced: names(step.old) || undefined,
+    });
   ports.fault?.('switched');
 
   const oldIds = new Set(step.old.map((r) => r.id));
@@ -112,7 +131,9 @@ async function runStep(ports: SwapPorts, plan: SwapPlan, step: SwapStep, last: b
   const cut = draining.length ? dataPlane.drain(draining, settings.drainTimeoutMs) : Promise.resolve(0);
   ports.fault?.('draining');
   const stillRunning = await cut;
-  await Promise.all(step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))));
+  await Promise.all(
+    step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))),
+  );
   for (const r of started) await scheduler.settle(r);
   return { stopped: step.old.length, cut: stillRunning };
 }

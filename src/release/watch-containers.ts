@@ -7,7 +7,10 @@ import { daemonLog } from '../log.js';
 import { findApp } from '../store/apps.js';
 
 /** Starts following events; `stop` ends it. Heals are debounced per app by `debounceMs`. */
-export function watchContainers(services: Pick<Services, 'scheduler' | 'dataPlane' | 'queues' | 'db'>, debounceMs = 1000): { stop(): void; heal(app: string): void } {
+export function watchContainers(
+  services: Pick<Services, 'scheduler' | 'dataPlane' | 'queues' | 'db'>,
+  debounceMs = 1000,
+): { stop(): void; heal(app: string): void } {
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 

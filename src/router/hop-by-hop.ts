@@ -1,6 +1,16 @@
 // Pure: strips hop-by-hop headers (RFC 9110 7.6.1) from a header object, in place.
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 /** End-to-end headers a Connection header may name but never removes: the message means nothing without them. */
 const END_TO_END = new Set(['host', 'content-length']);

@@ -41,7 +41,14 @@ export class NodeDataPlane implements DataPlane {
     });
     this.router = router;
     this.servers.push(await listeningOn('HTTP', options.httpPort, '--http-port', listenHttp(router, options.httpPort, options.host)));
-    this.servers.push(await listeningOn('HTTPS', options.httpsPort, '--https-port', listenHttps(router, options.httpsPort, (name) => this.sni.get(name), options.host)));
+    this.servers.push(
+      await listeningOn(
+        'HTTPS',
+        options.httpsPort,
+        '--https-port',
+        listenHttps(router, options.httpsPort, (name) => this.sni.get(name), options.host),
+      ),
+    );
   }
 
   /** The ports it listens on (the configured ones, or those the system chose for port 0). */
@@ -76,7 +83,10 @@ export class NodeDataPlane implements DataPlane {
   }
 
   drain(targets: readonly Target[], timeoutMs: number): Promise<number> {
-    return this.requests.drain(targets.map((t) => t.url), timeoutMs);
+    return this.requests.drain(
+      targets.map((t) => t.url),
+      timeoutMs,
+    );
   }
 
   async markStopped(app: string): Promise<void> {

@@ -96,7 +96,9 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
   });
   proxy.on('proxyReq', (proxyReq, req, res) => {
     if (options.upstreamTimeoutMs) {
-      proxyReq.setTimeout(options.upstreamTimeoutMs, () => proxyReq.destroy(Object.assign(new Error('the app did not answer in time'), { code: UPSTREAM_TIMEOUT })));
+      proxyReq.setTimeout(options.upstreamTimeoutMs, () =>
+        proxyReq.destroy(Object.assign(new Error('the app did not answer in time'), { code: UPSTREAM_TIMEOUT })),
+      );
     }
     // A 101 to a request that asked for no upgrade: nothing to relay.
     proxyReq.on('upgrade', (_proxyRes, socket) => {
@@ -223,7 +225,12 @@ export async function listenHttp(router: Router, port: number, host = '0.0.0.0')
 }
 
 /** Serves `router` over HTTPS on `port`, choosing each handshake's certificate by SNI. */
-export async function listenHttps(router: Router, port: number, sni: (servername: string) => tls.SecureContext | undefined, host = '0.0.0.0'): Promise<https.Server> {
+export async function listenHttps(
+  router: Router,
+  port: number,
+  sni: (servername: string) => tls.SecureContext | undefined,
+  host = '0.0.0.0',
+): Promise<https.Server> {
   const server = https.createServer({
     SNICallback: (servername, done) => {
       const context = sni(servername);

@@ -5,7 +5,6 @@ import { targetOf, type Target } from '../ports/data-plane.js';
 
 export { targetOf, type Target };
 
-
 /** The app a request is for, from its Host header: APP.<domain>[:port]; undefined for any other host. */
 export function appForHost(hostHeader: string | undefined, domain: string): string | undefined {
   if (!hostHeader) return undefined;
@@ -122,5 +121,4 @@ export class RouteTable {
     route.next = (route.next + bestOffset + 1) % targets.length;
     return best;
   }
-
 }

@@ -40,7 +40,14 @@ function refuse(channel: ServerChannel, message: string, code = 128): void {
 }
 
 /** Serves one exec request: a `git push` (receive-pack), or a paas command. */
-async function serveExec(services: Services, key: KeyRow, command: string, gitProtocol: string | undefined, channel: ServerChannel, terminal: Terminal | undefined): Promise<void> {
+async function serveExec(
+  services: Services,
+  key: KeyRow,
+  command: string,
+  gitProtocol: string | undefined,
+  channel: ServerChannel,
+  terminal: Terminal | undefined,
+): Promise<void> {
   let parsed: ExecCommand;
   try {
     parsed = parseExecCommand(command);

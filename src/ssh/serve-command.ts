@@ -38,7 +38,10 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
     err: (text) => void channel.stderr.write(text),
     readStdin: () => readAll(channel),
     readFile: async () => {
-      throw new PaasError('PAAS_ERR_INVALID_INPUT', 'this command reads files from your machine: run it with the paas CLI (PAAS_API_URL and a token for a remote server)');
+      throw new PaasError(
+        'PAAS_ERR_INVALID_INPUT',
+        'this command reads files from your machine: run it with the paas CLI (PAAS_API_URL and a token for a remote server)',
+      );
     },
     stdinIsTty: terminal !== undefined,
     setExit: (code) => void (exit = code),

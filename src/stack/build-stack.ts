@@ -27,8 +27,23 @@ const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
  * app; a change to the list is a new version, so `stack:build` builds it again.
  */
 export const APPS_STACK_PACKAGES = [
-  'libatomic1', 'libstdc++6', 'libgomp1', 'libssl3', 'openssl', 'zlib1g', 'libpq5', 'libsqlite3-0', 'libxml2',
-  'libyaml-0-2', 'libffi8', 'python3', 'tzdata', 'curl', 'procps', 'netbase', 'xz-utils',
+  'libatomic1',
+  'libstdc++6',
+  'libgomp1',
+  'libssl3',
+  'openssl',
+  'zlib1g',
+  'libpq5',
+  'libsqlite3-0',
+  'libxml2',
+  'libyaml-0-2',
+  'libffi8',
+  'python3',
+  'tzdata',
+  'curl',
+  'procps',
+  'netbase',
+  'xz-utils',
 ];
 export const APPS_STACK_IMAGE = { repo: 'paas/stack', tag: 'bookworm-apps-1' };
 

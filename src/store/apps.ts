@@ -58,7 +58,9 @@ export async function setDeployBranch(db: Db, name: string, branch: string | nul
 }
 
 export async function setAppConfig(db: Db, name: string, config: Record<string, string>): Promise<void> {
-  await db('apps').where({ name }).update({ config_json: JSON.stringify(config) });
+  await db('apps')
+    .where({ name })
+    .update({ config_json: JSON.stringify(config) });
 }
 
 export async function setDockerfilePath(db: Db, name: string, dockerfilePath: string | null): Promise<void> {
@@ -66,18 +68,24 @@ export async function setDockerfilePath(db: Db, name: string, dockerfilePath: st
 }
 
 export async function setAppFormation(db: Db, name: string, formation: Record<string, number>): Promise<void> {
-  await db('apps').where({ name }).update({ formation_json: JSON.stringify(formation) });
+  await db('apps')
+    .where({ name })
+    .update({ formation_json: JSON.stringify(formation) });
 }
 
 export async function setAppResources(db: Db, name: string, resources: Resources): Promise<void> {
-  await db('apps').where({ name }).update({ resources_json: JSON.stringify(resources) });
+  await db('apps')
+    .where({ name })
+    .update({ resources_json: JSON.stringify(resources) });
 }
 
 export async function setAppTls(db: Db, name: string, change: { certsAuto?: boolean; httpsRedirect?: boolean }): Promise<void> {
-  await db('apps').where({ name }).update({
-    ...(change.certsAuto === undefined ? {} : { certs_auto: change.certsAuto }),
-    ...(change.httpsRedirect === undefined ? {} : { https_redirect: change.httpsRedirect }),
-  });
+  await db('apps')
+    .where({ name })
+    .update({
+      ...(change.certsAuto === undefined ? {} : { certs_auto: change.certsAuto }),
+      ...(change.httpsRedirect === undefined ? {} : { https_redirect: change.httpsRedirect }),
+    });
 }
 
 export async function setAppBuildpack(db: Db, name: string, buildpack: string | null): Promise<void> {
@@ -94,7 +102,10 @@ export async function getApp(db: Db, name: string): Promise<AppRow> {
   if (!app) {
     const names = (await db('apps').select('name')).map((r: { name: string }) => r.name);
     const close = suggestion(name, names);
-    throw new PaasError('PAAS_ERR_APP_NOT_FOUND', `app "${name}" does not exist` + (close ? `, did you mean "${close}"?` : ` (create it with: paas apps:create ${name})`));
+    throw new PaasError(
+      'PAAS_ERR_APP_NOT_FOUND',
+      `app "${name}" does not exist` + (close ? `, did you mean "${close}"?` : ` (create it with: paas apps:create ${name})`),
+    );
   }
   return app;
 }

@@ -44,7 +44,7 @@ const COLUMNS = ['id', 'number', 'app', 'ref', 'sha', 'status', 'release_version
 /** Records a queued build; resolves with its id and its number among the app's builds. */
 export async function insertBuild(db: Db, build: { app: string; ref: string; sha: string }): Promise<{ id: number; number: number }> {
   return db.transaction(async (trx) => {
-    const number = (await nextNumber(trx, 'builds', build.app));
+    const number = await nextNumber(trx, 'builds', build.app);
     const [row] = await trx('builds')
       .insert({ ...build, number, status: 'queued', log: '', created_at: now() })
       .returning('id');
@@ -67,7 +67,9 @@ export async function deleteBuild(db: Db, id: number): Promise<void> {
  * it), so they are recorded as failed, saying why; resolves with how many.
  */
 export async function markInterruptedBuilds(db: Db): Promise<number> {
-  return db('builds').where({ status: 'running' }).update({ status: 'failed', error: 'interrupted: the daemon stopped during this build; push again', finished_at: now() });
+  return db('builds')
+    .where({ status: 'running' })
+    .update({ status: 'failed', error: 'interrupted: the daemon stopped during this build; push again', finished_at: now() });
 }
 
 export async function markBuildRunning(db: Db, id: number): Promise<void> {

@@ -47,15 +47,34 @@ export async function findCert(db: Db, host: string): Promise<CertRow | undefine
 }
 
 /** Stores a certificate for `host` (replacing the one before) and clears its last error. */
-export async function saveCert(db: Db, cert: { host: string; app: string; source: CertSource; certPem: string; keyPem: string; issuer: string; notAfter: Date }): Promise<void> {
-  const row = { app: cert.app, source: cert.source, cert_pem: cert.certPem, key_pem: cert.keyPem, issuer: cert.issuer, not_after: cert.notAfter.toISOString(), error: null, error_at: null, updated_at: now() };
-  await db('certificates').insert({ host: cert.host, ...row }).onConflict('host').merge(row);
+export async function saveCert(
+  db: Db,
+  cert: { host: string; app: string; source: CertSource; certPem: string; keyPem: string; issuer: string; notAfter: Date },
+): Promise<void> {
+  const row = {
+    app: cert.app,
+    source: cert.source,
+    cert_pem: cert.certPem,
+    key_pem: cert.keyPem,
+    issuer: cert.issuer,
+    not_after: cert.notAfter.toISOString(),
+    error: null,
+    error_at: null,
+    updated_at: now(),
+  };
+  await db('certificates')
+    .insert({ host: cert.host, ...row })
+    .onConflict('host')
+    .merge(row);
 }
 
 /** Records a failure for `host`; a certificate it already has stays (and keeps serving). */
 export async function saveCertError(db: Db, host: string, app: string, error: string): Promise<void> {
   const row = { error: error.slice(0, 2000), error_at: now(), updated_at: now() };
-  await db('certificates').insert({ host, app, source: 'acme', ...row }).onConflict('host').merge(row);
+  await db('certificates')
+    .insert({ host, app, source: 'acme', ...row })
+    .onConflict('host')
+    .merge(row);
 }
 
 export async function deleteCert(db: Db, host: string, app: string): Promise<number> {
@@ -69,5 +88,8 @@ export async function findAcmeAccount(db: Db, directoryUrl: string): Promise<{ a
 
 export async function saveAcmeAccount(db: Db, directoryUrl: string, accountUrl: string, email: string | null): Promise<void> {
   const row = { account_url: accountUrl, email, created_at: now() };
-  await db('acme_accounts').insert({ directory_url: directoryUrl, ...row }).onConflict('directory_url').merge(row);
+  await db('acme_accounts')
+    .insert({ directory_url: directoryUrl, ...row })
+    .onConflict('directory_url')
+    .merge(row);
 }

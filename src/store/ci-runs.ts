@@ -42,7 +42,9 @@ function fromRow(row: Record<string, unknown>): CiRunRow {
 export async function insertCiRun(db: Db, run: { app: string; branch: string; sha: string; status: CiStatus; command: string | null }): Promise<number> {
   return db.transaction(async (trx) => {
     const number = await nextNumber(trx, 'ci_runs', run.app);
-    const [row] = await trx('ci_runs').insert({ ...run, number, log: '', created_at: now() }).returning('id');
+    const [row] = await trx('ci_runs')
+      .insert({ ...run, number, log: '', created_at: now() })
+      .returning('id');
     return Number(typeof row === 'object' ? row.id : row);
   });
 }
@@ -59,11 +61,15 @@ export async function deleteCiRun(db: Db, id: number): Promise<void> {
 
 /** On daemon start: CI runs that were running when the daemon stopped are recorded as errored; resolves with how many. */
 export async function markInterruptedCiRuns(db: Db): Promise<number> {
-  return db('ci_runs').where({ status: 'running' }).update({ status: 'errored', log: 'interrupted: the daemon stopped during this run; run it again with paas ci:run', finished_at: now() });
+  return db('ci_runs')
+    .where({ status: 'running' })
+    .update({ status: 'errored', log: 'interrupted: the daemon stopped during this run; run it again with paas ci:run', finished_at: now() });
 }
 
 export async function updateCiRun(db: Db, id: number, change: { status: CiStatus; command?: string | null }): Promise<void> {
-  await db('ci_runs').where({ id }).update({ status: change.status, ...(change.command !== undefined ? { command: change.command } : {}) });
+  await db('ci_runs')
+    .where({ id })
+    .update({ status: change.status, ...(change.command !== undefined ? { command: change.command } : {}) });
 }
 
 export async function finishCiRun(db: Db, id: number, result: { status: CiStatus; exitCode?: number | null; durationMs?: number; log: string }): Promise<void> {

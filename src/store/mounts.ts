@@ -15,7 +15,13 @@ export interface MountRow {
 function fromRow(row: Record<string, string | Date>): MountRow {
   const app = String(row.app);
   const name = String(row.name);
-  return { app, name, path: String(row.path), volume: row.volume ? String(row.volume) : volumeName(app, name), createdAt: new Date(row.created_at as string).toISOString() };
+  return {
+    app,
+    name,
+    path: String(row.path),
+    volume: row.volume ? String(row.volume) : volumeName(app, name),
+    createdAt: new Date(row.created_at as string).toISOString(),
+  };
 }
 
 export async function listMounts(db: Db, app: string): Promise<MountRow[]> {

@@ -30,7 +30,12 @@ export function accountKey(dataDir: string): string {
 }
 
 /** Obtains a certificate for `host`; resolves with the PEM chain and its new private key. */
-export async function obtainCertificate(db: Db, settings: AcmeSettings, host: string, challenges: Pick<DataPlane, 'setChallenge' | 'clearChallenge'>): Promise<{ certPem: string; keyPem: string }> {
+export async function obtainCertificate(
+  db: Db,
+  settings: AcmeSettings,
+  host: string,
+  challenges: Pick<DataPlane, 'setChallenge' | 'clearChallenge'>,
+): Promise<{ certPem: string; keyPem: string }> {
   if (settings.caFile) acme.axios.defaults.httpsAgent = new https.Agent({ ca: fs.readFileSync(settings.caFile) });
   // acme-client retries failed requests itself (5 times, 5 s more each: 75 s); a renewal is retried with backoff anyway.
   Object.assign((acme.axios.defaults as unknown as { acmeSettings: object }).acmeSettings, { retryMaxAttempts: 2, retryDefaultDelay: 2 });
@@ -61,7 +66,9 @@ export async function obtainCertificate(db: Db, settings: AcmeSettings, host: st
   } catch (err) {
     const code = (err as { code?: string }).code;
     const unreachable = err instanceof TypeError || (code !== undefined && /^E[A-Z]+$/.test(code));
-    const detail = unreachable ? `the ACME server ${new URL(settings.directoryUrl).host} did not answer${code ? ` (${code})` : ''}` : (err as Error).message || String(err);
+    const detail = unreachable
+      ? `the ACME server ${new URL(settings.directoryUrl).host} did not answer${code ? ` (${code})` : ''}`
+      : (err as Error).message || String(err);
     const message = detail.replace(/\s+/g, ' ').slice(0, 500);
     throw new PaasError('PAAS_ERR_ACME', `no certificate for ${host}: ${message}`, { cause: err });
   }

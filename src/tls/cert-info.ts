@@ -30,7 +30,10 @@ export function certInfo(certPem: string): CertInfo {
 }
 
 function infoOf(cert: crypto.X509Certificate): CertInfo {
-  const sans = (cert.subjectAltName ?? '').split(', ').filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4).toLowerCase());
+  const sans = (cert.subjectAltName ?? '')
+    .split(', ')
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4).toLowerCase());
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1];
   const issuer = /(?:^|\n)CN=([^\n]+)/.exec(cert.issuer)?.[1] ?? cert.issuer.replace(/\n/g, ', ');
   return { hosts: sans.length ? sans : cn ? [cn.toLowerCase()] : [], issuer, notAfter: new Date(cert.validTo), serial: cert.serialNumber };
@@ -47,7 +50,8 @@ export function checkCertPair(certPem: string, keyPem: string, host: string, now
   }
   if (!cert.checkPrivateKey(key)) throw new PaasError('PAAS_ERR_INVALID_CERT', 'the key does not match the certificate');
   const info = infoOf(cert);
-  if (!cert.checkHost(host)) throw new PaasError('PAAS_ERR_INVALID_CERT', `the certificate does not cover ${host} (it covers: ${info.hosts.join(', ') || 'no DNS names'})`);
+  if (!cert.checkHost(host))
+    throw new PaasError('PAAS_ERR_INVALID_CERT', `the certificate does not cover ${host} (it covers: ${info.hosts.join(', ') || 'no DNS names'})`);
   if (info.notAfter <= now) throw new PaasError('PAAS_ERR_INVALID_CERT', `the certificate expired on ${info.notAfter.toISOString()}`);
   return info;
 }

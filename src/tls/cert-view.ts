@@ -20,6 +20,14 @@ export function certViews(hosts: string[], certs: CertRow[], now: Date, renewDay
     const left = notAfter ? new Date(notAfter).getTime() - now.getTime() : null;
     const status: CertView['status'] =
       left === null ? (cert?.error ? 'failed' : 'none') : left <= 0 ? 'expired' : left <= renewDays * 86_400_000 ? 'expiring' : 'valid';
-    return { host, status, source: cert?.source ?? '', issuer: notAfter ? (cert?.issuer ?? null) : null, notAfter, error: cert?.error ?? null, errorAt: cert?.errorAt ?? null };
+    return {
+      host,
+      status,
+      source: cert?.source ?? '',
+      issuer: notAfter ? (cert?.issuer ?? null) : null,
+      notAfter,
+      error: cert?.error ?? null,
+      errorAt: cert?.errorAt ?? null,
+    };
   });
 }

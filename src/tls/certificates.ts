@@ -11,7 +11,11 @@ import { certInfo, checkCertPair, dueHosts } from './cert-info.js';
 import { appHostnames } from './hostnames.js';
 
 export async function hostnamesOf(services: Pick<Services, 'db' | 'config'>, app: string): Promise<string[]> {
-  return appHostnames(app, services.config.domain, (await listDomains(services.db, app)).map((d) => d.host));
+  return appHostnames(
+    app,
+    services.config.domain,
+    (await listDomains(services.db, app)).map((d) => d.host),
+  );
 }
 
 /** Obtains and installs a certificate for `host` of `app`; a failure is recorded (the old certificate keeps serving) and thrown. */
@@ -61,7 +65,11 @@ export async function enableAutoCerts(services: Services, app: string, write: (l
       write(`${ERROR}${(err as Error).message}`);
     }
   }
-  write(failed ? `${ERROR}${failed} of ${hosts.length} hostname(s) have no certificate; they keep serving over HTTP (see: paas certs ${app})` : `${STEP}HTTPS ready for ${hosts.join(', ')}`);
+  write(
+    failed
+      ? `${ERROR}${failed} of ${hosts.length} hostname(s) have no certificate; they keep serving over HTTP (see: paas certs ${app})`
+      : `${STEP}HTTPS ready for ${hosts.join(', ')}`,
+  );
   return failed ? 1 : 0;
 }
 
@@ -76,7 +84,10 @@ export async function addManualCert(services: Services, app: string, certPem: st
   const appHosts = [...(await listDomains(services.db, app)).map((d) => d.host), `${app}.${services.config.domain}`];
   const hosts = appHosts.filter((h) => info.hosts.includes(h));
   if (hosts.length === 0) {
-    throw new PaasError('PAAS_ERR_INVALID_CERT', `the certificate covers ${info.hosts.join(', ') || 'no DNS names'}, none of which is a hostname of ${app} (add one with: paas domains:add ${app} HOST)`);
+    throw new PaasError(
+      'PAAS_ERR_INVALID_CERT',
+      `the certificate covers ${info.hosts.join(', ') || 'no DNS names'}, none of which is a hostname of ${app} (add one with: paas domains:add ${app} HOST)`,
+    );
   }
   for (const host of hosts) checkCertPair(certPem, keyPem, host);
   for (const host of hosts) {
@@ -100,6 +111,7 @@ export async function setHttpsRedirect(services: Pick<Services, 'db' | 'dataPlan
 
 /** On daemon start: every stored certificate into the SNI contexts, every redirect into the route table. */
 export async function restoreCertificates(services: Pick<Services, 'db' | 'dataPlane'>): Promise<void> {
-  for (const cert of await listCerts(services.db)) if (cert.certPem && cert.keyPem) await services.dataPlane.installCertificate(cert.host, cert.certPem, cert.keyPem);
+  for (const cert of await listCerts(services.db))
+    if (cert.certPem && cert.keyPem) await services.dataPlane.installCertificate(cert.host, cert.certPem, cert.keyPem);
   for (const app of await listApps(services.db)) if (app.httpsRedirect) await services.dataPlane.setHttpsRedirect(app.name, true);
 }

@@ -41,13 +41,17 @@ export class CertRenewals {
 
   /** Queues (once per hostname at a time) an order for `host`, retried with exponential backoff. */
   async queueRenewal(app: string, host: string): Promise<void> {
-    await this.queue.add('renew', { kind: 'renew', app, host }, {
-      jobId: `renew-${host}`,
-      attempts: ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.settings.certsRetrySeconds * 1000 },
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+    await this.queue.add(
+      'renew',
+      { kind: 'renew', app, host },
+      {
+        jobId: `renew-${host}`,
+        attempts: ATTEMPTS,
+        backoff: { type: 'exponential', delay: this.settings.certsRetrySeconds * 1000 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
   }
 
   async close(): Promise<void> {

@@ -40,7 +40,10 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
   const started: string[] = [];
   const remove = async () => {
     await Promise.all(started.map((id) => removeContainer(docker, id, 0)));
-    await docker.getNetwork(network).remove().catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
   };
   if (addons.length === 0) return { network: 'none', env: {}, remove: async () => {} };
   try {

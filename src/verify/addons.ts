@@ -48,7 +48,11 @@ export function requestedAddons(appJson: unknown): AddonKind[] {
   for (const entry of list) {
     const plan = typeof entry === 'string' ? entry : typeof entry?.plan === 'string' ? entry.plan : '';
     const kind = /redis/i.test(plan) ? ADDONS.redis : /postgres/i.test(plan) ? ADDONS.postgres : undefined;
-    if (!kind) throw new PaasError('PAAS_ERR_INVALID_APP_JSON', `app.json test addon ${JSON.stringify(String(plan).slice(0, 60))} is not supported (redis and postgres are)`);
+    if (!kind)
+      throw new PaasError(
+        'PAAS_ERR_INVALID_APP_JSON',
+        `app.json test addon ${JSON.stringify(String(plan).slice(0, 60))} is not supported (redis and postgres are)`,
+      );
     kinds.set(kind.name, kind);
   }
   return [...kinds.values()];

@@ -13,7 +13,6 @@ import type { LineSink } from '../log.js';
 import { testCommit } from './test-commit.js';
 import { ciImageTag } from '../docker/names.js';
 
-
 /** Builds and tests the commit; resolves with the run's status (errored when it does not build). */
 export async function runCiJob(services: Services, job: CiJob, out: LineSink): Promise<CiStatus> {
   const source = { repo: repoPath(services.config.dataDir, job.app), sha: job.sha, gitEnv: job.gitEnv, cache: {} };
@@ -24,9 +23,17 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     const started = Date.now();
     const what = `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}`;
     const { buildpack, dockerfilePath: dockerfile } = await getApp(services.db, job.app);
-    const built = await buildCommit(services, source, { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack, dockerfile }, out);
+    const built = await buildCommit(
+      services,
+      source,
+      { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack, dockerfile },
+      out,
+    );
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, { gate: false, runId: job.runId });
+    return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, {
+      gate: false,
+      runId: job.runId,
+    });
   } catch (err) {
     // A commit that does not even build is recorded as an errored run.
     const message = asPaasError(err).message;

@@ -27,7 +27,8 @@ export function testEnv(files: AppFiles): Record<string, string> {
   const env = field(field(field(files.appJson, 'environments'), 'test'), 'env') ?? {};
   const vars: Record<string, string> = { CI: 'true' };
   for (const [key, value] of Object.entries(env)) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) vars[key] = String(value);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+      vars[key] = String(value);
   }
   return vars;
 }

@@ -22,7 +22,10 @@ export interface Pebble {
 /** Installs Debian's pebble when it is missing (apt, no shell string). */
 export function ensurePebble(): void {
   if (spawnSync('sh', ['-c', 'command -v pebble']).status === 0) return;
-  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'pebble'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: 'inherit' });
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'pebble'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    stdio: 'inherit',
+  });
   if (install.status !== 0) throw new Error('apt-get install pebble failed');
 }
 
@@ -37,7 +40,14 @@ export async function startDns(suffixes: string[]): Promise<{ port: number; clos
       const name = (request.questions[0]?.name ?? '').toLowerCase();
       const question = request.questions[0] as { type?: number } | undefined;
       if (!suffixes.some((s) => name.endsWith(s))) response.header.rcode = NXDOMAIN;
-      else if (question?.type === Packet.TYPE.A) response.answers.push({ name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: '127.0.0.1' } as unknown as (typeof response.answers)[number]);
+      else if (question?.type === Packet.TYPE.A)
+        response.answers.push({
+          name,
+          type: Packet.TYPE.A,
+          class: Packet.CLASS.IN,
+          ttl: 60,
+          address: '127.0.0.1',
+        } as unknown as (typeof response.answers)[number]);
       send(response);
     },
   });
@@ -64,7 +74,25 @@ export async function preparePebble(dnsPort: number): Promise<Pebble> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-pebble-'));
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=pebble', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '2', '-keyout', key, '-out', cert]);
+  const made = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=pebble',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-days',
+    '2',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
   if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
   const [acmePort, managementPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const ca = fs.readFileSync(cert);
@@ -76,18 +104,21 @@ export async function preparePebble(dnsPort: number): Promise<Pebble> {
     root: async () => (await fetchText(`https://127.0.0.1:${managementPort}/roots/0`, ca)).body,
     async start(httpPort) {
       const config = path.join(dir, 'pebble-config.json');
-      fs.writeFileSync(config, JSON.stringify({
-        pebble: {
-          listenAddress: `127.0.0.1:${acmePort}`,
-          managementListenAddress: `127.0.0.1:${managementPort}`,
-          certificate: cert,
-          privateKey: key,
-          httpPort,
-          tlsPort,
-          ocspResponderURL: '',
-          externalAccountBindingRequired: false,
-        },
-      }));
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          pebble: {
+            listenAddress: `127.0.0.1:${acmePort}`,
+            managementListenAddress: `127.0.0.1:${managementPort}`,
+            certificate: cert,
+            privateKey: key,
+            httpPort,
+            tlsPort,
+            ocspResponderURL: '',
+            externalAccountBindingRequired: false,
+          },
+        }),
+      );
       child = spawn('pebble', ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], {
         env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,7 +126,13 @@ export async function preparePebble(dnsPort: number): Promise<Pebble> {
       child.stdout?.on('data', (d) => (log += d));
       child.stderr?.on('data', (d) => (log += d));
       for (let i = 0; i < 100; i++) {
-        if (await fetchText(`https://127.0.0.1:${acmePort}/dir`, ca).then((r) => r.status === 200, () => false)) return;
+        if (
+          await fetchText(`https://127.0.0.1:${acmePort}/dir`, ca).then(
+            (r) => r.status === 200,
+            () => false,
+          )
+        )
+          return;
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 100));
       }

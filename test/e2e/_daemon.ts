@@ -154,7 +154,20 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh }, onData });
     },
     ssh(args, { keyFile: key = keyFile, input, tty } = {}) {
-      const options = ['-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+      const options = [
+        '-i',
+        key,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+      ];
       return run('ssh', [...options, ...(tty ? ['-tt'] : ['-T']), '-p', String(sshPort), 'git@127.0.0.1', ...args], input === undefined ? {} : { input });
     },
     get: (app, urlPath = '/') => getHost(`${app}.localhost`, urlPath),
@@ -205,18 +218,31 @@ export function fileDaemon(t: TestFn, options: DaemonOptions = {}): { daemon(): 
 export async function removeApps(apps: string[]): Promise<void> {
   for (const app of apps) {
     for (const c of await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
     const images = [
       ...(await docker.listImages({ filters: { label: [`paas.app=${app}`] } })),
       ...(await docker.listImages({ filters: { reference: [`paas/app/${app}`] } })),
     ];
-    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    for (const image of images)
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     for (const network of await docker.listNetworks({ filters: { label: [`paas.app=${app}`] } })) {
-      await docker.getNetwork(network.Id).remove().catch(() => undefined);
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
     }
     for (const volume of (await docker.listVolumes({ filters: { label: [`paas.app=${app}`] } })).Volumes ?? []) {
-      await docker.getVolume(volume.Name).remove().catch(() => undefined);
+      await docker
+        .getVolume(volume.Name)
+        .remove()
+        .catch(() => undefined);
     }
   }
 }
@@ -226,7 +252,13 @@ export async function containersOf(app: string): Promise<Docker.ContainerInfo[]>
   return docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } });
 }
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'e2e',
+  GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'e2e',
+  GIT_COMMITTER_EMAIL: 'e2e@example.com',
+};
 
 /** A git work tree holding a copy of fixture `name`, committed on main. */
 export async function fixtureRepo(name: string): Promise<string> {

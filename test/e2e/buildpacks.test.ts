@@ -67,7 +67,12 @@ test.serial('a static site is served with index handling', async (t) => {
   // Caching: validators on every file, and a 304 when the client already has it.
   const head = (headers: Record<string, string>) =>
     new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get({ host: '127.0.0.1', port: daemon().httpPort, path: '/', headers: { host: `${app}.localhost`, ...headers } }, (res) => (res.resume(), resolve(res))).on('error', reject),
+      http
+        .get(
+          { host: '127.0.0.1', port: daemon().httpPort, path: '/', headers: { host: `${app}.localhost`, ...headers } },
+          (res) => (res.resume(), resolve(res)),
+        )
+        .on('error', reject),
     );
   const first = await head({});
   t.truthy(first.headers.etag);
@@ -102,7 +107,10 @@ test.serial('a Procfile with web and worker runs both (worker scaled before the 
   t.regex(push.output, /-----> Running release command: echo/);
   t.regex(push.output, /release phase ran/);
   t.is((await daemon().get(app)).body, 'hello from the null buildpack\n');
-  const processes = (await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Labels['paas.process']).sort();
+  const processes = (await containersOf(app))
+    .filter((c) => c.State === 'running')
+    .map((c) => c.Labels['paas.process'])
+    .sort();
   t.deepEqual(processes, ['web', 'worker']);
 });
 
@@ -135,7 +143,12 @@ test.serial('bad input: nothing detected, a failing compile, a malformed Procfil
   t.regex(nothing.output, /no buildpack applies to this app; tried null, node, python, go, static/);
 
   await commitAll(repo, 'broken build', {
-    'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '20.x' }, scripts: { build: "node -e \"console.error('compile broke'); process.exit(3)\"" } }),
+    'package.json': JSON.stringify({
+      name: 'x',
+      version: '1.0.0',
+      engines: { node: '20.x' },
+      scripts: { build: 'node -e "console.error(\'compile broke\'); process.exit(3)"' },
+    }),
   });
   const broken = await daemon().push(repo, app);
   t.not(broken.code, 0);
@@ -146,7 +159,10 @@ test.serial('bad input: nothing detected, a failing compile, a malformed Procfil
   const procfile = await daemon().push(repo, app);
   t.regex(procfile.output, /Procfile line 2: expected "type: command"/);
 
-  await commitAll(repo, 'impossible node', { Procfile: 'web: node server.js\n', 'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '>=99' } }) });
+  await commitAll(repo, 'impossible node', {
+    Procfile: 'web: node server.js\n',
+    'package.json': JSON.stringify({ name: 'x', version: '1.0.0', engines: { node: '>=99' } }),
+  });
   const impossible = await daemon().push(repo, app);
   t.regex(impossible.output, /package\.json engines\.node ">=99" matches no published Node\.js version \(newest: \d+\.\d+\.\d+\)/);
 

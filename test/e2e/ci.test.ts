@@ -35,7 +35,7 @@ test.serial('on the deploy branch tests run before the release, with only the te
   const push = await daemon.push(repo, app);
   t.is(push.code, 0, push.output);
   t.regex(push.output, /remote: -----> Running tests \(CI run \d+\): sh test\.sh/);
-  t.regex(push.output, /remote:        running tests with GREETING=hi from app\.json/);
+  t.regex(push.output, /remote: {8}running tests with GREETING=hi from app\.json/);
   t.regex(push.output, /remote: -----> Tests passed in \d+\.\d s/);
   t.is((await daemon.get(app)).body, 'hello from ci v1\n');
   live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -48,7 +48,7 @@ test.serial('failing tests on the deploy branch reject the push; the old release
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
   t.regex(push.output, /www\/index\.html does not say hello/);
-  t.regex(push.output, /remote:  !     Tests failed \(exit 1\); nothing was deployed/);
+  t.regex(push.output, /remote: {2}! {5}Tests failed \(exit 1\); nothing was deployed/);
   t.is((await daemon.get(app)).body, 'hello from ci v1\n');
   t.like((await runs())[0], { status: 'failed', exitCode: 1 });
 });
@@ -59,7 +59,7 @@ test.serial('a failing run on a feature branch is recorded, the push accepted, n
   const push = await daemon.push(repo, app, 'HEAD:refs/heads/feature');
   t.is(push.code, 0, push.output);
   t.regex(push.output, /only main or master deploys, so this is a CI run/);
-  t.regex(push.output, /remote:  !     Tests failed \(exit 1\)/);
+  t.regex(push.output, /remote: {2}! {5}Tests failed \(exit 1\)/);
   t.like((await runs())[0], { status: 'failed', branch: 'feature' });
   t.is((await daemon.get(app)).body, 'hello from ci v1\n');
 
@@ -73,7 +73,9 @@ test.serial('a failing run on a feature branch is recorded, the push accepted, n
 
 test.serial('a test that reaches for the network fails: runs have no network', async (t) => {
   await fromLive();
-  await commitAll(repo, 'network test', { 'app.json': testCommand('busybox wget -q -T 2 -O /dev/null http://deb.debian.org/ && echo reached || { echo "no network in tests"; exit 3; }') });
+  await commitAll(repo, 'network test', {
+    'app.json': testCommand('busybox wget -q -T 2 -O /dev/null http://deb.debian.org/ && echo reached || { echo "no network in tests"; exit 3; }'),
+  });
   const push = await daemon.push(repo, app, 'HEAD:refs/heads/network');
   t.regex(push.output, /no network in tests/);
   t.like((await runs())[0], { status: 'failed', exitCode: 3 });
@@ -101,7 +103,10 @@ test.serial('two runs at once whose tests bind the same port both pass', async (
   t.regex(pa.output, /Tests passed/, pa.output);
   t.regex(pb.output, /Tests passed/, pb.output);
   const recorded = (await runs()).filter((r) => r.branch.startsWith('port-'));
-  t.deepEqual(recorded.map((r) => r.status), ['passed', 'passed']);
+  t.deepEqual(
+    recorded.map((r) => r.status),
+    ['passed', 'passed'],
+  );
 });
 
 test.serial('without a test command the run is recorded as skipped', async (t) => {
@@ -120,7 +125,9 @@ test.serial('addons: redis and postgres run on a private network for the run alo
     'printf "PING\\r\\n" | busybox nc -w 3 redis 6379 | grep -q PONG && echo "redis answers"',
     'echo x | busybox nc -w 3 postgres 5432 >/dev/null && echo "postgres answers"',
   ].join(' && ');
-  await commitAll(repo, 'addons', { 'app.json': JSON.stringify({ environments: { test: { addons: ['heroku-redis', 'heroku-postgresql:essential-0'], scripts: { test: script } } } }) });
+  await commitAll(repo, 'addons', {
+    'app.json': JSON.stringify({ environments: { test: { addons: ['heroku-redis', 'heroku-postgresql:essential-0'], scripts: { test: script } } } }),
+  });
   const push = await daemon.push(repo, app, 'HEAD:refs/heads/addons');
   t.is(push.code, 0, push.output);
   t.regex(push.output, /REDIS_URL=redis:\/\/redis:6379 DATABASE_URL=postgres:\/\/postgres@postgres:5432\/postgres/);
@@ -131,7 +138,11 @@ test.serial('addons: redis and postgres run on a private network for the run alo
   const leftovers = await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.role=addon'] } });
   t.deepEqual(leftovers, [], 'the run removed its services');
   const networks = await docker.listNetworks({ filters: { label: [`paas.app=${app}`, 'paas.ci-run'] } });
-  t.deepEqual(networks.map((n) => n.Name), [], 'and its network');
+  t.deepEqual(
+    networks.map((n) => n.Name),
+    [],
+    'and its network',
+  );
 });
 
 test.serial('the deploy branch is a per-app setting', async (t) => {
@@ -177,7 +188,10 @@ test.serial('a deploy leaves a running CI run of the same app alone', async (t) 
     t.regex(ci.output, /survived the deploy/);
     t.regex(ci.output, /Tests passed/);
     const recorded = JSON.parse((await other.paas(['ci', name, '--json'])).stdout) as Run[];
-    t.like(recorded.find((r) => r.branch === 'slow'), { status: 'passed', exitCode: 0 });
+    t.like(
+      recorded.find((r) => r.branch === 'slow'),
+      { status: 'passed', exitCode: 0 },
+    );
   } finally {
     await other.stop();
     await removeApps([name]);
@@ -188,7 +202,16 @@ test.serial('a reader that closes the pipe early ends the CLI quietly', async (t
   const { CLI, run: runCommand } = await import('./_daemon.js');
   const [first] = await runs();
   // A fixed pipeline of the test's own making (no input in it): the CLI's output goes to `head -1`.
-  const piped = await runCommand('bash', ['-o', 'pipefail', '-c', `node "$0" --data-dir "$1" ci:show "$2" "$3" | head -1`, CLI, daemon.dataDir, app, String(first!.number)]);
+  const piped = await runCommand('bash', [
+    '-o',
+    'pipefail',
+    '-c',
+    `node "$0" --data-dir "$1" ci:show "$2" "$3" | head -1`,
+    CLI,
+    daemon.dataDir,
+    app,
+    String(first!.number),
+  ]);
   t.is(piped.code, 0, piped.output);
   t.notRegex(piped.stderr, /EPIPE|Error/);
 });

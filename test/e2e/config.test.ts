@@ -34,7 +34,10 @@ test.serial('config:set makes a release whose value the app gets exactly; config
   t.regex(set.stdout, /-----> Setting config \(GREETING, OTHER\) as release v2/);
   t.is(await greeting(), value, 'the value survives end to end');
   t.is((await daemon.paas(['config:get', app, 'GREETING'])).stdout, value + '\n');
-  t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), ['2']);
+  t.deepEqual(
+    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    ['2'],
+  );
 
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; description: string }[];
   t.is(releases[0]!.description, 'Config: GREETING, OTHER');
@@ -61,11 +64,14 @@ test.serial('bad config input is refused and changes nothing', async (t) => {
   t.regex(big.stderr, /config var BIG is over 32 KB/);
   // A 1 MB value cannot even be a command-line argument; through the API it is refused before anything happens.
   const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ socketPath: path.join(daemon.dataDir, 'paas.sock'), method: 'POST', path: `/apps/${app}/config`, headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { socketPath: path.join(daemon.dataDir, 'paas.sock'), method: 'POST', path: `/apps/${app}/config`, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ set: { HUGE: 'x'.repeat(1024 * 1024) } }));
   });
@@ -87,27 +93,33 @@ test.serial('ps:scale web=3 spreads requests across 3 containers through the rou
   for (let i = 0; i < 30; i++) hosts.add((await daemon.get(app, '/cgi-bin/host')).body.trim());
   t.is(hosts.size, 3, `answered by ${[...hosts].join(', ')}`);
   const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { process: string; replica: number; state: string }[];
-  t.deepEqual(ps.map((p) => `${p.process}.${p.replica}:${p.state}`), ['web.1:running', 'web.2:running', 'web.3:running']);
+  t.deepEqual(
+    ps.map((p) => `${p.process}.${p.replica}:${p.state}`),
+    ['web.1:running', 'web.2:running', 'web.3:running'],
+  );
   t.is(await greeting(), 'hello "world" = it\'s\nsecond line  with  spaces', 'the config stays');
 });
 
-test.serial('Heroku habits: unsetting an unset var changes nothing; staged config applies on ps:restart; rollback takes the release before, whatever kind', async (t) => {
-  const count = async () => (JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[]).length;
-  const before = await count();
-  const unset = await daemon.paas(['config:unset', app, 'NOT_SET_ANYWHERE']);
-  t.is(unset.code, 0, unset.output);
-  t.regex(unset.stdout, /NOT_SET_ANYWHERE is not set; nothing changed/);
-  t.is(await count(), before, 'no release was made');
+test.serial(
+  'Heroku habits: unsetting an unset var changes nothing; staged config applies on ps:restart; rollback takes the release before, whatever kind',
+  async (t) => {
+    const count = async () => (JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[]).length;
+    const before = await count();
+    const unset = await daemon.paas(['config:unset', app, 'NOT_SET_ANYWHERE']);
+    t.is(unset.code, 0, unset.output);
+    t.regex(unset.stdout, /NOT_SET_ANYWHERE is not set; nothing changed/);
+    t.is(await count(), before, 'no release was made');
 
-  const staged = await daemon.paas(['config:set', app, 'GREETING=staged, then restarted', '--no-restart']);
-  t.is(staged.code, 0, staged.output);
-  t.not(await greeting(), 'staged, then restarted');
-  const restart = await daemon.paas(['ps:restart', app]);
-  t.is(restart.code, 0, restart.output);
-  t.is(await greeting(), 'staged, then restarted', 'the restart applied the staged value');
+    const staged = await daemon.paas(['config:set', app, 'GREETING=staged, then restarted', '--no-restart']);
+    t.is(staged.code, 0, staged.output);
+    t.not(await greeting(), 'staged, then restarted');
+    const restart = await daemon.paas(['ps:restart', app]);
+    t.is(restart.code, 0, restart.output);
+    t.is(await greeting(), 'staged, then restarted', 'the restart applied the staged value');
 
-  // Every release so far shares one image: the one before is a config release, and a rollback takes it.
-  const rollback = await daemon.paas(['rollback', app]);
-  t.is(rollback.code, 0, rollback.output);
-  t.not(await greeting(), 'staged, then restarted');
-});
+    // Every release so far shares one image: the one before is a config release, and a rollback takes it.
+    const rollback = await daemon.paas(['rollback', app]);
+    t.is(rollback.code, 0, rollback.output);
+    t.not(await greeting(), 'staged, then restarted');
+  },
+);

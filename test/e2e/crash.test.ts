@@ -79,9 +79,16 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
     }
     t.is(served, expected, `${step}: the active release serves`);
     t.log(`${step}: routed and at its formation ${((performance.now() - restart) / 1000).toFixed(1)} s after the restart began`);
-    t.deepEqual(web.map((c) => c.Labels['paas.release']), [String(active[0]!.version)], `${step}: exactly the active release's formation runs`);
+    t.deepEqual(
+      web.map((c) => c.Labels['paas.release']),
+      [String(active[0]!.version)],
+      `${step}: exactly the active release's formation runs`,
+    );
     const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout) as { status: string }[];
-    t.false(builds.some((b) => b.status === 'running' || b.status === 'queued'), `${step}: no build is left running`);
+    t.false(
+      builds.some((b) => b.status === 'running' || b.status === 'queued'),
+      `${step}: no build is left running`,
+    );
     t.regex(fs.readFileSync(path.join(daemon.dataDir, 'server.log'), 'utf8'), new RegExp(`event=fault.point step=${step}`));
   }
 
@@ -101,7 +108,10 @@ test('a command that loses the daemon while queued says it will still run, and i
     const repo = await fixtureRepo('dockerfile-hello');
     t.is((await d.push(repo, queued)).code, 0);
     // A slow build holds the app's queue; a config change waits behind it; then the daemon dies.
-    await commitAll(repo, 'slow', { Dockerfile: 'FROM debian:bookworm-slim\nRUN sleep 3\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n' });
+    await commitAll(repo, 'slow', {
+      Dockerfile:
+        'FROM debian:bookworm-slim\nRUN sleep 3\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n',
+    });
     let building!: () => void;
     const started = new Promise<void>((resolve) => (building = resolve));
     let output = '';
@@ -147,19 +157,31 @@ test('a kill right after the route switch of config:set, ps:scale and rollback l
   try {
     t.is((await d.push(await fixtureRepo('config-app'), name)).code, 0);
     const steps: [string[], () => Promise<void>][] = [
-      [['config:set', name, 'GREETING=set before the crash'], async () => {
-        t.is(await greeting(), 'set before the crash', 'the release that was switched to serves');
-        t.deepEqual(await config(), { GREETING: 'set before the crash' }, 'and paas config says what it serves');
-      }],
-      [['ps:scale', name, 'web=2'], async () => {
-        const web = await runningWeb();
-        t.is(web.length, 2, 'the scale that was switched to runs');
-        t.true(web.every((c) => c.Labels['paas.release'] === web[0]!.Labels['paas.release']), 'of one release');
-      }],
-      [['rollback', name, 'v1'], async () => {
-        t.is(await greeting(), '', 'v1 serves again');
-        t.deepEqual(await config(), {}, 'with its config, in the records too');
-      }],
+      [
+        ['config:set', name, 'GREETING=set before the crash'],
+        async () => {
+          t.is(await greeting(), 'set before the crash', 'the release that was switched to serves');
+          t.deepEqual(await config(), { GREETING: 'set before the crash' }, 'and paas config says what it serves');
+        },
+      ],
+      [
+        ['ps:scale', name, 'web=2'],
+        async () => {
+          const web = await runningWeb();
+          t.is(web.length, 2, 'the scale that was switched to runs');
+          t.true(
+            web.every((c) => c.Labels['paas.release'] === web[0]!.Labels['paas.release']),
+            'of one release',
+          );
+        },
+      ],
+      [
+        ['rollback', name, 'v1'],
+        async () => {
+          t.is(await greeting(), '', 'v1 serves again');
+          t.deepEqual(await config(), {}, 'with its config, in the records too');
+        },
+      ],
     ];
     for (const [command, agree] of steps) {
       const ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };

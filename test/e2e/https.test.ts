@@ -51,13 +51,27 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, secon
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${what}; daemon log:\n${daemon.log().split('\n').filter((l) => l.includes('certs')).slice(-20).join('\n')}`);
+  throw new Error(
+    `timed out waiting for ${what}; daemon log:\n${daemon
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('certs'))
+      .slice(-20)
+      .join('\n')}`,
+  );
 }
 
 test.before(async () => {
   dns = await startDns([`.${DOMAIN}`]);
   pebble = await preparePebble(dns.port);
-  env = { PAAS_CERTS_AUTO: '1', PAAS_DOMAIN: DOMAIN, PAAS_ACME_DIRECTORY: pebble.directoryUrl, PAAS_ACME_CA: pebble.tlsCaFile, PAAS_ACME_EMAIL: 'ops@example.com', PAAS_CERTS_RETRY_DELAY: '1' };
+  env = {
+    PAAS_CERTS_AUTO: '1',
+    PAAS_DOMAIN: DOMAIN,
+    PAAS_ACME_DIRECTORY: pebble.directoryUrl,
+    PAAS_ACME_CA: pebble.tlsCaFile,
+    PAAS_ACME_EMAIL: 'ops@example.com',
+    PAAS_CERTS_RETRY_DELAY: '1',
+  };
   daemon = await startDaemon({ env });
   await pebble.start(daemon.httpPort);
   const push = await daemon.push(await fixtureRepo('ops-app'), app);
@@ -111,11 +125,11 @@ test.serial('a hostname the CA cannot validate: a clear error in certs, and the 
   t.regex(failed.error ?? '', /no certificate for nowhere\.invalid: .*(could not resolve|NXDOMAIN|DNS)/i);
   t.is((await daemon.getHost(bad, '/cgi-bin/marker')).body.trim(), 'first');
   const table = await daemon.paas(['certs', app]);
-  t.regex(table.stdout, /^ !     nowhere\.invalid \(.+\): no certificate for nowhere\.invalid/m);
+  t.regex(table.stdout, /^ ! {5}nowhere\.invalid \(.+\): no certificate for nowhere\.invalid/m);
   t.is((await certOf(host))?.status, 'valid', 'the other hostname is untouched');
   const again = await daemon.paas(['certs:auto', app]);
   t.is(again.code, 1);
-  t.regex(again.stdout, /^ !     no certificate for nowhere\.invalid/m);
+  t.regex(again.stdout, /^ ! {5}no certificate for nowhere\.invalid/m);
   t.is((await daemon.paas(['domains:remove', app, bad])).code, 0);
 });
 
@@ -139,7 +153,25 @@ test.serial('with redirects on, plain HTTP goes to HTTPS for hostnames that have
 test.serial('certs:add refuses a malformed certificate and a key that does not match', async (t) => {
   const dir = fs.mkdtempSync(path.join(daemon.dataDir, 'manual-'));
   const make = (name: string) => {
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-days', '30', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.pem`)]);
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`,
+      '-days',
+      '30',
+      '-keyout',
+      path.join(dir, `${name}.key`),
+      '-out',
+      path.join(dir, `${name}.pem`),
+    ]);
     t.is(made.status, 0);
   };
   make('a');
@@ -147,7 +179,7 @@ test.serial('certs:add refuses a malformed certificate and a key that does not m
   fs.writeFileSync(path.join(dir, 'junk.pem'), '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n');
   const junk = await daemon.paas(['certs:add', app, path.join(dir, 'junk.pem'), path.join(dir, 'a.key')]);
   t.is(junk.code, 2);
-  t.regex(junk.stderr, /^ !     the certificate cannot be read/);
+  t.regex(junk.stderr, /^ ! {5}the certificate cannot be read/);
   const mismatch = await daemon.paas(['certs:add', app, path.join(dir, 'a.pem'), path.join(dir, 'b.key')]);
   t.is(mismatch.code, 2);
   t.is(mismatch.stderr, ' !     the key does not match the certificate\n');

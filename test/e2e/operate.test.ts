@@ -27,7 +27,11 @@ test.before(async () => {
 test.after.always(async () => {
   await daemon?.stop();
   await removeApps([app, other]);
-  for (const volume of ['data', 'scratch']) await docker.getVolume(volumeName(app, volume)).remove().catch(() => undefined);
+  for (const volume of ['data', 'scratch'])
+    await docker
+      .getVolume(volumeName(app, volume))
+      .remove()
+      .catch(() => undefined);
 });
 
 test.serial('commands over SSH: config:set makes a release whose value the app echoes back', async (t) => {
@@ -96,7 +100,10 @@ test.serial('data in a mounted volume survives a redeploy and a rollback', async
   t.is((await daemon.get(app, '/cgi-bin/marker')).body.trim(), 'second');
   t.is((await daemon.get(app, '/cgi-bin/read')).body.trim(), 'kept', 'after a rollback');
   const list = JSON.parse((await daemon.paas(['storage', app, '--json'])).stdout) as { name: string; path: string }[];
-  t.deepEqual(list.map((m) => `${m.name}:${m.path}`), ['data:/data']);
+  t.deepEqual(
+    list.map((m) => `${m.name}:${m.path}`),
+    ['data:/data'],
+  );
 });
 
 test.serial('run APP -- CMD: the release image with its config and volumes, exit status passed back, removed afterwards', async (t) => {
@@ -128,7 +135,10 @@ test.serial('domains: a custom hostname routes to the app; one taken by another 
   const builtIn = await daemon.paas(['domains:add', other, `${app}.localhost`]);
   t.regex(builtIn.stderr, /is the built-in hostname of app/);
   t.regex((await daemon.paas(['domains:add', app, 'not a host'])).stderr, /invalid hostname/);
-  t.deepEqual(JSON.parse((await daemon.paas(['domains', app, '--json'])).stdout).map((d: { host: string }) => d.host), [host]);
+  t.deepEqual(
+    JSON.parse((await daemon.paas(['domains', app, '--json'])).stdout).map((d: { host: string }) => d.host),
+    [host],
+  );
   t.is((await daemon.paas(['domains:remove', app, host])).code, 0);
   t.is((await daemon.getHost(host)).status, 404);
 });
@@ -167,7 +177,10 @@ test.serial('ps:restart replaces containers without a failed request; ps:stop an
   t.is(stopped.status, 503);
   t.regex(stopped.body, /This app is stopped/);
   const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { state: string }[];
-  t.deepEqual(ps.map((p) => p.state), ['exited']);
+  t.deepEqual(
+    ps.map((p) => p.state),
+    ['exited'],
+  );
   t.is((await daemon.paas(['ps:start', app])).code, 0);
   t.is((await daemon.get(app, '/cgi-bin/marker')).status, 200);
 });
@@ -191,7 +204,11 @@ test.serial('a collaborator key works on its app only; everything else is refuse
   const admin = await daemon.ssh(['keys:list'], { keyFile });
   t.regex(admin.stderr, /this command needs an admin/);
   const apps = await daemon.ssh(['apps:list', '--json'], { keyFile });
-  t.deepEqual(JSON.parse(apps.stdout).map((a: { name: string }) => a.name), [app], 'a collaborator sees only its apps');
+  t.deepEqual(
+    JSON.parse(apps.stdout).map((a: { name: string }) => a.name),
+    [app],
+    'a collaborator sees only its apps',
+  );
   t.is((await daemon.paas(['releases', other, '--json'])).code, 0, 'the other app is untouched');
   t.regex(daemon.log(), /event=auth\.refused caller=collab role=collaborator request="push /);
 });
@@ -211,7 +228,12 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
   const token = created.stdout.trim().split('\n').at(-1)!;
   const list = await remote(token, ['apps:list', '--json']);
   t.is(list.code, 0, list.output);
-  t.deepEqual(JSON.parse(list.stdout).map((a: { name: string }) => a.name).sort(), [app, other].sort());
+  t.deepEqual(
+    JSON.parse(list.stdout)
+      .map((a: { name: string }) => a.name)
+      .sort(),
+    [app, other].sort(),
+  );
   const set = await remote(token, ['config:set', app, 'REMOTE=yes']);
   t.is(set.code, 0, set.output);
   t.is((await remote(token, ['run', app, '--', 'printenv', 'REMOTE'])).stdout, 'yes\n');
@@ -222,7 +244,10 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
   t.is((await daemon.paas(['tokens:revoke', 'ci-bot'])).code, 0);
   t.regex((await remote(token, ['apps:list'])).stderr, /an API token is required/);
   const tokens = JSON.parse((await daemon.paas(['tokens', '--json'])).stdout) as Record<string, unknown>[];
-  t.deepEqual(tokens.map((x) => x.name), ['deployer']);
+  t.deepEqual(
+    tokens.map((x) => x.name),
+    ['deployer'],
+  );
   t.false(JSON.stringify(tokens).includes('paas_'), 'tokens are not stored or shown again');
 });
 

@@ -33,7 +33,7 @@ test.serial('git push deploys a Dockerfile app, and a second push replaces it', 
   t.is(first.code, 0, first.output);
   t.regex(first.output, /-----> Creating app /);
   t.regex(first.output, /remote: -----> Building .* from Dockerfile/);
-  t.regex(first.output, /remote:        Step 1\/\d+ : FROM debian:bookworm-slim/);
+  t.regex(first.output, /remote: {8}Step 1\/\d+ : FROM debian:bookworm-slim/);
   t.true(first.output.includes(`remote: =====> Application deployed: http://${app}.localhost:${daemon.httpPort}`), first.output);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v1\n' });
 
@@ -73,7 +73,7 @@ test.serial('a Dockerfile that fails to build rejects the push; the previous rel
   await commitAll(repo, 'broken', { Dockerfile: 'FROM debian:bookworm-slim\nRUN echo compiling && exit 7\n' });
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
-  t.regex(push.output, /remote:  !     Docker build failed: The command '\/bin\/sh -c echo compiling && exit 7' returned a non-zero code: 7/);
+  t.regex(push.output, /remote: {2}! {5}Docker build failed: The command '\/bin\/sh -c echo compiling && exit 7' returned a non-zero code: 7/);
   t.regex(push.output, /\[remote rejected\] main -> main \(pre-receive hook declined\)/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
   t.is(await remoteRef(app), liveSha, 'the ref did not move');
@@ -84,10 +84,13 @@ test.serial('a container that exits at once rejects the push with its exit code;
   await commitAll(repo, 'crashes', { Dockerfile: 'FROM debian:bookworm-slim\nCMD ["sh", "-c", "echo starting; echo cannot start >&2; exit 3"]\n' });
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
-  t.regex(push.output, /remote:        cannot start/);
+  t.regex(push.output, /remote: {8}cannot start/);
   t.regex(push.output, /web\.1 failed its health check: container exited with code 3; the previous release keeps serving/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
-  t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), ['2']);
+  t.deepEqual(
+    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    ['2'],
+  );
 });
 
 test.serial('a push to another branch is accepted and deploys nothing', async (t) => {
@@ -118,7 +121,11 @@ test.serial('two pushes to one app at once are both deployed, in push order', as
   t.regex(b.output, /Another push to .* is in progress; waiting for it to finish/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v4\n' });
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; sha: string }[];
-  t.deepEqual(releases.slice(0, 2).map((r) => r.sha), [second, first], 'released in push order');
+  t.deepEqual(
+    releases.slice(0, 2).map((r) => r.sha),
+    [second, first],
+    'released in push order',
+  );
   t.is(await remoteRef(app), second);
   liveSha = second;
 });
@@ -132,7 +139,7 @@ test.serial('a repository with neither a Dockerfile nor anything a buildpack kno
   const push = await daemon.push(dir, bare);
   t.not(push.code, 0);
   t.regex(push.output, /remote: -----> Building .* with a buildpack/);
-  t.regex(push.output, /remote:  !     no buildpack applies to this app; tried null, node, python, go, static \(add a Dockerfile, or/);
+  t.regex(push.output, /remote: {2}! {5}no buildpack applies to this app; tried null, node, python, go, static \(add a Dockerfile, or/);
   t.is((await daemon.get(bare)).status, 404);
   t.is(await remoteRef(bare), '');
 });
@@ -148,7 +155,24 @@ test.serial('an unknown key is refused by SSH', async (t) => {
 test.serial('bad app names and injection attempts are refused and create nothing', async (t) => {
   const marker = path.join(os.tmpdir(), `paas-pwned-${process.pid}`);
   const ssh = (command: string) =>
-    run('ssh', ['-i', daemon.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(daemon.sshPort), 'git@127.0.0.1', command]);
+    run('ssh', [
+      '-i',
+      daemon.keyFile,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-p',
+      String(daemon.sshPort),
+      'git@127.0.0.1',
+      command,
+    ]);
 
   for (const name of ['../x', 'MyApp', 'a_b']) {
     const push = await daemon.push(repo, name);
@@ -166,7 +190,10 @@ test.serial('bad app names and injection attempts are refused and create nothing
 
   t.false(fs.existsSync(marker));
   const repos = fs.readdirSync(path.join(daemon.dataDir, 'repos')).sort();
-  t.true(repos.every((r) => /^[a-z0-9-]+\.git$/.test(r)), repos.join(' '));
+  t.true(
+    repos.every((r) => /^[a-z0-9-]+\.git$/.test(r)),
+    repos.join(' '),
+  );
   const listed = JSON.parse((await daemon.paas(['apps:list', '--json'])).stdout) as { name: string }[];
   t.deepEqual(listed.map((a) => a.name).sort(), [...apps].sort());
 });
@@ -174,7 +201,7 @@ test.serial('bad app names and injection attempts are refused and create nothing
 test.serial('the CLI refuses bad input with one clear line, and apps:destroy removes everything', async (t) => {
   const bad = await daemon.paas(['apps:create', 'Bad_Name']);
   t.is(bad.code, 2);
-  t.regex(bad.stderr, /^ !     invalid app name "Bad_Name"/);
+  t.regex(bad.stderr, /^ ! {5}invalid app name "Bad_Name"/);
   const garbage = await daemon.paas(['keys:add', 'junk'], 'not a key');
   t.not(garbage.code, 0);
   t.regex(garbage.stderr, /not an OpenSSH public key|expected one OpenSSH public key/);
@@ -199,7 +226,10 @@ test.serial('the CLI refuses bad input with one clear line, and apps:destroy rem
 test.serial('apps:destroy during a build waits it out and leaves nothing behind', async (t) => {
   const doomed = uniqueName('doomed');
   const repo = await fixtureRepo('dockerfile-hello');
-  await commitAll(repo, 'slow build', { Dockerfile: 'FROM debian:bookworm-slim\nRUN sleep 4\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n' });
+  await commitAll(repo, 'slow build', {
+    Dockerfile:
+      'FROM debian:bookworm-slim\nRUN sleep 4\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n',
+  });
   let output = '';
   let building!: () => void;
   const started = new Promise<void>((resolve) => (building = resolve));

@@ -19,7 +19,7 @@ test('the push is rejected with a one-line reason; no build, no release, no ref'
   const repo = await fixtureRepo('dockerfile-hello');
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
-  t.regex(push.output, /remote:  !     cannot reach the job queue \(Redis at redis:\/\/127\.0\.0\.1:\d+\): .*nothing was deployed/);
+  t.regex(push.output, /remote: {2}! {5}cannot reach the job queue \(Redis at redis:\/\/127\.0\.0\.1:\d+\): .*nothing was deployed/);
   t.regex(push.output, /pre-receive hook declined/);
   const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout);
   t.deepEqual(builds, []);

@@ -108,7 +108,10 @@ test.serial('a release that never opens its port is rejected after the deadline'
   t.not(push.code, 0);
   t.regex(push.output, /web\.1 failed its health check: no answer on port 5000 after \d+ s/);
   t.is(await body(), 'load 3\n');
-  t.deepEqual((await containersOf(app)).map((c) => c.Labels['paas.release']), [String((await releases()).find((r) => r.status === 'active')!.version)]);
+  t.deepEqual(
+    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    [String((await releases()).find((r) => r.status === 'active')!.version)],
+  );
 });
 
 test.serial('an image HEALTHCHECK that reports unhealthy rejects the push', async (t) => {
@@ -152,7 +155,24 @@ test.serial('rollback serves the previous release again with no build, from the 
   t.regex(after[0]!.description, /^Rollback to v\d+$/);
 
   const target = after.find((r) => r.status !== 'failed' && r.version < after[0]!.version && r.description.startsWith('Deploy'))!;
-  const ssh = await run('ssh', ['-i', daemon.keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(daemon.sshPort), 'git@127.0.0.1', `rollback ${app} v${after.find((r) => r.description === after[0]!.description.replace('Rollback to', 'Deploy'))?.version ?? target.version}`]);
+  const ssh = await run('ssh', [
+    '-i',
+    daemon.keyFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-p',
+    String(daemon.sshPort),
+    'git@127.0.0.1',
+    `rollback ${app} v${after.find((r) => r.description === after[0]!.description.replace('Rollback to', 'Deploy'))?.version ?? target.version}`,
+  ]);
   t.is(ssh.code, 0, ssh.output);
   t.regex(ssh.stdout, /Rolled back to v\d+/);
 });
@@ -204,10 +224,18 @@ test.serial('apps keep running while the daemon is down, and a restarted daemon 
   const served = await body();
   const running = (await containersOf(app)).map((c) => c.Id);
   await daemon.stop();
-  t.deepEqual((await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Id), running);
+  t.deepEqual(
+    (await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Id),
+    running,
+  );
   // A container a crash left half-deployed (a release that never became active) is cleaned up on start.
   const { docker } = await import('./_daemon.js');
-  const stray = await docker.createContainer({ name: containerName(app, 'web', 999, 1), Image: 'paas/stack:bookworm', Cmd: ['sleep', '600'], Labels: { 'paas.app': app, 'paas.release': '999', 'paas.process': 'web', 'paas.port': '5000' } });
+  const stray = await docker.createContainer({
+    name: containerName(app, 'web', 999, 1),
+    Image: 'paas/stack:bookworm',
+    Cmd: ['sleep', '600'],
+    Labels: { 'paas.app': app, 'paas.release': '999', 'paas.process': 'web', 'paas.port': '5000' },
+  });
   await stray.start();
   daemon = await startDaemon({ env: ENV, reuse: daemon });
   t.is(await body(), served);

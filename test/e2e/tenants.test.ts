@@ -85,7 +85,7 @@ test.after.always(async () => {
   await removeApps([A, B]);
 });
 
-test.serial('a process type named to collide with another app\'s container kills nothing of it', async (t) => {
+test.serial("a process type named to collide with another app's container kills nothing of it", async (t) => {
   const [before] = await webOf(B);
   t.truthy(before);
   // A's "y-web" at v1 was named exactly like B's (A-y) "web" at v1, and creating it removed B's container.
@@ -98,9 +98,12 @@ test.serial('a process type named to collide with another app\'s container kills
   t.is((await asCollaborator(['ps:scale', A, 'y-web=1'])).code, 0);
   const push = await daemon.push(intruder, A, 'main', keyFile);
   t.is(push.code, 0, push.output);
-  t.true((await containersOf(A)).some((c) => c.Labels['paas.process'] === 'y-web' && c.State === 'running'), 'A runs its y-web');
+  t.true(
+    (await containersOf(A)).some((c) => c.Labels['paas.process'] === 'y-web' && c.State === 'running'),
+    'A runs its y-web',
+  );
   const [after] = await webOf(B);
-  t.is(after?.Id, before!.Id, 'B\'s container is the same, still running');
+  t.is(after?.Id, before!.Id, "B's container is the same, still running");
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
   t.is((await daemon.get(A)).body, A_PAGE);
   // Scaling and config changes of A recreate its containers: still nothing of B's.
@@ -110,16 +113,16 @@ test.serial('a process type named to collide with another app\'s container kills
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
 });
 
-test.serial('a Dockerfile cannot build on another app\'s image', async (t) => {
+test.serial("a Dockerfile cannot build on another app's image", async (t) => {
   const thief = await fixtureRepo('dockerfile-hello');
   await commitAll(thief, 'steal', { Dockerfile: `FROM paas/app/${B}:v1\nCMD ["sh", "-c", "exec busybox httpd -f -p $PORT -h /www"]\n` });
   const push = await daemon.push(thief, A, '+main', keyFile);
   t.not(push.code, 0);
   t.regex(push.output, new RegExp(`builds on paas/app/${B}:v1, an image of another app`));
-  t.is((await daemon.get(A)).body, A_PAGE, 'A\'s release keeps serving');
+  t.is((await daemon.get(A)).body, A_PAGE, "A's release keeps serving");
 });
 
-test.serial('a volume named to collide with another app\'s is a volume of its own', async (t) => {
+test.serial("a volume named to collide with another app's is a volume of its own", async (t) => {
   t.is((await daemon.paas(['storage:mount', B, 'data:/d'])).code, 0);
   const wrote = await daemon.paas(['run', B, '--', 'sh', '-c', 'echo victim-secret > /d/secret']);
   t.is(wrote.code, 0, wrote.output);
@@ -130,10 +133,10 @@ test.serial('a volume named to collide with another app\'s is a volume of its ow
   t.notRegex(read.output, /victim-secret/);
   const write = await asCollaborator(['run', A, '--', 'sh', '-c', "'echo overwritten > /d/secret'"]);
   t.is(write.code, 0, write.output);
-  t.regex((await daemon.paas(['run', B, '--', 'cat', '/d/secret'])).stdout, /victim-secret/, 'B\'s data is untouched');
+  t.regex((await daemon.paas(['run', B, '--', 'cat', '/d/secret'])).stdout, /victim-secret/, "B's data is untouched");
 });
 
-test.serial('an app cannot reach another app\'s containers, nor the daemon\'s API and SSH ports; the router it can', async (t) => {
+test.serial("an app cannot reach another app's containers, nor the daemon's API and SSH ports; the router it can", async (t) => {
   const [b] = await webOf(B);
   const bInfo = await docker.getContainer(b!.Id).inspect();
   const bNet = Object.values(bInfo.NetworkSettings.Networks)[0]!;
@@ -141,13 +144,13 @@ test.serial('an app cannot reach another app\'s containers, nor the daemon\'s AP
   const aNet = Object.values((await docker.getContainer(a!.Id).inspect()).NetworkSettings.Networks)[0]!;
   t.not(aNet.NetworkID, bNet.NetworkID, 'each app has a network of its own');
   const reach = await asCollaborator(['run', A, '--', 'sh', '-c', `'busybox wget -T 3 -qO- http://${bNet.IPAddress}:5000/ && echo REACHED'`]);
-  t.notRegex(reach.output, /REACHED|victim/, 'B\'s container did not answer A');
+  t.notRegex(reach.output, /REACHED|victim/, "B's container did not answer A");
   const connects = async (port: number) => {
     const result = await asCollaborator(['run', A, '--', 'sh', '-c', `'echo | busybox nc -w 3 ${aNet.Gateway} ${port} && echo CONNECTED; echo done'`]);
     t.regex(result.output, /done/, result.output);
     return /CONNECTED/.test(result.output);
   };
-  t.false(await connects(apiPort), 'the TCP API is out of the apps\' reach');
+  t.false(await connects(apiPort), "the TCP API is out of the apps' reach");
   t.false(await connects(daemon.sshPort), 'so is the SSH gateway');
   t.true(await connects(daemon.httpPort), 'the router is not: apps may call apps by their URLs');
 });
@@ -163,9 +166,16 @@ test.serial('app containers run with limits, no privilege gain and without raw s
   const status = await asCollaborator(['run', A, '--', 'cat', '/proc/self/status']);
   t.regex(status.stdout, /NoNewPrivs:\s+1/);
   const capEff = BigInt('0x' + (/CapEff:\s+([0-9a-f]+)/.exec(status.stdout)?.[1] ?? '0'));
-  t.is(capEff & (1n << 13n), 0n, 'CAP_NET_RAW (13) is not in the one-off\'s effective set');
+  t.is(capEff & (1n << 13n), 0n, "CAP_NET_RAW (13) is not in the one-off's effective set");
   // A fork bomb stops at the PID limit (cgroup v1 or v2) instead of taking the host's.
-  const bomb = await asCollaborator(['run', A, '--', 'sh', '-c', "'(for i in $(seq 1 700); do sleep 3 & done) 2>/dev/null; cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; echo finished'"]);
+  const bomb = await asCollaborator([
+    'run',
+    A,
+    '--',
+    'sh',
+    '-c',
+    "'(for i in $(seq 1 700); do sleep 3 & done) 2>/dev/null; cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; echo finished'",
+  ]);
   t.regex(bomb.output, /^512\s+finished/m, bomb.output);
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
 });
@@ -186,7 +196,9 @@ test.serial('a killed container leaves the routes at once and the app is brought
   const during = await load.stop();
   load = loadB();
   t.log(`requests to ${B} during the attacks before: ${before.sent} sent, ${before.failed} failed, ${before.foreign} answered by another app`);
-  t.log(`requests to ${B} (web=2) from the kill of one replica until it was replaced: ${during.sent} sent, ${during.failed} failed, ${during.foreign} answered by another app`);
+  t.log(
+    `requests to ${B} (web=2) from the kill of one replica until it was replaced: ${during.sent} sent, ${during.failed} failed, ${during.foreign} answered by another app`,
+  );
   t.is(before.foreign + during.foreign, 0);
   t.is(back.length, 2, 'a new web container replaced the killed one');
   t.is(back[0]!.Labels['paas.release'], killed!.Labels['paas.release'], 'of the same release');
@@ -194,7 +206,7 @@ test.serial('a killed container leaves the routes at once and the app is brought
   t.regex(daemon.log(), /event=router\.target_dropped app=\S+-y/);
 });
 
-test.serial('the store and data dir are the owner\'s alone, and lists print no config values', async (t) => {
+test.serial("the store and data dir are the owner's alone, and lists print no config values", async (t) => {
   t.is((await daemon.paas(['config:set', B, 'SECRET=hunter2', '--no-restart'])).code, 0);
   t.is(fs.statSync(daemon.dataDir).mode & 0o777, 0o700);
   for (const file of fs.readdirSync(daemon.dataDir).filter((f) => f.startsWith('paas.sqlite3'))) {

@@ -39,7 +39,9 @@ test('HTTPS, ACME and API settings: documented defaults, named ACME directories,
     certsAutoDefault: true,
   });
   t.is(loadConfig({}, { PAAS_ACME_DIRECTORY: 'https://127.0.0.1:14000/dir' }).acmeDirectory, 'https://127.0.0.1:14000/dir');
-  t.throws(() => loadConfig({}, { PAAS_ACME_DIRECTORY: 'letsencrypt' }), { message: /PAAS_ACME_DIRECTORY must be production, staging or an ACME directory URL/ });
+  t.throws(() => loadConfig({}, { PAAS_ACME_DIRECTORY: 'letsencrypt' }), {
+    message: /PAAS_ACME_DIRECTORY must be production, staging or an ACME directory URL/,
+  });
   t.throws(() => loadConfig({}, { PAAS_CERTS_AUTO: 'yes' }), { message: /PAAS_CERTS_AUTO must be 1 or 0/ });
   t.throws(() => loadConfig({}, { PAAS_CERTS_RENEW_DAYS: '0' }), { message: /PAAS_CERTS_RENEW_DAYS/ });
 });

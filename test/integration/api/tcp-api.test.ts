@@ -15,11 +15,33 @@ test('HTTPS with a token answers for the token; no token, a wrong one or an untr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-api-'));
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert]);
+  const made = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-days',
+    '1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
   t.is(made.status, 0, String(made.stderr));
   const db = await openDb({ dataDir: dir });
   const { token } = await createToken(db, 'laptop', { role: 'collaborator', apps: ['shop'] });
-  const server = await startTcpApi({ db } as unknown as Services, { port: 0, host: '127.0.0.1', tls: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) } });
+  const server = await startTcpApi({ db } as unknown as Services, {
+    port: 0,
+    host: '127.0.0.1',
+    tls: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) },
+  });
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const ca = fs.readFileSync(cert);

@@ -39,6 +39,10 @@ test('files of a commit whose objects are split between the repo and a quarantin
   t.is((await readFileAtCommit(bare, sha, 'Procfile', env, cache))?.toString(), 'web: v2\n', 'a blob from the quarantine');
   t.is((await readFileAtCommit(bare, sha, 'Dockerfile', env, cache))?.toString(), 'FROM debian:bookworm-slim\n', 'a blob from the repo');
   t.is(await readFileAtCommit(bare, sha, 'app.json', env, cache), undefined, 'a file the commit does not have');
-  await t.throwsAsync(readFileAtCommit(bare, sha, 'Procfile'), { message: /cannot read Procfile of [0-9a-f]{7}: .*Could not find/ }, 'without the quarantine the commit is unknown');
+  await t.throwsAsync(
+    readFileAtCommit(bare, sha, 'Procfile'),
+    { message: /cannot read Procfile of [0-9a-f]{7}: .*Could not find/ },
+    'without the quarantine the commit is unknown',
+  );
   fs.rmSync(root, { recursive: true, force: true });
 });

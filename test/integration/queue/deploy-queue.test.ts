@@ -45,8 +45,23 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   );
   queues.ensureWorker('alpha');
   queues.ensureWorker('beta');
-  const job = (buildId: number, app: string) => ({ kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app, ref: 'refs/heads/main', sha: 'a'.repeat(40), gitEnv: {} });
-  for (const [id, app] of [[1, 'alpha'], [2, 'alpha'], [3, 'beta'], [4, 'alpha'], [5, 'beta'], [6, 'alpha']] as const) {
+  const job = (buildId: number, app: string) => ({
+    kind: 'deploy' as const,
+    logId: `build-${buildId}`,
+    buildId,
+    app,
+    ref: 'refs/heads/main',
+    sha: 'a'.repeat(40),
+    gitEnv: {},
+  });
+  for (const [id, app] of [
+    [1, 'alpha'],
+    [2, 'alpha'],
+    [3, 'beta'],
+    [4, 'alpha'],
+    [5, 'beta'],
+    [6, 'alpha'],
+  ] as const) {
     await queues.enqueue(job(id, app));
   }
   const deadline = Date.now() + 20_000;
@@ -54,8 +69,14 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   await queues.close();
 
   t.is(done.size, 6, 'every queued push ran');
-  t.deepEqual(events.filter((e) => e.startsWith('alpha')), ['alpha:1', 'alpha:2', 'alpha:4', 'alpha:6']);
-  t.deepEqual(events.filter((e) => e.startsWith('beta')), ['beta:3', 'beta:5']);
+  t.deepEqual(
+    events.filter((e) => e.startsWith('alpha')),
+    ['alpha:1', 'alpha:2', 'alpha:4', 'alpha:6'],
+  );
+  t.deepEqual(
+    events.filter((e) => e.startsWith('beta')),
+    ['beta:3', 'beta:5'],
+  );
   t.is(maxSameApp, 1, 'never two jobs of one app at once');
   t.true(overlapAcrossApps, 'two apps built at the same time');
 });

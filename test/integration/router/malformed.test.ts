@@ -25,7 +25,10 @@ interface RequestCase {
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const corpus = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'router', 'malformed.json'), 'utf8')) as { responses: ResponseCase[]; requests: RequestCase[] };
+const corpus = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'router', 'malformed.json'), 'utf8')) as {
+  responses: ResponseCase[];
+  requests: RequestCase[];
+};
 
 /** Expands the corpus's size placeholders. */
 function expand(raw: string): Buffer {
@@ -140,7 +143,11 @@ test('malformed upstream responses fail only their own request', async (t) => {
   }
   await stop();
   t.true(victim.length > 0);
-  t.deepEqual(victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete), [], 'the other app answered every request');
+  t.deepEqual(
+    victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
+    [],
+    'the other app answered every request',
+  );
 });
 
 test('malformed client requests are refused, never passed to an app, and harm nobody else', async (t) => {
@@ -154,5 +161,9 @@ test('malformed client requests are refused, never passed to an app, and harm no
     }
   }
   await stop();
-  t.deepEqual(victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete), [], 'the other app answered every request');
+  t.deepEqual(
+    victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
+    [],
+    'the other app answered every request',
+  );
 });

@@ -44,7 +44,11 @@ async function setup() {
         socket.on('data', (d) => {
           reply += d;
           // One complete reply is enough.
-          if (/\r\n\r\n/.test(reply) && (/content-length: 0\r\n/i.test(reply) || /hello from \w+|<\/html>/.test(reply))) (clearTimeout(timer), socket.destroy(), done());
+          if (/\r\n\r\n/.test(reply) && (/content-length: 0\r\n/i.test(reply) || /hello from \w+|<\/html>/.test(reply))) {
+            clearTimeout(timer);
+            socket.destroy();
+            done();
+          }
         });
         socket.on('error', () => undefined);
         socket.on('close', () => (clearTimeout(timer), done()));
@@ -54,7 +58,10 @@ async function setup() {
     stop() {
       router.closeAllConnections();
       router.close();
-      for (const b of backends) (b.closeAllConnections(), b.close());
+      for (const b of backends) {
+        b.closeAllConnections();
+        b.close();
+      }
     },
   };
 }
@@ -89,7 +96,9 @@ test('an absolute-form target is routed by its own host, and the app gets the or
 
 test('upgrades other than a WebSocket GET are answered as plain requests (curl --http2), with a body refused', async (t) => {
   const r = await setup();
-  const h2c = await r.raw('GET / HTTP/1.1\r\nHost: alpha.localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n');
+  const h2c = await r.raw(
+    'GET / HTTP/1.1\r\nHost: alpha.localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n',
+  );
   t.is(h2c.status, 200);
   t.regex(h2c.reply, /hello from alpha/);
   t.is(r.seen[0]?.headers.upgrade, undefined, 'the upgrade was not passed on');

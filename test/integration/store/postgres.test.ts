@@ -9,7 +9,10 @@ import { openDb } from '../../../src/store/db.js';
 import { storeScenario } from './_store-scenario.js';
 
 const binDir = fs.existsSync('/usr/lib/postgresql')
-  ? fs.readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`))
+  ? fs
+      .readdirSync('/usr/lib/postgresql')
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((d) => fs.existsSync(`${d}/initdb`))
   : undefined;
 
 let server: ChildProcess | undefined;
@@ -30,7 +33,8 @@ test.before(async () => {
   fs.chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');
   // PostgreSQL refuses to run as root: run it as the postgres user the Debian package creates.
-  const asPostgres = (cmd: string, args: string[]) => (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
+  const asPostgres = (cmd: string, args: string[]) =>
+    (process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
   const init = spawnSync(...asPostgres(`${binDir}/initdb`, ['-D', data, '-A', 'trust', '-U', 'paas']), { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   port = await freePort();

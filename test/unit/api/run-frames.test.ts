@@ -6,11 +6,14 @@ test('frames split across chunks and several per chunk come out whole and in ord
   const decoder = new FrameDecoder();
   const frames = [];
   for (let i = 0; i < bytes.length; i += 4) frames.push(...decoder.push(bytes.subarray(i, i + 4)));
-  t.deepEqual(frames.map((f) => [f.type, f.payload.toString('hex')]), [
-    [FRAME.stdout, Buffer.from('hello').toString('hex')],
-    [FRAME.stderr, '000102'],
-    [FRAME.exit, Buffer.from('3').toString('hex')],
-  ]);
+  t.deepEqual(
+    frames.map((f) => [f.type, f.payload.toString('hex')]),
+    [
+      [FRAME.stdout, Buffer.from('hello').toString('hex')],
+      [FRAME.stderr, '000102'],
+      [FRAME.exit, Buffer.from('3').toString('hex')],
+    ],
+  );
 });
 
 test('an unknown frame type or an oversized frame is refused', (t) => {

@@ -3,7 +3,15 @@ import { appDockerfile, defaultProcessTypes, runtimeDockerfile } from '../../../
 import { depsImageRef } from '../../../src/build/deps-image.js';
 import { buildpackOrder } from '../../../src/build/detect-buildpack.js';
 
-const node = { buildpack: 'node', runtimeArgs: ['https://r/node.tgz', 'abc', 'https://r/npm.tgz', 'def'], manifests: ['package.json'], installDeps: true, prune: true, path: ['/paas/node/bin'], env: {} };
+const node = {
+  buildpack: 'node',
+  runtimeArgs: ['https://r/node.tgz', 'abc', 'https://r/npm.tgz', 'def'],
+  manifests: ['package.json'],
+  installDeps: true,
+  prune: true,
+  path: ['/paas/node/bin'],
+  env: {},
+};
 
 test('the runtime image installs the runtime with arguments never read by a shell', (t) => {
   const dockerfile = runtimeDockerfile(node, 'paas/stack:bookworm');
@@ -27,7 +35,16 @@ test('the app image: source and compile in the test stage, prune on top for the 
 });
 
 test('a compiled app ships its /app on the stack alone, without its toolchain; tests keep the build stage', (t) => {
-  const go = { buildpack: 'go', runtimeArgs: [], manifests: ['go.mod'], installDeps: true, prune: false, shipsAppOnly: true, path: ['/app/bin', '/usr/lib/go/bin'], env: {} };
+  const go = {
+    buildpack: 'go',
+    runtimeArgs: [],
+    manifests: ['go.mod'],
+    installDeps: true,
+    prune: false,
+    shipsAppOnly: true,
+    path: ['/app/bin', '/usr/lib/go/bin'],
+    env: {},
+  };
   t.deepEqual(appDockerfile(go, 'deps', 'example-go', 'paas/stack:apps').trim().split('\n'), [
     'FROM deps AS test',
     'COPY ["app/","/app/"]',

@@ -10,14 +10,17 @@ const node = {
 test('an engines.node older than the oldest installable Node is one line naming what to pin', (t) => {
   const old = { ...node, versions: { ...node.versions, '4.9.1': { version: '4.9.1', dist } } };
   t.throws(() => resolveNodeVersion('4.x', old, new Date()), {
-    message: 'package.json engines.node "4.x" asks for Node.js 4.9.1; the oldest this buildpack installs is 14.x: pin engines.node to ">=14", or bring your own Node.js in a Dockerfile',
+    message:
+      'package.json engines.node "4.x" asks for Node.js 4.9.1; the oldest this buildpack installs is 14.x: pin engines.node to ">=14", or bring your own Node.js in a Dockerfile',
   });
 });
 
 test('engines.node is resolved by semver against the published versions', (t) => {
   t.is(resolveNodeVersion('20.x', node, new Date('2025-01-01')), '20.18.0');
   t.is(resolveNodeVersion('>=18 <21', node, new Date('2025-01-01')), '20.18.0');
-  t.throws(() => resolveNodeVersion('>=99', node, new Date()), { message: 'package.json engines.node ">=99" matches no published Node.js version (newest: 24.0.0)' });
+  t.throws(() => resolveNodeVersion('>=99', node, new Date()), {
+    message: 'package.json engines.node ">=99" matches no published Node.js version (newest: 24.0.0)',
+  });
   t.throws(() => resolveNodeVersion('not a range!', node, new Date()), { message: /is not a semver range/ });
 });
 

@@ -15,5 +15,5 @@ test('containers are named and labelled for app, release and process', (t) => {
   t.deepEqual(spec.Env, ['PORT=8080']);
   t.like(spec.Labels, { 'paas.app': 'shop', 'paas.release': '3', 'paas.process': 'web', 'paas.port': '8080' });
   t.is(spec.HostConfig?.RestartPolicy?.Name, 'unless-stopped');
-  t.is(spec.HostConfig?.NetworkMode, 'paas.shop', 'on the app\'s own network');
+  t.is(spec.HostConfig?.NetworkMode, 'paas.shop', "on the app's own network");
 });

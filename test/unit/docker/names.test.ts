@@ -1,5 +1,15 @@
 import test from 'ava';
-import { appNetworkName, ciImageTag, ciNetworkName, containerName, depsImageName, imageTag, isDepsTag, oneOffName, volumeName } from '../../../src/docker/names.js';
+import {
+  appNetworkName,
+  ciImageTag,
+  ciNetworkName,
+  containerName,
+  depsImageName,
+  imageTag,
+  isDepsTag,
+  oneOffName,
+  volumeName,
+} from '../../../src/docker/names.js';
 import { freeSubnet, parseCidr } from '../../../src/docker/subnets.js';
 
 /** The app an object name belongs to: the field after "paas." (no app name contains a dot). */
@@ -17,7 +27,7 @@ test('names of two apps never meet, even when app names and process types contai
   t.is(appOf(ciNetworkName('x-y', 3)), 'x-y');
 });
 
-test('every image of an app is a tag in its own repository, so another app\'s images are never its deps', (t) => {
+test("every image of an app is a tag in its own repository, so another app's images are never its deps", (t) => {
   t.is(imageTag('shop', 3).ref, 'paas/app/shop:v3');
   t.is(depsImageName('shop', 'abc'), 'paas/app/shop:deps-abc');
   t.is(ciImageTag('shop', '0123456789abcdef'), 'paas/app/shop:ci-0123456789ab');

@@ -15,7 +15,20 @@ test('scaling keeps other types and refuses types the release does not have', (t
 
 test('ps lists long-running containers by type and replica', (t) => {
   const container = (name: string, process: string, release = '4') =>
-    ({ Names: [`/${name}`], State: 'running', Status: 'Up 3 minutes', Labels: { 'paas.app': 'shop', 'paas.release': release, 'paas.process': process } }) as never;
-  const views = processViews([container('paas-shop-web-v4-2', 'web'), container('paas-shop-worker-v4-1', 'worker'), container('paas-shop-web-v4-1', 'web'), container('x', 'release')]);
-  t.deepEqual(views.map((v) => `${v.process}.${v.replica} ${v.release}`), ['web.1 v4', 'web.2 v4', 'worker.1 v4']);
+    ({
+      Names: [`/${name}`],
+      State: 'running',
+      Status: 'Up 3 minutes',
+      Labels: { 'paas.app': 'shop', 'paas.release': release, 'paas.process': process },
+    }) as never;
+  const views = processViews([
+    container('paas-shop-web-v4-2', 'web'),
+    container('paas-shop-worker-v4-1', 'worker'),
+    container('paas-shop-web-v4-1', 'web'),
+    container('x', 'release'),
+  ]);
+  t.deepEqual(
+    views.map((v) => `${v.process}.${v.replica} ${v.release}`),
+    ['web.1 v4', 'web.2 v4', 'worker.1 v4'],
+  );
 });

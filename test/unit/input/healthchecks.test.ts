@@ -1,7 +1,7 @@
 import test from 'ava';
 import { judgeAnswer, parseHealthchecks, parseJsonFile, planFor } from '../../../src/input/healthchecks.js';
 
-test('app.json healthchecks follow Dokku\'s schema', (t) => {
+test("app.json healthchecks follow Dokku's schema", (t) => {
   const plans = parseHealthchecks({
     healthchecks: { web: [{ type: 'startup', name: 'ready', path: '/health', content: 'ok', attempts: 3, timeout: 2, wait: 0.5, initialDelay: 1, uptime: 4 }] },
   });

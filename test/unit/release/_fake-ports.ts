@@ -44,7 +44,17 @@ export class FakeScheduler implements Scheduler {
       server = http.createServer((_req, res) => res.end(`v${spec.version}`));
       await new Promise<void>((resolve) => server!.listen(this.port, ip, resolve));
     }
-    const replica: Replica = { id, name: id, app: spec.app, process: spec.process, index: spec.index, release: spec.version, ip, port: this.port, state: 'running' };
+    const replica: Replica = {
+      id,
+      name: id,
+      app: spec.app,
+      process: spec.process,
+      index: spec.index,
+      release: spec.version,
+      ip,
+      port: this.port,
+      state: 'running',
+    };
     this.running.set(id, { replica, ...(server ? { server } : {}), exited: behaviour === 'exits', kept: false, paused: false });
     this.journal.push(`start ${spec.process}.${spec.index} v${spec.version}`);
     return replica;
@@ -134,7 +144,10 @@ export class FakeDataPlane implements DataPlane {
   async dropReplica(id: string): Promise<string | undefined> {
     for (const [app, targets] of this.routes) {
       if (targets.some((t) => t.id === id)) {
-        this.routes.set(app, targets.filter((t) => t.id !== id));
+        this.routes.set(
+          app,
+          targets.filter((t) => t.id !== id),
+        );
         return app;
       }
     }

@@ -5,15 +5,33 @@ import { replicaEvent } from '../../../src/docker/container-events.js';
 import { RouteTable } from '../../../src/router/route-table.js';
 import { emptySpec } from '../../../src/store/releases.js';
 
-const replica = (id: string, process: string, index: number, release = 3, state: Replica['state'] = 'running'): Replica => ({ id, name: id, app: 'shop', process, index, release, ip: '10.0.0.9', port: 5000, state });
-const labels = (process: string, index: number, release = 3) => ({ 'paas.app': 'shop', 'paas.release': String(release), 'paas.process': process, 'paas.replica': String(index) });
+const replica = (id: string, process: string, index: number, release = 3, state: Replica['state'] = 'running'): Replica => ({
+  id,
+  name: id,
+  app: 'shop',
+  process,
+  index,
+  release,
+  ip: '10.0.0.9',
+  port: 5000,
+  state,
+});
+const labels = (process: string, index: number, release = 3) => ({
+  'paas.app': 'shop',
+  'paas.release': String(release),
+  'paas.process': process,
+  'paas.replica': String(index),
+});
 const release = (formation: Record<string, number>) => ({ app: 'shop', version: 3, imageId: 'sha256:img', spec: { ...emptySpec(), formation } });
 
-test('healing looks at the active release\'s formation only: what runs unrouted, what died, what is missing', (t) => {
+test("healing looks at the active release's formation only: what runs unrouted, what died, what is missing", (t) => {
   const current = [replica('w1', 'web', 1), replica('w2-dead', 'web', 2, 3, 'stopped'), replica('old', 'web', 2, 2), replica('w3', 'web', 3)];
   const plan = healPlan(release({ web: 3, worker: 1 }), current, new Set(['w3']), () => ({}), 1.5);
   t.deepEqual(
-    plan.steps.map((s) => `${[...s.start, ...s.adopt].map((r) => `${r.process}.${r.index}`).join()} adopt:${s.adopt.map((r) => r.id).join()} old:${s.old.map((r) => r.id).join()}`),
+    plan.steps.map(
+      (s) =>
+        `${[...s.start, ...s.adopt].map((r) => `${r.process}.${r.index}`).join()} adopt:${s.adopt.map((r) => r.id).join()} old:${s.old.map((r) => r.id).join()}`,
+    ),
     ['web.1 adopt:w1 old:', 'web.2 adopt: old:w2-dead', 'worker.1 adopt: old:'],
     'w1 runs but is not routed: checked and routed again; w3 is routed: left alone; v2 is never touched',
   );
@@ -22,7 +40,7 @@ test('healing looks at the active release\'s formation only: what runs unrouted,
   t.deepEqual(restarting.steps, [], 'a replica Docker is restarting is left to Docker, never doubled');
 });
 
-test('a dying replica\'s event drops its target and heals its app; CI and one-off containers heal nothing', (t) => {
+test("a dying replica's event drops its target and heals its app; CI and one-off containers heal nothing", (t) => {
   const actor = (l: Record<string, string>) => ({ ID: 'abc', Attributes: { name: 'x', ...l } });
   const effect = (event: Parameters<typeof replicaEvent>[0]) => {
     const e = replicaEvent(event);
@@ -36,14 +54,17 @@ test('a dying replica\'s event drops its target and heals its app; CI and one-of
   t.is(effect({ Action: 'exec_start: sh', Actor: actor(labels('web', 1)) }), undefined);
 });
 
-test('a dropped container leaves its app\'s targets; the others keep serving', (t) => {
+test("a dropped container leaves its app's targets; the others keep serving", (t) => {
   const table = new RouteTable();
   table.swap('shop', [
     { url: 'http://10.0.0.2:5000', container: 'a', release: 1, id: 'a' },
     { url: 'http://10.0.0.3:5000', container: 'b', release: 1, id: 'b' },
   ]);
   t.is(table.dropContainer('a'), 'shop');
-  t.deepEqual(table.targets('shop').map((x) => x.id), ['b']);
+  t.deepEqual(
+    table.targets('shop').map((x) => x.id),
+    ['b'],
+  );
   t.is(table.dropContainer('nope'), undefined);
   t.is(table.dropContainer('b'), 'shop');
   t.is(table.pick('shop'), undefined, 'no target left: nothing is sent anywhere');

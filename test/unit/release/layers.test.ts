@@ -15,12 +15,24 @@ test('layer sizes come from the history entries that made layers, in order', (t)
     { digest: 'sha256:workdir', size: 0 },
     { digest: 'sha256:copy', size: 14 },
   ]);
-  t.deepEqual(layersWithSizes(['sha256:a', 'sha256:b'], history).map((l) => l.size), [-1, -1], 'unknown rather than wrong');
+  t.deepEqual(
+    layersWithSizes(['sha256:a', 'sha256:b'], history).map((l) => l.size),
+    [-1, -1],
+    'unknown rather than wrong',
+  );
 });
 
 test('a code-only change shares every layer but the last', (t) => {
-  const v1 = [{ digest: 'base', size: 100 }, { digest: 'deps', size: 50 }, { digest: 'app1', size: 3 }];
-  const v2 = [{ digest: 'base', size: 100 }, { digest: 'deps', size: 50 }, { digest: 'app2', size: 212_000 }];
+  const v1 = [
+    { digest: 'base', size: 100 },
+    { digest: 'deps', size: 50 },
+    { digest: 'app1', size: 3 },
+  ];
+  const v2 = [
+    { digest: 'base', size: 100 },
+    { digest: 'deps', size: 50 },
+    { digest: 'app2', size: 212_000 },
+  ];
   t.deepEqual(compareLayers(v1, v2), { reused: 2, added: [v2[2]!], removed: [v1[2]!], newBytes: 212_000 });
   t.is(compareLayers([], v1).reused, 0);
 });

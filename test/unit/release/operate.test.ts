@@ -28,7 +28,16 @@ test('resources:set merges per process type; "none" removes a limit', (t) => {
 });
 
 test('limits and volumes become the container host config', (t) => {
-  const spec = containerSpec({ app: 'shop', process: 'web', version: 3, index: 2, image: 'img', port: 5000, mounts: [{ volume: 'paas-shop-data', path: '/data' }], limits: { memory: 1 << 26, cpus: 0.25 } });
+  const spec = containerSpec({
+    app: 'shop',
+    process: 'web',
+    version: 3,
+    index: 2,
+    image: 'img',
+    port: 5000,
+    mounts: [{ volume: 'paas-shop-data', path: '/data' }],
+    limits: { memory: 1 << 26, cpus: 0.25 },
+  });
   t.deepEqual(spec.HostConfig?.Mounts, [{ Type: 'volume', Source: 'paas-shop-data', Target: '/data' }]);
   t.is(spec.HostConfig?.Memory, 1 << 26);
   t.is(spec.HostConfig?.MemorySwap, 1 << 26, 'no swap beyond the limit');
@@ -47,12 +56,31 @@ test('mounts are NAME:/absolute/path outside system directories', (t) => {
 });
 
 test('a restart goes through every replica of the formation, each replacing the one that exists', (t) => {
-  const r = (id: string, process: string, index: number, release = 3): Replica => ({ id, name: id, app: 'shop', process, index, release, ip: '', port: 5000, state: 'running' });
+  const r = (id: string, process: string, index: number, release = 3): Replica => ({
+    id,
+    name: id,
+    app: 'shop',
+    process,
+    index,
+    release,
+    ip: '',
+    port: 5000,
+    state: 'running',
+  });
   const release = { app: 'shop', version: 3, imageId: 'img', spec: { ...emptySpec(), formation: { web: 2, worker: 1 } } };
   const plan = restartPlan(release, [r('w1', 'web', 1), r('k1', 'worker', 1), r('old', 'web', 2, 2)], () => ({}), 1.5);
-  t.deepEqual(plan.steps.map((s) => `${s.start[0]!.process}.${s.start[0]!.index}:${s.old.map((o) => o.id).join() || 'new'}`), ['web.1:w1', 'web.2:new', 'worker.1:k1']);
-  t.true(plan.steps.every((s) => s.routes === 'each' && s.start.length === 1), 'one at a time, each routed in place of the one it replaces');
-  t.deepEqual(restartPlan(release, [], () => ({}), 1.5, 'worker').steps.map((s) => s.start[0]!.process), ['worker']);
+  t.deepEqual(
+    plan.steps.map((s) => `${s.start[0]!.process}.${s.start[0]!.index}:${s.old.map((o) => o.id).join() || 'new'}`),
+    ['web.1:w1', 'web.2:new', 'worker.1:k1'],
+  );
+  t.true(
+    plan.steps.every((s) => s.routes === 'each' && s.start.length === 1),
+    'one at a time, each routed in place of the one it replaces',
+  );
+  t.deepEqual(
+    restartPlan(release, [], () => ({}), 1.5, 'worker').steps.map((s) => s.start[0]!.process),
+    ['worker'],
+  );
 });
 
 test('log lines are marked with process and replica; tests and builds are left out', (t) => {
@@ -71,7 +99,18 @@ test('log lines are marked with process and replica; tests and builds are left o
 });
 
 test('a one-off runs the release image with its config, exec form, labelled one-off', (t) => {
-  const release = { app: 'shop', version: 7, imageId: 'sha256:abc', sha: 'x', status: 'active' as const, description: '', layers: [], error: null, createdAt: '', spec: { ...emptySpec(), config: { A: 'b c' } } };
+  const release = {
+    app: 'shop',
+    version: 7,
+    imageId: 'sha256:abc',
+    sha: 'x',
+    status: 'active' as const,
+    description: '',
+    layers: [],
+    error: null,
+    createdAt: '',
+    spec: { ...emptySpec(), config: { A: 'b c' } },
+  };
   const spec = oneOffSpec(release, ['sh', '-c', 'echo $A'], 4711, { mounts: [{ volume: 'v', path: '/data' }] });
   t.deepEqual(spec.Cmd, ['sh', '-c', 'echo $A']);
   t.deepEqual(spec.Env, ['A=b c', 'PORT=5000']);

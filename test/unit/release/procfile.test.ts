@@ -9,7 +9,7 @@ test('a Procfile gives process types and commands; release is not a long-running
   t.deepEqual(processCommands(undefined, 'dockerfile'), { web: null }, 'a Dockerfile app runs its CMD as web');
 });
 
-test('a buildpack\'s default processes are overridden by the Procfile; its default web runs the image CMD', (t) => {
+test("a buildpack's default processes are overridden by the Procfile; its default web runs the image CMD", (t) => {
   t.deepEqual(processCommands(undefined, { web: 'npm start' }), { web: null });
   t.deepEqual(processCommands({ worker: 'node worker.js' }, { web: 'npm start' }), { web: null, worker: 'node worker.js' });
   t.deepEqual(processCommands({ web: 'node a.js' }, { web: 'npm start' }), { web: 'node a.js' });

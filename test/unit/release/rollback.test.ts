@@ -6,7 +6,16 @@ import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/sto
 import { parseVersionArg } from '../../../src/input/version-arg.js';
 
 const release = (version: number, status: ReleaseStatus, imageId = `sha256:${version}`, layers = [{ digest: 'base', size: 100 }]): ReleaseRow => ({
-  app: 'shop', version, imageId, sha: 'a'.repeat(40), status, description: '', spec: emptySpec(), layers, error: null, createdAt: '2026-01-01T00:00:00.000Z',
+  app: 'shop',
+  version,
+  imageId,
+  sha: 'a'.repeat(40),
+  status,
+  description: '',
+  spec: emptySpec(),
+  layers,
+  error: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
 });
 
 test('the default rollback target is the newest earlier release that ran, whatever kind it was', (t) => {
@@ -35,8 +44,14 @@ test('images of the last K releases that ran, and of the active one, are kept', 
 
 test('each release shows the layers it shares with the one before and the bytes it adds', (t) => {
   const views = releaseViews([
-    release(1, 'superseded', 'a', [{ digest: 'base', size: 100 }, { digest: 'app1', size: 5 }]),
-    release(2, 'active', 'b', [{ digest: 'base', size: 100 }, { digest: 'app2', size: 7 }]),
+    release(1, 'superseded', 'a', [
+      { digest: 'base', size: 100 },
+      { digest: 'app1', size: 5 },
+    ]),
+    release(2, 'active', 'b', [
+      { digest: 'base', size: 100 },
+      { digest: 'app2', size: 7 },
+    ]),
   ]);
   t.like(views[0], { version: 2, layers: 2, sharedLayers: 1, newBytes: 7 });
   t.like(views[1], { version: 1, layers: 2, sharedLayers: 0, newBytes: 105 });

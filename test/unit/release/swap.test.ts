@@ -42,7 +42,9 @@ test('a deploy starts every new replica, routes all web replicas in one step, th
   const ports = setup(t);
   await serving(ports);
   const events: string[] = ports.journal;
-  await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, { commit: async () => void events.push('commit') });
+  await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, {
+    commit: async () => void events.push('commit'),
+  });
   t.deepEqual(events, [
     'prepare shop',
     'start web.1 v2',
@@ -58,7 +60,10 @@ test('a deploy starts every new replica, routes all web replicas in one step, th
     'settle web.2 v2',
     'settle worker.1 v2',
   ]);
-  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [2, 2, 2],
+  );
 });
 
 test('a replica that never gets healthy fails the deploy: nothing new is routed, everything new is removed, the old keeps serving', async (t) => {
@@ -79,10 +84,16 @@ test('a replica that never gets healthy fails the deploy: nothing new is routed,
   t.regex(error!.message, /^web\.2 failed its health check: no answer on port \d+ after \d+ s; the previous release keeps serving$/);
   t.false(committed, 'a failed release is never recorded as active');
   t.is(failed, 'PAAS_ERR_UNHEALTHY');
-  t.false(ports.journal.some((e) => e.startsWith('route')), 'the routes were never touched');
+  t.false(
+    ports.journal.some((e) => e.startsWith('route')),
+    'the routes were never touched',
+  );
   t.deepEqual(ports.journal.filter((e) => e.startsWith('remove')).sort(), ['remove web.1 v2', 'remove web.2 v2', 'remove worker.1 v2']);
   t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release}`).sort(), ['web.1 v1', 'web.2 v1', 'worker.1 v1']);
-  t.true(lines.some((l) => l.includes('Last output of web.2:')), 'the user sees why: the replica\'s last output');
+  t.true(
+    lines.some((l) => l.includes('Last output of web.2:')),
+    "the user sees why: the replica's last output",
+  );
 });
 
 test('a replica that exits at once fails the deploy with its exit code', async (t) => {
@@ -106,8 +117,15 @@ test('all or nothing: when recording the release fails after the switch, the rou
   );
   t.regex(error!.message, /database is locked/);
   t.deepEqual(await ports.dataPlane.targets('shop'), before, 'traffic is back on what the store says is active');
-  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [1, 1, 1], 'nothing unrecorded keeps running');
-  t.false(ports.journal.some((e) => e.startsWith('drain') || e === 'remove web.1 v1'), 'the old release was never drained or stopped');
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [1, 1, 1],
+    'nothing unrecorded keeps running',
+  );
+  t.false(
+    ports.journal.some((e) => e.startsWith('drain') || e === 'remove web.1 v1'),
+    'the old release was never drained or stopped',
+  );
 });
 
 test('a drain that times out still stops the old replicas, and says how many requests it cut', async (t) => {
@@ -120,7 +138,10 @@ test('a drain that times out still stops the old replicas, and says how many req
   t.is(result.cut, 3);
   t.true(Date.now() - started >= ports.settings.drainTimeoutMs, 'it waited for the drain timeout first');
   t.true(ports.journal.includes('drain [web.1.v1, web.2.v1] cut 3'));
-  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [2, 2, 2],
+  );
 });
 
 test('a crash right after the switch leaves the new release routed and recorded; restore then removes the old one', async (t) => {
@@ -128,15 +149,28 @@ test('a crash right after the switch leaves the new release routed and recorded;
   await serving(ports);
   ports.armed = 'switched';
   let committed = false;
-  await t.throwsAsync(runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, { commit: async () => void (committed = true) }), { message: 'crash at switched' });
+  await t.throwsAsync(
+    runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, { commit: async () => void (committed = true) }),
+    { message: 'crash at switched' },
+  );
   t.true(committed, 'recorded before the crash point');
-  t.deepEqual((await ports.dataPlane.targets('shop')).map((x) => x.release), [2, 2], 'routed to what is recorded');
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.release),
+    [2, 2],
+    'routed to what is recorded',
+  );
   t.is((await ports.scheduler.replicas('shop')).filter((r) => r.release === 1).length, 3, 'the old replicas outlive the crash');
   // The daemon starts again, and the store says v2 is active.
   const restored = await restoreRoutesWith(ports, 2);
   t.is(restored.removed, 3);
-  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release), [2, 2, 2]);
-  t.deepEqual((await ports.dataPlane.targets('shop')).map((x) => x.release), [2, 2]);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [2, 2, 2],
+  );
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.release),
+    [2, 2],
+  );
 });
 
 /** restoreRoutes over the fakes, with a real store (SQLite) whose active release of "shop" is `version`. */
@@ -173,7 +207,10 @@ test('healing goes on past a replica that cannot be replaced', async (t) => {
   const result = await runSwap(ports, healPlan(release(1, { web: 1, worker: 1 }), [], new Set(), none, 0), quiet().out);
   t.is(result.failed.length, 1);
   t.is(result.failed[0]!.error.code, 'PAAS_ERR_UNHEALTHY');
-  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.process), ['worker']);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.process),
+    ['worker'],
+  );
 });
 
 test('a rolling restart replaces one replica at a time and never leaves web without a target', async (t) => {
@@ -184,9 +221,19 @@ test('a rolling restart replaces one replica at a time and never leaves web with
     await runSwap(ports, restartPlan(release(1, { web }), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
     const routes = ports.journal.filter((e) => e.startsWith('route'));
     t.is(routes.length, web, `web=${web}: one switch per replica`);
-    t.true(routes.every((r) => !r.endsWith('[]')), `web=${web}: never zero targets`);
-    t.deepEqual(ports.journal.slice(0, 6), ['prepare shop', 'start web.1 v1', `route shop -> [${web === 2 ? 'web.2.v1, ' : ''}web.1.v1]`, 'drain [web.1.v1]', 'remove web.1 v1', 'settle web.1 v1']);
-    }
+    t.true(
+      routes.every((r) => !r.endsWith('[]')),
+      `web=${web}: never zero targets`,
+    );
+    t.deepEqual(ports.journal.slice(0, 6), [
+      'prepare shop',
+      'start web.1 v1',
+      `route shop -> [${web === 2 ? 'web.2.v1, ' : ''}web.1.v1]`,
+      'drain [web.1.v1]',
+      'remove web.1 v1',
+      'settle web.1 v1',
+    ]);
+  }
 });
 
 test('ps:stop unroutes, drains and pauses every replica (kept), and the app answers as stopped', async (t) => {
@@ -198,10 +245,20 @@ test('ps:stop unroutes, drains and pauses every replica (kept), and the app answ
   t.is((await ports.scheduler.replicas('shop')).length, 3, 'kept, to start again');
 });
 
-test('a step\'s targets: all replaces the set; each swaps the old replica\'s target for the new one in place', (t) => {
+test("a step's targets: all replaces the set; each swaps the old replica's target for the new one in place", (t) => {
   const target = (id: string) => ({ id, url: `http://${id}:5000`, container: id, release: 1 });
   const old = { id: 'a', name: 'a', app: 'shop', process: 'web', index: 1, release: 1, ip: 'a', port: 5000, state: 'running' as const };
-  t.deepEqual(nextTargets({ routes: 'all', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id), ['c']);
-  t.deepEqual(nextTargets({ routes: 'each', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id), ['b', 'c']);
-  t.deepEqual(nextTargets({ routes: 'each', old: [] }, [target('a')], [target('a')]).map((x) => x.id), ['a'], 'a replica routed again is not doubled');
+  t.deepEqual(
+    nextTargets({ routes: 'all', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id),
+    ['c'],
+  );
+  t.deepEqual(
+    nextTargets({ routes: 'each', old: [old] }, [target('a'), target('b')], [target('c')]).map((x) => x.id),
+    ['b', 'c'],
+  );
+  t.deepEqual(
+    nextTargets({ routes: 'each', old: [] }, [target('a')], [target('a')]).map((x) => x.id),
+    ['a'],
+    'a replica routed again is not doubled',
+  );
 });

@@ -19,7 +19,10 @@ test('swap replaces all targets at once, and round robin spreads requests', (t) 
   table.swap('app', [target(1), target(2)]);
   t.deepEqual([table.pick('app')?.container, table.pick('app')?.container, table.pick('app')?.container], ['c1', 'c2', 'c1']);
   table.swap('app', [target(3)]);
-  t.deepEqual(table.targets('app').map((x) => x.container), ['c3']);
+  t.deepEqual(
+    table.targets('app').map((x) => x.container),
+    ['c3'],
+  );
   table.swap('app', []);
   t.is(table.pick('app'), undefined);
   t.deepEqual(table.apps(), []);
@@ -48,7 +51,10 @@ test('least connections: a busy target gets fewer new requests; equal ones take 
   table.swap('app', [target(1), target(2), target(3)]);
   const busy: Record<string, number> = { 'http://10.0.0.1:5000': 5, 'http://10.0.0.2:5000': 0, 'http://10.0.0.3:5000': 0 };
   const load = (url: string) => busy[url] ?? 0;
-  t.deepEqual([1, 2, 3, 4].map(() => table.pick('app', load)?.container), ['c2', 'c3', 'c2', 'c3']);
+  t.deepEqual(
+    [1, 2, 3, 4].map(() => table.pick('app', load)?.container),
+    ['c2', 'c3', 'c2', 'c3'],
+  );
   busy['http://10.0.0.1:5000'] = 0;
   busy['http://10.0.0.2:5000'] = 2;
   t.is(table.pick('app', load)?.container, 'c1');

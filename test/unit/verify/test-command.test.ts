@@ -7,7 +7,11 @@ test('the test command comes from app.json environments.test, then app.json scri
   t.is(resolveTestCommand({ appJson }, undefined), 'make check');
   t.is(resolveTestCommand({ appJson: { scripts: { test: 'pytest' } } }, 'python'), 'pytest');
   t.is(resolveTestCommand({ packageJson: { scripts: { test: 'ava' } } }, 'node'), 'npm test');
-  t.is(resolveTestCommand({ packageJson: { scripts: { test: 'echo "Error: no test specified" && exit 1' } } }, 'node'), undefined, "npm's placeholder is no test");
+  t.is(
+    resolveTestCommand({ packageJson: { scripts: { test: 'echo "Error: no test specified" && exit 1' } } }, 'node'),
+    undefined,
+    "npm's placeholder is no test",
+  );
   t.is(resolveTestCommand({ packageJson: { scripts: { test: 'ava' } } }, undefined), undefined, 'npm test only for Node apps');
   t.is(resolveTestCommand({}, 'node'), undefined);
 });
