@@ -1,4 +1,5 @@
-// Settings, read once here from flags and the environment, then passed down; nothing else reads process.env.
+// Settings, read once here from flags and the environment, then passed down. Nothing else in the daemon reads
+// process.env; the git hook (hooks/pre-receive.ts, a process of its own) reads what the daemon put in its environment.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Services } from '../services.js';
 import { PaasError, asPaasError } from '../errors.js';
-import { daemonLog } from '../log.js';
+import { daemonLog, ERROR } from '../log.js';
 import type { LineWriter } from '../queue/run-queued.js';
 import { LOCAL_ADMIN, type Caller } from '../auth/caller.js';
 import { callerForBearer } from '../auth/tokens.js';
@@ -65,7 +65,7 @@ async function handle(services: Services, identify: Identify, req: http.Incoming
     const error = asPaasError(err);
     if (error.code === 'PAAS_ERR_INTERNAL') daemonLog('api.error', { path, error: err instanceof Error ? err.stack : err });
     if (res.headersSent) {
-      res.end(JSON.stringify({ line: ` !     ${error.message}` }) + '\n' + JSON.stringify({ exit: 1 }) + '\n');
+      res.end(JSON.stringify({ line: `${ERROR}${error.message}` }) + '\n' + JSON.stringify({ exit: 1 }) + '\n');
       return;
     }
     res.writeHead(error.httpStatus, { 'content-type': 'application/json' });

@@ -1,4 +1,5 @@
 // Builds an app without a Dockerfile: detect a buildpack, plan its layers, and build them through the Engine API.
+import { LABEL } from '../docker/names.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,7 +71,7 @@ export async function buildWithBuildpack(
   const procfile = await read('Procfile');
   const web = procfile ? undefined : detected.defaultProcessTypes.web;
   const buildpackDir = custom ?? path.join(installDir, 'buildpacks', detected.buildpack);
-  const labels = { ...request.labels, 'paas.sha': request.sha, 'paas.buildpack': detected.buildpack };
+  const labels = { ...request.labels, [LABEL.sha]: request.sha, [LABEL.buildpack]: detected.buildpack };
   const show = (event: ProgressEvent) => buildEventLines(event).forEach((line) => out.detail(line));
   try {
     // The runtime image: the same Dockerfile and buildpack give the same (cached, shared) layers for every app.
@@ -79,7 +80,7 @@ export async function buildWithBuildpack(
     const runtimeImageId = await buildImage(
       docker,
       buildpackContext(runtime, buildpackDir, undefined),
-      { tag: runtimeTag, labels: { 'paas.role': 'runtime' } },
+      { tag: runtimeTag, labels: { [LABEL.role]: 'runtime' } },
       show,
     );
     let base = runtimeImageId;

@@ -1,6 +1,7 @@
 // The dependency layer of a buildpack build: bin/install-deps runs in a container from the runtime image with only
 // the manifest files and the app's build cache (DATA_DIR/cache/APP, kept across builds, deleted with the app)
 // mounted, and the container is committed as one layer. It is reused while runtime and manifests are unchanged.
+import { LABEL } from '../docker/names.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import tar from 'tar-stream';
@@ -46,7 +47,7 @@ export async function ensureDepsImage(
       Image: options.runtimeImageId,
       Cmd: ['/paas/buildpack/bin/install-deps', '/app', '/paas/cache'],
       WorkingDir: '/app',
-      Labels: { 'paas.app': options.app, 'paas.role': 'deps' },
+      Labels: { [LABEL.app]: options.app, [LABEL.role]: 'deps' },
       HostConfig: { Binds: [`${options.cacheDir}:/paas/cache`], Init: true },
     },
     (line) => out.detail(line),
@@ -56,7 +57,7 @@ export async function ensureDepsImage(
         await container.putArchive(manifestTar(options.manifests), { path: '/' });
       },
       after: async (container, exitCode) => {
-        if (exitCode === 0) committed = await commitContainer(docker, container.id, ref, { 'paas.app': options.app });
+        if (exitCode === 0) committed = await commitContainer(docker, container.id, ref, { [LABEL.app]: options.app });
       },
     },
   );

@@ -1,5 +1,6 @@
 // Buildpack detection: each buildpack's bin/detect runs in a throwaway container from the stack image (no
 // network), in a fixed order; the first that applies wins, and its bin/release says the default processes.
+import { LABEL } from '../docker/names.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -67,7 +68,7 @@ export async function detectBuildpack(
       Image: options.stackImage,
       Cmd: ['sh', '-c', DETECT_SCRIPT, 'detect', ...options.order],
       HostConfig: { NetworkMode: 'none' },
-      Labels: { 'paas.role': 'detect' },
+      Labels: { [LABEL.role]: 'detect' },
     },
     [
       { path: '/', tar: () => buildpacksTar(path.resolve(options.installDir), options.custom) },

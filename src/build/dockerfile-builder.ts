@@ -73,7 +73,7 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
       context,
       {
         tag: request.tag,
-        labels: { ...request.labels, 'paas.sha': request.sha },
+        labels: { ...request.labels, [LABEL.sha]: request.sha },
         ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
       },
       (event) => buildEventLines(event).forEach(onLine),

@@ -1,4 +1,5 @@
 // CLI commands about who may do what: SSH keys (admin or collaborator), API tokens, whoami.
+import { STEP } from '../log.js';
 import { Option, type Command } from 'commander';
 import type { KeyRow } from '../store/keys.js';
 import type { TokenRow } from '../store/tokens.js';
@@ -22,7 +23,7 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
     program.command('keys:add <name>').description('register an SSH public key read from standard input: --role admin (the default) or --app APP'),
   ).action(async (name: string, opts: AccessOpts) => {
     const key = await io.client().call<KeyRow>('POST', '/keys', { name, publicKey: await io.readStdin(), ...accessBody(opts) });
-    io.out(`-----> Added key ${key.name} (${key.fingerprint}), ${accessText(key)}\n`);
+    io.out(`${STEP}Added key ${key.name} (${key.fingerprint}), ${accessText(key)}\n`);
   });
 
   program
@@ -40,14 +41,14 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
     .description('remove an SSH key')
     .action(async (name: string) => {
       await io.client().call('DELETE', `/keys/${encodeURIComponent(name)}`);
-      io.out(`-----> Removed key ${name}\n`);
+      io.out(`${STEP}Removed key ${name}\n`);
     });
 
   accessOptions(
     program.command('tokens:create <name>').description('make an API token for remote use (shown once): --role admin (the default) or --app APP'),
   ).action(async (name: string, opts: AccessOpts) => {
     const token = await io.client().call<TokenRow & { token: string }>('POST', '/tokens', { name, ...accessBody(opts) });
-    io.out(`-----> Created token ${token.name}, ${accessText(token)}; it is shown only now:\n${token.token}\n`);
+    io.out(`${STEP}Created token ${token.name}, ${accessText(token)}; it is shown only now:\n${token.token}\n`);
   });
 
   program
@@ -65,7 +66,7 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
     .description('revoke an API token')
     .action(async (name: string) => {
       await io.client().call('DELETE', `/tokens/${encodeURIComponent(name)}`);
-      io.out(`-----> Revoked token ${name}\n`);
+      io.out(`${STEP}Revoked token ${name}\n`);
     });
 
   program

@@ -1,4 +1,5 @@
 // CLI commands about apps and their history: apps, buildpacks, deploy branch, builds, releases, rollback, CI.
+import { STEP } from '../log.js';
 import type { Command } from 'commander';
 import { PaasError } from '../errors.js';
 import type { AppRow } from '../store/apps.js';
@@ -21,7 +22,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('create an app (a push by an admin key to an unknown app creates it too)')
     .action(async (app: string) => {
       await io.client().call<AppRow>('POST', '/apps', { name: app });
-      io.out(`-----> Created ${app}\n       git remote add paas ssh://git@HOST:PORT/${app}\n`);
+      io.out(`${STEP}Created ${app}\n       git remote add paas ssh://git@HOST:PORT/${app}\n`);
     });
 
   program
@@ -41,7 +42,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .action(async (app: string, opts: { confirm: string }) => {
       if (opts.confirm !== app) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--confirm must repeat the app name: paas apps:destroy ${app} --confirm ${app}`);
       await io.client().call('DELETE', appPath(app));
-      io.out(`-----> Destroyed ${app}\n`);
+      io.out(`${STEP}Destroyed ${app}\n`);
     });
 
   program
@@ -49,7 +50,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('the branch whose pushes deploy (default: main or master); other branches get CI runs')
     .action(async (app: string, branch: string | undefined) => {
       const result = await io.client().call<{ deployBranch: string | null }>('PUT', appPath(app, '/deploy-branch'), { branch: branch ?? null });
-      io.out(`-----> ${app} deploys ${result.deployBranch ?? 'main or master'}\n`);
+      io.out(`${STEP}${app} deploys ${result.deployBranch ?? 'main or master'}\n`);
     });
 
   program
@@ -57,7 +58,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('build APP from the Dockerfile at PATH in the repository (default: Dockerfile at its root)')
     .action(async (app: string, file: string | undefined) => {
       const result = await io.client().call<{ dockerfilePath: string | null }>('PUT', appPath(app, '/dockerfile-path'), { path: file ?? null });
-      io.out(`-----> ${app} builds from ${result.dockerfilePath ?? 'Dockerfile'}\n`);
+      io.out(`${STEP}${app} builds from ${result.dockerfilePath ?? 'Dockerfile'}\n`);
     });
 
   program
@@ -65,7 +66,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')
     .action(async (app: string, buildpack: string) => {
       const result = await io.client().call<{ buildpack: string }>('PUT', appPath(app, '/buildpack'), { buildpack });
-      io.out(`-----> ${app} builds with ${result.buildpack}\n`);
+      io.out(`${STEP}${app} builds with ${result.buildpack}\n`);
     });
 
   program
@@ -73,7 +74,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('let detection pick the buildpack of APP again')
     .action(async (app: string) => {
       await io.client().call('PUT', appPath(app, '/buildpack'), { buildpack: null });
-      io.out(`-----> ${app} builds with the buildpack detection picks\n`);
+      io.out(`${STEP}${app} builds with the buildpack detection picks\n`);
     });
 
   program
@@ -124,7 +125,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .action(async (app: string, from: string, to: string, opts: { json?: boolean }) => {
       const diff = await io.client().call<ReleaseDiff>('GET', appPath(app, `/releases/diff/${parseVersionArg(from)}/${parseVersionArg(to)}`));
       if (opts.json) return io.out(JSON.stringify(diff, null, 2) + '\n');
-      io.out(`-----> v${diff.from} -> v${diff.to}: ${diff.added.length} layer(s) added (${formatBytes(diff.newBytes)}), ${diff.removed.length} removed\n`);
+      io.out(`${STEP}v${diff.from} -> v${diff.to}: ${diff.added.length} layer(s) added (${formatBytes(diff.newBytes)}), ${diff.removed.length} removed\n`);
       for (const layer of diff.removed) io.out(`       - ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
       for (const layer of diff.added) {
         io.out(`       + ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
@@ -161,7 +162,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .description('print one CI run with its full log')
     .action(async (app: string, run: string) => {
       const r = await io.client().call<CiRunRow & { log: string }>('GET', appPath(app, `/ci/${checkNumber('CI run', run)}`));
-      io.out(`-----> CI run ${r.number} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
+      io.out(`${STEP}CI run ${r.number} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
       io.out(`       branch ${r.branch}, commit ${r.sha.slice(0, 7)}, command ${r.command ?? '(none)'}\n`);
       if (r.log) io.out(r.log.replace(/^/gm, '       ') + '\n');
     });

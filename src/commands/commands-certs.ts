@@ -1,4 +1,5 @@
 // CLI commands for HTTPS: automatic certificates (ACME), hand-installed ones, the HTTP -> HTTPS redirect.
+import { STEP, ERROR } from '../log.js';
 import { Argument, type Command } from 'commander';
 import type { CertView } from '../tls/cert-view.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
@@ -22,7 +23,7 @@ export function registerCertCommands(program: Command, io: CliIo): void {
         `=====> ${app}: automatic certificates ${answer.auto ? `on (${answer.directory})` : 'off'}, HTTP redirects to HTTPS: ${answer.redirect ? 'on' : 'off'}\n`,
       );
       printList(io, answer.certificates, false, ['HOST', 'STATUS', 'SOURCE', 'ISSUER', 'EXPIRES'], (c) => [c.host, c.status, c.source, c.issuer, c.notAfter]);
-      for (const c of answer.certificates.filter((x) => x.error)) io.out(` !     ${c.host} (${c.errorAt}): ${c.error}\n`);
+      for (const c of answer.certificates.filter((x) => x.error)) io.out(`${ERROR}${c.host} (${c.errorAt}): ${c.error}\n`);
     });
 
   program
@@ -32,7 +33,7 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .action(async (app: string, opts: { off?: boolean }) => {
       if (!opts.off) return streamToOut(io, appPath(app, '/certs/auto'), { on: true });
       await io.client().call('POST', appPath(app, '/certs/auto'), { on: false });
-      io.out(`-----> Automatic certificates off for ${app}; installed ones serve until they expire\n`);
+      io.out(`${STEP}Automatic certificates off for ${app}; installed ones serve until they expire\n`);
     });
 
   program
@@ -40,7 +41,7 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .description('install a PEM certificate chain and its private key (files) for the app hostnames it covers')
     .action(async (app: string, cert: string, key: string) => {
       const hosts = await io.client().call<string[]>('POST', appPath(app, '/certs'), { cert: await io.readFile(cert), key: await io.readFile(key) });
-      io.out(`-----> Installed the certificate for ${hosts.join(', ')}\n`);
+      io.out(`${STEP}Installed the certificate for ${hosts.join(', ')}\n`);
     });
 
   program
@@ -48,7 +49,7 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .description('remove the certificate of a hostname')
     .action(async (app: string, host: string) => {
       await io.client().call('DELETE', appPath(app, `/certs/${encodeURIComponent(host.toLowerCase())}`));
-      io.out(`-----> Removed the certificate of ${host}\n`);
+      io.out(`${STEP}Removed the certificate of ${host}\n`);
     });
 
   program
@@ -58,6 +59,6 @@ export function registerCertCommands(program: Command, io: CliIo): void {
     .addArgument(new Argument('<state>').choices(['on', 'off']))
     .action(async (app: string, state: 'on' | 'off') => {
       await io.client().call('PUT', appPath(app, '/certs/redirect'), { on: state === 'on' });
-      io.out(`-----> HTTP to HTTPS redirects ${state} for ${app}\n`);
+      io.out(`${STEP}HTTP to HTTPS redirects ${state} for ${app}\n`);
     });
 }

@@ -1,4 +1,5 @@
 // CLI commands that operate a running app: config, ps, logs, domains, resources, storage, one-off runs.
+import { STEP } from '../log.js';
 import { Option, type Command } from 'commander';
 import { PaasError } from '../errors.js';
 import { checkConfigKey, parseAssignments } from '../input/config-vars.js';
@@ -118,7 +119,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .description('route a custom hostname to APP (point its DNS at this host)')
     .action(async (app: string, host: string) => {
       const domain = await io.client().call<DomainRow>('POST', appPath(app, '/domains'), { host });
-      io.out(`-----> ${domain.host} now routes to ${app}\n`);
+      io.out(`${STEP}${domain.host} now routes to ${app}\n`);
     });
 
   program
@@ -126,7 +127,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .description('stop routing a custom hostname to APP')
     .action(async (app: string, host: string) => {
       await io.client().call('DELETE', appPath(app, `/domains/${encodeURIComponent(host.toLowerCase())}`));
-      io.out(`-----> ${host} no longer routes to ${app}\n`);
+      io.out(`${STEP}${host} no longer routes to ${app}\n`);
     });
 
   program
@@ -149,7 +150,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
       const resources = await io.client().call<Resources>('PUT', appPath(app, '/resources'), { process: type, memory: opts.memory, cpus: opts.cpus });
       const [memory, cpus] = formatResources(resources[type] ?? {});
       io.out(
-        `-----> ${app} ${type}: memory ${memory || 'unlimited'}, cpus ${cpus || 'unlimited'}; applied with the next release (or: paas ps:restart ${app})\n`,
+        `${STEP}${app} ${type}: memory ${memory || 'unlimited'}, cpus ${cpus || 'unlimited'}; applied with the next release (or: paas ps:restart ${app})\n`,
       );
     });
 
@@ -168,7 +169,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .description('mount a persistent volume NAME:/path into every container of APP; kept across deploys and rollbacks')
     .action(async (app: string, mount: string) => {
       const row = await io.client().call<MountRow>('POST', appPath(app, '/storage'), { mount });
-      io.out(`-----> Volume ${row.name} mounts at ${row.path} in ${app}; applied with the next release (or: paas ps:restart ${app})\n`);
+      io.out(`${STEP}Volume ${row.name} mounts at ${row.path} in ${app}; applied with the next release (or: paas ps:restart ${app})\n`);
     });
 
   program
@@ -177,7 +178,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .option('--delete-data', 'also delete the volume and its data')
     .action(async (app: string, name: string, opts: { deleteData?: boolean }) => {
       await io.client().call('DELETE', appPath(app, `/storage/${encodeURIComponent(name)}`), { deleteData: opts.deleteData ?? false });
-      io.out(`-----> Volume ${name} unmounted from ${app}${opts.deleteData ? ' and deleted' : ' (data kept)'}; applied with the next release\n`);
+      io.out(`${STEP}Volume ${name} unmounted from ${app}${opts.deleteData ? ' and deleted' : ' (data kept)'}; applied with the next release\n`);
     });
 
   program

@@ -9,7 +9,7 @@ import { registerCertCommands } from './commands-certs.js';
 
 /**
  * Pure: commander's error text as the house's one error line, e.g.
- * `error: unknown command 'conifg:set'\n(Did you mean config:set?)` -> ` !     unknown command "conifg:set", did you mean "config:set"?`
+ * `error: unknown command 'conifg:set'\n(Did you mean config:set?)` -> `${ERROR}unknown command "conifg:set", did you mean "config:set"?`
  */
 export function errorLine(text: string): string {
   const lines = text

@@ -147,7 +147,7 @@ export function demuxLogs(buffer: Buffer): string {
 
 /** Containers labelled for `app` (every app when omitted), running or not. */
 export async function listAppContainers(docker: DockerClient, app?: string): Promise<Docker.ContainerInfo[]> {
-  const label = app ? `paas.app=${app}` : 'paas.app';
+  const label = app ? `${LABEL.app}=${app}` : LABEL.app;
   return docker.listContainers({ all: true, filters: { label: [label] } });
 }
 
@@ -257,4 +257,29 @@ export async function stopContainer(docker: DockerClient, id: string, graceSecon
 
 export async function renameContainer(docker: DockerClient, id: string, name: string): Promise<void> {
   await docker.getContainer(id).rename({ name });
+}
+
+/** Runs `cmd` in a running container; resolves whether it exited 0. */
+export async function execSucceeds(docker: DockerClient, id: string, cmd: string[]): Promise<boolean> {
+  const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise<void>((resolve) => {
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.resume();
+  });
+  return (await exec.inspect()).ExitCode === 0;
+}
+
+/** Creates an internal bridge network (no way out of it) labelled `labels`. */
+export async function createInternalNetwork(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
+  await docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true, Labels: labels });
+}
+
+/** Removes network `name`; a missing one is fine. */
+export async function removeNetwork(docker: DockerClient, name: string): Promise<void> {
+  await docker
+    .getNetwork(name)
+    .remove()
+    .catch(() => undefined);
 }

@@ -4,7 +4,7 @@ import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import type { OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { LABEL, containerName } from './names.js';
-import { containerSpec, isReplica, runtimeHostConfig, withoutRestarts } from './container-spec.js';
+import { containerSpec, isOneOff, runtimeHostConfig, withoutRestarts } from './container-spec.js';
 import {
   containerIp,
   containerLogTail,
@@ -20,17 +20,18 @@ import {
 } from './containers.js';
 import { followContainerEvents } from './container-events.js';
 
-/** Pure: the replica a listed container is, or undefined for containers that are no replica (CI, builds, one-offs). */
+/** Pure: the replica a listed container is, or undefined for containers of no release (CI, builds, one-offs). */
 export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels' | 'State' | 'NetworkSettings'>): Replica | undefined {
   const labels = c.Labels ?? {};
-  if (!isReplica(labels) || labels[LABEL.release] === undefined) return undefined;
+  // Containers of releases made before replicas were labelled count too, so that restore can remove them.
+  if (labels[LABEL.release] === undefined || labels[LABEL.process] === undefined || isOneOff(labels)) return undefined;
   const app = labels[LABEL.app]!;
   return {
     id: c.Id,
     name: (c.Names[0] ?? '').replace(/^\//, ''),
     app,
     process: labels[LABEL.process]!,
-    index: Number(labels[LABEL.replica]),
+    index: Number(labels[LABEL.replica] ?? 0),
     release: Number(labels[LABEL.release]),
     ip: containerIp(app, c.NetworkSettings?.Networks ?? {}),
     port: Number(labels[LABEL.port] ?? 0),

@@ -1,4 +1,5 @@
 // Images through the Engine API: build, import, tag, inspect, remove.
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
@@ -145,4 +146,18 @@ export async function commitContainer(docker: DockerClient, containerId: string,
   const changes = [...Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`), 'CMD ["/bin/sh"]'];
   const result = (await docker.getContainer(containerId).commit({ repo, tag, changes })) as { Id: string };
   return result.Id;
+}
+
+/** Every image of `app`'s repository (release, dependency and CI tags). */
+export async function listAppImages(docker: DockerClient, app: string): Promise<Docker.ImageInfo[]> {
+  return docker.listImages({ filters: { reference: [imageRepo(app)] } });
+}
+
+/** The image `id` builds on, as the local builder records it; undefined for a base image or a missing one. */
+export async function imageParent(docker: DockerClient, id: string): Promise<string | undefined> {
+  const info = await docker
+    .getImage(id)
+    .inspect()
+    .catch(() => undefined);
+  return info?.Parent || undefined;
 }

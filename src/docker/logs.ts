@@ -1,6 +1,7 @@
 // Container logs and container start events through the Engine API, as lines.
 import type { DockerClient } from './client.js';
 import { demuxLogs, lineSplitter, streamClosed } from './containers.js';
+import { LABEL } from './names.js';
 
 export interface LogLine {
   /** Docker's RFC 3339 timestamp (nanoseconds), so lines of several containers sort by time. */
@@ -57,7 +58,7 @@ export async function watchStarts(
   onStart: (id: string, labels: Record<string, string>) => void,
   signal: AbortSignal,
 ): Promise<{ closed: Promise<void> }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`paas.app=${app}`] } })) as NodeJS.ReadableStream & {
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`${LABEL.app}=${app}`] } })) as NodeJS.ReadableStream & {
     destroy(): void;
   };
   const lines = lineSplitter((line) => {

@@ -16,6 +16,11 @@ export const LABEL = {
   managed: 'paas.managed',
   role: 'paas.role',
   ciRun: 'paas.ci-run',
+  /** On images: the commit built, the buildpack that built it, the stack kind, the CI add-on. */
+  sha: 'paas.sha',
+  buildpack: 'paas.buildpack',
+  stack: 'paas.stack',
+  addon: 'paas.addon',
 } as const;
 
 /** A process container of a release: paas.APP.TYPE.vN.I */

@@ -1,4 +1,4 @@
-// App names: lowercase DNS labels, checked here once for every entry point (SSH, API, CLI, hook).
+// App names: lowercase DNS labels, checked here for every entry point (SSH, API, CLI, hook); the router reads Host headers with the same function.
 import { PaasError } from '../errors.js';
 import { APP_NAME } from './patterns.js';
 

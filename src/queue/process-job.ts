@@ -22,6 +22,11 @@ export async function processJob(services: Services, data: DeployJobData): Promi
     void appendJobLine(services.redis, data.logId, line);
   });
   if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);
+  // Lifecycle events in the daemon log: deploy.started, deploy.succeeded, deploy.failed (and rollback.*, config.*, ...).
+  const begin = Date.now();
+  const event = (outcome: string, fields: Record<string, unknown> = {}) =>
+    daemonLog(`${data.kind}.${outcome}`, { app: data.app, ...('sha' in data ? { sha: data.sha.slice(0, 12) } : {}), ...fields });
+  if (data.kind !== 'heal') event('started');
   try {
     if (data.kind === 'rollback') {
       await rollbackRelease(services, data.app, data.version, out);
@@ -37,15 +42,19 @@ export async function processJob(services: Services, data: DeployJobData): Promi
     } else if (data.kind === 'ci') {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
       const status = await runCiJob(services, data, out);
+      event('finished', { status, seconds: ((Date.now() - begin) / 1000).toFixed(1) });
       await finishJobLog(services.redis, data.logId, { ok: status === 'passed' || status === 'skipped' });
       return;
     } else {
       const version = await deployCommit(services, data, out);
       await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
+      event('succeeded', { release: version, seconds: ((Date.now() - begin) / 1000).toFixed(1) });
     }
+    if (data.kind !== 'deploy' && data.kind !== 'heal') event('succeeded', { seconds: ((Date.now() - begin) / 1000).toFixed(1) });
     await finishJobLog(services.redis, data.logId, { ok: true });
   } catch (err) {
     const error = asPaasError(err);
+    event('failed', { code: error.code, error: error.message });
     out.error(error.message);
     if (data.kind === 'deploy') await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
     await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });

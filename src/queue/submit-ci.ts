@@ -6,7 +6,7 @@ import { repoPath } from '../git/repos.js';
 import { runGit } from '../git/run-git.js';
 import { runQueued } from './run-queued.js';
 import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';
-import { ERROR } from '../log.js';
+import { ERROR, STEP } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
 /** Pure: a ref as a user may name it (a branch, a tag, a commit id); never an option or a path outside refs. */
@@ -32,7 +32,7 @@ export async function submitCiRun(
     });
     const sha = resolved.stdout.toString().trim();
     if (resolved.code !== 0 || !sha) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no pushed branch, tag or commit "${name}"`);
-    write(`-----> CI run of ${name} (${sha.slice(0, 7)})`);
+    write(`${STEP}CI run of ${name} (${sha.slice(0, 7)})`);
     const fullRef = /^[0-9a-f]{7,64}$/.test(name) ? name : name.startsWith('refs/') ? name : `refs/heads/${name}`;
     const runId = await insertCiRun(services.db, { app, branch: name, sha, status: 'queued', command: null });
     const ok = await runQueued(services, { kind: 'ci', logId: `ci-${runId}`, runId, app, ref: fullRef, sha, gitEnv: {} }, write, signal, () =>

@@ -8,7 +8,7 @@ import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../gi
 import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
 import { checkRedis } from './connection.js';
 import { runQueued } from './run-queued.js';
-import { lineSink } from '../log.js';
+import { lineSink, STEP } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
 export interface PushRequest {
@@ -77,6 +77,6 @@ async function deployRef(services: Services, request: PushRequest, update: RefUp
   await checkRedis(services.redis, services.redisTarget);
   const { id: buildId, number } = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
   const job = { kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
-  write(`-----> Queued build ${number} of ${request.app}`);
+  write(`${STEP}Queued build ${number} of ${request.app}`);
   return runQueued(services, job, write, signal, () => deleteBuild(services.db, buildId));
 }

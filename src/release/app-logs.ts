@@ -1,6 +1,7 @@
 // `paas logs APP [-f] [--process TYPE] [-n N]`: the runtime output of an app's containers, each line marked
 // with its process and replica like Heroku's `app[web.1]:`; with -f it follows on, and containers of later
 // releases (a redeploy, a restart) are picked up as they start, without reconnecting.
+import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
 import { PaasError } from '../errors.js';
 import { PROCESS_TYPE } from '../input/patterns.js';
@@ -27,7 +28,7 @@ export function checkLogsRequest(body: unknown): LogsRequest {
 
 /** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
 export function sourceOf(labels: Record<string, string>): string {
-  return `${labels['paas.process'] ?? '?'}.${labels['paas.replica'] ?? '0'}`;
+  return `${labels[LABEL.process] ?? '?'}.${labels[LABEL.replica] ?? '0'}`;
 }
 
 /** Pure: one line as printed, `TIME app[web.1]: text`. */
@@ -40,9 +41,9 @@ export function formatLogLine(source: string, line: LogLine): string {
  * not one-offs with a terminal (their raw output is the user's session).
  */
 export function wanted(labels: Record<string, string>, process: string | null): boolean {
-  if (!labels['paas.release'] && !isOneOff(labels)) return false;
-  if (labels['paas.tty'] === 'true') return false;
-  return process === null || labels['paas.process'] === process;
+  if (!labels[LABEL.release] && !isOneOff(labels)) return false;
+  if (labels[LABEL.tty] === 'true') return false;
+  return process === null || labels[LABEL.process] === process;
 }
 
 /**

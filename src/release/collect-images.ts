@@ -1,8 +1,8 @@
 // Garbage-collects release images: the last K releases stay as rollback targets; older tags are removed.
 import type { Services } from '../services.js';
 import { listReleases, type ReleaseRow } from '../store/releases.js';
-import { untagImage } from '../docker/images.js';
-import { imageRepo, imageTag, isDepsTag } from '../docker/names.js';
+import { imageParent, listAppImages, untagImage } from '../docker/images.js';
+import { imageTag, isDepsTag } from '../docker/names.js';
 
 /** Pure: the releases whose images stay (the newest `keep` that ran, and the active one). */
 export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number> {
@@ -16,7 +16,7 @@ export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number
  * Removes the image tags of releases beyond the last `keepReleases`, then the app's dependency images that no
  * kept image builds on (Docker refuses to delete those); returns the release versions collected.
  */
-export async function collectImages(services: Services, app: string): Promise<number[]> {
+export async function collectImages(services: Pick<Services, 'db' | 'docker' | 'config'>, app: string): Promise<number[]> {
   const releases = await listReleases(services.db, app);
   const kept = releasesToKeep(releases, services.config.keepReleases);
   const collected: number[] = [];
@@ -24,7 +24,7 @@ export async function collectImages(services: Services, app: string): Promise<nu
     if (kept.has(release.version)) continue;
     if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
   }
-  const images = await services.docker.listImages({ filters: { reference: [imageRepo(app)] } });
+  const images = await listAppImages(services.docker, app);
   const inUse = await ancestorsOf(services, images);
   for (const image of images) {
     if (inUse.has(image.Id)) continue;
@@ -34,18 +34,13 @@ export async function collectImages(services: Services, app: string): Promise<nu
 }
 
 /** Every image `images` build on (their parent chains, as the local builder records them). */
-async function ancestorsOf(services: Services, images: { ParentId: string }[]): Promise<Set<string>> {
+async function ancestorsOf(services: Pick<Services, 'docker'>, images: { ParentId: string }[]): Promise<Set<string>> {
   const seen = new Set<string>();
   for (const image of images) {
     let parent: string | undefined = image.ParentId;
     for (let depth = 0; parent && !seen.has(parent) && depth < 64; depth++) {
       seen.add(parent);
-      parent = (
-        await services.docker
-          .getImage(parent)
-          .inspect()
-          .catch(() => undefined)
-      )?.Parent;
+      parent = await imageParent(services.docker, parent);
     }
   }
   return seen;

@@ -1,4 +1,5 @@
 // `paas stack:build`: the local base image, made with debootstrap and imported through the Engine API (no registry).
+import { LABEL } from '../docker/names.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,7 +65,7 @@ async function buildAppsStack(docker: DockerClient, out: LineSink): Promise<void
   pack.entry({ name: 'Dockerfile' }, appsStackDockerfile());
   pack.finalize();
   try {
-    await buildImage(docker, pack as unknown as Readable, { tag: ref, labels: { 'paas.stack': 'apps' } }, (event) => {
+    await buildImage(docker, pack as unknown as Readable, { tag: ref, labels: { [LABEL.stack]: 'apps' } }, (event) => {
       const line = event.stream?.trim();
       if (line && /^(Step|Setting up|E:)/.test(line)) out.detail(line);
     });

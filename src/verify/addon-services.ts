@@ -1,8 +1,9 @@
 // Starts and removes the addon services of one test run on a network of its own (internal: no way out).
+import { LABEL } from '../docker/names.js';
 import tar from 'tar-stream';
 import type { DockerClient } from '../docker/client.js';
 import { buildImage, findImage } from '../docker/images.js';
-import { removeContainer } from '../docker/containers.js';
+import { createInternalNetwork, execSucceeds, removeContainer, removeNetwork, runContainer } from '../docker/containers.js';
 import { ciNetworkName } from '../docker/names.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
@@ -20,18 +21,7 @@ async function ensureAddonImage(docker: DockerClient, addon: AddonKind, out: Lin
   const pack = tar.pack();
   pack.entry({ name: 'Dockerfile' }, addon.dockerfile);
   pack.finalize();
-  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: addon.image, labels: { 'paas.addon': addon.name } }, () => {});
-}
-
-async function execOk(docker: DockerClient, containerId: string, cmd: string[]): Promise<boolean> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({});
-  await new Promise<void>((resolve) => {
-    stream.on('end', () => resolve());
-    stream.on('close', () => resolve());
-    stream.resume();
-  });
-  return (await exec.inspect()).ExitCode === 0;
+  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: addon.image, labels: { [LABEL.addon]: addon.name } }, () => {});
 }
 
 /** Starts `addons` for run `runId` and waits until each takes connections. */
@@ -40,28 +30,24 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
   const started: string[] = [];
   const remove = async () => {
     await Promise.all(started.map((id) => removeContainer(docker, id, 0)));
-    await docker
-      .getNetwork(network)
-      .remove()
-      .catch(() => undefined);
+    await removeNetwork(docker, network);
   };
   if (addons.length === 0) return { network: 'none', env: {}, remove: async () => {} };
   try {
-    await docker.createNetwork({ Name: network, Driver: 'bridge', Internal: true, Labels: { 'paas.app': app, 'paas.ci-run': String(runId) } });
+    await createInternalNetwork(docker, network, { [LABEL.app]: app, [LABEL.ciRun]: String(runId) });
     const env: Record<string, string> = {};
     for (const addon of addons) {
       await ensureAddonImage(docker, addon, out);
-      const container = await docker.createContainer({
+      const container = await runContainer(docker, {
         Image: addon.image,
         name: `${network}.${addon.name}`,
-        Labels: { 'paas.app': app, 'paas.role': 'addon', 'paas.ci-run': String(runId) },
+        Labels: { [LABEL.app]: app, [LABEL.role]: 'addon', [LABEL.ciRun]: String(runId) },
         HostConfig: { NetworkMode: network, Init: true },
         NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [addon.name] } } },
       });
       started.push(container.id);
-      await container.start();
       const deadline = Date.now() + 60_000;
-      while (!(await execOk(docker, container.id, addon.ready))) {
+      while (!(await execSucceeds(docker, container.id, addon.ready))) {
         if (Date.now() > deadline) throw new PaasError('PAAS_ERR_TESTS_FAILED', `the ${addon.name} addon did not start`);
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -1,5 +1,6 @@
 // A CI run of a commit that does not deploy: build it (same builders as a deploy), test it, record the result,
 // and remove its image. The push that asked for it is accepted whatever the result.
+import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
 import type { CiJob } from '../queue/deploy-queue.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
@@ -26,7 +27,7 @@ export async function runCiJob(services: Services, job: CiJob, out: LineSink): P
     const built = await buildCommit(
       services,
       source,
-      { app: job.app, tag, labels: { 'paas.app': job.app, 'paas.role': 'ci' }, what, buildpack, dockerfile },
+      { app: job.app, tag, labels: { [LABEL.app]: job.app, [LABEL.role]: 'ci' }, what, buildpack, dockerfile },
       out,
     );
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

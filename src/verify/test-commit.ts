@@ -1,6 +1,7 @@
 // Runs a built commit's tests in a throwaway container: no network, no Docker socket, no production config, CPU
 // and memory limits, a timeout; records the run, streams its output into the push, and (on the deploy branch)
 // rejects the push when the tests fail.
+import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
 import type { AppFiles } from '../build/build-commit.js';
 import { runStreaming } from '../docker/containers.js';
@@ -27,7 +28,7 @@ export function testContainerSpec(subject: TestSubject, command: string, env: Re
     Image: subject.imageId,
     Cmd: ['/bin/sh', '-c', command],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    Labels: { 'paas.app': subject.app, 'paas.role': 'test', 'paas.ci-run': String(runId) },
+    Labels: { [LABEL.app]: subject.app, [LABEL.role]: 'test', [LABEL.ciRun]: String(runId) },
     HostConfig: {
       NetworkMode: network,
       Init: true,
