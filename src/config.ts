@@ -28,6 +28,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** How long the router waits on a silent app (between reads) before it answers 504. */
   upstreamTimeoutMs: number;
+  /** The data plane: HAProxy (default), or the in-process router (`node`, the fallback without HAProxy). */
+  router: 'haproxy' | 'node';
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
   stopGraceSeconds: number;
   /** How long a test run may take before it is killed. */
@@ -98,9 +100,16 @@ export interface ConfigFlags {
   domain?: string;
   apiPort?: string;
   httpsPort?: string;
+  router?: string;
 }
 
 const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function routerKind(raw: string | undefined): 'haproxy' | 'node' {
+  if (raw === undefined || raw === '' || raw === 'haproxy') return 'haproxy';
+  if (raw === 'node') return 'node';
+  throw new PaasError('PAAS_ERR_INVALID_INPUT', `--router (PAAS_ROUTER) must be haproxy or node, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
 
 function port(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -159,6 +168,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     checksUptimeSeconds: seconds('PAAS_CHECKS_UPTIME', env.PAAS_CHECKS_UPTIME, 1.5),
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     upstreamTimeoutMs: positiveInt('PAAS_UPSTREAM_TIMEOUT', env.PAAS_UPSTREAM_TIMEOUT, 60) * 1000,
+    router: routerKind(flags.router ?? env.PAAS_ROUTER),
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   PAAS_ERR_DOCKER_UNAVAILABLE: { exit: 1, http: 503 },
   PAAS_ERR_NAME_CONFLICT: { exit: 1, http: 409 },
   PAAS_ERR_NETWORK: { exit: 1, http: 500 },
+  PAAS_ERR_ROUTER: { exit: 1, http: 500 },
   PAAS_ERR_DAEMON_UNAVAILABLE: { exit: 1, http: 503 },
   PAAS_ERR_GIT: { exit: 1, http: 422 },
   PAAS_ERR_STACK_BUILD_FAILED: { exit: 1, http: 500 },

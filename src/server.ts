@@ -11,6 +11,9 @@ import { SupervisedRedis } from './queue/redis-server.js';
 import { connectRedis, redisOptions, type RedisTarget } from './queue/connection.js';
 import { DeployQueues } from './queue/deploy-queue.js';
 import { NodeDataPlane } from './router/node-data-plane.js';
+import { HaproxyDataPlane } from './router/haproxy/haproxy-data-plane.js';
+import { haproxyInstalled } from './router/haproxy/haproxy-process.js';
+import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
@@ -31,6 +34,16 @@ import { listeningOn } from './listening-on.js';
 export interface RunningServer {
   services: Services;
   stop(): Promise<void>;
+}
+
+/** The data plane `config.router` names; without the haproxy binary, the in-process router (said in the log). */
+async function chooseDataPlane(config: Config): Promise<DataPlane> {
+  const listen = { httpPort: config.httpPort, httpsPort: config.httpsPort, domain: config.domain, upstreamTimeoutMs: config.upstreamTimeoutMs };
+  if (config.router === 'haproxy') {
+    if (await haproxyInstalled()) return new HaproxyDataPlane({ ...listen, dataDir: config.dataDir });
+    daemonLog('router.fallback', { reason: 'haproxy is not installed (apt-get install haproxy)', router: 'node' });
+  }
+  return new NodeDataPlane(listen);
 }
 
 /** Starts every part of the daemon and resolves once all listen. */
@@ -54,12 +67,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const redis = connectRedis(redisTarget);
   const scheduler = new DockerScheduler(docker, config.networkPool);
-  const dataPlane = new NodeDataPlane({
-    httpPort: config.httpPort,
-    httpsPort: config.httpsPort,
-    domain: config.domain,
-    upstreamTimeoutMs: config.upstreamTimeoutMs,
-  });
+  const dataPlane = await chooseDataPlane(config);
   // Jobs run only once the workers start (below), when `services` is whole.
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
@@ -71,6 +79,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const takenBack = await reconcileReleases(services);
   const firewall = await closeHostToApps(config.networkPool, [config.httpPort, config.httpsPort]);
   const restored = await restoreRoutes(services);
+  await restoreDomains(services);
+  await restoreCertificates(services);
+  // The data plane serves the restored state (an HAProxy left running is adopted: only differences change).
+  await dataPlane.start();
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);
@@ -80,10 +92,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // containers that died while the daemon was down are replaced now.
   const watcher = watchContainers(services);
   for (const app of await listApps(db)) watcher.heal(app.name);
-  await restoreDomains(services);
-  await restoreCertificates(services);
-
-  await dataPlane.start();
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
   const ssh = await listeningOn('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));

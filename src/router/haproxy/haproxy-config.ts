@@ -1,0 +1,142 @@
+// Pure: the HAProxy configuration the data plane runs, and its map and crt-list files, from the routing state.
+// What the Runtime API changes (servers, map entries, certificates) is also written here, so that a reload (the
+// one thing a new app's backend needs) starts from exactly what serves.
+import type { Target } from '../../ports/data-plane.js';
+
+export interface HaproxyPaths {
+  dir: string;
+  config: string;
+  hostsMap: string;
+  redirectMap: string;
+  crtList: string;
+  adminSocket: string;
+  masterSocket: string;
+  acmeSocket: string;
+  pidFile: string;
+  accessLog: string;
+  /** Error pages as raw HTTP responses. */
+  pages: { notFound: string; badGateway: string; stopped: string; gatewayTimeout: string; badRequest: string };
+}
+
+export interface HaproxyListen {
+  httpPort: number;
+  httpsPort: number;
+  /** Every address when absent. */
+  host?: string;
+  /** Between reads from an app, as nginx's proxy_read_timeout: then 504. */
+  upstreamTimeoutMs: number;
+}
+
+export interface RoutingState {
+  /** Each app's backend: its targets; an app with a backend but no targets answers 503 (stopped). */
+  apps: Map<string, { targets: readonly Target[] }>;
+  /** Host -> app, for hosts that route now (the app has targets, or is stopped). */
+  hosts: Map<string, string>;
+  /** Hosts whose plain HTTP requests are redirected to HTTPS. */
+  redirects: Set<string>;
+  /** Certificate files, one per host. */
+  certFiles: string[];
+}
+
+/** The backend of an app (app names are DNS labels: safe in HAProxy names). */
+export function backendName(app: string): string {
+  return `app_${app}`;
+}
+
+/** The server of a target: named by its replica id, so the same replica keeps its name across daemon restarts. */
+export function serverName(target: Pick<Target, 'id' | 'url'>): string {
+  const key = target.id ? target.id.slice(0, 16) : target.url.replace(/[^a-zA-Z0-9]/g, '-');
+  return `r-${key}`;
+}
+
+/** host:port of a target's URL. */
+export function serverAddress(target: Pick<Target, 'url'>): string {
+  const url = new URL(target.url);
+  return `${url.hostname}:${url.port || 80}`;
+}
+
+/**
+ * The options every app server gets, in the file and when added at runtime (added servers take no default-server):
+ * idle keep-alive connections to the app are kept and reused (without pool-purge-delay a server added at runtime
+ * keeps none, and every request opens a new connection).
+ */
+export const SERVER_OPTIONS = 'pool-purge-delay 5s';
+
+/** Pure: an error page as the raw HTTP response `errorfile` wants. */
+export function rawResponse(status: number, reason: string, body: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+const ms = (n: number) => `${Math.max(1, Math.round(n))}ms`;
+
+/** Pure: the whole configuration file. */
+export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: RoutingState): string {
+  const bindHost = listen.host ?? '';
+  const host = 'req.hdr(host),lower,field(1,:),regsub(\\.$,)';
+  const redirect =
+    listen.httpsPort === 443
+      ? 'http-request redirect scheme https code 301'
+      : `http-request redirect location https://%[${host}]:${listen.httpsPort}%[capture.req.uri] code 301`;
+  const lines = [
+    '# Written by the paas daemon; changes made here are lost on its next write.',
+    'global',
+    '  master-worker',
+    `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
+    '  stats timeout 2m',
+    '  log stdout format raw local0',
+    '  hard-stop-after 5m',
+    '  tune.ssl.default-dh-param 2048',
+    'defaults',
+    '  mode http',
+    '  log global',
+    // One line per request: when, who, which app and replica, what, the answer and its time.
+    '  log-format "%tr host=%[capture.req.hdr(0)] client=%ci method=%HM path=%{+Q}HU status=%ST bytes=%B time=%Tt backend=%b server=%s retries=%rc"',
+    '  option http-keep-alive',
+    '  option forwardfor',
+    '  option redispatch 1',
+    '  retries 1',
+    '  retry-on conn-failure empty-response',
+    '  timeout connect 5s',
+    '  timeout client 60s',
+    `  timeout server ${ms(listen.upstreamTimeoutMs)}`,
+    // Slow headers: nginx's client_header_timeout is 60 s; requests get 10 s for their headers here.
+    '  timeout http-request 10s',
+    '  timeout http-keep-alive 65s',
+    '  timeout tunnel 1h',
+    '  timeout queue 5s',
+    `  errorfile 400 ${paths.pages.badRequest}`,
+    `  errorfile 502 ${paths.pages.badGateway}`,
+    `  errorfile 503 ${paths.pages.stopped}`,
+    `  errorfile 504 ${paths.pages.gatewayTimeout}`,
+    '',
+    'frontend http',
+    `  bind ${bindHost}:${listen.httpPort}`,
+    `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
+    '  http-request capture req.hdr(host) len 120',
+    '  http-request set-header X-Forwarded-Proto https if { ssl_fc }',
+    '  http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
+    '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+    '  acl acme path_beg /.well-known/acme-challenge/',
+    `  ${redirect} if !{ ssl_fc } !acme { ${host},map(${paths.redirectMap}) -m found }`,
+    '  use_backend acme if acme',
+    `  use_backend %[${host},map(${paths.hostsMap},not_found)]`,
+    '',
+    'backend not_found',
+    `  http-request return status 404 content-type "text/html; charset=utf-8" file ${paths.pages.notFound}`,
+    '',
+    'backend acme',
+    `  server daemon unix@${paths.acmeSocket}`,
+    '',
+  ];
+  for (const [app, { targets }] of [...state.apps].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`backend ${backendName(app)}`, '  balance leastconn');
+    for (const t of targets) lines.push(`  server ${serverName(t)} ${serverAddress(t)} ${SERVER_OPTIONS}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Pure: a map file (key value per line). */
+export function renderMap(entries: Iterable<[string, string]>): string {
+  return [...entries].map(([k, v]) => `${k} ${v}\n`).join('');
+}

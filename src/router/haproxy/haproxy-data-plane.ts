@@ -1,0 +1,470 @@
+// The DataPlane port on HAProxy (the default): per-app backends whose servers are added, drained and deleted
+// through the Runtime API, hostnames mapped to backends through a map changed at runtime, certificates added and
+// replaced at runtime, and a seamless reload only when an app needs a backend it does not have yet. HAProxy runs
+// apart from the daemon, so traffic goes on while the daemon is down; on start the daemon adopts the running one.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import tls from 'node:tls';
+import { Mutex } from 'async-mutex';
+import type { DataPlane, Target } from '../../ports/data-plane.js';
+import { ChallengeStore } from '../../tls/challenges.js';
+import { daemonLog } from '../../log.js';
+import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
+import {
+  backendName,
+  rawResponse,
+  renderConfig,
+  renderMap,
+  serverAddress,
+  serverName,
+  SERVER_OPTIONS,
+  type HaproxyListen,
+  type HaproxyPaths,
+} from './haproxy-config.js';
+import { haproxyPaths, haproxyRunning, reloadHaproxy, rotateAccessLog, spawnHaproxy } from './haproxy-process.js';
+import { parseServerStats, runtimeCheck, runtimeCommand } from './runtime-api.js';
+
+export interface HaproxyDataPlaneOptions extends HaproxyListen {
+  dataDir: string;
+  domain: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the running HAProxy has now, so that every change is a difference. */
+interface Live {
+  backends: Set<string>;
+  /** backend -> server names */
+  servers: Map<string, Set<string>>;
+  hosts: Map<string, string>;
+  redirects: Set<string>;
+  certFiles: Set<string>;
+}
+
+export class HaproxyDataPlane implements DataPlane {
+  readonly paths: HaproxyPaths;
+  private readonly lock = new Mutex();
+  private readonly routes = new Map<string, readonly Target[]>();
+  private readonly stopped = new Set<string>();
+  private readonly httpsOnly = new Set<string>();
+  private readonly customHosts = new Map<string, string>();
+  private readonly certs = new Map<string, string>();
+  private readonly challenges = new ChallengeStore();
+  /** Servers on their way out (draining), by name: their backend. */
+  private readonly leaving = new Map<string, string>();
+  private live: Live | undefined;
+  private acme: http.Server | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: HaproxyDataPlaneOptions) {
+    this.paths = haproxyPaths(options.dataDir);
+  }
+
+  // ---- what should be routed (pure views of the state) ----
+
+  private hostsOf(app: string): string[] {
+    return [`${app}.${this.options.domain}`, ...[...this.customHosts].filter(([, a]) => a === app).map(([h]) => h)];
+  }
+
+  /** Apps with a backend: those with targets, and those stopped on purpose (503). */
+  private backendApps(): string[] {
+    return [...new Set([...this.routes.keys(), ...this.stopped])];
+  }
+
+  private wantedHosts(): Map<string, string> {
+    return new Map(this.backendApps().flatMap((app) => this.hostsOf(app).map((h): [string, string] => [h, backendName(app)])));
+  }
+
+  private wantedRedirects(): Set<string> {
+    return new Set([...this.httpsOnly].flatMap((app) => this.hostsOf(app).filter((h) => this.certs.has(h))));
+  }
+
+  private writeFiles(): void {
+    const state = {
+      apps: new Map(this.backendApps().map((app) => [app, { targets: this.routes.get(app) ?? [] }])),
+      hosts: this.wantedHosts(),
+      redirects: this.wantedRedirects(),
+      certFiles: [...this.certs.values()],
+    };
+    const write = (file: string, text: string) => {
+      fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+      fs.renameSync(`${file}.tmp`, file);
+    };
+    write(this.paths.hostsMap, renderMap(state.hosts));
+    write(this.paths.redirectMap, renderMap([...state.redirects].map((h): [string, string] => [h, '1'])));
+    write(this.paths.crtList, state.certFiles.map((f) => `${f}\n`).join(''));
+    write(this.paths.config, renderConfig(this.paths, this.options, state));
+  }
+
+  private snapshot(): Live {
+    return {
+      backends: new Set(this.backendApps().map(backendName)),
+      servers: new Map(this.backendApps().map((app) => [backendName(app), new Set((this.routes.get(app) ?? []).map(serverName))])),
+      hosts: this.wantedHosts(),
+      redirects: this.wantedRedirects(),
+      certFiles: new Set(this.certs.values()),
+    };
+  }
+
+  // ---- bringing HAProxy to the state ----
+
+  private cmd(command: string, payload?: string): Promise<string> {
+    return runtimeCheck(this.paths.adminSocket, command, payload);
+  }
+
+  private async reload(): Promise<void> {
+    this.writeFiles();
+    await reloadHaproxy(this.paths);
+    this.live = this.snapshot();
+    // Servers that were draining stay with the old worker, which finishes their requests.
+    this.leaving.clear();
+  }
+
+  /** Adds (and enables) a server, or gives a draining one of the same name back its traffic. */
+  private async addServer(backend: string, target: Target, live: Live): Promise<void> {
+    const name = serverName(target);
+    const servers = live.servers.get(backend) ?? new Set();
+    if (servers.has(name)) {
+      this.leaving.delete(name);
+      await this.cmd(`set server ${backend}/${name} state ready`);
+      return;
+    }
+    await this.cmd(`add server ${backend}/${name} ${serverAddress(target)} ${SERVER_OPTIONS}`);
+    await this.cmd(`enable server ${backend}/${name}`);
+    servers.add(name);
+    live.servers.set(backend, servers);
+  }
+
+  /** Takes a server out at once: no new requests, its sessions cut, deleted (later, if HAProxy still holds connections). */
+  private async removeServer(backend: string, name: string, live: Live): Promise<void> {
+    this.leaving.delete(name);
+    await runtimeCommand(this.paths.adminSocket, `set server ${backend}/${name} state maint`);
+    await runtimeCommand(this.paths.adminSocket, `shutdown sessions server ${backend}/${name}`);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const answer = await runtimeCommand(this.paths.adminSocket, `del server ${backend}/${name}`);
+      if (/deleted|No such server/i.test(answer)) break;
+      await sleep(50);
+    }
+    live.servers.get(backend)?.delete(name);
+  }
+
+  private async syncMaps(live: Live): Promise<void> {
+    const hosts = this.wantedHosts();
+    for (const [host, backend] of hosts) {
+      if (live.hosts.get(host) === backend) continue;
+      await this.cmd(live.hosts.has(host) ? `set map ${this.paths.hostsMap} ${host} ${backend}` : `add map ${this.paths.hostsMap} ${host} ${backend}`);
+      live.hosts.set(host, backend);
+    }
+    for (const host of [...live.hosts.keys()].filter((h) => !hosts.has(h))) {
+      await this.cmd(`del map ${this.paths.hostsMap} ${host}`);
+      live.hosts.delete(host);
+    }
+    const redirects = this.wantedRedirects();
+    for (const host of [...redirects].filter((h) => !live.redirects.has(h))) {
+      await this.cmd(`add map ${this.paths.redirectMap} ${host} 1`);
+      live.redirects.add(host);
+    }
+    for (const host of [...live.redirects].filter((h) => !redirects.has(h))) {
+      await this.cmd(`del map ${this.paths.redirectMap} ${host}`);
+      live.redirects.delete(host);
+    }
+  }
+
+  /** Brings one app's backend to its targets: new servers first, then the old ones set to drain. */
+  private async syncApp(app: string, live: Live): Promise<void> {
+    const backend = backendName(app);
+    const targets = this.routes.get(app) ?? [];
+    if (!live.backends.has(backend) && (targets.length > 0 || this.stopped.has(app))) return this.reload();
+    for (const t of targets) await this.addServer(backend, t, live);
+    const wanted = new Set(targets.map(serverName));
+    for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n) && !this.leaving.has(n))) {
+      await this.cmd(`set server ${backend}/${name} state drain`);
+      this.leaving.set(name, backend);
+    }
+    await this.syncMaps(live);
+  }
+
+  /** Runs `change` under the lock; once HAProxy runs, brings it to the new state and rewrites the files. */
+  private async change<T>(change: () => T, apply: (live: Live) => Promise<void>): Promise<T> {
+    return this.lock.runExclusive(async () => {
+      const result = change();
+      if (this.live) {
+        await apply(this.live);
+        this.writeFiles();
+      }
+      return result;
+    });
+  }
+
+  // ---- the port ----
+
+  async start(): Promise<void> {
+    fs.mkdirSync(path.join(this.paths.dir, 'pages'), { recursive: true, mode: 0o700 });
+    fs.mkdirSync(path.join(this.paths.dir, 'certs'), { recursive: true, mode: 0o700 });
+    const pages = this.paths.pages;
+    fs.writeFileSync(pages.notFound, NOT_FOUND_PAGE);
+    fs.writeFileSync(pages.badGateway, rawResponse(502, 'Bad Gateway', BAD_GATEWAY_PAGE));
+    fs.writeFileSync(pages.stopped, rawResponse(503, 'Service Unavailable', STOPPED_PAGE));
+    fs.writeFileSync(pages.gatewayTimeout, rawResponse(504, 'Gateway Timeout', GATEWAY_TIMEOUT_PAGE));
+    fs.writeFileSync(pages.badRequest, rawResponse(400, 'Bad Request', BAD_REQUEST_PAGE));
+    await this.listenForChallenges();
+    await this.lock.runExclusive(async () => {
+      if (await haproxyRunning(this.paths)) await this.adopt();
+      else {
+        this.writeFiles();
+        await spawnHaproxy(this.paths);
+        this.live = this.snapshot();
+      }
+    });
+    this.watchdog = setInterval(() => void this.watch(), 2000);
+    this.watchdog.unref();
+  }
+
+  /** Takes over the HAProxy a previous daemon left running, changing only what differs from the store. */
+  private async adopt(): Promise<void> {
+    const live: Live = { backends: new Set(), servers: new Map(), hosts: new Map(), redirects: new Set(), certFiles: new Set() };
+    for (const line of (await this.cmd('show backend')).split('\n').slice(1)) {
+      const name = line.trim();
+      if (!name.startsWith('app_')) continue;
+      live.backends.add(name);
+      const state = await this.cmd(`show servers state ${name}`);
+      live.servers.set(name, new Set(state.split('\n').flatMap((l) => (/^\d+ /.test(l) ? [l.split(' ')[3]!] : []))));
+    }
+    const mapEntries = async (file: string) =>
+      (await this.cmd(`show map ${file}`)).split('\n').flatMap((l) => {
+        const [, key, value] = l.trim().split(' ');
+        return key && value ? [[key, value] as [string, string]] : [];
+      });
+    live.hosts = new Map(await mapEntries(this.paths.hostsMap));
+    live.redirects = new Set((await mapEntries(this.paths.redirectMap)).map(([k]) => k));
+    live.certFiles = new Set(
+      (await this.cmd(`show ssl crt-list ${this.paths.crtList}`))
+        .split('\n')
+        .filter((l) => l.startsWith('/'))
+        .map((l) => l.split(' ')[0]!),
+    );
+    this.live = live;
+    const missing = this.backendApps().some((app) => !live.backends.has(backendName(app)));
+    const certsDiffer = [...this.certs.values()].some((f) => !live.certFiles.has(f)) || [...live.certFiles].some((f) => ![...this.certs.values()].includes(f));
+    if (missing || certsDiffer) {
+      await this.reload();
+    } else {
+      for (const app of this.backendApps()) await this.syncApp(app, live);
+      // Backends of apps no longer routed, and servers of replicas gone while the daemon was down.
+      for (const backend of live.backends) {
+        const app = backend.slice('app_'.length);
+        const wanted = new Set((this.routes.get(app) ?? []).map(serverName));
+        for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n))) await this.removeServer(backend, name, live);
+      }
+      await this.syncMaps(live);
+      this.writeFiles();
+    }
+    daemonLog('router.haproxy.adopted', { backends: live.backends.size, hosts: live.hosts.size });
+  }
+
+  /** Restarts HAProxy from its files if it died; keeps the access log bounded. */
+  private async watch(): Promise<void> {
+    rotateAccessLog(this.paths, 20 * 1024 * 1024);
+    if (!this.live || this.lock.isLocked()) return;
+    if (await haproxyRunning(this.paths)) return;
+    await this.lock.runExclusive(async () => {
+      if (await haproxyRunning(this.paths)) return;
+      daemonLog('router.haproxy.exited', { action: 'starting it again' });
+      this.writeFiles();
+      await spawnHaproxy(this.paths).catch((err: unknown) => daemonLog('router.haproxy.error', { error: err }));
+      this.live = this.snapshot();
+    });
+  }
+
+  /** ACME HTTP-01 answers, served by the daemon on a unix socket HAProxy sends challenge paths to. */
+  private async listenForChallenges(): Promise<void> {
+    fs.rmSync(this.paths.acmeSocket, { force: true });
+    this.acme = http.createServer((req, res) => {
+      const answer = this.challenges.answer(req.url);
+      if (answer === undefined) {
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(NOT_FOUND_PAGE);
+      }
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(answer) });
+      res.end(answer);
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.acme!.once('error', reject);
+      this.acme!.listen(this.paths.acmeSocket, () => resolve());
+    });
+    fs.chmodSync(this.paths.acmeSocket, 0o600);
+  }
+
+  /** Stops the daemon's side; HAProxy keeps serving the routes it has. */
+  async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    await new Promise((r) => (this.acme ? this.acme.close(r) : r(undefined)));
+  }
+
+  setTargets(app: string, targets: readonly Target[]): Promise<readonly Target[]> {
+    return this.change(
+      () => {
+        const before = this.routes.get(app) ?? [];
+        if (targets.length === 0) this.routes.delete(app);
+        else {
+          this.routes.set(app, [...targets]);
+          this.stopped.delete(app);
+        }
+        return before;
+      },
+      (live) => this.syncApp(app, live),
+    );
+  }
+
+  async targets(app: string): Promise<readonly Target[]> {
+    return this.routes.get(app) ?? [];
+  }
+
+  dropReplica(id: string): Promise<string | undefined> {
+    let dropped: { app: string; name: string } | undefined;
+    return this.change(
+      () => {
+        for (const [app, targets] of this.routes) {
+          const gone = targets.find((t) => t.id === id);
+          if (!gone) continue;
+          const left = targets.filter((t) => t.id !== id);
+          if (left.length) this.routes.set(app, left);
+          else this.routes.delete(app);
+          dropped = { app, name: serverName(gone) };
+          return app;
+        }
+        return undefined;
+      },
+      async (live) => {
+        if (!dropped) return;
+        await this.removeServer(backendName(dropped.app), dropped.name, live);
+        await this.syncMaps(live);
+      },
+    );
+  }
+
+  private async serverLoad(targets: readonly Target[]): Promise<number> {
+    if (!this.live || targets.length === 0) return 0;
+    const names = new Set(targets.map(serverName));
+    const stats = parseServerStats(await runtimeCommand(this.paths.adminSocket, 'show stat'));
+    return stats.filter((s) => names.has(s.server)).reduce((sum, s) => sum + s.current, 0);
+  }
+
+  inflight(targets: readonly Target[]): Promise<number> {
+    return this.serverLoad(targets);
+  }
+
+  async drain(targets: readonly Target[], timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let busy = await this.serverLoad(targets);
+    while (busy > 0 && Date.now() < deadline) {
+      await sleep(50);
+      busy = await this.serverLoad(targets);
+    }
+    // What is left (WebSockets, requests past the timeout) is cut, and the servers go.
+    await this.lock.runExclusive(async () => {
+      if (!this.live) return;
+      for (const t of targets) {
+        const name = serverName(t);
+        const backend = this.leaving.get(name);
+        if (backend) await this.removeServer(backend, name, this.live);
+      }
+    });
+    return busy;
+  }
+
+  markStopped(app: string): Promise<void> {
+    return this.change(
+      () => void this.stopped.add(app),
+      (live) => this.syncApp(app, live),
+    );
+  }
+
+  async isStopped(app: string): Promise<boolean> {
+    return this.stopped.has(app);
+  }
+
+  removeApp(app: string): Promise<void> {
+    return this.change(
+      () => {
+        this.routes.delete(app);
+        this.stopped.delete(app);
+        this.httpsOnly.delete(app);
+        for (const [host, owner] of this.customHosts) if (owner === app) this.customHosts.delete(host);
+      },
+      async (live) => {
+        const backend = backendName(app);
+        for (const name of [...(live.servers.get(backend) ?? [])]) await this.removeServer(backend, name, live);
+        await this.syncMaps(live);
+      },
+    );
+  }
+
+  addHost(host: string, app: string): Promise<void> {
+    return this.change(
+      () => void this.customHosts.set(host, app),
+      (live) => this.syncMaps(live),
+    );
+  }
+
+  removeHost(host: string): Promise<void> {
+    return this.change(
+      () => void this.customHosts.delete(host),
+      (live) => this.syncMaps(live),
+    );
+  }
+
+  setHttpsRedirect(app: string, on: boolean): Promise<void> {
+    return this.change(
+      () => void (on ? this.httpsOnly.add(app) : this.httpsOnly.delete(app)),
+      (live) => this.syncMaps(live),
+    );
+  }
+
+  async installCertificate(host: string, certPem: string, keyPem: string): Promise<void> {
+    // An unusable pair is refused here, before HAProxy sees it.
+    tls.createSecureContext({ cert: certPem, key: keyPem });
+    const file = path.join(this.paths.dir, 'certs', `${host}.pem`);
+    const pem = `${certPem.trim()}\n${keyPem.trim()}\n`;
+    return this.change(
+      () => {
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(file, pem, { mode: 0o600 });
+        this.certs.set(host, file);
+      },
+      async (live) => {
+        if (!live.certFiles.has(file)) await this.cmd(`new ssl cert ${file}`);
+        await this.cmd(`set ssl cert ${file}`, pem);
+        await this.cmd(`commit ssl cert ${file}`);
+        if (!live.certFiles.has(file)) await this.cmd(`add ssl crt-list ${this.paths.crtList} ${file}`);
+        live.certFiles.add(file);
+        await this.syncMaps(live);
+      },
+    );
+  }
+
+  removeCertificate(host: string): Promise<void> {
+    const file = this.certs.get(host);
+    return this.change(
+      () => void this.certs.delete(host),
+      async (live) => {
+        if (file && live.certFiles.has(file)) {
+          await this.cmd(`del ssl crt-list ${this.paths.crtList} ${file}`);
+          await this.cmd(`del ssl cert ${file}`);
+          live.certFiles.delete(file);
+        }
+        if (file) fs.rmSync(file, { force: true });
+        await this.syncMaps(live);
+      },
+    );
+  }
+
+  async setChallenge(token: string, keyAuthorization: string): Promise<void> {
+    this.challenges.set(token, keyAuthorization);
+  }
+
+  async clearChallenge(token: string): Promise<void> {
+    this.challenges.delete(token);
+  }
+}

@@ -1,0 +1,165 @@
+// Runs Debian's HAProxy for the data plane, in master-worker mode, detached from the daemon: it keeps serving when
+// the daemon stops or crashes, and a daemon that starts again finds it by its master socket instead of starting
+// another. Reloads are seamless (listeners handed to the new worker). Its access log is a file in the data dir.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PaasError } from '../../errors.js';
+import { daemonLog } from '../../log.js';
+import type { HaproxyPaths } from './haproxy-config.js';
+import { runtimeCommand } from './runtime-api.js';
+
+const run = promisify(execFile);
+
+/** Where the data plane keeps its files: DATA_DIR/haproxy. */
+export function haproxyPaths(dataDir: string): HaproxyPaths {
+  const dir = path.join(dataDir, 'haproxy');
+  const page = (name: string) => path.join(dir, 'pages', `${name}.http`);
+  return {
+    dir,
+    config: path.join(dir, 'haproxy.cfg'),
+    hostsMap: path.join(dir, 'hosts.map'),
+    redirectMap: path.join(dir, 'redirect.map'),
+    crtList: path.join(dir, 'certs.list'),
+    adminSocket: path.join(dir, 'admin.sock'),
+    masterSocket: path.join(dir, 'master.sock'),
+    acmeSocket: path.join(dir, 'acme.sock'),
+    pidFile: path.join(dir, 'haproxy.pid'),
+    accessLog: path.join(dir, 'access.log'),
+    pages: {
+      notFound: path.join(dir, 'pages', 'not-found.html'),
+      badGateway: page('502'),
+      stopped: page('503'),
+      gatewayTimeout: page('504'),
+      badRequest: page('400'),
+    },
+  };
+}
+
+/** Whether the HAProxy binary is installed. */
+export async function haproxyInstalled(): Promise<boolean> {
+  try {
+    await run('haproxy', ['-v']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an HAProxy master answers on this data dir's master socket. */
+export async function haproxyRunning(paths: HaproxyPaths): Promise<boolean> {
+  try {
+    return (await runtimeCommand(paths.masterSocket, 'show proc', undefined, 2000)).includes('master');
+  } catch {
+    return false;
+  }
+}
+
+/** Checks a configuration file without running it; throws with HAProxy's own words. */
+export async function checkConfig(file: string): Promise<void> {
+  try {
+    await run('haproxy', ['-c', '-q', '-f', file]);
+  } catch (err) {
+    const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+    throw new PaasError('PAAS_ERR_ROUTER', `HAProxy refused its configuration: ${text.split('\n').find((l) => l.includes('ALERT')) ?? text.slice(0, 300)}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `check` holds (polled), or throws `failure` after `timeoutMs`. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, failure: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  throw new PaasError('PAAS_ERR_ROUTER', failure());
+}
+
+/** The worker's pid, read through the admin socket (it changes with every reload). */
+async function workerPid(paths: HaproxyPaths): Promise<number | undefined> {
+  try {
+    const info = await runtimeCommand(paths.adminSocket, 'show info', undefined, 2000);
+    return Number(/^Pid: (\d+)/m.exec(info)?.[1]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts HAProxy detached from the daemon (its own session) and resolves once its admin socket answers. */
+export async function spawnHaproxy(paths: HaproxyPaths): Promise<void> {
+  await checkConfig(paths.config);
+  for (const socket of [paths.adminSocket, paths.masterSocket]) fs.rmSync(socket, { force: true });
+  const log = fs.openSync(paths.accessLog, 'a', 0o600);
+  const child = spawn('haproxy', ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config, '-p', paths.pidFile], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  child.unref();
+  await waitFor(
+    async () => exited === null && (await workerPid(paths)) !== undefined,
+    15_000,
+    () => `HAProxy did not start${exited !== null ? ` (exit ${exited})` : ''}: see ${paths.accessLog}`,
+  );
+  daemonLog('router.haproxy.started', { pid: child.pid, config: paths.config });
+}
+
+/**
+ * Reloads the configuration file seamlessly: the master starts a new worker on it, which takes over the listening
+ * sockets; the old worker finishes the requests it has. Resolves once the new worker answers.
+ */
+export async function reloadHaproxy(paths: HaproxyPaths): Promise<void> {
+  await checkConfig(paths.config);
+  const before = await workerPid(paths);
+  await runtimeCommand(paths.masterSocket, 'reload', undefined, 5000);
+  await waitFor(
+    async () => {
+      const now = await workerPid(paths);
+      return now !== undefined && now !== before;
+    },
+    15_000,
+    () => `HAProxy did not reload: see ${paths.accessLog}`,
+  );
+  daemonLog('router.haproxy.reloaded', {});
+}
+
+/** Stops the HAProxy of a data dir (tests, and `paas` hosts that want the ports back); a missing one is fine. */
+export async function stopHaproxy(paths: HaproxyPaths): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy')) return;
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+/** Keeps the access log under `maxBytes`: the file is copied to access.log.1 and emptied in place (HAProxy appends). */
+export function rotateAccessLog(paths: HaproxyPaths, maxBytes: number): void {
+  try {
+    if (fs.statSync(paths.accessLog).size < maxBytes) return;
+    fs.copyFileSync(paths.accessLog, `${paths.accessLog}.1`);
+    fs.truncateSync(paths.accessLog, 0);
+  } catch {
+    // No log yet.
+  }
+}

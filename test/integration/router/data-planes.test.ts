@@ -1,0 +1,340 @@
+// The DataPlane port's behaviour, the same tests against both adapters: HAProxy (the default) and the in-process
+// router. Backends are real local HTTP servers, each on its own loopback address.
+import test from 'ava';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { DataPlane, Target } from '../../../src/ports/data-plane.js';
+import { NodeDataPlane } from '../../../src/router/node-data-plane.js';
+import { HaproxyDataPlane } from '../../../src/router/haproxy/haproxy-data-plane.js';
+import { haproxyInstalled, stopHaproxy } from '../../../src/router/haproxy/haproxy-process.js';
+
+const DOMAIN = 'localhost';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+let nextIp = 10 + Math.floor(Math.random() * 200);
+
+interface Backend {
+  target: Target;
+  server: http.Server;
+  sockets: Set<net.Socket>;
+  seen: http.IncomingHttpHeaders[];
+}
+
+/** A backend answering `name` (after `delayMs`), echoing WebSocket frames, on 127.0.N.M:port. */
+async function backend(name: string, options: { delayMs?: number; raw?: string } = {}): Promise<Backend> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    if (options.raw) return void res.socket!.end(options.raw);
+    setTimeout(() => res.end(`hello from ${name}`), options.delayMs ?? 0);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket) => {
+    const accept = crypto.createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${accept}\r\n\r\n`);
+    socket.on('data', (d) => socket.write(`echo:${d}`));
+  });
+  const ip = `127.0.${nextIp}.${2 + (seen.length % 200)}`;
+  nextIp = nextIp >= 250 ? 10 : nextIp + 1;
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, ip, r));
+  return { target: { url: `http://${ip}:${port}`, container: name, release: 1, id: `${name}-${port}-0123456789abcdef` }, server, sockets, seen };
+}
+
+function close(b: Backend): void {
+  for (const s of b.sockets) s.destroy();
+  b.server.close();
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+function request(port: number, host: string, options: { path?: string; agent?: http.Agent } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: options.path ?? '/', headers: { host }, agent: options.agent ?? false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Sends a WebSocket upgrade; resolves with the status line and the socket. */
+function upgrade(port: number, host: string): Promise<{ status: number; socket: net.Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    );
+    socket.once('data', (d) => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(d.toString())?.[1] ?? 0), socket }));
+    socket.once('error', reject);
+  });
+}
+
+interface Plane {
+  plane: DataPlane;
+  http: number;
+  https: number;
+}
+
+type Kind = 'haproxy' | 'node';
+
+async function startPlane(kind: Kind, t: { teardown(fn: () => unknown): void }): Promise<Plane> {
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const listen = { httpPort, httpsPort, domain: DOMAIN, upstreamTimeoutMs: 1500, host: '127.0.0.1' };
+  if (kind === 'node') {
+    const plane = new NodeDataPlane(listen);
+    await plane.start();
+    t.teardown(() => plane.close());
+    return { plane, http: httpPort, https: httpsPort };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-haproxy-'));
+  const plane = new HaproxyDataPlane({ ...listen, dataDir });
+  await plane.start();
+  t.teardown(async () => {
+    await plane.close();
+    await stopHaproxy(plane.paths);
+  });
+  return { plane, http: httpPort, https: httpsPort };
+}
+
+// bin/setup installs haproxy; without it these tests fail, they are never skipped.
+const hasHaproxy = await haproxyInstalled();
+const kinds: Kind[] = ['node', 'haproxy'];
+
+for (const kind of kinds) {
+  const tested = test;
+  const name = (text: string) => `${kind}: ${text}`;
+
+  tested(name("routes by Host to the app's targets, forwards client details, and answers unknown hosts 404"), async (t) => {
+    const p = await startPlane(kind, t);
+    const a = await backend('a');
+    t.teardown(() => close(a));
+    await p.plane.setTargets('shop', [a.target]);
+    const answer = await request(p.http, 'shop.localhost:8080');
+    t.is(answer.status, 200);
+    t.is(answer.body, 'hello from a');
+    t.is(a.seen[0]!['x-forwarded-for'], '127.0.0.1');
+    t.is(a.seen[0]!['x-forwarded-proto'], 'http');
+    t.is(a.seen[0]!['x-forwarded-host'], 'shop.localhost:8080');
+    const unknown = await request(p.http, 'nothing.localhost');
+    t.is(unknown.status, 404);
+    t.regex(unknown.body, /No app is deployed at this address/);
+    await p.plane.addHost('www.example.com', 'shop');
+    t.is((await request(p.http, 'WWW.Example.com')).body, 'hello from a', 'a custom domain, any case');
+  });
+
+  tested(name('switching targets in one step under load drops no request, and drain waits for the one in flight'), async (t) => {
+    const p = await startPlane(kind, t);
+    const blue = [await backend('blue'), await backend('blue2')];
+    const green = [await backend('green', { delayMs: 5 })];
+    t.teardown(() => [...blue, ...green].forEach(close));
+    await p.plane.setTargets(
+      'shop',
+      blue.map((b) => b.target),
+    );
+    let failures = 0;
+    let done = 0;
+    let running = true;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const load = Array.from({ length: 16 }, async () => {
+      while (running) {
+        const answer = await request(p.http, 'shop.localhost', { agent }).catch(() => ({ status: 0 }) as Answer);
+        if (answer.status !== 200) failures++;
+        done++;
+      }
+    });
+    for (let i = 0; i < 10; i++) {
+      const [from, to] = i % 2 === 0 ? [blue, green] : [green, blue];
+      const replaced = await p.plane.setTargets(
+        'shop',
+        to.map((b) => b.target),
+      );
+      t.deepEqual(
+        replaced.map((x) => x.container),
+        from.map((b) => b.target.container),
+      );
+      t.is(await p.plane.drain(replaced, 2000), 0);
+      // A drained target may come back in the next switch, as a restart's replica does not, but a rollback's may.
+    }
+    running = false;
+    await Promise.all(load);
+    agent.destroy();
+    t.is(failures, 0, `${failures} of ${done} requests failed`);
+    t.true(done >= 16, 'requests ran all along the switches');
+  });
+
+  tested(name('drain lets a slow request finish before it resolves, and counts it as in flight meanwhile'), async (t) => {
+    const p = await startPlane(kind, t);
+    const slow = await backend('slow', { delayMs: 600 });
+    const next = await backend('next');
+    t.teardown(() => [slow, next].forEach(close));
+    await p.plane.setTargets('shop', [slow.target]);
+    const pending = request(p.http, 'shop.localhost');
+    await new Promise((r) => setTimeout(r, 150));
+    t.is(await p.plane.inflight([slow.target]), 1);
+    const replaced = await p.plane.setTargets('shop', [next.target]);
+    t.is((await request(p.http, 'shop.localhost')).body, 'hello from next', 'new requests go to the new target at once');
+    t.is(await p.plane.drain(replaced, 5000), 0);
+    const answer = await pending;
+    t.is(answer.status, 200);
+    t.is(answer.body, 'hello from slow');
+  });
+
+  tested(name('a stopped app answers 503 to HTTP and WebSocket alike; an app with no targets 404'), async (t) => {
+    const p = await startPlane(kind, t);
+    const a = await backend('a');
+    t.teardown(() => close(a));
+    await p.plane.setTargets('shop', [a.target]);
+    const ws = await upgrade(p.http, 'shop.localhost');
+    t.is(ws.status, 101);
+    ws.socket.write('ping');
+    t.regex((await new Promise<Buffer>((r) => ws.socket.once('data', r))).toString(), /echo:ping/);
+    const old = await p.plane.setTargets('shop', []);
+    await p.plane.markStopped('shop');
+    const closed = new Promise((r) => ws.socket.once('close', r));
+    await p.plane.drain(old, 300);
+    await closed;
+    t.pass('drain closed the open WebSocket');
+    const stopped = await request(p.http, 'shop.localhost');
+    t.is(stopped.status, 503);
+    t.regex(stopped.body, /This app is stopped/);
+    const wsStopped = await upgrade(p.http, 'shop.localhost');
+    t.is(wsStopped.status, 503);
+    wsStopped.socket.destroy();
+    t.true(await p.plane.isStopped('shop'));
+    await p.plane.setTargets('shop', [a.target]);
+    t.is((await request(p.http, 'shop.localhost')).status, 200, 'routed again: no longer stopped');
+    await p.plane.removeApp('shop');
+    t.is((await request(p.http, 'shop.localhost')).status, 404);
+  });
+
+  tested(name('a refused connection is retried once on another target; a silent app gets 504; a malformed answer 502'), async (t) => {
+    const p = await startPlane(kind, t);
+    const live = await backend('live');
+    const silent = await backend('silent', { delayMs: 5000 });
+    const broken = await backend('broken', { raw: 'HTTP/1.1 abc Nonsense\r\n\r\n' });
+    t.teardown(() => [live, silent, broken].forEach(close));
+    const dead: Target = { url: `http://127.0.0.1:${await freePort()}`, container: 'dead', release: 1, id: 'dead-0123456789abcdef' };
+    await p.plane.setTargets('shop', [dead, live.target]);
+    for (let i = 0; i < 6; i++) t.is((await request(p.http, 'shop.localhost')).status, 200);
+    await p.plane.setTargets('quiet', [silent.target]);
+    const timedOut = await request(p.http, 'quiet.localhost');
+    t.is(timedOut.status, 504);
+    t.regex(timedOut.body, /took too long/);
+    await p.plane.setTargets('bad', [broken.target]);
+    const bad = await request(p.http, 'bad.localhost');
+    t.is(bad.status, 502);
+    t.is((await request(p.http, 'shop.localhost')).status, 200, 'another app is untouched');
+  });
+
+  tested(name('HTTPS: certificates installed and replaced at runtime by SNI, HTTP redirected on request, ACME answers first'), async (t) => {
+    const p = await startPlane(kind, t);
+    const a = await backend('a');
+    t.teardown(() => close(a));
+    await p.plane.setTargets('shop', [a.target]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-cert-'));
+    const cert = (cn: string) => {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          `${dir}/k.pem`,
+          '-out',
+          `${dir}/c.pem`,
+          '-days',
+          '2',
+          '-subj',
+          `/CN=${cn}`,
+        ],
+        { stdio: 'ignore' },
+      );
+      return { cert: fs.readFileSync(`${dir}/c.pem`, 'utf8'), key: fs.readFileSync(`${dir}/k.pem`, 'utf8') };
+    };
+    const tlsGet = (servername: string) =>
+      new Promise<{ status: number; subject: string }>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: p.https, servername, headers: { host: servername }, rejectUnauthorized: false, agent: false }, (res) => {
+            const subject = String((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? '');
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, subject }));
+          })
+          .on('error', reject);
+      });
+    await t.throwsAsync(tlsGet('shop.localhost'), undefined, 'no certificate yet: the handshake fails');
+    const first = cert('shop.localhost');
+    await p.plane.installCertificate('shop.localhost', first.cert, first.key);
+    t.deepEqual(await tlsGet('shop.localhost'), { status: 200, subject: 'shop.localhost' });
+    t.is(a.seen.at(-1)!['x-forwarded-proto'], 'https');
+    await t.throwsAsync(p.plane.installCertificate('shop.localhost', first.cert, 'not a key'), undefined, 'an unusable pair is refused');
+    const second = cert('shop.localhost');
+    await p.plane.installCertificate('shop.localhost', second.cert, second.key);
+    t.deepEqual(await tlsGet('shop.localhost'), { status: 200, subject: 'shop.localhost' }, 'replaced without a restart');
+    t.is((await request(p.http, 'shop.localhost')).status, 200, 'no redirect until asked');
+    await p.plane.setHttpsRedirect('shop', true);
+    const redirected = await request(p.http, 'shop.localhost', { path: '/a?b=1' });
+    t.is(redirected.status, 301);
+    t.is(redirected.headers.location, `https://shop.localhost:${p.https}/a?b=1`);
+    await p.plane.setChallenge('tok123', 'tok123.thumb');
+    const challenge = await request(p.http, 'shop.localhost', { path: '/.well-known/acme-challenge/tok123' });
+    t.is(challenge.status, 200, 'challenges are answered before the redirect and the app');
+    t.is(challenge.body, 'tok123.thumb');
+    await p.plane.removeCertificate('shop.localhost');
+    await t.throwsAsync(tlsGet('shop.localhost'));
+  });
+}
+
+test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts the running HAProxy without a reload', async (t) => {
+  if (!hasHaproxy) return t.fail('haproxy is not installed');
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-haproxy-'));
+  const listen = { httpPort, httpsPort, domain: DOMAIN, upstreamTimeoutMs: 1500, host: '127.0.0.1', dataDir };
+  const a = await backend('a');
+  const b = await backend('b');
+  t.teardown(() => [a, b].forEach(close));
+  const first = new HaproxyDataPlane(listen);
+  await first.setTargets('shop', [a.target]);
+  await first.start();
+  t.teardown(() => stopHaproxy(first.paths));
+  await first.close();
+  t.is((await request(httpPort, 'shop.localhost')).body, 'hello from a', 'served with no daemon');
+  const pid = fs.readFileSync(first.paths.pidFile, 'utf8');
+  const second = new HaproxyDataPlane(listen);
+  await second.setTargets('shop', [a.target, b.target]);
+  await second.start();
+  t.is(fs.readFileSync(second.paths.pidFile, 'utf8'), pid, 'the same HAProxy');
+  const bodies = new Set<string>();
+  for (let i = 0; i < 8; i++) bodies.add((await request(httpPort, 'shop.localhost')).body);
+  t.deepEqual([...bodies].sort(), ['hello from a', 'hello from b']);
+  await second.close();
+});
