@@ -1,8 +1,9 @@
 // bench/zero-downtime: autocannon keeps 64 connections busy on an app through the router (loopback only) while
 // 20 deploys (alternating two bodies) and 20 rollbacks run. Prints total requests, non-2xx responses, socket
-// errors, p50/p99 latency in steady state (same run, before the swaps) and during swaps, and rollback time.
+// errors, p50/p99 latency in steady state (same run, before the swaps) and during swaps, and rollback time; then a
+// `kill -9` of the daemon and its restart under the same load, with the time traffic was unavailable.
 import autocannon from 'autocannon';
-import { commitAll, type Daemon } from '../test/e2e/_daemon.js';
+import { commitAll, startDaemon, type Daemon } from '../test/e2e/_daemon.js';
 import { median, runBench } from './_bench.js';
 import { nodeAppRepo } from './_node-app.js';
 
@@ -35,7 +36,36 @@ function summary(label: string, result: autocannon.Result): void {
   );
 }
 
-runBench('zdt', { PAAS_STOP_GRACE: '10' }, async (daemon, app) => {
+const ENV = { PAAS_STOP_GRACE: '10' };
+
+/** Asks the app in a loop until `stop`; resolves with failed answers and the span from the first to the last (ms). */
+function probe(daemon: Daemon, app: string): { stop(): Promise<{ asked: number; failed: number; spanMs: number }> } {
+  let running = true;
+  let asked = 0;
+  let failed = 0;
+  let first = 0;
+  let last = 0;
+  const loop = (async () => {
+    while (running) {
+      const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
+      asked++;
+      if (res.status !== 200) {
+        failed++;
+        last = performance.now();
+        if (!first) first = last;
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { asked, failed, spanMs: first ? last - first : 0 };
+    },
+  };
+}
+
+runBench('zdt', ENV, async (daemon, app) => {
   {
     const repo = await nodeAppRepo();
     for (const text of ['body A\n', 'body B\n']) {
@@ -77,5 +107,24 @@ runBench('zdt', { PAAS_STOP_GRACE: '10' }, async (daemon, app) => {
       `rollback (command start until the old body is served): median ${median(rollbackMs).toFixed(0)} ms (target <= 2000 ms); each: ${rollbackMs.map((n) => n.toFixed(0)).join(', ')}`,
     );
     console.log(`deploy (git push start until it returned): median ${median(deployMs).toFixed(0)} ms`);
+
+    // kill -9 of the daemon, then a new one on the same data dir, under the same load.
+    const load = cannon(daemon, app, 3600);
+    const probing = probe(daemon, app);
+    await new Promise((r) => setTimeout(r, 1000));
+    daemon.kill();
+    const killedAt = performance.now();
+    const restarted = await startDaemon({ env: ENV, reuse: daemon });
+    const restartMs = performance.now() - killedAt;
+    await new Promise((r) => setTimeout(r, 2000));
+    const probed = await probing.stop();
+    (load as unknown as { stop(): void }).stop();
+    const killed = await load;
+    await restarted.stop();
+    summary('kill -9', killed);
+    console.log(
+      `daemon kill -9 + restart (${(restartMs / 1000).toFixed(1)} s until the new daemon answered): failed requests ${killed.non2xx + killed.errors + killed.timeouts}, ` +
+        `probe ${probed.failed} of ${probed.asked} failed, traffic unavailable for ${probed.spanMs.toFixed(0)} ms (target: none)`,
+    );
   }
 });

@@ -97,12 +97,28 @@ function stopStrayRedis(dataDir: string): void {
   if (pid !== undefined) process.kill(pid, 'SIGTERM');
 }
 
+/** Data dirs of the daemons this test process started: their HAProxy (left running by design) goes when it exits. */
+const started = new Set<string>();
+process.once('exit', () => {
+  for (const dir of started) {
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, 'haproxy', 'haproxy.pid'), 'utf8').trim());
+      if (pid > 1 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy')) process.kill(pid, 'SIGTERM');
+    } catch {
+      // No HAProxy (the node router), or gone already.
+    }
+  }
+});
+
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
+  started.add(dataDir);
   const sshPort = options.reuse?.sshPort ?? (await freePort());
   const httpPort = options.reuse?.httpPort ?? (await freePort());
   const httpsPort = options.reuse?.httpsPort ?? (await freePort());
-  const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', PAAS_HTTPS_PORT: String(httpsPort), ...options.env };
+  // PAAS_E2E_ROUTER: which data plane the daemons of this test file run (test/e2e/node-router/ sets node).
+  const router = process.env.PAAS_E2E_ROUTER ? { PAAS_ROUTER: process.env.PAAS_E2E_ROUTER } : {};
+  const env: NodeJS.ProcessEnv = { ...process.env, PAAS_DOMAIN: 'localhost', PAAS_HTTPS_PORT: String(httpsPort), ...router, ...options.env };
   if (!options.env?.REDIS_URL) delete env.REDIS_URL;
   delete env.DATABASE_URL;
   const logFile = path.join(dataDir, 'server.log');

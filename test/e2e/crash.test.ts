@@ -47,6 +47,17 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
   t.is((await daemon.push(repo, app)).code, 0);
   let live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
 
+  // Load all along the crashes and restarts: the data plane (HAProxy) serves without the daemon.
+  let loading = true;
+  const answers = { ok: 0, failed: [] as string[] };
+  const load = (async () => {
+    while (loading) {
+      const res = await daemon.get(app).catch((err: Error) => ({ status: 0, body: err.message }));
+      if (res.status === 200) answers.ok++;
+      else answers.failed.push(`${res.status} ${res.body.slice(0, 60)}`);
+    }
+  })();
+
   for (const step of FAULT_POINTS) {
     const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
     await daemon.stop();
@@ -91,6 +102,11 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
     );
     t.regex(fs.readFileSync(path.join(daemon.dataDir, 'server.log'), 'utf8'), new RegExp(`event=fault.point step=${step}`));
   }
+
+  loading = false;
+  await load;
+  t.log(`requests during the crash loop: ${answers.ok + answers.failed.length} sent, ${answers.failed.length} failed`);
+  t.deepEqual(answers.failed, [], 'no request failed across every kill and restart');
 
   // And a push after all that deploys as usual.
   await git(repo, ['reset', '-q', '--hard', live]);

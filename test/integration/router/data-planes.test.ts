@@ -9,21 +9,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { DataPlane, Target } from '../../../src/ports/data-plane.js';
-import { NodeDataPlane } from '../../../src/router/node-data-plane.js';
+import type { Target } from '../../../src/ports/data-plane.js';
+import { PLANES, freePort, startPlane } from './_planes.js';
 import { HaproxyDataPlane } from '../../../src/router/haproxy/haproxy-data-plane.js';
 import { haproxyInstalled, stopHaproxy } from '../../../src/router/haproxy/haproxy-process.js';
 
 const DOMAIN = 'localhost';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 let nextIp = 10 + Math.floor(Math.random() * 200);
 
 interface Backend {
@@ -94,38 +85,10 @@ function upgrade(port: number, host: string): Promise<{ status: number; socket: 
   });
 }
 
-interface Plane {
-  plane: DataPlane;
-  http: number;
-  https: number;
-}
-
-type Kind = 'haproxy' | 'node';
-
-async function startPlane(kind: Kind, t: { teardown(fn: () => unknown): void }): Promise<Plane> {
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
-  const listen = { httpPort, httpsPort, domain: DOMAIN, upstreamTimeoutMs: 1500, host: '127.0.0.1' };
-  if (kind === 'node') {
-    const plane = new NodeDataPlane(listen);
-    await plane.start();
-    t.teardown(() => plane.close());
-    return { plane, http: httpPort, https: httpsPort };
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-haproxy-'));
-  const plane = new HaproxyDataPlane({ ...listen, dataDir });
-  await plane.start();
-  t.teardown(async () => {
-    await plane.close();
-    await stopHaproxy(plane.paths);
-  });
-  return { plane, http: httpPort, https: httpsPort };
-}
-
 // bin/setup installs haproxy; without it these tests fail, they are never skipped.
 const hasHaproxy = await haproxyInstalled();
-const kinds: Kind[] = ['node', 'haproxy'];
 
-for (const kind of kinds) {
+for (const kind of PLANES) {
   const tested = test;
   const name = (text: string) => `${kind}: ${text}`;
 

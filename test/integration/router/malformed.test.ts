@@ -8,9 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { RouteTable } from '../../../src/router/route-table.js';
-import { startRouter } from '../../../src/router/proxy.js';
-import { Inflight } from '../../../src/router/inflight.js';
+import { PLANES, startPlane, type PlaneKind } from './_planes.js';
 
 interface ResponseCase {
   name: string;
@@ -101,14 +99,12 @@ function sendRaw(port: number, bytes: Buffer): Promise<{ received: string; close
   });
 }
 
-async function setup() {
+async function setup(kind: PlaneKind, t: { teardown(fn: () => unknown): void }) {
   const evil = await evilUpstream();
   const good = await goodUpstream();
-  const table = new RouteTable();
-  table.swap('evil', [{ url: evil.url, container: 'evil', release: 1 }]);
-  table.swap('good', [{ url: good.url, container: 'good', release: 1 }]);
-  const router = await startRouter(table, { port: 0, domain: 'localhost', host: '127.0.0.1', inflight: new Inflight(), upstreamTimeoutMs: 700 });
-  const port = (router.address() as AddressInfo).port;
+  const { plane, http: port } = await startPlane(kind, t, 700);
+  await plane.setTargets('evil', [{ url: evil.url, container: 'evil', release: 1, id: 'evil' }]);
+  await plane.setTargets('good', [{ url: good.url, container: 'good', release: 1, id: 'good' }]);
   // Another app is asked all along; every answer must be its own 200.
   const victim: Outcome[] = [];
   let running = true;
@@ -121,8 +117,6 @@ async function setup() {
     async stop() {
       running = false;
       await load;
-      router.closeAllConnections();
-      router.close();
       evil.close();
       good.server.closeAllConnections();
       good.server.close();
@@ -130,40 +124,42 @@ async function setup() {
   };
 }
 
-test('malformed upstream responses fail only their own request', async (t) => {
-  const { port, victim, stop } = await setup();
-  for (const entry of corpus.responses) {
-    const outcome = await fetchThrough(port, 'evil.localhost', `/${entry.name}`);
-    const shown = `${entry.name}: ${JSON.stringify(outcome)}`;
-    if (entry.expect === '502' || entry.expect === '504') t.true('status' in outcome && outcome.status === Number(entry.expect) && outcome.complete, shown);
-    if (entry.expect === '502-or-abort') {
-      const ok = 'error' in outcome ? outcome.error !== 'timeout' : (outcome.status === 502 && outcome.complete) || !outcome.complete;
-      t.true(ok, shown);
+for (const kind of PLANES) {
+  test(`${kind}: malformed upstream responses fail only their own request`, async (t) => {
+    const { port, victim, stop } = await setup(kind, t);
+    for (const entry of corpus.responses) {
+      const outcome = await fetchThrough(port, 'evil.localhost', `/${entry.name}`);
+      const shown = `${entry.name}: ${JSON.stringify(outcome)}`;
+      if (entry.expect === '502' || entry.expect === '504') t.true('status' in outcome && outcome.status === Number(entry.expect) && outcome.complete, shown);
+      if (entry.expect === '502-or-abort') {
+        const ok = 'error' in outcome ? outcome.error !== 'timeout' : (outcome.status === 502 && outcome.complete) || !outcome.complete;
+        t.true(ok, shown);
+      }
     }
-  }
-  await stop();
-  t.true(victim.length > 0);
-  t.deepEqual(
-    victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
-    [],
-    'the other app answered every request',
-  );
-});
+    await stop();
+    t.true(victim.length > 0);
+    t.deepEqual(
+      victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
+      [],
+      'the other app answered every request',
+    );
+  });
 
-test('malformed client requests are refused, never passed to an app, and harm nobody else', async (t) => {
-  const { port, victim, stop } = await setup();
-  for (const entry of corpus.requests) {
-    const { received, closed } = await sendRaw(port, expand(entry.raw));
-    const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
-    if (entry.expect === '4xx-or-close') {
-      t.false(received.includes('good'), `${entry.name}: an app answered: ${received.slice(0, 80)}`);
-      t.true(status ? status.startsWith('4') : closed, `${entry.name}: ${received.slice(0, 80) || (closed ? 'closed' : 'open')}`);
+  test(`${kind}: malformed client requests are refused, never passed to an app, and harm nobody else`, async (t) => {
+    const { port, victim, stop } = await setup(kind, t);
+    for (const entry of corpus.requests) {
+      const { received, closed } = await sendRaw(port, expand(entry.raw));
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
+      if (entry.expect === '4xx-or-close') {
+        t.false(received.includes('good'), `${entry.name}: an app answered: ${received.slice(0, 80)}`);
+        t.true(status ? status.startsWith('4') : closed, `${entry.name}: ${received.slice(0, 80) || (closed ? 'closed' : 'open')}`);
+      }
     }
-  }
-  await stop();
-  t.deepEqual(
-    victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
-    [],
-    'the other app answered every request',
-  );
-});
+    await stop();
+    t.deepEqual(
+      victim.filter((o) => !('status' in o) || o.status !== 200 || !o.complete),
+      [],
+      'the other app answered every request',
+    );
+  });
+}

@@ -1,0 +1,190 @@
+// bench/router: the data plane's cost, in one run against the same app container (nginx answering 100 bytes):
+// wrk with 64 keep-alive connections, interleaved rounds of 5 s, through
+//   direct (no proxy) | nginx, 1 worker (a config written here) | this project on HAProxy | this project's node router.
+// Prints req/s, p50, p99 and the proxy process's CPU per request (utime + stime from /proc), with ratios to nginx.
+// Loopback and the bench's own container only; every process it starts is stopped at the end.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import tar from 'tar-stream';
+import { docker } from '../test/e2e/_daemon.js';
+import { median } from './_bench.js';
+import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
+import { NodeDataPlane } from '../src/router/node-data-plane.js';
+import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
+import { buildImage } from '../src/docker/images.js';
+
+const run = promisify(execFile);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const IMAGE = 'paas/bench:nginx-100b';
+const BODY = 'x'.repeat(99) + '\n';
+const HOST = 'bench.localhost';
+const TICKS = 100; // USER_HZ on Linux
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** CPU seconds a process has used (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+async function needTools(): Promise<void> {
+  const missing: string[] = [];
+  for (const [bin, pkg] of [
+    ['wrk', 'wrk'],
+    ['nginx', 'nginx-light'],
+  ] as const) {
+    await run('sh', ['-c', `command -v ${bin}`]).catch(() => missing.push(pkg));
+  }
+  if (missing.length) {
+    console.log(`-----> Installing ${missing.join(' ')} for the benchmark`);
+    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}
+
+/** The app: nginx from Debian answering 100 bytes, in a container built from the local stack image. */
+async function startApp(): Promise<{ id: string; ip: string }> {
+  const dockerfile = [
+    'FROM paas/stack:bookworm',
+    'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light && rm -rf /var/lib/apt/lists/*',
+    `RUN printf 'worker_processes 1;\\nevents { worker_connections 4096; }\\nhttp { access_log off; server { listen 5000; location / { return 200 "${BODY.trim()}\\\\n"; } } }\\n' > /etc/nginx/bench.conf`,
+    'CMD ["nginx", "-c", "/etc/nginx/bench.conf", "-g", "daemon off;"]',
+  ].join('\n');
+  if (
+    !(await docker
+      .getImage(IMAGE)
+      .inspect()
+      .catch(() => undefined))
+  ) {
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile' }, dockerfile);
+    pack.finalize();
+    console.log('-----> Building the bench app image (once)');
+    await buildImage(docker, pack as never, { tag: IMAGE, labels: {} }, () => {});
+  }
+  const container = await docker.createContainer({ Image: IMAGE, name: `paas-bench-router-${process.pid}`, HostConfig: { NanoCpus: 2e9 } });
+  await container.start();
+  const info = await container.inspect();
+  return { id: info.Id, ip: info.NetworkSettings.Networks.bridge?.IPAddress ?? '' };
+}
+
+interface Round {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequestUs?: number;
+}
+
+/** Pure: wrk's --latency output as figures (ms). */
+function parseWrk(text: string): Round {
+  const unit = (v: string, u: string) => Number(v) * (u === 'us' ? 0.001 : u === 's' ? 1000 : 1);
+  const pct = (p: string) => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
+    return m ? unit(m[1]!, m[2]!) : NaN;
+  };
+  const failures = /Non-2xx or 3xx responses: (\d+)/.exec(text);
+  if (failures) throw new Error(`wrk saw ${failures[1]} failed responses:\n${text}`);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN), p50: pct('50'), p99: pct('99') };
+}
+
+async function wrk(port: number, proxyPid: number | undefined): Promise<Round> {
+  const before = proxyPid ? cpuSeconds(proxyPid) : 0;
+  const { stdout } = await run('wrk', ['-t1', '-c64', `-d${SECONDS}s`, '--latency', '-H', `Host: ${HOST}`, `http://127.0.0.1:${port}/`]);
+  const round = parseWrk(stdout);
+  if (proxyPid) round.cpuPerRequestUs = ((cpuSeconds(proxyPid) - before) * 1e6) / (round.rps * SECONDS);
+  return round;
+}
+
+async function main(): Promise<void> {
+  await needTools();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-bench-router-'));
+  const app = await startApp();
+  const target = { url: `http://${app.ip}:5000`, container: 'bench', release: 1, id: app.id };
+  const children: ChildProcess[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    // nginx, one worker, proxying with upstream keep-alive (the way Dokku and CapRover configure it).
+    const nginxPort = await freePort();
+    const conf = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(
+      conf,
+      `worker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n` +
+        `  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};\n` +
+        `  upstream app { server ${app.ip}:5000; keepalive 64; }\n` +
+        `  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }\n}\n`,
+    );
+    const nginx = spawn('nginx', ['-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
+    children.push(nginx);
+    await new Promise((r) => setTimeout(r, 500));
+    const nginxWorker = Number((await run('pgrep', ['-P', String(nginx.pid)])).stdout.trim().split('\n')[0]);
+
+    const haproxyPort = await freePort();
+    const haproxy = new HaproxyDataPlane({
+      dataDir: dir,
+      domain: 'localhost',
+      httpPort: haproxyPort,
+      httpsPort: await freePort(),
+      upstreamTimeoutMs: 60_000,
+      host: '127.0.0.1',
+    });
+    await haproxy.start();
+    cleanups.push(() => haproxy.close().then(() => stopHaproxy(haproxy.paths)));
+    await haproxy.setTargets('bench', [target]);
+    const haproxyMaster = Number(fs.readFileSync(haproxy.paths.pidFile, 'utf8').trim());
+    const haproxyWorker = Number((await run('pgrep', ['-P', String(haproxyMaster)])).stdout.trim().split('\n')[0]);
+
+    const nodePort = await freePort();
+    const nodePlane = new NodeDataPlane({ httpPort: nodePort, httpsPort: await freePort(), domain: 'localhost', upstreamTimeoutMs: 60_000, host: '127.0.0.1' });
+    await nodePlane.start();
+    cleanups.push(() => nodePlane.close());
+    await nodePlane.setTargets('bench', [target]);
+
+    // Direct: the same container at its own address (no proxy).
+    const lines: Record<string, Round[]> = { direct: [], 'nginx 1 worker': [], haproxy: [], 'node router': [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      lines.direct!.push(await wrkUrl(`http://${app.ip}:5000/`));
+      lines['nginx 1 worker']!.push(await wrk(nginxPort, nginxWorker));
+      lines.haproxy!.push(await wrk(haproxyPort, haproxyWorker));
+      lines['node router']!.push(await wrk(nodePort, process.pid));
+    }
+    const med = (rs: Round[], key: keyof Round) => median(rs.map((r) => r[key] ?? NaN));
+    const ref = lines['nginx 1 worker']!;
+    console.log(
+      `bench/router: wrk, 64 keep-alive connections, ${BODY.length}-byte body, ${ROUNDS} interleaved rounds of ${SECONDS} s (medians), ${os.cpus().length} cores`,
+    );
+    for (const [label, rs] of Object.entries(lines)) {
+      const cpu = med(rs, 'cpuPerRequestUs');
+      console.log(
+        `${label.padEnd(15)} ${med(rs, 'rps').toFixed(0).padStart(7)} req/s (${(med(rs, 'rps') / med(ref, 'rps')).toFixed(2)}x nginx)  ` +
+          `p50 ${med(rs, 'p50').toFixed(2)} ms  p99 ${med(rs, 'p99').toFixed(2)} ms (${(med(rs, 'p99') / med(ref, 'p99')).toFixed(2)}x)` +
+          (Number.isNaN(cpu) ? '' : `  cpu ${cpu.toFixed(1)} us/request (${(cpu / med(ref, 'cpuPerRequestUs')).toFixed(2)}x)`),
+      );
+    }
+    console.log('targets: haproxy >= 1.0x nginx req/s, p99 <= 1.5x, cpu per request <= 1.2x');
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    await docker.getContainer(app.id).remove({ force: true });
+  }
+}
+
+async function wrkUrl(url: string): Promise<Round> {
+  const { stdout } = await run('wrk', ['-t1', '-c64', `-d${SECONDS}s`, '--latency', url]);
+  return parseWrk(stdout);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

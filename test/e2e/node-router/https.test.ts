@@ -1,0 +1,3 @@
+// The https suite again, with the in-process router as the data plane (--router node) instead of HAProxy.
+process.env.PAAS_E2E_ROUTER = 'node';
+await import('../https.test.js');
