@@ -20,7 +20,7 @@ import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
-import { restoreRoutes } from './release/restore-routes.js';
+import { removeStrays, restoreRoutes } from './release/restore-routes.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
@@ -83,6 +83,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await restoreCertificates(services);
   // The data plane serves the restored state (an HAProxy left running is adopted: only differences change).
   await dataPlane.start();
+  const removedStrays = await removeStrays(scheduler, restored.strays);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);
@@ -118,7 +119,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     routed: restored.routed,
     interrupted_jobs: interrupted,
     releases_taken_back: takenBack.length,
-    removed_stray_containers: restored.removed,
+    removed_stray_containers: removedStrays,
   });
 
   return {

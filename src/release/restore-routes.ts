@@ -1,23 +1,22 @@
 // On daemon start: route every app to the running web replicas of its active release (replicas keep running
-// while the daemon is down), and remove replicas a crash left half-deployed.
+// while the daemon is down), and, once the data plane serves those routes, remove replicas a crash left
+// half-deployed (an HAProxy that outlived the daemon may still send them traffic until then).
 import type { Services } from '../services.js';
 import { activeRelease } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
 import { targetOf } from '../ports/data-plane.js';
+import type { Replica, Scheduler } from '../ports/scheduler.js';
 
-/** Routes every app to the running web replicas of its active release; returns how many apps were routed. */
-export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' | 'dataPlane'>): Promise<{ routed: number; removed: number }> {
+/** Routes every app to the running web replicas of its active release; returns how many apps were routed, and the strays. */
+export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' | 'dataPlane'>): Promise<{ routed: number; strays: Replica[] }> {
   const { scheduler, dataPlane } = services;
   const replicas = await scheduler.replicas();
   let routed = 0;
-  let removed = 0;
+  const strays: Replica[] = [];
   for (const app of await listApps(services.db)) {
     const release = await activeRelease(services.db, app.name);
     const mine = replicas.filter((r) => r.app === app.name);
-    for (const stray of mine.filter((r) => !release || r.release !== release.version)) {
-      await scheduler.remove(stray, 0);
-      removed++;
-    }
+    strays.push(...mine.filter((r) => !release || r.release !== release.version));
     if (!release) continue;
     const current = mine.filter((r) => r.release === release.version);
     const targets = current.filter((r) => r.state === 'running' && r.process === 'web').map((r) => targetOf(r, r.port || release.spec.port, r.release));
@@ -26,5 +25,11 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     // Replicas of the active release that all exist but none runs: stopped with ps:stop.
     if (current.length > 0 && current.every((r) => r.state === 'stopped')) await dataPlane.markStopped(app.name);
   }
-  return { routed, removed };
+  return { routed, strays };
+}
+
+/** Removes the replicas of releases that are not active (after the routes no longer name them). */
+export async function removeStrays(scheduler: Scheduler, strays: Replica[]): Promise<number> {
+  for (const stray of strays) await scheduler.remove(stray, 0);
+  return strays.length;
 }

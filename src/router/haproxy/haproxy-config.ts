@@ -110,7 +110,8 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     `  errorfile 504 ${paths.pages.gatewayTimeout}`,
     '',
     'frontend http',
-    `  bind ${bindHost}:${listen.httpPort}`,
+    // HTTP/1 only on the plain port, as nginx without http2: an HTTP/2 preface is a bad request, not h2c.
+    `  bind ${bindHost}:${listen.httpPort} proto h1`,
     `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
     '  http-request capture req.hdr(host) len 120',
     '  http-request set-header X-Forwarded-Proto https if { ssl_fc }',
@@ -118,8 +119,14 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
     '  acl acme path_beg /.well-known/acme-challenge/',
     `  ${redirect} if !{ ssl_fc } !acme { ${host},map(${paths.redirectMap}) -m found }`,
+    // Status lines HAProxy lets through but no client can use ("HTTP/1.1 000", "999"): a 502, as nginx answers.
+    '  http-response deny deny_status 502 if { status lt 100 } || { status gt 599 }',
+    // Control bytes in an app's response headers (RFC 9110 allows none): a 502 rather than headers clients refuse.
+    "  http-response deny deny_status 502 if { res.hdrs -m reg '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' }",
     '  use_backend acme if acme',
     `  use_backend %[${host},map(${paths.hostsMap},not_found)]`,
+    // No Host header at all (HTTP/1.0): nothing to look up.
+    '  default_backend not_found',
     '',
     'backend not_found',
     `  http-request return status 404 content-type "text/html; charset=utf-8" file ${paths.pages.notFound}`,

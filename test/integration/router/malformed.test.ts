@@ -20,6 +20,8 @@ interface RequestCase {
   name: string;
   raw: string;
   expect: '4xx-or-close' | 'any';
+  /** Where HAProxy takes another RFC-allowed way. */
+  haproxy?: 'te-then-close';
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -150,7 +152,13 @@ for (const kind of PLANES) {
     for (const entry of corpus.requests) {
       const { received, closed } = await sendRaw(port, expand(entry.raw));
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
-      if (entry.expect === '4xx-or-close') {
+      if (kind === 'haproxy' && entry.haproxy === 'te-then-close') {
+        // RFC 9112 6.3 lets a server take such a request by its Transfer-Encoding alone if it closes the connection
+        // after answering: HAProxy does (it drops Content-Length), so the pipelined request behind it never runs.
+        t.false(received.includes('/smuggled'), `${entry.name}: the smuggled request was not answered`);
+        t.is((received.match(/^HTTP\/1\.1 /gm) ?? []).length, 1, `${entry.name}: one answer only`);
+        t.true(closed, `${entry.name}: the connection is closed after the answer`);
+      } else if (entry.expect === '4xx-or-close') {
         t.false(received.includes('good'), `${entry.name}: an app answered: ${received.slice(0, 80)}`);
         t.true(status ? status.startsWith('4') : closed, `${entry.name}: ${received.slice(0, 80) || (closed ? 'closed' : 'open')}`);
       }

@@ -7,7 +7,7 @@ import { insertApp } from '../../../src/store/apps.js';
 import { recordActiveRelease } from '../../../src/store/releases.js';
 import { runSwap, nextTargets } from '../../../src/release/swap.js';
 import { healPlan, releasePlan, restartPlan, stopPlan, type PlannedRelease } from '../../../src/release/swap-plan.js';
-import { restoreRoutes } from '../../../src/release/restore-routes.js';
+import { removeStrays, restoreRoutes } from '../../../src/release/restore-routes.js';
 import { emptySpec } from '../../../src/store/releases.js';
 import { lineSink } from '../../../src/log.js';
 import { fakePorts } from './_fake-ports.js';
@@ -180,7 +180,8 @@ async function restoreRoutesWith(ports: ReturnType<typeof fakePorts>, version: n
   const r = release(version);
   await recordActiveRelease(db, { ...r, sha: 'a'.repeat(40), description: `Deploy v${version}`, spec: { ...r.spec }, layers: [] });
   try {
-    return await restoreRoutes({ db, scheduler: ports.scheduler, dataPlane: ports.dataPlane });
+    const restored = await restoreRoutes({ db, scheduler: ports.scheduler, dataPlane: ports.dataPlane });
+    return { routed: restored.routed, removed: await removeStrays(ports.scheduler, restored.strays) };
   } finally {
     await db.destroy();
   }
