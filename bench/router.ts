@@ -114,12 +114,12 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    // nginx, one worker, proxying with upstream keep-alive (the way Dokku and CapRover configure it).
+    // nginx, one worker, proxying with upstream keep-alive and an access log (the way Dokku and CapRover run it).
     const nginxPort = await freePort();
     const conf = path.join(dir, 'nginx.conf');
     fs.writeFileSync(
       conf,
-      `worker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n` +
+      `worker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log ${dir}/nginx.access.log;\n` +
         `  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};\n` +
         `  upstream app { server ${app.ip}:5000; keepalive 64; }\n` +
         `  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }\n}\n`,

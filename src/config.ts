@@ -30,6 +30,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** The data plane: HAProxy (default), or the in-process router (`node`, the fallback without HAProxy). */
   router: 'haproxy' | 'node';
+  /** HAProxy's access log, DATA_DIR/haproxy/access.log (PAAS_ACCESS_LOG=0 turns it off). */
+  accessLog: boolean;
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
   stopGraceSeconds: number;
   /** How long a test run may take before it is killed. */
@@ -169,6 +171,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     upstreamTimeoutMs: positiveInt('PAAS_UPSTREAM_TIMEOUT', env.PAAS_UPSTREAM_TIMEOUT, 60) * 1000,
     router: routerKind(flags.router ?? env.PAAS_ROUTER),
+    accessLog: env.PAAS_ACCESS_LOG !== '0',
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),

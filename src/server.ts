@@ -40,7 +40,7 @@ export interface RunningServer {
 async function chooseDataPlane(config: Config): Promise<DataPlane> {
   const listen = { httpPort: config.httpPort, httpsPort: config.httpsPort, domain: config.domain, upstreamTimeoutMs: config.upstreamTimeoutMs };
   if (config.router === 'haproxy') {
-    if (await haproxyInstalled()) return new HaproxyDataPlane({ ...listen, dataDir: config.dataDir });
+    if (await haproxyInstalled()) return new HaproxyDataPlane({ ...listen, dataDir: config.dataDir, accessLog: config.accessLog });
     daemonLog('router.fallback', { reason: 'haproxy is not installed (apt-get install haproxy)', router: 'node' });
   }
   return new NodeDataPlane(listen);

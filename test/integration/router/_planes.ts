@@ -11,12 +11,19 @@ import { stopHaproxy } from '../../../src/router/haproxy/haproxy-process.js';
 export type PlaneKind = 'haproxy' | 'node';
 export const PLANES: PlaneKind[] = ['node', 'haproxy'];
 
+const handedOut = new Set<number>();
+
+/** A port free now, never handed out twice in this process (tests in a file run at once). */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
+  for (;;) {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export interface Plane {

@@ -44,8 +44,8 @@ async function backend(name: string, options: { delayMs?: number; raw?: string }
   });
   const ip = `127.0.${nextIp}.${2 + (seen.length % 200)}`;
   nextIp = nextIp >= 250 ? 10 : nextIp + 1;
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, ip, r));
+  await new Promise<void>((r) => server.listen(0, ip, r));
+  const port = (server.address() as net.AddressInfo).port;
   return { target: { url: `http://${ip}:${port}`, container: name, release: 1, id: `${name}-${port}-0123456789abcdef` }, server, sockets, seen };
 }
 
@@ -299,5 +299,6 @@ test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts
   const bodies = new Set<string>();
   for (let i = 0; i < 8; i++) bodies.add((await request(httpPort, 'shop.localhost')).body);
   t.deepEqual([...bodies].sort(), ['hello from a', 'hello from b']);
+  t.regex(fs.readFileSync(first.paths.accessLog, 'utf8'), /host=shop\.localhost .*status=200 .*backend=app_shop server=r-/, 'requests are in the access log');
   await second.close();
 });
