@@ -13,7 +13,10 @@ import { listCerts } from './store/certificates.js';
 import { appHostnames } from './tls/hostnames.js';
 
 /** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
-export async function createApp(services: Services, name: string): Promise<AppRow> {
+export async function createApp(
+  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues'>,
+  name: string,
+): Promise<AppRow> {
   checkAppName(name);
   const app = await insertApp(services.db, name, { certsAuto: services.config.certsAutoDefault });
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
@@ -28,7 +31,10 @@ export async function createApp(services: Services, name: string): Promise<AppRo
  * build deploys after), then its records (so nothing heals or routes it again), then routes, containers, images,
  * volumes, network, repo and build cache.
  */
-export async function destroyApp(services: Services, name: string): Promise<void> {
+export async function destroyApp(
+  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues'>,
+  name: string,
+): Promise<void> {
   checkAppName(name);
   await getApp(services.db, name);
   const certs = await listCerts(services.db, name);

@@ -8,7 +8,7 @@ import { getApp } from './store/apps.js';
 import { deleteCert } from './store/certificates.js';
 
 /** Routes `host` to `app`; refused when another app has it, or when it is another app's own APP.<domain> name. */
-export async function addDomain(services: Services, app: string, hostText: string): Promise<DomainRow> {
+export async function addDomain(services: Pick<Services, 'certs' | 'config' | 'dataPlane' | 'db'>, app: string, hostText: string): Promise<DomainRow> {
   const host = checkHostname(hostText);
   const existing = await findDomain(services.db, host);
   if (existing?.app === app) throw new PaasError('PAAS_ERR_DOMAIN_TAKEN', `${host} already routes to ${app}`);
@@ -21,7 +21,7 @@ export async function addDomain(services: Services, app: string, hostText: strin
   return row;
 }
 
-export async function removeDomain(services: Services, app: string, hostText: string): Promise<void> {
+export async function removeDomain(services: Pick<Services, 'certs' | 'config' | 'dataPlane' | 'db'>, app: string, hostText: string): Promise<void> {
   const host = checkHostname(hostText);
   if (!(await deleteDomain(services.db, host, app))) throw new PaasError('PAAS_ERR_NOT_FOUND', `${host} is not a domain of ${app} (see: paas domains ${app})`);
   await services.dataPlane.removeHost(host);

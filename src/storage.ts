@@ -7,7 +7,7 @@ import { LABEL, volumeName } from './docker/names.js';
 import { ensureVolume, removeVolume } from './docker/volumes.js';
 
 /** `storage:mount APP NAME:/path`: creates the volume now; containers mount it from their next start. */
-export async function addMount(services: Services, app: string, text: string): Promise<MountRow> {
+export async function addMount(services: Pick<Services, 'db' | 'docker'>, app: string, text: string): Promise<MountRow> {
   const spec = parseMountSpec(text);
   const mounts = await listMounts(services.db, app);
   if (mounts.some((m) => m.name === spec.name)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} already mounts a volume named ${spec.name}`);
@@ -18,7 +18,7 @@ export async function addMount(services: Services, app: string, text: string): P
 }
 
 /** `storage:unmount APP NAME [--delete-data]`: the volume's data stays unless asked to go. */
-export async function removeMount(services: Services, app: string, name: string, deleteData: boolean): Promise<void> {
+export async function removeMount(services: Pick<Services, 'db' | 'docker'>, app: string, name: string, deleteData: boolean): Promise<void> {
   const volume = (await listMounts(services.db, app)).find((m) => m.name === name)?.volume ?? volumeName(app, name);
   const unmounted = (await deleteMount(services.db, app, name)) > 0;
   let removed = false;

@@ -52,7 +52,7 @@ export interface BuiltCommit {
 
 /** Builds `source` into `target.tag`, streaming the build into `out`. */
 export async function buildCommit(
-  services: Services,
+  services: Pick<Services, 'config' | 'docker'>,
   source: CommitSource,
   target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null; dockerfile?: string | null },
   out: LineSink,

@@ -13,7 +13,7 @@ export type LineWriter = ((line: string) => void) & { accepted?: () => void };
  * `onEnqueueFailed` undoes what the caller recorded before (so nothing stays half-written).
  */
 export async function runQueued(
-  services: Services,
+  services: Pick<Services, 'ciQueues' | 'queues' | 'redis' | 'redisTarget'>,
   job: DeployJobData,
   write: (line: string) => void,
   signal: AbortSignal,

@@ -18,7 +18,7 @@ export function checkRefName(ref: string): string {
 }
 
 export async function submitCiRun(
-  services: Services,
+  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'queues' | 'redis' | 'redisTarget'>,
   app: string,
   ref: string | undefined,
   write: (line: string) => void,

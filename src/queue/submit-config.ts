@@ -23,7 +23,13 @@ export function checkConfigChange(body: unknown): ConfigChange {
   return change;
 }
 
-export async function submitConfig(services: Services, app: string, change: ConfigChange, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function submitConfig(
+  services: Pick<Services, 'ciQueues' | 'db' | 'queues' | 'redis' | 'redisTarget'>,
+  app: string,
+  change: ConfigChange,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   await getApp(services.db, checkAppName(app));
   const ok = await runQueued(services, { kind: 'config', logId: `config-${randomUUID()}`, app, ...change }, write, signal);
   return ok ? 0 : 1;

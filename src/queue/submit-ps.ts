@@ -22,7 +22,13 @@ export function checkPsRequest(body: unknown): PsRequest {
   return { action: raw.action, process: raw.process };
 }
 
-export async function submitPs(services: Services, app: string, request: PsRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function submitPs(
+  services: Pick<Services, 'ciQueues' | 'queues' | 'redis' | 'redisTarget'>,
+  app: string,
+  request: PsRequest,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   const ok = await runQueued(services, { kind: 'ps', logId: `ps-${randomUUID()}`, app, ...request }, write, signal);
   return ok ? 0 : 1;
 }

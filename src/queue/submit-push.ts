@@ -40,7 +40,12 @@ export function checkPushRequest(body: unknown): PushRequest {
  * Handles one push: writes user-facing lines to `write` and resolves with the exit status for the hook
  * (0 accepts the push, anything else rejects it and leaves the refs where they were).
  */
-export async function submitPush(services: Services, request: PushRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function submitPush(
+  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  request: PushRequest,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   const out = lineSink(write);
   try {
     const app = await getApp(services.db, request.app);
@@ -73,7 +78,13 @@ export async function submitPush(services: Services, request: PushRequest, write
   }
 }
 
-async function deployRef(services: Services, request: PushRequest, update: RefUpdate, write: (line: string) => void, signal: AbortSignal): Promise<boolean> {
+async function deployRef(
+  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  request: PushRequest,
+  update: RefUpdate,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<boolean> {
   await checkRedis(services.redis, services.redisTarget);
   const { id: buildId, number } = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
   const job = { kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };

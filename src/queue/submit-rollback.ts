@@ -9,7 +9,7 @@ import { asPaasError } from '../errors.js';
 
 /** Rolls back `app`, writing lines as they come; resolves with the exit status (0 when the rollback serves). */
 export async function submitRollback(
-  services: Services,
+  services: Pick<Services, 'ciQueues' | 'db' | 'queues' | 'redis' | 'redisTarget'>,
   app: string,
   version: number | undefined,
   write: (line: string) => void,

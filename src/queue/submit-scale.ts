@@ -6,7 +6,13 @@ import { getApp } from '../store/apps.js';
 import { parseFormation } from '../input/formation.js';
 import { runQueued } from './run-queued.js';
 
-export async function submitScale(services: Services, app: string, args: string[], write: (line: string) => void, signal: AbortSignal): Promise<number> {
+export async function submitScale(
+  services: Pick<Services, 'ciQueues' | 'db' | 'queues' | 'redis' | 'redisTarget'>,
+  app: string,
+  args: string[],
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
   await getApp(services.db, checkAppName(app));
   const formation = parseFormation(args);
   const ok = await runQueued(services, { kind: 'scale', logId: `scale-${randomUUID()}`, app, formation }, write, signal);

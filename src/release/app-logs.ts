@@ -51,7 +51,7 @@ export function wanted(labels: Record<string, string>, process: string | null): 
  * containers that start later, until `signal` aborts.
  */
 export async function streamAppLogs(
-  services: Services,
+  services: Pick<Services, 'docker'>,
   app: string,
   request: LogsRequest,
   write: (line: string) => void,

@@ -15,7 +15,12 @@ export interface ConfigChange {
   restart: boolean;
 }
 
-export async function changeConfig(services: Services, app: string, change: ConfigChange, out: LineSink): Promise<void> {
+export async function changeConfig(
+  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  app: string,
+  change: ConfigChange,
+  out: LineSink,
+): Promise<void> {
   const row = await getApp(services.db, app);
   const absent = change.unset.filter((key) => !(key in row.config));
   if (Object.keys(change.set).length === 0 && absent.length === change.unset.length) {

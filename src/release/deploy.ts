@@ -43,7 +43,7 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(
-  services: Services,
+  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
   imageId: string,
   command: string,
   config: Record<string, string>,
@@ -58,7 +58,11 @@ async function runReleaseCommand(
 }
 
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
-export async function deployCommit(services: Services, data: DeployJob, out: LineSink): Promise<number> {
+export async function deployCommit(
+  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  data: DeployJob,
+  out: LineSink,
+): Promise<number> {
   const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, app);

@@ -48,7 +48,7 @@ export function oneOffSpec(
 }
 
 /** Starts the one-off container; the caller pipes its terminal through the returned handle. */
-export async function startOneOff(services: Services, app: string, command: string[], io: AttachedIo): Promise<Attached> {
+export async function startOneOff(services: Pick<Services, 'config' | 'db' | 'docker'>, app: string, command: string[], io: AttachedIo): Promise<Attached> {
   const release = await activeRelease(services.db, app);
   if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
   const runtime = (await runtimeSettings(services.db, app, services.config.defaultLimits)).of('run');

@@ -16,7 +16,7 @@ export interface ReleaseDiff {
  * Compares the recorded layers of two releases; lists the files of the added layers from the newer image,
  * streamed through `docker save` (files are null when that image was collected).
  */
-export async function diffReleases(services: Services, app: string, from: number, to: number): Promise<ReleaseDiff> {
+export async function diffReleases(services: Pick<Services, 'db' | 'docker'>, app: string, from: number, to: number): Promise<ReleaseDiff> {
   const [a, b] = await Promise.all([getRelease(services.db, app, from), getRelease(services.db, app, to)]);
   const diff = compareLayers(a.layers, b.layers);
   const files =

@@ -21,14 +21,23 @@ export function rollbackSpec(target: ReleaseRow, active: ReleaseRow): ReleaseRow
   return { ...target.spec, formation };
 }
 
-async function oldestPossibleTarget(services: Services, releases: ReleaseRow[], active: ReleaseRow): Promise<number | undefined> {
+async function oldestPossibleTarget(
+  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  releases: ReleaseRow[],
+  active: ReleaseRow,
+): Promise<number | undefined> {
   const candidates = releases.filter((r) => r.version !== active.version && r.status !== 'failed').sort((a, b) => a.version - b.version);
   for (const r of candidates) if (await findImage(services.docker, r.imageId)) return r.version;
   return undefined;
 }
 
 /** Rolls `app` back to `version` (default: the previous good release); resolves with the new release's version. */
-export async function rollbackRelease(services: Services, app: string, version: number | undefined, out: LineSink): Promise<number> {
+export async function rollbackRelease(
+  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  app: string,
+  version: number | undefined,
+  out: LineSink,
+): Promise<number> {
   const { db, docker } = services;
   const active = await activeRelease(db, app);
   if (!active) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `app "${app}" has no release to roll back from`);

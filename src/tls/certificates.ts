@@ -40,7 +40,7 @@ export async function issueCertificate(services: Pick<Services, 'db' | 'config' 
 }
 
 /** `certs:auto APP`: turns automatic certificates on and obtains the missing ones now, line by line. */
-export async function enableAutoCerts(services: Services, app: string, write: (line: string) => void): Promise<number> {
+export async function enableAutoCerts(services: Pick<Services, 'config' | 'dataPlane' | 'db'>, app: string, write: (line: string) => void): Promise<number> {
   await setAppTls(services.db, app, { certsAuto: true });
   const hosts = await hostnamesOf(services, app);
   if (hosts.length === 0) {
@@ -74,12 +74,12 @@ export async function enableAutoCerts(services: Services, app: string, write: (l
 }
 
 /** `certs:auto APP --off`: no more ACME orders or renewals; installed certificates keep serving until removed. */
-export async function disableAutoCerts(services: Services, app: string): Promise<void> {
+export async function disableAutoCerts(services: Pick<Services, 'config' | 'dataPlane' | 'db'>, app: string): Promise<void> {
   await setAppTls(services.db, app, { certsAuto: false });
 }
 
 /** `certs:add APP`: installs a certificate and key by hand for the app's hostnames it covers. */
-export async function addManualCert(services: Services, app: string, certPem: string, keyPem: string): Promise<CertRow[]> {
+export async function addManualCert(services: Pick<Services, 'config' | 'dataPlane' | 'db'>, app: string, certPem: string, keyPem: string): Promise<CertRow[]> {
   const info = certInfo(certPem);
   const appHosts = [...(await listDomains(services.db, app)).map((d) => d.host), `${app}.${services.config.domain}`];
   const hosts = appHosts.filter((h) => info.hosts.includes(h));

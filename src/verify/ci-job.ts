@@ -15,7 +15,7 @@ import { testCommit } from './test-commit.js';
 import { ciImageTag } from '../docker/names.js';
 
 /** Builds and tests the commit; resolves with the run's status (errored when it does not build). */
-export async function runCiJob(services: Services, job: CiJob, out: LineSink): Promise<CiStatus> {
+export async function runCiJob(services: Pick<Services, 'config' | 'db' | 'docker'>, job: CiJob, out: LineSink): Promise<CiStatus> {
   const source = { repo: repoPath(services.config.dataDir, job.app), sha: job.sha, gitEnv: job.gitEnv, cache: {} };
   const tag = ciImageTag(job.app, job.sha);
   try {

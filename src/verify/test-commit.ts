@@ -43,7 +43,12 @@ export function testContainerSpec(subject: TestSubject, command: string, env: Re
  * Tests `subject`; resolves with the run's status. With `gate`, a run that does not pass throws
  * PAAS_ERR_TESTS_FAILED so the push is rejected.
  */
-export async function testCommit(services: Services, subject: TestSubject, out: LineSink, options: { gate: boolean; runId?: number }): Promise<CiStatus> {
+export async function testCommit(
+  services: Pick<Services, 'config' | 'db' | 'docker'>,
+  subject: TestSubject,
+  out: LineSink,
+  options: { gate: boolean; runId?: number },
+): Promise<CiStatus> {
   const command = resolveTestCommand(subject.files, subject.buildpack);
   const branch = branchOf(subject.ref) ?? subject.ref;
   const record = async (status: CiStatus, cmd: string | null): Promise<number> => {

@@ -95,6 +95,9 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // One line per request: when, who, which app and replica, what, the answer and its time.
     '  log-format "%tr host=%[capture.req.hdr(0)] client=%ci method=%HM path=%{+Q}HU status=%ST bytes=%B time=%Tt backend=%b server=%s retries=%rc"',
     '  option http-keep-alive',
+    // On a reload the old worker answers the next request of each idle keep-alive connection with "Connection:
+    // close" rather than closing it under a client that may be sending on it.
+    '  option idle-close-on-response',
     '  option forwardfor',
     // A connection an app refuses or resets before answering is tried once more, on another replica.
     '  option redispatch 1',

@@ -110,7 +110,7 @@ for (const kind of PLANES) {
     t.is((await request(p.http, 'WWW.Example.com')).body, 'hello from a', 'a custom domain, any case');
   });
 
-  tested(name('switching targets in one step under load drops no request, and drain waits for the one in flight'), async (t) => {
+  tested(name('switching targets in one step, and a reload for a new app, under load drop no request; drain waits for the one in flight'), async (t) => {
     const p = await startPlane(kind, t);
     const blue = [await backend('blue'), await backend('blue2')];
     const green = [await backend('green', { delayMs: 5 })];
@@ -132,6 +132,8 @@ for (const kind of PLANES) {
     });
     for (let i = 0; i < 10; i++) {
       const [from, to] = i % 2 === 0 ? [blue, green] : [green, blue];
+      // A new app's first backend: on HAProxy a reload (new worker, listeners handed over) while the load runs.
+      await p.plane.setTargets(`other${i}`, [green[0]!.target]);
       const replaced = await p.plane.setTargets(
         'shop',
         to.map((b) => b.target),
