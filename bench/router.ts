@@ -5,12 +5,11 @@
 // Loopback and the bench's own container only; every process it starts is stopped at the end.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
-import { docker } from '../test/e2e/_daemon.js';
+import { docker, freePort } from '../test/e2e/_daemon.js';
 import { median } from './_bench.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
@@ -24,14 +23,6 @@ const IMAGE = 'paas/bench:nginx-100b';
 const BODY = 'x'.repeat(99) + '\n';
 const HOST = 'bench.localhost';
 const TICKS = 100; // USER_HZ on Linux
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** CPU seconds a process has used (user + system). */
 function cpuSeconds(pid: number): number {
