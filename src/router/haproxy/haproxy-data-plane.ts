@@ -251,12 +251,21 @@ export class HaproxyDataPlane implements DataPlane {
       await this.reload();
     } else {
       for (const app of this.backendApps()) await this.syncApp(app, live);
-      // Backends of apps no longer routed, and servers of replicas gone while the daemon was down.
+      // Servers the store no longer routes to (a release taken back, replicas gone while the daemon was down):
+      // drained first, so that requests they are answering finish, then removed.
+      const unwanted: [string, string][] = [];
       for (const backend of live.backends) {
         const app = backend.slice('app_'.length);
         const wanted = new Set((this.routes.get(app) ?? []).map(serverName));
-        for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n))) await this.removeServer(backend, name, live);
+        for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n))) {
+          await runtimeCommand(this.paths.adminSocket, `set server ${backend}/${name} state drain`);
+          unwanted.push([backend, name]);
+        }
       }
+      const names = new Set(unwanted.map(([, name]) => name));
+      const deadline = Date.now() + 10_000;
+      while (names.size && Date.now() < deadline && (await this.sessionsOf(names)) > 0) await sleep(50);
+      for (const [backend, name] of unwanted) await this.removeServer(backend, name, live);
       await this.syncMaps(live);
       this.writeFiles();
     }
@@ -344,11 +353,15 @@ export class HaproxyDataPlane implements DataPlane {
     );
   }
 
-  private async serverLoad(targets: readonly Target[]): Promise<number> {
-    if (!this.live || targets.length === 0) return 0;
-    const names = new Set(targets.map(serverName));
+  /** Sessions on the servers `names` now (requests in flight, WebSockets). */
+  private async sessionsOf(names: ReadonlySet<string>): Promise<number> {
     const stats = parseServerStats(await runtimeCommand(this.paths.adminSocket, 'show stat'));
     return stats.filter((s) => names.has(s.server)).reduce((sum, s) => sum + s.current, 0);
+  }
+
+  private async serverLoad(targets: readonly Target[]): Promise<number> {
+    if (!this.live || targets.length === 0) return 0;
+    return this.sessionsOf(new Set(targets.map(serverName)));
   }
 
   inflight(targets: readonly Target[]): Promise<number> {
