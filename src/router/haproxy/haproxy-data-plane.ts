@@ -22,7 +22,7 @@ import {
   type HaproxyListen,
   type HaproxyPaths,
 } from './haproxy-config.js';
-import { haproxyPaths, haproxyRunning, reloadHaproxy, rotateAccessLog, spawnHaproxy } from './haproxy-process.js';
+import { haproxyMasterPid, haproxyPaths, haproxyRunning, reloadHaproxy, rotateAccessLog, spawnHaproxy } from './haproxy-process.js';
 import { parseServerStats, runtimeCheck, runtimeCommand } from './runtime-api.js';
 
 export interface HaproxyDataPlaneOptions extends HaproxyListen {
@@ -275,10 +275,10 @@ export class HaproxyDataPlane implements DataPlane {
   /** Restarts HAProxy from its files if it died; keeps the access log bounded. */
   private async watch(): Promise<void> {
     rotateAccessLog(this.paths, 20 * 1024 * 1024);
-    if (!this.live || this.lock.isLocked()) return;
-    if (await haproxyRunning(this.paths)) return;
+    // Only a master process that is gone is started again (its socket is away during every reload).
+    if (!this.live || this.lock.isLocked() || haproxyMasterPid(this.paths) !== undefined) return;
     await this.lock.runExclusive(async () => {
-      if (await haproxyRunning(this.paths)) return;
+      if (haproxyMasterPid(this.paths) !== undefined) return;
       daemonLog('router.haproxy.exited', { action: 'starting it again' });
       this.writeFiles();
       await spawnHaproxy(this.paths).catch((err: unknown) => daemonLog('router.haproxy.error', { error: err }));

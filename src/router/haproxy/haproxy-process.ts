@@ -11,6 +11,7 @@ import type { HaproxyPaths } from './haproxy-config.js';
 import { runtimeCommand } from './runtime-api.js';
 
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Where the data plane keeps its files: DATA_DIR/haproxy. */
 export function haproxyPaths(dataDir: string): HaproxyPaths {
@@ -47,13 +48,33 @@ export async function haproxyInstalled(): Promise<boolean> {
   }
 }
 
-/** Whether an HAProxy master answers on this data dir's master socket. */
-export async function haproxyRunning(paths: HaproxyPaths): Promise<boolean> {
+/** The pid of this data dir's HAProxy master when it is alive (a reload re-executes it under the same pid). */
+export function haproxyMasterPid(paths: HaproxyPaths): number | undefined {
   try {
-    return (await runtimeCommand(paths.masterSocket, 'show proc', undefined, 2000)).includes('master');
+    const pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy') ? pid : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Whether this data dir's HAProxy runs. Its process decides, not its socket: the master socket is away for a
+ * moment during every reload, and a second HAProxy started beside a live one would share its ports (SO_REUSEPORT)
+ * with a state of its own. A live master is waited for until its socket answers again.
+ */
+export async function haproxyRunning(paths: HaproxyPaths): Promise<boolean> {
+  if (haproxyMasterPid(paths) === undefined) return false;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await runtimeCommand(paths.masterSocket, 'show proc', undefined, 2000)).includes('master')) return true;
+    } catch {
+      // Reloading: asked again below.
+    }
+    await sleep(100);
+  }
+  return true;
 }
 
 /** Checks a configuration file without running it; throws with HAProxy's own words. */
@@ -65,8 +86,6 @@ export async function checkConfig(file: string): Promise<void> {
     throw new PaasError('PAAS_ERR_ROUTER', `HAProxy refused its configuration: ${text.split('\n').find((l) => l.includes('ALERT')) ?? text.slice(0, 300)}`);
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once `check` holds (polled), or throws `failure` after `timeoutMs`. */
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, failure: () => string): Promise<void> {
@@ -90,6 +109,8 @@ async function workerPid(paths: HaproxyPaths): Promise<number | undefined> {
 
 /** Starts HAProxy detached from the daemon (its own session) and resolves once its admin socket answers. */
 export async function spawnHaproxy(paths: HaproxyPaths): Promise<void> {
+  const running = haproxyMasterPid(paths);
+  if (running !== undefined) throw new PaasError('PAAS_ERR_ROUTER', `HAProxy already runs for ${paths.dir} (pid ${running}): not starting a second one`);
   await checkConfig(paths.config);
   for (const socket of [paths.adminSocket, paths.masterSocket]) fs.rmSync(socket, { force: true });
   const log = fs.openSync(paths.accessLog, 'a', 0o600);

@@ -119,6 +119,8 @@ for (const kind of PLANES) {
       'shop',
       blue.map((b) => b.target),
     );
+    const master = () => (p.plane instanceof HaproxyDataPlane ? fs.readFileSync(p.plane.paths.pidFile, 'utf8') : '');
+    const masterBefore = master();
     let failures = 0;
     let done = 0;
     let running = true;
@@ -149,6 +151,8 @@ for (const kind of PLANES) {
     await Promise.all(load);
     agent.destroy();
     t.is(failures, 0, `${failures} of ${done} requests failed`);
+    await new Promise((r) => setTimeout(r, 2500));
+    t.is(master(), masterBefore, 'the same HAProxy all along: reloads never look like a dead one to the watchdog');
     t.true(done >= 16, 'requests ran all along the switches');
   });
 
