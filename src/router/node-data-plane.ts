@@ -51,12 +51,6 @@ export class NodeDataPlane implements DataPlane {
     );
   }
 
-  /** The ports it listens on (the configured ones, or those the system chose for port 0). */
-  ports(): { http: number; https: number } {
-    const port = (s: http.Server | undefined) => (s?.address() as { port: number } | null)?.port ?? 0;
-    return { http: port(this.servers[0]), https: port(this.servers[1]) };
-  }
-
   async close(): Promise<void> {
     for (const server of this.servers) {
       server.closeAllConnections();

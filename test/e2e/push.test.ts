@@ -154,25 +154,7 @@ test.serial('an unknown key is refused by SSH', async (t) => {
 
 test.serial('bad app names and injection attempts are refused and create nothing', async (t) => {
   const marker = path.join(os.tmpdir(), `paas-pwned-${process.pid}`);
-  const ssh = (command: string) =>
-    run('ssh', [
-      '-i',
-      daemon.keyFile,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      '-p',
-      String(daemon.sshPort),
-      'git@127.0.0.1',
-      command,
-    ]);
+  const ssh = (command: string) => daemon.ssh([command]);
 
   for (const name of ['../x', 'MyApp', 'a_b']) {
     const push = await daemon.push(repo, name);

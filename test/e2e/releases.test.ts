@@ -3,7 +3,7 @@
 import test from 'ava';
 import http from 'node:http';
 import { containerName } from '../../src/docker/names.js';
-import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, fixtureRepo, git, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
 const app = uniqueName('rel');
@@ -155,22 +155,7 @@ test.serial('rollback serves the previous release again with no build, from the 
   t.regex(after[0]!.description, /^Rollback to v\d+$/);
 
   const target = after.find((r) => r.status !== 'failed' && r.version < after[0]!.version && r.description.startsWith('Deploy'))!;
-  const ssh = await run('ssh', [
-    '-i',
-    daemon.keyFile,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-p',
-    String(daemon.sshPort),
-    'git@127.0.0.1',
+  const ssh = await daemon.ssh([
     `rollback ${app} v${after.find((r) => r.description === after[0]!.description.replace('Rollback to', 'Deploy'))?.version ?? target.version}`,
   ]);
   t.is(ssh.code, 0, ssh.output);
