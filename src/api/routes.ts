@@ -4,7 +4,8 @@ import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
 import { addKey } from '../keys.js';
-import { getApp, listApps, setAppBuildpack, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
+import { getApp, listApps, setAppBuildpack, setBuildArgs, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
+import { checkPhase, formatBuildOption, parseBuildOption, withBuildArg, withoutBuildArg } from '../input/docker-options.js';
 import { checkDockerfilePath } from '../build/dockerfile-path.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
@@ -262,6 +263,39 @@ export const ROUTES: Route[] = [
       const dockerfilePath = value === null || value === undefined || value === '' ? null : checkDockerfilePath(String(value));
       await setDockerfilePath(c.services.db, name, dockerfilePath);
       return { app: name, dockerfilePath };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: app('/docker-options'),
+    scope: 'app',
+    handler: async (c) => {
+      const settings = await appRowOf(c);
+      return { app: settings.name, build: settings.buildArgs.map(formatBuildOption) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: app('/docker-options'),
+    scope: 'app',
+    handler: async (c) => {
+      const settings = await appRowOf(c);
+      checkPhase(String(field(c.body, 'phase') ?? ''));
+      const buildArgs = withBuildArg(settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
+      await setBuildArgs(c.services.db, settings.name, buildArgs);
+      return { app: settings.name, build: buildArgs.map(formatBuildOption) };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: app('/docker-options'),
+    scope: 'app',
+    handler: async (c) => {
+      const settings = await appRowOf(c);
+      checkPhase(String(field(c.body, 'phase') ?? ''));
+      const buildArgs = withoutBuildArg(settings.name, settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
+      await setBuildArgs(c.services.db, settings.name, buildArgs);
+      return { app: settings.name, build: buildArgs.map(formatBuildOption) };
     },
   },
   {

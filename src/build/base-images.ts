@@ -1,5 +1,5 @@
-// Pure: the images a Dockerfile builds on (FROM, COPY --from, RUN --mount from=), with ARG defaults filled in,
-// so that the builder can refuse another app's image before anything runs.
+// Pure: the images a Dockerfile builds on (FROM, COPY --from, RUN --mount from=), with ARG defaults and the app's
+// build args filled in, so that the builder can refuse another app's image before anything runs.
 
 /** Joins continuation lines and drops comments. */
 function instructions(dockerfile: string): string[] {
@@ -14,7 +14,7 @@ function instructions(dockerfile: string): string[] {
  * The image references a Dockerfile names as bases, in order; stage names are left out. A reference whose
  * variables cannot be filled from ARG defaults is returned as written (with its `$`), for the caller to refuse.
  */
-export function baseImages(dockerfile: string): string[] {
+export function baseImages(dockerfile: string, buildArgs: Record<string, string> = {}): string[] {
   const args = new Map<string, string>();
   const stages = new Set<string>();
   const refs: string[] = [];
@@ -29,7 +29,10 @@ export function baseImages(dockerfile: string): string[] {
     if (word === 'ARG') {
       for (const pair of rest) {
         const eq = pair.indexOf('=');
-        if (eq > 0) args.set(pair.slice(0, eq), pair.slice(eq + 1).replace(/^["']|["']$/g, ''));
+        const name = eq > 0 ? pair.slice(0, eq) : pair;
+        const given = Object.hasOwn(buildArgs, name) ? buildArgs[name] : undefined;
+        const value = given ?? (eq > 0 ? pair.slice(eq + 1).replace(/^["']|["']$/g, '') : undefined);
+        if (value !== undefined) args.set(name, value);
       }
     } else if (word === 'FROM') {
       const words = rest.filter((w) => !w.startsWith('--'));

@@ -10,6 +10,8 @@ import { parseAppJson } from './app-json.js';
 import { parseProcfile } from '../input/procfile.js';
 import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
 import { buildWithBuildpack } from './buildpack-builder.js';
+import { resolveBuildArgs } from '../input/docker-options.js';
+import type { AppRow } from '../store/apps.js';
 
 export interface CommitSource {
   repo: string;
@@ -50,14 +52,17 @@ export interface BuiltCommit {
   buildpack?: string;
 }
 
+/** What an app's settings say about how it builds. */
+export type BuildSettings = Pick<AppRow, 'buildpack' | 'dockerfilePath' | 'buildArgs' | 'config'>;
+
 /** Builds `source` into `target.tag`, streaming the build into `out`. */
 export async function buildCommit(
   services: Pick<Services, 'config' | 'docker'>,
   source: CommitSource,
-  target: { app: string; tag: string; labels: Record<string, string>; what: string; buildpack: string | null; dockerfile?: string | null },
+  target: { app: string; tag: string; labels: Record<string, string>; what: string; settings: BuildSettings },
   out: LineSink,
 ): Promise<BuiltCommit> {
-  const dockerfile = target.dockerfile ?? undefined;
+  const dockerfile = target.settings.dockerfilePath ?? undefined;
   const request = {
     ...source,
     app: target.app,
@@ -68,7 +73,9 @@ export async function buildCommit(
   };
   if (await hasDockerfile(request)) {
     out.step(`Building ${target.app} from ${dockerfile ?? 'Dockerfile'} (${target.what})`);
-    const imageId = await buildFromDockerfile(services.docker, request, (line) => out.detail(line));
+    const buildArgs = resolveBuildArgs(target.app, target.settings.buildArgs, target.settings.config);
+    if (target.settings.buildArgs.length > 0) out.detail(`Build args: ${Object.keys(buildArgs).join(', ')}`);
+    const imageId = await buildFromDockerfile(services.docker, { ...request, buildArgs }, (line) => out.detail(line));
     return { imageId, testImageId: imageId, defaults: 'dockerfile' };
   }
   if (dockerfile) {
@@ -78,6 +85,6 @@ export async function buildCommit(
     );
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
-  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.buildpack, out);
+  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.settings.buildpack, out);
   return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
 }

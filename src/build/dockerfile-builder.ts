@@ -23,6 +23,8 @@ export interface BuildRequest {
   labels: Record<string, string>;
   /** The Dockerfile's path in the repository (default: Dockerfile). */
   dockerfile?: string;
+  /** Dockerfile ARG values (docker-options --build-arg), already resolved from the app's config. */
+  buildArgs?: Record<string, string>;
   /** The app's build cache on the host (npm's cache and the like), kept across builds. */
   buildCacheDir: string;
 }
@@ -32,8 +34,8 @@ export interface BuildRequest {
  * would hand this app that app's code. A base whose name needs build arguments to resolve is refused too,
  * since it could resolve to anything.
  */
-async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfile: string): Promise<void> {
-  for (const ref of baseImages(dockerfile)) {
+async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfile: string, buildArgs: Record<string, string>): Promise<void> {
+  for (const ref of baseImages(dockerfile, buildArgs)) {
     if (ref.includes('$'))
       throw new PaasError(
         'PAAS_ERR_BUILD_FAILED',
@@ -49,8 +51,8 @@ async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfi
 }
 
 /** The first base image the Dockerfile names that the host does not have (after a build failed). */
-async function missingBase(docker: DockerClient, dockerfile: string): Promise<string | undefined> {
-  for (const ref of baseImages(dockerfile)) {
+async function missingBase(docker: DockerClient, dockerfile: string, buildArgs: Record<string, string>): Promise<string | undefined> {
+  for (const ref of baseImages(dockerfile, buildArgs)) {
     if (!(await findImage(docker, ref).catch(() => undefined))) return ref;
   }
   return undefined;
@@ -64,7 +66,8 @@ export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' |
 /** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
 export async function buildFromDockerfile(docker: DockerClient, request: BuildRequest, onLine: (line: string) => void): Promise<string> {
   const dockerfile = await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache);
-  await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '');
+  const buildArgs = request.buildArgs ?? {};
+  await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '', buildArgs);
   const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
   const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
   try {
@@ -75,11 +78,12 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
         tag: request.tag,
         labels: { ...request.labels, [LABEL.sha]: request.sha },
         ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
+        buildArgs,
       },
       (event) => buildEventLines(event).forEach(onLine),
     );
   } catch (err) {
-    const missing = await missingBase(docker, dockerfile?.toString('utf8') ?? '');
+    const missing = await missingBase(docker, dockerfile?.toString('utf8') ?? '', buildArgs);
     if (missing) {
       throw new PaasError(
         'PAAS_ERR_BUILD_FAILED',

@@ -61,6 +61,38 @@ export function registerAppCommands(program: Command, io: CliIo): void {
       io.out(`${STEP}${app} builds from ${result.dockerfilePath ?? 'Dockerfile'}\n`);
     });
 
+  const showOptions = (result: { app: string; build: string[] }) =>
+    io.out(
+      result.build.length === 0
+        ? `${STEP}${result.app} has no build options\n`
+        : `${STEP}${result.app} build options\n${result.build.map((o) => `       ${o}\n`).join('')}`,
+    );
+
+  program
+    .command('docker-options:add <app> <phase> <option>')
+    // OPTION starts with "--", as Dokku users type it: taken as the argument, not as an option of this command.
+    .allowUnknownOption()
+    .description('Dockerfile builds of APP get OPTION (phase build, "--build-arg NAME=VALUE", or "--build-arg NAME" to pass config var NAME)')
+    .action(async (app: string, phase: string, option: string) => {
+      showOptions(await io.client().call('POST', appPath(app, '/docker-options'), { phase, option }));
+    });
+
+  program
+    .command('docker-options:remove <app> <phase> <option>')
+    // OPTION starts with "--", as Dokku users type it: taken as the argument, not as an option of this command.
+    .allowUnknownOption()
+    .description('stop passing OPTION (such as "--build-arg NAME") to Dockerfile builds of APP')
+    .action(async (app: string, phase: string, option: string) => {
+      showOptions(await io.client().call('DELETE', appPath(app, '/docker-options'), { phase, option }));
+    });
+
+  program
+    .command('docker-options:report <app>')
+    .description('the build options of APP')
+    .action(async (app: string) => {
+      showOptions(await io.client().call('GET', appPath(app, '/docker-options')));
+    });
+
   program
     .command('buildpacks:set <app> <buildpack>')
     .description('build APP with a bundled buildpack (node, python, go, static, null) or a buildpack folder on this host')

@@ -15,6 +15,8 @@ export interface BuildOptions {
   target?: string;
   /** The Dockerfile's path in the context (default: Dockerfile). */
   dockerfile?: string;
+  /** ARG values for the build (the Engine API's buildargs). */
+  buildArgs?: Record<string, string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function buildImage(docker: DockerClient, context: Readable, option
     forcerm: true,
     ...(options.target ? { target: options.target } : {}),
     ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+    ...(options.buildArgs && Object.keys(options.buildArgs).length > 0 ? { buildargs: options.buildArgs } : {}),
   } as Parameters<DockerClient['buildImage']>[1]);
   await followProgress(docker, stream, onEvent);
   const image = await docker.getImage(options.tag).inspect();
@@ -83,8 +86,16 @@ export async function removeAppImages(docker: DockerClient, app: string): Promis
 /** The image's filesystem layers, oldest first, with their sizes (from inspect and history; nothing is exported). */
 export async function imageLayers(docker: DockerClient, image: string): Promise<Layer[]> {
   const handle = docker.getImage(image);
-  const [info, history] = await Promise.all([handle.inspect(), handle.history() as Promise<{ CreatedBy: string; Size: number }[]>]);
-  return layersWithSizes(info.RootFS?.Layers ?? [], history);
+  const [info, history] = await Promise.all([handle.inspect(), handle.history() as Promise<{ Id: string; CreatedBy: string; Size: number }[]>]);
+  // Each step's own image (kept by the classic builder) tells how many layers the image had after it.
+  const counted = await Promise.all(
+    history.map(async (entry) => {
+      if (entry.Id === '<missing>') return entry;
+      const step = await findImage(docker, entry.Id).catch(() => undefined);
+      return step?.RootFS?.Layers ? { ...entry, Layers: step.RootFS.Layers.length } : entry;
+    }),
+  );
+  return layersWithSizes(info.RootFS?.Layers ?? [], counted);
 }
 
 /** Removes the tag `ref`; Docker deletes the image with its last tag unless a container still uses it. */

@@ -24,7 +24,7 @@ import { choosePort } from './app-port.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { parseHealthchecks } from '../input/healthchecks.js';
 import { formationFor, processCommands } from './procfile.js';
-import { compareLayers, formatBytes } from './layers.js';
+import { compareLayers, layersLine } from './layers.js';
 import { swapRelease } from './swap-release.js';
 import { collectImages } from './collect-images.js';
 import { faultPoint } from '../fault-point.js';
@@ -83,8 +83,7 @@ export async function deployCommit(
       tag: tag.ref,
       labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
       what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
-      buildpack: settings.buildpack,
-      dockerfile: settings.dockerfilePath,
+      settings,
     },
     out,
   );
@@ -99,7 +98,7 @@ export async function deployCommit(
   const previous = await activeRelease(db, app);
   const layers = await imageLayers(docker, imageId);
   const diff = compareLayers(previous?.layers ?? [], layers);
-  out.step(`Layers: ${diff.reused} reused, ${diff.added.length} new (${formatBytes(diff.newBytes)})`);
+  out.step(layersLine(diff));
 
   const commands = processCommands(files.procfile, defaults);
   const image = await findImage(docker, imageId);

@@ -21,6 +21,14 @@ export function compareLayers(previous: Layer[], next: Layer[]): LayerComparison
   };
 }
 
+/** The deploy's layer line: "Layers: 5 reused, 2 new (12 MB)", saying so when some new sizes are unknown. */
+export function layersLine(diff: LayerComparison): string {
+  const unknown = diff.added.filter((l) => l.size < 0).length;
+  const bytes =
+    unknown === 0 ? formatBytes(diff.newBytes) : unknown === diff.added.length ? 'size unknown' : `${formatBytes(diff.newBytes)} + ${unknown} of unknown size`;
+  return `Layers: ${diff.reused} reused, ${diff.added.length} new (${bytes})`;
+}
+
 /** 212 KB, 1.4 MB: sizes as people read them (1000-based, like docker). */
 export function formatBytes(bytes: number): string {
   if (bytes < 0) return 'unknown size';

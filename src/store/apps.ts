@@ -4,6 +4,7 @@ import { now } from './db.js';
 import { PaasError } from '../errors.js';
 import type { Resources } from '../input/resources.js';
 import { suggestion } from '../suggest.js';
+import type { BuildArg } from '../input/docker-options.js';
 
 export interface AppRow {
   name: string;
@@ -12,6 +13,8 @@ export interface AppRow {
   buildpack: string | null;
   /** The Dockerfile's path in the repository when it is not `Dockerfile` at the root. */
   dockerfilePath: string | null;
+  /** Dockerfile builds' --build-arg options (docker-options, build phase), in the order they were added. */
+  buildArgs: BuildArg[];
   /** Config vars: what the next release gets (each release keeps its own snapshot). */
   config: Record<string, string>;
   /** Replicas per process type asked for before the first release (`ps:scale`); later ones keep their own. */
@@ -30,6 +33,7 @@ interface AppRecord {
   deploy_branch: string | null;
   buildpack?: string | null;
   dockerfile_path?: string | null;
+  build_args_json?: string;
   config_json?: string;
   resources_json?: string;
   formation_json?: string;
@@ -44,6 +48,7 @@ function fromRow(row: AppRecord): AppRow {
     deployBranch: row.deploy_branch,
     buildpack: row.buildpack ?? null,
     dockerfilePath: row.dockerfile_path ?? null,
+    buildArgs: JSON.parse(row.build_args_json ?? '[]') as BuildArg[],
     config: JSON.parse(row.config_json ?? '{}') as Record<string, string>,
     resources: JSON.parse(row.resources_json ?? '{}') as Resources,
     formation: JSON.parse(row.formation_json ?? '{}') as Record<string, number>,
@@ -65,6 +70,12 @@ export async function setAppConfig(db: Db, name: string, config: Record<string, 
 
 export async function setDockerfilePath(db: Db, name: string, dockerfilePath: string | null): Promise<void> {
   await db('apps').where({ name }).update({ dockerfile_path: dockerfilePath });
+}
+
+export async function setBuildArgs(db: Db, name: string, buildArgs: BuildArg[]): Promise<void> {
+  await db('apps')
+    .where({ name })
+    .update({ build_args_json: JSON.stringify(buildArgs) });
 }
 
 export async function setAppFormation(db: Db, name: string, formation: Record<string, number>): Promise<void> {

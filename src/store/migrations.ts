@@ -258,6 +258,20 @@ const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    // Dokku's docker-options for the build phase: the --build-arg options an app opts in to.
+    name: '012_app_build_args',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('build_args_json').notNullable().defaultTo('[]');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('build_args_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

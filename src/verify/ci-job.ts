@@ -23,13 +23,8 @@ export async function runCiJob(services: Pick<Services, 'config' | 'db' | 'docke
     await updateCiRun(services.db, job.runId, { status: 'running' });
     const started = Date.now();
     const what = `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}`;
-    const { buildpack, dockerfilePath: dockerfile } = await getApp(services.db, job.app);
-    const built = await buildCommit(
-      services,
-      source,
-      { app: job.app, tag, labels: { [LABEL.app]: job.app, [LABEL.role]: 'ci' }, what, buildpack, dockerfile },
-      out,
-    );
+    const settings = await getApp(services.db, job.app);
+    const built = await buildCommit(services, source, { app: job.app, tag, labels: { [LABEL.app]: job.app, [LABEL.role]: 'ci' }, what, settings }, out);
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, {
       gate: false,

@@ -120,3 +120,32 @@ test('a Dockerfile at another path builds once the app is told where it is (apps
   t.regex(push.output, /Building \S+ from docker\/web\.Dockerfile/);
   t.is((await daemon().get(app)).body, 'built from docker/web.Dockerfile\n');
 });
+
+test('build args reach a Dockerfile build only as docker-options name them, values or config vars, and nothing else is taken', async (t) => {
+  const app = name('bargs');
+  t.is((await daemon().paas(['apps:create', app])).code, 0);
+  const privileged = await daemon().paas(['docker-options:add', app, 'build', '--privileged']);
+  t.not(privileged.code, 0);
+  t.regex(privileged.stderr, /only --build-arg is taken as a build option, not "--privileged"/);
+  for (const option of ['--build-arg APP_ENV=production', '--build-arg RELEASE_NOTE']) {
+    const added = await daemon().paas(['docker-options:add', app, 'build', option]);
+    t.is(added.code, 0, added.output);
+  }
+  const report = await daemon().paas(['docker-options:report', app]);
+  t.regex(report.stdout, /--build-arg APP_ENV=production\n\s+--build-arg RELEASE_NOTE\n/);
+
+  const repo = await fixtureRepo('dockerfile-build-args');
+  const missing = await daemon().push(repo, app);
+  t.not(missing.code, 0);
+  t.regex(
+    missing.output,
+    new RegExp(`the build arg RELEASE_NOTE is taken from config, but ${app} has no RELEASE_NOTE: paas config:set ${app} RELEASE_NOTE=VALUE`),
+  );
+  t.is((await daemon().paas(['config:set', app, 'RELEASE_NOTE=spring sale'])).code, 0);
+  const push = await daemon().push(repo, app);
+  t.is(push.code, 0, push.output);
+  t.regex(push.output, /Build args: APP_ENV, RELEASE_NOTE/);
+  // Every layer of a first release is new, and their bytes are counted (not "0 B", not unknown).
+  t.regex(push.output, /Layers: 0 reused, \d+ new \(\d+(\.\d)? MB\)/);
+  t.is((await daemon().get(app)).body, 'built for production; note: spring sale\n');
+});
