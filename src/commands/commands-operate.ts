@@ -94,14 +94,21 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
 
   program
     .command('logs <app>')
-    .description("an app's runtime logs from all its containers, each line marked with process and replica")
+    .description("an app's logs: its containers' output marked with process and replica (app[web.1]), and the router's request lines (paas[router])")
     .option('-f, --follow', 'keep following, new containers of later releases included')
+    .option('-t, --tail', 'the same as --follow (Heroku)')
     .option('-p, --process <type>', 'only this process type (web, worker, ...)')
+    .addOption(new Option('-s, --source <source>', 'only app lines or only router lines').choices(['app', 'router']))
     .addOption(new Option('-n, --num <lines>', 'lines of history').default('100'))
-    .action(async (app: string, opts: { follow?: boolean; process?: string; num: string }) => {
+    .action(async (app: string, opts: { follow?: boolean; tail?: boolean; process?: string; source?: string; num: string }) => {
       if (!/^\d{1,6}$/.test(opts.num))
         throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of lines, got ${JSON.stringify(opts.num.slice(0, 20))}`);
-      await streamToOut(io, appPath(app, '/logs'), { follow: opts.follow ?? false, process: opts.process ?? null, tail: Number(opts.num) });
+      await streamToOut(io, appPath(app, '/logs'), {
+        follow: Boolean(opts.follow || opts.tail),
+        process: opts.process ?? null,
+        source: opts.source ?? null,
+        tail: Number(opts.num),
+      });
     });
 
   program

@@ -51,4 +51,32 @@ export interface DataPlane {
   /** The answer to an ACME HTTP-01 challenge, served before any app routing until cleared. */
   setChallenge(token: string, keyAuthorization: string): Promise<void>;
   clearChallenge(token: string): Promise<void>;
+
+  /**
+   * The app's router lines: the last `tail` requests in one batch, then with `follow` each new one until `signal`
+   * aborts. Absent on a data plane that keeps no access log.
+   */
+  routerLog?(app: string, options: { tail: number; follow: boolean }, sink: RouterLogSink, signal: AbortSignal): Promise<void>;
+}
+
+export interface RouterLogSink {
+  history(requests: RoutedRequest[]): void;
+  request(request: RoutedRequest): void;
+}
+
+/** One request as the router saw it (one access log line). */
+export interface RoutedRequest {
+  /** When it was accepted, ISO 8601 with milliseconds (UTC). */
+  time: string;
+  method: string;
+  path: string;
+  host: string;
+  client: string;
+  status: number;
+  bytes: number;
+  /** Total time, accept to last byte, in ms. */
+  totalMs: number;
+  /** The start of the replica's container id, or undefined when no replica took it (a 503). */
+  replica: string | undefined;
+  retries: number;
 }

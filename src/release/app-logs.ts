@@ -8,22 +8,29 @@ import { PROCESS_TYPE } from '../input/patterns.js';
 import { listAppContainers } from '../docker/containers.js';
 import { containerLines, followContainer, watchStarts, type LogLine } from '../docker/logs.js';
 import { isOneOff } from '../docker/container-spec.js';
+import type { RoutedRequest } from '../ports/data-plane.js';
 
 export interface LogsRequest {
   follow: boolean;
   process: string | null;
   tail: number;
+  /** Heroku's --source: app (the containers' output), router (its request lines), or null for both. */
+  source: 'app' | 'router' | null;
 }
 
 export function checkLogsRequest(body: unknown): LogsRequest {
-  const raw = (body ?? {}) as { follow?: unknown; process?: unknown; tail?: unknown };
+  const raw = (body ?? {}) as { follow?: unknown; process?: unknown; tail?: unknown; source?: unknown };
   const tail = raw.tail ?? 100;
   if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
   const process = raw.process ?? null;
   if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process)))
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
-  return { follow: raw.follow === true, process, tail };
+  const source = raw.source ?? null;
+  if (source !== null && source !== 'app' && source !== 'router') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'source must be app or router');
+  if (source === 'router' && process !== null)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'router lines have no process type: give --source router or --process, not both');
+  return { follow: raw.follow === true, process, tail, source };
 }
 
 /** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
@@ -37,6 +44,26 @@ export function formatLogLine(source: string, line: LogLine): string {
 }
 
 /**
+ * Pure: one router line as Heroku's `heroku[router]` prints it: `TIME paas[router]: at=info method=GET path="/"
+ * host=... fwd="..." dyno=web.1 service=3ms status=200 bytes=224`; a 5xx is at=error.
+ */
+export function formatRouterLine(request: RoutedRequest, dyno: string | undefined): string {
+  const fields = [
+    `at=${request.status >= 500 ? 'error' : 'info'}`,
+    `method=${request.method}`,
+    `path=${JSON.stringify(request.path)}`,
+    `host=${request.host}`,
+    `fwd=${JSON.stringify(request.client)}`,
+    `dyno=${dyno ?? 'none'}`,
+    `service=${request.totalMs}ms`,
+    `status=${request.status}`,
+    `bytes=${request.bytes}`,
+    ...(request.retries > 0 ? [`retries=${request.retries}`] : []),
+  ];
+  return `${request.time} paas[router]: ${fields.join(' ')}`;
+}
+
+/**
  * Pure: whether a container's output belongs in the logs asked for: release processes and one-offs, not tests, and
  * not one-offs with a terminal (their raw output is the user's session).
  */
@@ -47,42 +74,69 @@ export function wanted(labels: Record<string, string>, process: string | null): 
 }
 
 /**
- * Writes the last `tail` lines (merged by time), then with `follow` every new line of running containers and of
- * containers that start later, until `signal` aborts.
+ * Writes the last `tail` lines (the containers' output and the router's request lines, merged by time), then with
+ * `follow` every new line of running containers, of containers that start later, and of the router, until `signal`
+ * aborts.
  */
 export async function streamAppLogs(
-  services: Pick<Services, 'docker'>,
+  services: Pick<Services, 'docker' | 'dataPlane'>,
   app: string,
   request: LogsRequest,
   write: (line: string) => void,
   signal: AbortSignal,
 ): Promise<number> {
-  const { docker } = services;
+  const { docker, dataPlane } = services;
+  const appLines = request.source !== 'router';
+  const routerLines = request.source !== 'app' && request.process === null && dataPlane.routerLog !== undefined;
+  const labelsOf = new Map<string, Record<string, string>>();
+  const dynoOf = (replica: string | undefined) => {
+    if (!replica) return undefined;
+    for (const [id, labels] of labelsOf) if (id.startsWith(replica)) return sourceOf(labels);
+    return undefined;
+  };
   const followed = new Set<string>();
   const follows: Promise<void>[] = [];
   const follow = (id: string, labels: Record<string, string>, tail: number | undefined) => {
-    if (followed.has(id) || !wanted(labels, request.process)) return;
+    labelsOf.set(id, labels);
+    if (!appLines || followed.has(id) || !wanted(labels, request.process)) return;
     followed.add(id);
     follows.push(followContainer(docker, id, tail, (line) => write(formatLogLine(sourceOf(labels), line)), signal).catch(() => undefined));
   };
   // Subscribe first, so that a container starting while the history is read is not missed.
   const watching = request.follow ? await watchStarts(docker, app, (id, labels) => follow(id, labels, undefined), signal) : undefined;
 
-  const containers = (await listAppContainers(docker, app)).filter((c) => wanted(c.Labels, request.process));
+  const all = await listAppContainers(docker, app);
+  for (const c of all) labelsOf.set(c.Id, c.Labels);
+  const containers = appLines ? all.filter((c) => wanted(c.Labels, request.process)) : [];
   // Running containers print their own history when followed (no gap between history and new lines).
   const settled = watching ? containers.filter((c) => c.State !== 'running') : containers;
   const history = await Promise.all(
-    settled.map(async (c) => (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ line, source: sourceOf(c.Labels) }))),
+    settled.map(async (c) =>
+      (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ time: line.time, text: formatLogLine(sourceOf(c.Labels), line) })),
+    ),
   );
+  let routed: Promise<void> = Promise.resolve();
+  if (routerLines) {
+    // The router's history arrives in one batch, before any line it follows.
+    const routerHistory = await new Promise<RoutedRequest[]>((resolve, reject) => {
+      routed = dataPlane.routerLog!(
+        app,
+        { tail: request.tail, follow: request.follow },
+        { history: resolve, request: (r) => write(formatRouterLine(r, dynoOf(r.replica))) },
+        signal,
+      ).catch(reject);
+    });
+    history.push(routerHistory.map((r) => ({ time: r.time, text: formatRouterLine(r, dynoOf(r.replica)) })));
+  }
   const merged = history
     .flat()
-    .sort((a, b) => a.line.time.localeCompare(b.line.time))
+    .sort((a, b) => a.time.localeCompare(b.time))
     .slice(-request.tail);
-  for (const { line, source } of merged) write(formatLogLine(source, line));
+  for (const { text } of merged) write(text);
   if (!watching) return 0;
 
   for (const c of containers) if (c.State === 'running') follow(c.Id, c.Labels, request.tail);
   await watching.closed;
-  await Promise.all(follows);
+  await Promise.all([...follows, routed.catch(() => undefined)]);
   return 0;
 }

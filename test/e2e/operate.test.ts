@@ -74,6 +74,11 @@ test.serial('logs -f shows lines of the new release after a redeploy without rec
     t.true(await waitFor(/app\[web\.1\]: booting second/), output);
     await daemon.get(app, '/cgi-bin/marker');
     t.true(await waitFor(/app\[web\.1\]: .*url:\/cgi-bin\/marker/), output);
+    // The router's line for the same request, as Heroku's heroku[router] prints it, naming the replica.
+    t.true(
+      await waitFor(/ paas\[router\]: at=info method=GET path="\/cgi-bin\/marker" host=\S+ fwd="[\d.]+" dyno=web\.1 service=\d+ms status=200 bytes=\d+$/m),
+      output,
+    );
     t.is(child.exitCode, null, 'still following');
   } finally {
     child.kill();
@@ -81,6 +86,13 @@ test.serial('logs -f shows lines of the new release after a redeploy without rec
   const history = await daemon.paas(['logs', app, '--process', 'web', '-n', '50']);
   t.is(history.code, 0);
   t.regex(history.stdout, /^\S+Z app\[web\.1\]: booting second$/m);
+  t.notRegex(history.stdout, /paas\[router\]/, 'a process type asks for app lines');
+  await daemon.get(app, '/cgi-bin/marker?router-history');
+  const both = await daemon.paas(['logs', app, '-n', '50']);
+  t.regex(both.stdout, /^\S+Z paas\[router\]: at=info method=GET path="\/cgi-bin\/marker\?router-history" .* dyno=web\.1 .*status=200/m);
+  const appOnly = await daemon.paas(['logs', app, '--source', 'app', '-n', '50']);
+  t.notRegex(appOnly.stdout, /paas\[router\]/);
+  t.regex(appOnly.stdout, /app\[web\.1\]/);
 });
 
 test.serial('data in a mounted volume survives a redeploy and a rollback', async (t) => {

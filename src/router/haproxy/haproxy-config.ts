@@ -2,6 +2,7 @@
 // What the Runtime API changes (servers, map entries, certificates) is also written here, so that a reload (the
 // one thing a new app's backend needs) starts from exactly what serves.
 import type { Target } from '../../ports/data-plane.js';
+import { ACCESS_LOG_FORMAT, SERVER_PREFIX } from './access-log.js';
 
 export interface HaproxyPaths {
   dir: string;
@@ -48,7 +49,7 @@ export function backendName(app: string): string {
 /** The server of a target: named by its replica id, so the same replica keeps its name across daemon restarts. */
 export function serverName(target: Pick<Target, 'id' | 'url'>): string {
   const key = target.id ? target.id.slice(0, 16) : target.url.replace(/[^a-zA-Z0-9]/g, '-');
-  return `r-${key}`;
+  return `${SERVER_PREFIX}${key}`;
 }
 
 /** host:port of a target's URL. */
@@ -74,7 +75,8 @@ const ms = (n: number) => `${Math.max(1, Math.round(n))}ms`;
 /** Pure: the whole configuration file. */
 export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: RoutingState): string {
   const bindHost = listen.host ?? '';
-  const host = 'req.hdr(host),lower,field(1,:),regsub(\\.$,)';
+  // The request's host, as the maps hold it (lower case, no port, no trailing dot), computed once per request.
+  const host = 'var(txn.host)';
   const redirect =
     listen.httpsPort === 443
       ? 'http-request redirect scheme https code 301'
@@ -93,7 +95,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  mode http',
     listen.accessLog === false ? '  no log' : '  log global',
     // One line per request: when, who, which app and replica, what, the answer and its time.
-    '  log-format "%tr host=%[capture.req.hdr(0)] client=%ci method=%HM path=%{+Q}HU status=%ST bytes=%B time=%Tt backend=%b server=%s retries=%rc"',
+    `  log-format "${ACCESS_LOG_FORMAT}"`,
     '  option http-keep-alive',
     // On a reload the old worker answers the next request of each idle keep-alive connection with "Connection:
     // close" rather than closing it under a client that may be sending on it.
@@ -119,9 +121,8 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // HTTP/1 only on the plain port, as nginx without http2: an HTTP/2 preface is a bad request, not h2c.
     `  bind ${bindHost}:${listen.httpPort} proto h1`,
     `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
-    '  http-request capture req.hdr(host) len 120',
-    '  http-request set-header X-Forwarded-Proto https if { ssl_fc }',
-    '  http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
+    '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:),regsub(\\.$,)',
+    '  http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]',
     '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
     '  acl acme path_beg /.well-known/acme-challenge/',
     `  ${redirect} if !{ ssl_fc } !acme { ${host},map(${paths.redirectMap}) -m found }`,

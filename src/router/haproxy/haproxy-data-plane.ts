@@ -7,7 +7,8 @@ import http from 'node:http';
 import path from 'node:path';
 import tls from 'node:tls';
 import { Mutex } from 'async-mutex';
-import type { DataPlane, Target } from '../../ports/data-plane.js';
+import type { DataPlane, RouterLogSink, Target } from '../../ports/data-plane.js';
+import { readRouterLog } from './access-log-reader.js';
 import { ChallengeStore } from '../../tls/challenges.js';
 import { daemonLog } from '../../log.js';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
@@ -479,5 +480,9 @@ export class HaproxyDataPlane implements DataPlane {
 
   async clearChallenge(token: string): Promise<void> {
     this.challenges.delete(token);
+  }
+
+  routerLog(app: string, options: { tail: number; follow: boolean }, sink: RouterLogSink, signal: AbortSignal): Promise<void> {
+    return readRouterLog(this.paths.accessLog, backendName(app), options, sink, signal);
   }
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { Target } from '../../../src/ports/data-plane.js';
+import type { RoutedRequest, Target } from '../../../src/ports/data-plane.js';
 import { PLANES, freePort, startPlane } from './_planes.js';
 import { HaproxyDataPlane } from '../../../src/router/haproxy/haproxy-data-plane.js';
 import { haproxyInstalled, stopHaproxy } from '../../../src/router/haproxy/haproxy-process.js';
@@ -306,6 +306,28 @@ test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts
   const bodies = new Set<string>();
   for (let i = 0; i < 8; i++) bodies.add((await request(httpPort, 'shop.localhost')).body);
   t.deepEqual([...bodies].sort(), ['hello from a', 'hello from b']);
-  t.regex(fs.readFileSync(first.paths.accessLog, 'utf8'), /host=shop\.localhost .*status=200 .*backend=app_shop server=r-/, 'requests are in the access log');
+  t.regex(fs.readFileSync(first.paths.accessLog, 'utf8'), /host="shop\.localhost" .*status=200 .*backend=app_shop server=r-/, 'requests are in the access log');
   await second.close();
+});
+
+test('haproxy: each request becomes a router line of its app, naming the replica, read back as history and as it happens', async (t) => {
+  const p = await startPlane('haproxy', t);
+  const a = await backend('a');
+  t.teardown(() => close(a));
+  await p.plane.setTargets('shop', [a.target]);
+  await p.plane.setTargets('blog', [a.target]);
+  await request(p.http, 'shop.localhost', { path: '/first?x="quoted"' });
+  await request(p.http, 'blog.localhost', { path: '/not-shop' });
+  const controller = new AbortController();
+  t.teardown(() => controller.abort());
+  const followed: RoutedRequest[] = [];
+  const history = await new Promise<RoutedRequest[]>((resolve, reject) => {
+    p.plane.routerLog!('shop', { tail: 10, follow: true }, { history: resolve, request: (r) => followed.push(r) }, controller.signal).catch(reject);
+  });
+  t.is(history.length, 1, "only the app's own requests");
+  t.like(history[0], { method: 'GET', path: '/first?x="quoted"', host: 'shop.localhost', status: 200, replica: a.target.id!.slice(0, 16) });
+  await request(p.http, 'shop.localhost', { path: '/second' });
+  for (let i = 0; i < 40 && followed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  controller.abort();
+  t.is(followed[0]?.path, '/second');
 });

@@ -4,7 +4,7 @@ import { parseMountSpec } from '../../../src/input/mount-spec.js';
 import { containerSpec, runtimeHostConfig } from '../../../src/docker/container-spec.js';
 import { restartPlan } from '../../../src/release/swap-plan.js';
 import type { Replica } from '../../../src/ports/scheduler.js';
-import { formatLogLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
+import { formatLogLine, formatRouterLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
 import { checkRunCommand, oneOffSpec } from '../../../src/release/one-off.js';
 import { emptySpec } from '../../../src/store/releases.js';
 
@@ -93,7 +93,9 @@ test('log lines are marked with process and replica; tests and builds are left o
   t.false(wanted({ 'paas.app': 'shop', 'paas.process': 'test' }, null));
   t.true(wanted({ 'paas.app': 'shop', 'paas.process': 'run', 'paas.one-off': 'true' }, null));
   t.false(wanted({ 'paas.app': 'shop', 'paas.process': 'run', 'paas.one-off': 'true', 'paas.tty': 'true' }, null), 'a terminal session is not a log');
-  t.deepEqual(checkLogsRequest({ follow: true, tail: 5 }), { follow: true, process: null, tail: 5 });
+  t.deepEqual(checkLogsRequest({ follow: true, tail: 5 }), { follow: true, process: null, tail: 5, source: null });
+  t.throws(() => checkLogsRequest({ source: 'router', process: 'web' }), { message: /router lines have no process type/ });
+  t.throws(() => checkLogsRequest({ source: 'db' }));
   t.throws(() => checkLogsRequest({ tail: -1 }));
   t.throws(() => checkLogsRequest({ process: '$(id)' }));
 });
@@ -127,4 +129,27 @@ test('a restart applies stored config only when it differs from what runs', asyn
   t.false(sameConfig({ A: '1' }, { A: '1', B: '2' }));
   t.false(sameConfig({ A: '1' }, { A: '2' }));
   t.false(sameConfig({ A: '1' }, { B: '1' }));
+});
+
+test("router lines read like Heroku's heroku[router] lines; a request no replica took is an error line", (t) => {
+  const request = {
+    time: '2026-11-23T20:45:46.483Z',
+    method: 'GET',
+    path: '/a?b',
+    host: 'shop.example.com',
+    client: '10.0.0.9',
+    status: 200,
+    bytes: 224,
+    totalMs: 3,
+    replica: 'abc',
+    retries: 0,
+  };
+  t.is(
+    formatRouterLine(request, 'web.1'),
+    '2026-11-23T20:45:46.483Z paas[router]: at=info method=GET path="/a?b" host=shop.example.com fwd="10.0.0.9" dyno=web.1 service=3ms status=200 bytes=224',
+  );
+  t.regex(
+    formatRouterLine({ ...request, status: 503, replica: undefined, retries: 1 }, undefined),
+    /at=error .* dyno=none service=3ms status=503 bytes=224 retries=1$/,
+  );
 });
