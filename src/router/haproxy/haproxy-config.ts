@@ -16,7 +16,7 @@ export interface HaproxyPaths {
   pidFile: string;
   accessLog: string;
   /** Error pages as raw HTTP responses. */
-  pages: { notFound: string; badGateway: string; stopped: string; gatewayTimeout: string; badRequest: string };
+  pages: { notFound: string; badGateway: string; unreachable: string; stopped: string; gatewayTimeout: string; badRequest: string };
 }
 
 export interface HaproxyListen {
@@ -64,6 +64,9 @@ export function serverAddress(target: Pick<Target, 'url'>): string {
  * keeps none, and every request opens a new connection).
  */
 export const SERVER_OPTIONS = 'pool-purge-delay 5s';
+
+/** The backend a stopped app's hosts map to: it answers the stopped page (503). */
+export const STOPPED_BACKEND = 'stopped';
 
 /** Pure: an error page as the raw HTTP response `errorfile` wants. */
 export function rawResponse(status: number, reason: string, body: string): string {
@@ -114,7 +117,8 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  timeout queue 5s',
     `  errorfile 400 ${paths.pages.badRequest}`,
     `  errorfile 502 ${paths.pages.badGateway}`,
-    `  errorfile 503 ${paths.pages.stopped}`,
+    // HAProxy's own 503 (no replica could be connected to) is what nginx calls a 502; a stopped app's 503 is below.
+    `  errorfile 503 ${paths.pages.unreachable}`,
     `  errorfile 504 ${paths.pages.gatewayTimeout}`,
     '',
     'frontend http',
@@ -123,11 +127,21 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
     '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:),regsub(\\.$,)',
     '  http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]',
+    // As nginx: TRACE (it would echo cookies back) and CONNECT (this is no forward proxy) are not allowed.
+    '  http-request deny deny_status 405 if METH_TRACE || METH_CONNECT',
+    // Only WebSocket upgrades are passed on; any other (h2c from curl --http2) is answered as a plain request.
+    '  http-request del-header upgrade if { req.hdr(upgrade) -m found } !{ req.hdr(upgrade) -i websocket }',
+    // The client's Connection options are its own with HAProxy (RFC 9110 7.6.1), not the app's.
+    '  http-request del-header connection if !{ req.hdr(upgrade) -m found }',
+    // The app gets the origin form of an absolute-form target (HAProxy has checked that it names the same host).
+    '  http-request set-uri %[pathq] if { url_beg -i http:// https:// }',
     '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
     '  acl acme path_beg /.well-known/acme-challenge/',
     `  ${redirect} if !{ ssl_fc } !acme { ${host},map(${paths.redirectMap}) -m found }`,
     // Status lines HAProxy lets through but no client can use ("HTTP/1.1 000", "999"): a 502, as nginx answers.
     '  http-response deny deny_status 502 if { status lt 100 } || { status gt 599 }',
+    // The app's keep-alive terms are between it and HAProxy, not the client's.
+    '  http-response del-header keep-alive',
     // Control bytes in an app's response headers (RFC 9110 allows none): a 502 rather than headers clients refuse.
     "  http-response deny deny_status 502 if { res.hdrs -m reg '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' }",
     '  use_backend acme if acme',
@@ -137,6 +151,10 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '',
     'backend not_found',
     `  http-request return status 404 content-type "text/html; charset=utf-8" file ${paths.pages.notFound}`,
+    '',
+    // The hosts of an app stopped on purpose (ps:stop) point here.
+    `backend ${STOPPED_BACKEND}`,
+    `  http-request return status 503 content-type "text/html; charset=utf-8" hdr cache-control no-store file ${paths.pages.stopped}`,
     '',
     'backend acme',
     `  server daemon unix@${paths.acmeSocket}`,

@@ -14,6 +14,7 @@ import { daemonLog } from '../../log.js';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
 import {
   backendName,
+  STOPPED_BACKEND,
   rawResponse,
   renderConfig,
   renderMap,
@@ -74,7 +75,8 @@ export class HaproxyDataPlane implements DataPlane {
   }
 
   private wantedHosts(): Map<string, string> {
-    return new Map(this.backendApps().flatMap((app) => this.hostsOf(app).map((h): [string, string] => [h, backendName(app)])));
+    const backendOf = (app: string) => (this.stopped.has(app) ? STOPPED_BACKEND : backendName(app));
+    return new Map(this.backendApps().flatMap((app) => this.hostsOf(app).map((h): [string, string] => [h, backendOf(app)])));
   }
 
   private wantedRedirects(): Set<string> {
@@ -206,7 +208,8 @@ export class HaproxyDataPlane implements DataPlane {
     const pages = this.paths.pages;
     fs.writeFileSync(pages.notFound, NOT_FOUND_PAGE);
     fs.writeFileSync(pages.badGateway, rawResponse(502, 'Bad Gateway', BAD_GATEWAY_PAGE));
-    fs.writeFileSync(pages.stopped, rawResponse(503, 'Service Unavailable', STOPPED_PAGE));
+    fs.writeFileSync(pages.unreachable, rawResponse(502, 'Bad Gateway', BAD_GATEWAY_PAGE));
+    fs.writeFileSync(pages.stopped, STOPPED_PAGE);
     fs.writeFileSync(pages.gatewayTimeout, rawResponse(504, 'Gateway Timeout', GATEWAY_TIMEOUT_PAGE));
     fs.writeFileSync(pages.badRequest, rawResponse(400, 'Bad Request', BAD_REQUEST_PAGE));
     await this.listenForChallenges();

@@ -31,7 +31,8 @@ export function haproxyPaths(dataDir: string): HaproxyPaths {
     pages: {
       notFound: path.join(dir, 'pages', 'not-found.html'),
       badGateway: page('502'),
-      stopped: page('503'),
+      unreachable: page('503'),
+      stopped: path.join(dir, 'pages', 'stopped.html'),
       gatewayTimeout: page('504'),
       badRequest: page('400'),
     },
