@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort } from '../_free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,14 +42,7 @@ export function run(
     child.stdin.end(options.input ?? '');
   });
 }
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export { freePort };
 
 function health(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -133,7 +126,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill('SIGKILL');
       stopStrayRedis(dataDir);
-      throw new Error(`paas server did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
+      const log = fs.readFileSync(logFile, 'utf8');
+      // A port taken between the pick and the listen (by another process): pick others, once.
+      if (/EADDRINUSE/.test(log) && !options.reuse && !options.env?.PAAS_E2E_RETRIED)
+        return startDaemon({ ...options, env: { ...options.env, PAAS_E2E_RETRIED: '1' } });
+      throw new Error(`paas server did not start:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

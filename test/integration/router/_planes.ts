@@ -1,6 +1,6 @@
 // Both data planes behind the DataPlane port, started on free loopback ports for a test and stopped after it.
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../_free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataPlane } from '../../../src/ports/data-plane.js';
@@ -11,20 +11,7 @@ import { stopHaproxy } from '../../../src/router/haproxy/haproxy-process.js';
 export type PlaneKind = 'haproxy' | 'node';
 export const PLANES: PlaneKind[] = ['node', 'haproxy'];
 
-const handedOut = new Set<number>();
-
-/** A port free now, never handed out twice in this process (tests in a file run at once). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((r) => server.close(r));
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    return port;
-  }
-}
+export { freePort };
 
 export interface Plane {
   plane: DataPlane;
