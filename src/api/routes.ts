@@ -10,7 +10,7 @@ import { checkDockerfilePath } from '../build/dockerfile-path.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
-import { listReleases } from '../store/releases.js';
+import { activeRelease, listReleases } from '../store/releases.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl } from '../config.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
@@ -145,6 +145,17 @@ export const ROUTES: Route[] = [
     },
   },
   { method: 'GET', pattern: app('/ps'), scope: 'app', handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c))) },
+  {
+    // The formation now: the active release's, or before the first deploy what ps:scale asked the first to start with.
+    method: 'GET',
+    pattern: app('/formation'),
+    scope: 'app',
+    handler: async (c) => {
+      const settings = await appRowOf(c);
+      const release = await activeRelease(c.services.db, settings.name);
+      return release ? release.spec.formation : { web: 1, ...settings.formation };
+    },
+  },
   {
     method: 'POST',
     pattern: app('/scale'),

@@ -6,7 +6,9 @@ import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
 import { httpClient, type ApiTarget } from '../api/client.js';
 import { asPaasError, PaasError } from '../errors.js';
 import { ERROR, lineSink } from '../log.js';
-import { buildProgram } from '../commands/program.js';
+import { buildProgram, withAppArgument } from '../commands/program.js';
+import { appOfRemote } from '../commands/app-arg.js';
+import { execFileSync } from 'node:child_process';
 import type { CliIo } from '../commands/io.js';
 import { runAttached } from './run-attached.js';
 
@@ -114,8 +116,22 @@ program
     );
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const error = asPaasError(err);
-  process.stderr.write(`${ERROR}${error.message}\n`);
-  process.exit(error.exitCode);
-});
+/** The app of the current repository's `paas` git remote, as Heroku infers it from its `heroku` remote. */
+function remoteApp(): string | undefined {
+  try {
+    return appOfRemote(execFileSync('git', ['remote', 'get-url', 'paas'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }));
+  } catch {
+    return undefined;
+  }
+}
+
+const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+program.version(version, '-v, --version', 'print the version');
+
+Promise.resolve()
+  .then(() => program.parseAsync(withAppArgument(program, process.argv.slice(2), remoteApp), { from: 'user' }))
+  .catch((err: unknown) => {
+    const error = asPaasError(err);
+    process.stderr.write(`${ERROR}${error.message}\n`);
+    process.exit(error.exitCode);
+  });

@@ -2,6 +2,7 @@
 import { STEP } from '../log.js';
 import { Option, type Command } from 'commander';
 import { PaasError } from '../errors.js';
+import { quote as shellQuote } from 'shlex';
 import { checkConfigKey, parseAssignments } from '../input/config-vars.js';
 import { parseFormation } from '../input/formation.js';
 import type { ProcessView } from '../release/process-view.js';
@@ -15,9 +16,16 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .command('config <app>')
     .description("show an app's config vars")
     .option('--json', 'print JSON')
-    .action(async (app: string, opts: { json?: boolean }) => {
+    .option('-s, --shell', 'print KEY=VALUE lines a shell reads back (values quoted), as heroku config --shell')
+    .action(async (app: string, opts: { json?: boolean; shell?: boolean }) => {
       const config = await io.client().call<Record<string, string>>('GET', appPath(app, '/config'));
       if (opts.json) return io.out(JSON.stringify(config, null, 2) + '\n');
+      if (opts.shell)
+        return io.out(
+          Object.entries(config)
+            .map(([key, value]) => `${key}=${shellQuote(value)}\n`)
+            .join(''),
+        );
       io.out(`=====> ${app} config vars\n`);
       for (const [key, value] of Object.entries(config)) io.out(`${key}: ${value}\n`);
     });
@@ -64,9 +72,18 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     });
 
   program
-    .command('ps:scale <app> <formation...>')
-    .description('run N containers of each process type (web=3 worker=1): a new release, rolled out without downtime')
+    .command('ps:scale <app> [formation...]')
+    .description('run N containers of each process type (web=3 worker=1): a new release, rolled out without downtime; without TYPE=N, the formation now')
     .action(async (app: string, formation: string[]) => {
+      if (formation.length === 0) {
+        const now = await io.client().call<Record<string, number>>('GET', appPath(app, '/formation'));
+        io.out(
+          Object.entries(now)
+            .map(([type, n]) => `${type}=${n}`)
+            .join(' ') + '\n',
+        );
+        return;
+      }
       parseFormation(formation);
       await streamToOut(io, appPath(app, '/scale'), { formation });
     });

@@ -6,6 +6,7 @@ import { registerAppCommands } from './commands-apps.js';
 import { registerOperateCommands } from './commands-operate.js';
 import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
+import { placeApp, type CommandShape } from './app-arg.js';
 
 /**
  * Pure: commander's error text as the house's one error line, e.g.
@@ -40,4 +41,30 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerCertCommands(program, io);
   registerAccessCommands(program, io);
   return program;
+}
+
+/** The shape `placeApp` needs of a command: does it take the app first, how many positionals, which options take values. */
+function shapeOf(command: Command): CommandShape {
+  const args = command.registeredArguments;
+  return {
+    takesApp: args[0]?.name() === 'app',
+    required: args.filter((a) => a.required).length,
+    valued: new Set(command.options.flatMap((o) => (o.required || o.optional ? [o.short, o.long].filter((f): f is string => Boolean(f)) : []))),
+    runsCommand: command.name() === 'run',
+  };
+}
+
+/**
+ * The user's arguments (no `node` and script) with Heroku's `-a APP` / `--app APP`, or the app of the repository's
+ * `paas` remote, made the app positional of the command they are for. Root options (`--data-dir DIR`) stay first.
+ */
+export function withAppArgument(program: Command, args: string[], remoteApp: () => string | undefined): string[] {
+  const rootValued = new Set(program.options.flatMap((o) => (o.required || o.optional ? [o.short, o.long].filter((f): f is string => Boolean(f)) : [])));
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-')) i += rootValued.has(args[i]!) ? 2 : 1;
+  const name = args[i];
+  const command = program.commands.find((c) => c.name() === name || c.aliases().includes(name ?? ''));
+  // Commands with an --app option of their own (keys:add --app, tokens:create --app: an access scope) keep it.
+  if (!command || command.options.some((o) => o.long === '--app' || o.short === '-a')) return args;
+  return [...args.slice(0, i + 1), ...placeApp(args.slice(i + 1), shapeOf(command), remoteApp)];
 }

@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
 import { localClient } from '../api/local-client.js';
-import { buildProgram } from '../commands/program.js';
+import { buildProgram, withAppArgument } from '../commands/program.js';
 import type { CliIo } from '../commands/io.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { ERROR, daemonLog } from '../log.js';
@@ -61,7 +61,12 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
     },
   };
   try {
-    await buildProgram(io, { exitOverride: true }).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(io, { exitOverride: true });
+    // Over SSH there is no repository to infer the app from: -a/--app or the positional.
+    await program.parseAsync(
+      withAppArgument(program, argv, () => undefined),
+      { from: 'user' },
+    );
   } catch (err) {
     if (err instanceof CommanderError) exit = err.exitCode;
     else {

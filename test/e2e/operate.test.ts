@@ -46,6 +46,29 @@ test.serial('commands over SSH: config:set makes a release whose value the app e
   t.regex(help.stdout, /Usage: paas config:set \[options\] <app> <assignments\.\.\.>/);
 });
 
+test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, ps:scale showing the formation, config --shell, --version", async (t) => {
+  const cli = (args: string[], cwd?: string) => run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd });
+  const shown = await cli(['ps:scale', '-a', app]);
+  t.is(shown.code, 0, shown.output);
+  t.is(shown.stdout, 'web=1\n');
+  const set = await cli(['config:set', '-a', app, "QUOTED=it's $HOME"]);
+  t.is(set.code, 0, set.output);
+  const shell = await cli(['config', '--shell', '--app', app]);
+  t.regex(shell.stdout, /^QUOTED='it'"'"'s \$HOME'$/m);
+  // Read back by a shell, the value is exactly what was set.
+  const sh = spawnSync('sh', ['-c', `${shell.stdout}\nprintf %s "$QUOTED"`], { encoding: 'utf8' });
+  t.is(sh.stdout, "it's $HOME");
+  // In the app's repository, with a `paas` remote, the app is inferred.
+  spawnSync('git', ['-C', repo, 'remote', 'add', 'paas', `ssh://git@127.0.0.1:${daemon.sshPort}/${app}`]);
+  const inferred = await cli(['config:get', 'QUOTED'], repo);
+  t.is(inferred.stdout, "it's $HOME\n", inferred.output);
+  const elsewhere = await cli(['config:get', 'QUOTED'], daemon.dataDir);
+  t.not(elsewhere.code, 0);
+  t.regex(elsewhere.stderr, /missing required argument/);
+  const version = await cli(['--version']);
+  t.regex(version.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
 test.serial('a typo gets a one-line error with a suggestion, on the CLI and over SSH; unknown apps too', async (t) => {
   const cli = await daemon.paas(['conifg:set', app, 'A=1']);
   t.is(cli.code, 1);
