@@ -35,7 +35,8 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
   return {
     name: containerName(spec.app, spec.process, spec.version, spec.index),
     Image: spec.image,
-    Env: [...env, `PORT=${spec.port}`],
+    // Heroku's dyno metadata after the config, so that it is always the platform's: DYNO=web.1 and the release.
+    Env: [...env, `PORT=${spec.port}`, `DYNO=${spec.process}.${spec.index}`, `PAAS_APP_NAME=${spec.app}`, `PAAS_RELEASE_VERSION=v${spec.version}`],
     ...(spec.command ? { Cmd: ['/bin/sh', '-c', spec.command] } : {}),
     Labels: {
       [LABEL.app]: spec.app,

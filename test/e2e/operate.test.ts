@@ -65,6 +65,12 @@ test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, p
   const elsewhere = await cli(['config:get', 'QUOTED'], daemon.dataDir);
   t.not(elsewhere.code, 0);
   t.regex(elsewhere.stderr, /missing required argument/);
+  // Heroku's dyno metadata in each replica.
+  const web = (await docker.listContainers({ filters: { label: [`paas.app=${app}`, 'paas.process=web'] } }))[0]!;
+  const env = (await docker.getContainer(web.Id).inspect()).Config.Env;
+  t.true(env.includes('DYNO=web.1'), env.join(' '));
+  t.true(env.includes(`PAAS_APP_NAME=${app}`));
+  t.true(env.some((e) => /^PAAS_RELEASE_VERSION=v\d+$/.test(e)));
   const version = await cli(['--version']);
   t.regex(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });
