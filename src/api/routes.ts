@@ -5,7 +5,7 @@ import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
 import { addKey } from '../keys.js';
 import { getApp, listApps, setAppBuildpack, setBuildArgs, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
-import { checkPhase, formatBuildOption, parseBuildOption, withBuildArg, withoutBuildArg } from '../input/docker-options.js';
+import { checkPhase, formatBuildOption, parseBuildOption, withBuildArg, withoutBuildArg, type BuildArg } from '../input/docker-options.js';
 import { checkDockerfilePath } from '../build/dockerfile-path.js';
 import { deleteKey, listKeys } from '../store/keys.js';
 import { getBuildLog, listBuilds } from '../store/builds.js';
@@ -43,6 +43,15 @@ import { addManualCert, disableAutoCerts, enableAutoCerts, hostnamesOf, removeCe
 const APP = '([a-z0-9-]{1,63})';
 const app = (pattern: string) => new RegExp(`^/apps/${APP}${pattern}$`);
 const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
+
+/** docker-options:add/remove: the body's phase and option checked, the app's build args changed and stored. */
+async function changeBuildArgs(c: RouteContext, change: (app: string, args: BuildArg[], option: BuildArg) => BuildArg[]) {
+  const settings = await appRowOf(c);
+  checkPhase(String(field(c.body, 'phase') ?? ''));
+  const buildArgs = change(settings.name, settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
+  await setBuildArgs(c.services.db, settings.name, buildArgs);
+  return { app: settings.name, build: buildArgs.map(formatBuildOption) };
+}
 
 /** The app row of an app route (its name checked by dispatch); it must exist. */
 function appRowOf({ services, params }: RouteContext): Promise<AppRow> {
@@ -289,25 +298,13 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: app('/docker-options'),
     scope: 'app',
-    handler: async (c) => {
-      const settings = await appRowOf(c);
-      checkPhase(String(field(c.body, 'phase') ?? ''));
-      const buildArgs = withBuildArg(settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
-      await setBuildArgs(c.services.db, settings.name, buildArgs);
-      return { app: settings.name, build: buildArgs.map(formatBuildOption) };
-    },
+    handler: (c) => changeBuildArgs(c, (app, args, option) => withBuildArg(args, option)),
   },
   {
     method: 'DELETE',
     pattern: app('/docker-options'),
     scope: 'app',
-    handler: async (c) => {
-      const settings = await appRowOf(c);
-      checkPhase(String(field(c.body, 'phase') ?? ''));
-      const buildArgs = withoutBuildArg(settings.name, settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
-      await setBuildArgs(c.services.db, settings.name, buildArgs);
-      return { app: settings.name, build: buildArgs.map(formatBuildOption) };
-    },
+    handler: (c) => changeBuildArgs(c, withoutBuildArg),
   },
   {
     method: 'PUT',

@@ -43,13 +43,18 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   return program;
 }
 
+/** The flags of a command's options that take a value (`-n`, `--num`). */
+function valuedFlags(command: Command): Set<string> {
+  return new Set(command.options.flatMap((o) => (o.required || o.optional ? [o.short, o.long].filter((f): f is string => Boolean(f)) : [])));
+}
+
 /** The shape `placeApp` needs of a command: does it take the app first, how many positionals, which options take values. */
 function shapeOf(command: Command): CommandShape {
   const args = command.registeredArguments;
   return {
     takesApp: args[0]?.name() === 'app',
     required: args.filter((a) => a.required).length,
-    valued: new Set(command.options.flatMap((o) => (o.required || o.optional ? [o.short, o.long].filter((f): f is string => Boolean(f)) : []))),
+    valued: valuedFlags(command),
     runsCommand: command.name() === 'run',
   };
 }
@@ -59,7 +64,7 @@ function shapeOf(command: Command): CommandShape {
  * `paas` remote, made the app positional of the command they are for. Root options (`--data-dir DIR`) stay first.
  */
 export function withAppArgument(program: Command, args: string[], remoteApp: () => string | undefined): string[] {
-  const rootValued = new Set(program.options.flatMap((o) => (o.required || o.optional ? [o.short, o.long].filter((f): f is string => Boolean(f)) : [])));
+  const rootValued = valuedFlags(program);
   let i = 0;
   while (i < args.length && args[i]!.startsWith('-')) i += rootValued.has(args[i]!) ? 2 : 1;
   const name = args[i];

@@ -44,7 +44,7 @@ export function parseAccessLine(line: string): (RoutedRequest & { backend: strin
   };
 }
 
-/** The last `tail` lines of `text` (a tail of the log file) that `keep` accepts, oldest first. */
+/** The last `tail` lines of `text` (a tail of the log file) that `pick` turns into an item, oldest first. */
 export function lastLines<T>(text: string, tail: number, pick: (line: string) => T | undefined): T[] {
   const found: T[] = [];
   const lines = text.split('\n');
