@@ -1,5 +1,6 @@
 // Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images, volumes,
 // routes, custom hostnames and certificates.
+import { forgetAppLinks } from './backing/service-links.js';
 import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
@@ -48,6 +49,8 @@ export async function destroyApp(
   }
   await removeAppImages(services.docker, name);
   for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume, name);
+  // Linked services leave the app's network; their data stays (only services:destroy deletes it).
+  await forgetAppLinks(services, name);
   await removeAppNetwork(services.docker, name);
   removeRepo(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   PAAS_ERR_DAEMON_UNAVAILABLE: { exit: 1, http: 503 },
   PAAS_ERR_GIT: { exit: 1, http: 422 },
   PAAS_ERR_STACK_BUILD_FAILED: { exit: 1, http: 500 },
+  PAAS_ERR_SERVICE_LINKED: { exit: 1, http: 409 },
+  PAAS_ERR_SERVICE_FAILED: { exit: 1, http: 500 },
   PAAS_ERR_INTERNAL: { exit: 1, http: 500 },
 } as const;
 

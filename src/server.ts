@@ -21,6 +21,7 @@ import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { removeStrays, restoreRoutes } from './release/restore-routes.js';
+import { restoreServices } from './backing/service-lifecycle.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
@@ -84,6 +85,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The data plane serves the restored state (an HAProxy left running is adopted: only differences change).
   await dataPlane.start();
   const removedStrays = await removeStrays(scheduler, restored.strays);
+  // Backing services run again (after a crash or a reboot), on their linked apps' networks; not awaited: a
+  // service that takes long to start must not keep the apps' routes from serving.
+  void restoreServices(services);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);

@@ -10,6 +10,8 @@ export interface ApiClient {
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** Calls a streaming route, handing each line to `onEntry` ({line} ... then {exit}). */
   stream(path: string, body: unknown, onEntry: (entry: Record<string, unknown>) => void): Promise<void>;
+  /** GETs a route that answers with a file's bytes, handing each chunk to `onChunk`. */
+  download(path: string, onChunk: (chunk: Buffer) => void): Promise<void>;
 }
 
 /** Where the HTTP client connects: the local unix socket, or a remote API URL with a token. */
@@ -43,16 +45,18 @@ export function openRequest(target: ApiTarget, method: string, path: string, hea
 
 /**
  * The daemon went away mid-command. Once it had queued the command's job (`accepted`), the job outlives the
- * connection: say it may still happen, and where to see what came of it.
+ * connection: say it may still happen, and where to see what came of it. When the connection broke before any
+ * answer (`undefined`), whether it was queued is unknown, and the message says so.
  */
-function lostDaemon(path: string, accepted: boolean, err: unknown): PaasError {
-  if (!accepted) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });
+function lostDaemon(path: string, accepted: boolean | undefined, err: unknown): PaasError {
+  if (accepted === false) return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', 'lost the connection to the paas daemon', { cause: err });
   const app = /^\/apps\/([a-z0-9-]+)\//.exec(path)?.[1] ?? 'APP';
-  return new PaasError(
-    'PAAS_ERR_DAEMON_UNAVAILABLE',
-    `lost the connection to the paas daemon; the command was queued: unless it had started, it runs when the daemon is back (see paas releases ${app} and paas ps ${app})`,
-    { cause: err },
-  );
+  const fate = accepted
+    ? 'the command was queued: unless it had started, it runs when the daemon is back'
+    : 'the daemon may have queued the command before it went: if it did, it runs when the daemon is back';
+  return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', `lost the connection to the paas daemon; ${fate} (see paas releases ${app} and paas ps ${app})`, {
+    cause: err,
+  });
 }
 
 function unreachable(target: ApiTarget, err: unknown): PaasError {
@@ -61,12 +65,19 @@ function unreachable(target: ApiTarget, err: unknown): PaasError {
   return new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', `cannot reach the paas daemon at ${where}${hint}: ${(err as Error).message}`, { cause: err });
 }
 
-function send(target: ApiTarget, method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
+/** Sends a request; `lost` words the error when the daemon took the connection and closed it before answering. */
+function send(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+  lost: (err: unknown) => PaasError = (err) => unreachable(target, err),
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = openRequest(target, method, path, payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {});
     req.on('response', resolve);
-    req.on('error', (err) => reject(unreachable(target, err)));
+    req.on('error', (err) => reject((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? lost(err) : unreachable(target, err)));
     req.end(payload);
   });
 }
@@ -100,8 +111,20 @@ export function httpClient(target: ApiTarget): ApiClient & { target: ApiTarget }
       if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, text);
       return (text ? JSON.parse(text) : undefined) as T;
     },
+    async download(path, onChunk) {
+      const res = await send(target, 'GET', path);
+      if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, await readAll(res));
+      const expected = Number(res.headers['content-length']);
+      let received = 0;
+      for await (const chunk of res) {
+        received += (chunk as Buffer).length;
+        onChunk(chunk as Buffer);
+      }
+      if (Number.isFinite(expected) && received !== expected)
+        throw new PaasError('PAAS_ERR_DAEMON_UNAVAILABLE', `lost the connection to the paas daemon after ${received} of ${expected} bytes`);
+    },
     async stream(path, body, onEntry) {
-      const res = await send(target, 'POST', path, body);
+      const res = await send(target, 'POST', path, body, (err) => lostDaemon(path, undefined, err));
       if ((res.statusCode ?? 500) >= 400) throw errorFromAnswer(res.statusCode, await readAll(res));
       let buffered = '';
       let ended = false;

@@ -11,6 +11,11 @@ export class Streamed {
   constructor(readonly run: (write: (line: string) => void, signal: AbortSignal) => Promise<number>) {}
 }
 
+/** A route's answer that is a file's bytes (a backup streamed out), not JSON. */
+export class Download {
+  constructor(readonly file: string) {}
+}
+
 export interface RouteContext {
   services: Services;
   caller: Caller;

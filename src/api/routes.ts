@@ -1,5 +1,6 @@
 // The API's routes: what each door (CLI, remote CLI, SSH) can ask for, with the scope a caller needs.
 import { Streamed, type Route, type RouteContext } from './dispatch.js';
+import { SERVICE_ROUTES } from './service-routes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
@@ -362,4 +363,5 @@ export const ROUTES: Route[] = [
       return new Streamed((write, signal) => submitPush(services, request, write, signal));
     },
   },
+  ...SERVICE_ROUTES,
 ];

@@ -7,10 +7,14 @@ import { PaasError, asPaasError } from '../errors.js';
 import { ERROR } from '../log.js';
 import { getApp } from '../store/apps.js';
 import { checkRunCommand, startOneOff } from '../release/one-off.js';
+import { checkConnectAllowed, startServiceClient } from '../backing/service-connect.js';
+import type { Attached, AttachedIo } from '../docker/attach.js';
+import type { RunRequest } from '../commands/io.js';
 import { authorizeLogged } from './dispatch.js';
 import { FRAME, FrameDecoder, encodeFrame } from './run-frames.js';
 
 const RUN_PATH = /^\/apps\/([a-z0-9-]{1,63})\/run$/;
+const CONNECT_PATH = /^\/services\/([a-z0-9-]{1,63})\/connect$/;
 
 /** The request a client sends in the x-paas-run header (base64url JSON). */
 export interface RunHeader {
@@ -24,12 +28,12 @@ function refuse(socket: Duplex, error: PaasError): void {
   socket.end(`HTTP/1.1 ${error.httpStatus} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: error.toJSON() })}`);
 }
 
-function readHeader(value: string | string[] | undefined): RunHeader {
+function readHeader(value: string | string[] | undefined, needsCommand: boolean): RunHeader {
   try {
     const raw = JSON.parse(Buffer.from(String(value ?? ''), 'base64url').toString('utf8')) as Partial<RunHeader>;
     const size = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 10_000 ? n : undefined);
     return {
-      command: checkRunCommand(raw.command),
+      command: needsCommand ? checkRunCommand(raw.command) : [],
       tty: raw.tty === true,
       ...(size(raw.rows) ? { rows: size(raw.rows)! } : {}),
       ...(size(raw.cols) ? { cols: size(raw.cols)! } : {}),
@@ -40,25 +44,40 @@ function readHeader(value: string | string[] | undefined): RunHeader {
 }
 
 /** Refuses a run of an app the caller may not use, or of an unknown app (the same checks on every door). */
-export async function checkRunAllowed(services: Services, caller: Caller, app: string): Promise<void> {
-  authorizeLogged(caller, 'app', app, `run ${app}`);
-  await getApp(services.db, app);
+export async function checkRunAllowed(services: Services, caller: Caller, request: RunRequest): Promise<void> {
+  if ('service' in request) return checkConnectAllowed(services, caller, request.service);
+  authorizeLogged(caller, 'app', request.app, `run ${request.app}`);
+  await getApp(services.db, request.app);
+}
+
+/** Starts what `request` attaches to, for `caller`: an app's one-off container, or a service's client. */
+export async function startAttached(services: Services, caller: Caller, request: RunRequest, io: AttachedIo): Promise<Attached> {
+  await checkRunAllowed(services, caller, request);
+  return 'service' in request ? startServiceClient(services, caller, request.service, io) : startOneOff(services, request.app, request.command, io);
+}
+
+/** The request an upgrade's path and header stand for. */
+function requestOf(req: http.IncomingMessage): RunRequest & { rows?: number; cols?: number } {
+  const path = (req.url ?? '').split('?')[0]!;
+  const app = RUN_PATH.exec(path)?.[1];
+  const service = CONNECT_PATH.exec(path)?.[1];
+  if ((!app && !service) || req.headers.upgrade !== 'paas-run') throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: upgrade ${req.url}`);
+  const { command, ...header } = readHeader(req.headers['x-paas-run'], Boolean(app));
+  return app ? { ...header, app, command } : { ...header, service: service! };
 }
 
 export function serveRunUpgrade(services: Services, caller: Caller, req: http.IncomingMessage, socket: Duplex): void {
   void (async () => {
     let upgraded = false;
     try {
-      const app = RUN_PATH.exec((req.url ?? '').split('?')[0]!)?.[1];
-      if (!app || req.headers.upgrade !== 'paas-run') throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: upgrade ${req.url}`);
-      const run = readHeader(req.headers['x-paas-run']);
-      await checkRunAllowed(services, caller, app);
+      const run = requestOf(req);
+      await checkRunAllowed(services, caller, run);
       const abort = new AbortController();
       socket.on('close', () => abort.abort());
       socket.on('error', () => abort.abort());
       socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: paas-run\r\nconnection: Upgrade\r\n\r\n');
       upgraded = true;
-      const attached = await startOneOff(services, app, run.command, {
+      const attached = await startAttached(services, caller, run, {
         tty: run.tty,
         size: run.rows && run.cols ? { rows: run.rows, cols: run.cols } : undefined,
         stdout: (chunk) => socket.write(encodeFrame(FRAME.stdout, chunk)),

@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Services } from '../services.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { daemonLog, ERROR } from '../log.js';
 import type { LineWriter } from '../queue/run-queued.js';
 import { LOCAL_ADMIN, type Caller } from '../auth/caller.js';
 import { callerForBearer } from '../auth/tokens.js';
-import { dispatch, Streamed } from './dispatch.js';
+import { Download, dispatch, Streamed } from './dispatch.js';
 import { ROUTES } from './routes.js';
 import { serveRunUpgrade } from './run-upgrade.js';
 
@@ -52,6 +53,12 @@ async function writeStreamed(streamed: Streamed, req: http.IncomingMessage, res:
   res.end(JSON.stringify({ exit }) + '\n');
 }
 
+/** Streams a file's bytes (a backup) as the answer. */
+async function writeFile(file: string, res: http.ServerResponse): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': fs.statSync(file).size });
+  await pipeline(fs.createReadStream(file), res);
+}
+
 async function handle(services: Services, identify: Identify, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
   try {
@@ -59,6 +66,7 @@ async function handle(services: Services, identify: Identify, req: http.Incoming
     const body = await readBody(req);
     const result = await dispatch(services, ROUTES, caller, req.method ?? 'GET', path, body);
     if (result instanceof Streamed) return await writeStreamed(result, req, res);
+    if (result instanceof Download) return await writeFile(result.file, res);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result ?? null));
   } catch (err) {

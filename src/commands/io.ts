@@ -3,15 +3,12 @@
 import type { ApiClient } from '../api/client.js';
 import { table } from './format.js';
 
-export interface RunRequest {
-  app: string;
-  command: string[];
-  tty: boolean;
-}
+/** What to attach a terminal to: a one-off container of an app (`run`), or a service's client (`services:connect`). */
+export type RunRequest = { tty: boolean } & ({ app: string; command: string[] } | { service: string });
 
 export interface CliIo {
   client(): ApiClient;
-  out(text: string): void;
+  out(text: string | Uint8Array): void;
   err(text: string): void;
   /** All of standard input (keys:add reads a public key from it). */
   readStdin(): Promise<string>;
@@ -19,7 +16,7 @@ export interface CliIo {
   readFile(path: string): Promise<string>;
   stdinIsTty: boolean;
   setExit(code: number): void;
-  /** Runs a one-off container attached to this door's terminal; resolves with its exit status. */
+  /** Runs a one-off container (or a service's client) attached to this door's terminal; resolves with its exit status. */
   run(request: RunRequest): Promise<number>;
 }
 

@@ -6,6 +6,7 @@ import { registerAppCommands } from './commands-apps.js';
 import { registerOperateCommands } from './commands-operate.js';
 import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
+import { registerServiceCommands } from './commands-services.js';
 import { placeApp, type CommandShape } from './app-arg.js';
 
 /**
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerAppCommands(program, io);
   registerOperateCommands(program, io);
   registerCertCommands(program, io);
+  registerServiceCommands(program, io);
   registerAccessCommands(program, io);
   return program;
 }

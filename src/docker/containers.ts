@@ -1,5 +1,6 @@
 // Containers and the paas network through the Engine API.
 import type Docker from 'dockerode';
+import tar from 'tar-stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { LABEL, appNetworkName } from './names.js';
@@ -282,4 +283,46 @@ export async function removeNetwork(docker: DockerClient, name: string): Promise
     .getNetwork(name)
     .remove()
     .catch(() => undefined);
+}
+
+/** Connects container `id` to `network` under `aliases`; already connected is fine. */
+export async function connectNetwork(docker: DockerClient, network: string, id: string, aliases: string[]): Promise<void> {
+  try {
+    await docker.getNetwork(network).connect({ Container: id, EndpointConfig: { Aliases: aliases } });
+  } catch (err) {
+    if (!/already exists|already attached/i.test(String((err as Error).message))) throw err;
+  }
+}
+
+/** Disconnects container `id` from `network`; not connected (or gone) is fine. */
+export async function disconnectNetwork(docker: DockerClient, network: string, id: string): Promise<void> {
+  try {
+    await docker.getNetwork(network).disconnect({ Container: id, Force: true });
+  } catch (err) {
+    if (!isNotFound(err) && !/is not connected/i.test(String((err as Error).message))) throw err;
+  }
+}
+
+/** Runs `cmd` in a running container; resolves with its exit code and standard output. */
+export async function execOutput(docker: DockerClient, id: string, cmd: string[]): Promise<{ exitCode: number; stdout: string }> {
+  const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  const sink = { write: (chunk: Buffer) => (chunks.push(chunk), true) } as unknown as NodeJS.WritableStream;
+  docker.modem.demuxStream(stream, sink, { write: () => true } as unknown as NodeJS.WritableStream);
+  await streamClosed(stream);
+  return { exitCode: (await exec.inspect()).ExitCode ?? 1, stdout: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Writes one file into a container's filesystem at `dir/name` (a tar of one entry, through the Engine API). */
+export async function copyFileInto(docker: DockerClient, id: string, dir: string, name: string, content: NodeJS.ReadableStream, size: number): Promise<void> {
+  const pack = tar.pack();
+  const entry = pack.entry({ name, size, mode: 0o600 }, (err) => (err ? pack.destroy(err) : pack.finalize()));
+  content.pipe(entry);
+  await docker.getContainer(id).putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
+}
+
+/** Restarts a container (SIGTERM, then SIGKILL after `graceSeconds`). */
+export async function restartContainer(docker: DockerClient, id: string, graceSeconds: number): Promise<void> {
+  await docker.getContainer(id).restart({ t: graceSeconds });
 }

@@ -21,6 +21,8 @@ export const LABEL = {
   buildpack: 'paas.buildpack',
   stack: 'paas.stack',
   addon: 'paas.addon',
+  /** On a backing service's container, volume and network: the service's name. */
+  service: 'paas.service',
 } as const;
 
 /** A process container of a release: paas.APP.TYPE.vN.I */
@@ -72,4 +74,17 @@ export function isDepsTag(app: string, repoTag: string): boolean {
 /** The image a CI run tests. */
 export function ciImageTag(app: string, sha: string): string {
   return `${imageRepo(app)}:ci-${sha.slice(0, 12)}`;
+}
+
+/**
+ * A backing service's container, network and data volume: paas-service.NAME (.data for the volume). App objects
+ * start with "paas." and CI networks carry an app's name, so no app can name or reach these.
+ */
+export function serviceObjectName(service: string, part?: 'data'): string {
+  return part ? `paas-service.${service}.${part}` : `paas-service.${service}`;
+}
+
+/** The host name apps reach a service by on their network, as Dokku names it: paas-postgres-mydb. */
+export function serviceAlias(kind: string, service: string): string {
+  return `paas-${kind}-${service}`;
 }

@@ -113,14 +113,17 @@ export class DeployQueues {
     return queue;
   }
 
-  /** Adds a push to its app's queue, behind any earlier one. */
-  async enqueue(data: DeployJobData): Promise<void> {
-    await this.queue(data.app).add(data.kind, data, {
+  /** Adds a push to its app's queue, behind any earlier one; resolves with how many jobs of the app are ahead of it. */
+  async enqueue(data: DeployJobData): Promise<number> {
+    const queue = this.queue(data.app);
+    await queue.add(data.kind, data, {
       jobId: jobId(data),
       attempts: 1,
       removeOnComplete: 1000,
       removeOnFail: 1000,
     });
+    const counts = await queue.getJobCounts('active', 'waiting');
+    return Math.max(0, (counts.active ?? 0) + (counts.waiting ?? 0) - this.perApp);
   }
 
   /** Starts the app's worker when this process works jobs and it is not running yet. */

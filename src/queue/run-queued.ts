@@ -4,6 +4,7 @@ import type { DeployJobData } from './deploy-queue.js';
 import { checkRedis, connectRedis } from './connection.js';
 import { followJobLog } from './job-log.js';
 import { asPaasError } from '../errors.js';
+import { STEP } from '../log.js';
 
 /** Where a queued job's lines go; a door whose client can lose it marks the moment the job is queued. */
 export type LineWriter = ((line: string) => void) & { accepted?: () => void };
@@ -23,9 +24,10 @@ export async function runQueued(
     await checkRedis(services.redis, services.redisTarget);
     const queues = job.kind === 'ci' ? services.ciQueues : services.queues;
     queues.ensureWorker(job.app);
-    await queues.enqueue(job);
+    const ahead = await queues.enqueue(job);
     // From here on the job runs whatever becomes of this connection: the door tells its client so.
     (write as LineWriter).accepted?.();
+    if (ahead > 0) write(`${STEP}Waiting for ${ahead === 1 ? 'an earlier job' : `${ahead} earlier jobs`} of ${job.app} to finish`);
   } catch (err) {
     await onEnqueueFailed();
     throw asPaasError(err, 'PAAS_ERR_QUEUE_UNAVAILABLE');

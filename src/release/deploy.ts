@@ -28,6 +28,7 @@ import { compareLayers, layersLine } from './layers.js';
 import { swapRelease } from './swap-release.js';
 import { collectImages } from './collect-images.js';
 import { faultPoint } from '../fault-point.js';
+import { provisionAddons } from '../backing/service-links.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -96,6 +97,8 @@ export async function deployCommit(
   }
 
   const previous = await activeRelease(db, app);
+  // Heroku's app.json addons: provisioned and linked on the app's first deploy, before its release command runs.
+  const appConfig = previous ? settings.config : await provisionAddons(services, app, files.appJson, settings.config, out);
   const layers = await imageLayers(docker, imageId);
   const diff = compareLayers(previous?.layers ?? [], layers);
   out.step(layersLine(diff));
@@ -115,7 +118,7 @@ export async function deployCommit(
     // A scale set earlier (ps:scale, before the first deploy too) carries over to the types the new release still has.
     formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? settings.formation, commands) },
     healthchecks: parseHealthchecks(files.appJson),
-    config: settings.config,
+    config: appConfig,
     port: choosePort(exposedTcpPorts(image ?? {})),
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);

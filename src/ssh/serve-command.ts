@@ -9,8 +9,7 @@ import { buildProgram, withAppArgument } from '../commands/program.js';
 import type { CliIo } from '../commands/io.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { ERROR, daemonLog } from '../log.js';
-import { checkRunAllowed } from '../api/run-upgrade.js';
-import { startOneOff } from '../release/one-off.js';
+import { startAttached } from '../api/run-upgrade.js';
 
 export interface Terminal {
   rows: number;
@@ -46,8 +45,7 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
     stdinIsTty: terminal !== undefined,
     setExit: (code) => void (exit = code),
     async run(request) {
-      await checkRunAllowed(services, caller, request.app);
-      const attached = await startOneOff(services, request.app, request.command, {
+      const attached = await startAttached(services, caller, request, {
         tty: request.tty,
         size: terminal,
         stdout: (chunk) => channel.write(chunk),

@@ -272,6 +272,30 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '013_backing_services',
+    async up(knex) {
+      await knex.schema.createTable('backing_services', (t) => {
+        t.text('name').primary();
+        t.text('kind').notNullable();
+        t.text('version').notNullable();
+        t.text('password').notNullable();
+        t.text('created_at').notNullable();
+      });
+      await knex.schema.createTable('backing_links', (t) => {
+        t.text('service').notNullable().references('name').inTable('backing_services');
+        t.text('app').notNullable();
+        t.text('env_var').notNullable();
+        t.text('created_at').notNullable();
+        t.primary(['service', 'app']);
+        t.unique(['app', 'env_var']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('backing_links');
+      await knex.schema.dropTable('backing_services');
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -1,8 +1,8 @@
 // Starts and removes the addon services of one test run on a network of its own (internal: no way out).
 import { LABEL } from '../docker/names.js';
-import tar from 'tar-stream';
+import { randomBytes } from 'node:crypto';
 import type { DockerClient } from '../docker/client.js';
-import { buildImage, findImage } from '../docker/images.js';
+import { ensureServiceImage } from '../docker/service-container.js';
 import { createInternalNetwork, execSucceeds, removeContainer, removeNetwork, runContainer } from '../docker/containers.js';
 import { ciNetworkName } from '../docker/names.js';
 import { PaasError } from '../errors.js';
@@ -13,15 +13,6 @@ export interface RunServices {
   network: string;
   env: Record<string, string>;
   remove(): Promise<void>;
-}
-
-async function ensureAddonImage(docker: DockerClient, addon: AddonKind, out: LineSink): Promise<void> {
-  if (await findImage(docker, addon.image)) return;
-  out.step(`Building the ${addon.name} addon image (once, from Debian's packages)`);
-  const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile' }, addon.dockerfile);
-  pack.finalize();
-  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: addon.image, labels: { [LABEL.addon]: addon.name } }, () => {});
 }
 
 /** Starts `addons` for run `runId` and waits until each takes connections. */
@@ -37,9 +28,13 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
     await createInternalNetwork(docker, network, { [LABEL.app]: app, [LABEL.ciRun]: String(runId) });
     const env: Record<string, string> = {};
     for (const addon of addons) {
-      await ensureAddonImage(docker, addon, out);
+      await ensureServiceImage(docker, addon, out);
+      const password = randomBytes(8).toString('hex');
+      const database = addon.name === 'postgres' ? 'postgres' : 'test';
       const container = await runContainer(docker, {
         Image: addon.image,
+        Cmd: [...addon.command, ...addon.ciOptions],
+        Env: [`PAAS_SERVICE_PASSWORD=${password}`, `PAAS_SERVICE_DATABASE=${database}`, `PAAS_SERVICE_HOST=${addon.name}`],
         name: `${network}.${addon.name}`,
         Labels: { [LABEL.app]: app, [LABEL.role]: 'addon', [LABEL.ciRun]: String(runId) },
         HostConfig: { NetworkMode: network, Init: true },
@@ -51,8 +46,8 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
         if (Date.now() > deadline) throw new PaasError('PAAS_ERR_TESTS_FAILED', `the ${addon.name} addon did not start`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      env[addon.env[0]] = addon.env[1];
-      out.step(`${addon.name} addon ready (${addon.env[0]}=${addon.env[1]})`);
+      env[addon.envVar] = addon.url(addon.name, password, database);
+      out.step(`${addon.name} addon ready (${addon.envVar})`);
     }
     return { network, env, remove };
   } catch (err) {

@@ -63,7 +63,7 @@ export interface Daemon {
   keyFile: string;
   log(): string;
   /** Runs the paas CLI against this daemon. */
-  paas(args: string[], input?: string): Promise<Run>;
+  paas(args: string[], input?: string, onData?: (chunk: string) => void): Promise<Run>;
   /** `git push` from `repo` to app `app` over SSH with the registered key (or `keyFile`). */
   push(repo: string, app: string, refspec?: string, keyFile?: string, onData?: (chunk: string) => void): Promise<Run>;
   /** GET through the router with Host APP.localhost. */
@@ -137,7 +137,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 
   const keyFile = path.join(dataDir, 'client_key');
   if (!fs.existsSync(keyFile)) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e', '-f', keyFile]);
-  const paas = (args: string[], input?: string) => run('node', [CLI, '--data-dir', dataDir, ...args], { env, input });
+  const paas = (args: string[], input?: string, onData?: (chunk: string) => void) => run('node', [CLI, '--data-dir', dataDir, ...args], { env, input, onData });
   if (options.registerKey !== false && !options.reuse) {
     const added = await paas(['keys:add', 'e2e'], fs.readFileSync(keyFile + '.pub', 'utf8'));
     if (added.code !== 0) throw new Error(`keys:add failed: ${added.output}`);

@@ -122,7 +122,8 @@ test.serial('addons: redis and postgres run on a private network for the run alo
   await fromLive();
   const script = [
     'echo "REDIS_URL=$REDIS_URL DATABASE_URL=$DATABASE_URL"',
-    'printf "PING\\r\\n" | busybox nc -w 3 redis 6379 | grep -q PONG && echo "redis answers"',
+    'pw=${REDIS_URL#redis://:} && pw=${pw%@*}',
+    'printf "AUTH %s\\r\\nPING\\r\\n" "$pw" | busybox nc -w 3 redis 6379 | grep -q PONG && echo "redis answers"',
     'echo x | busybox nc -w 3 postgres 5432 >/dev/null && echo "postgres answers"',
   ].join(' && ');
   await commitAll(repo, 'addons', {
@@ -130,7 +131,7 @@ test.serial('addons: redis and postgres run on a private network for the run alo
   });
   const push = await daemon.push(repo, app, 'HEAD:refs/heads/addons');
   t.is(push.code, 0, push.output);
-  t.regex(push.output, /REDIS_URL=redis:\/\/redis:6379 DATABASE_URL=postgres:\/\/postgres@postgres:5432\/postgres/);
+  t.regex(push.output, /REDIS_URL=redis:\/\/:[0-9a-f]{16}@redis:6379 DATABASE_URL=postgres:\/\/postgres:[0-9a-f]{16}@postgres:5432\/postgres/);
   t.regex(push.output, /redis answers/);
   t.regex(push.output, /postgres answers/);
   t.regex(push.output, /Tests passed/);

@@ -2,7 +2,6 @@
 // started again, and then what serves, what `releases`, `ps` and `builds` say, and the deploy branch in git must
 // agree, and a push the client saw fail must not have been deployed.
 import test from 'ava';
-import { Redis } from 'ioredis';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -136,13 +135,16 @@ test('a command that loses the daemon while queued says it will still run, and i
       if (/RUN sleep 3/.test(output)) building();
     });
     await started;
-    const config = d.paas(['config:set', queued, 'AFTER=the crash']);
-    // Killed once the change waits in the app's queue (read from the daemon's own Redis, not guessed by a sleep).
-    const redis = new Redis({ path: path.join(d.dataDir, 'redis', 'redis.sock'), lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    const waitDeadline = Date.now() + 30_000;
-    while ((await redis.llen(`bull:deploy-${queued}:wait`)) < 1 && Date.now() < waitDeadline) await new Promise((r) => setTimeout(r, 50));
-    redis.disconnect();
+    // Killed once the change says it waits behind the build: the daemon has queued it and told the client so.
+    let waiting!: () => void;
+    const queuedBehind = new Promise<void>((resolve) => (waiting = resolve));
+    let said = '';
+    const config = d.paas(['config:set', queued, 'AFTER=the crash'], undefined, (chunk) => {
+      said += chunk;
+      if (new RegExp(`Waiting for an earlier job of ${queued} to finish`).test(said)) waiting();
+    });
+    await Promise.race([queuedBehind, config]);
+    t.regex(said, /-----> Waiting for an earlier job of/, 'the queued change says what it waits for');
     const ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
     d.kill();
     const lost = await config;

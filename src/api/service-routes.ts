@@ -1,0 +1,82 @@
+// The API's routes for backing services (services:*): who may use a service is decided by its links, so most of
+// these take any caller and check inside (an admin, or a collaborator of an app the service is linked to).
+import { Download, Streamed, type Route } from './dispatch.js';
+import { lineSink } from '../log.js';
+import { createService, destroyService, listServiceViews, serviceInfo } from '../backing/service-lifecycle.js';
+import { submitLink, submitUnlink } from '../queue/submit-link.js';
+import { backupFile, backupService, listBackups, restoreService } from '../backing/service-backups.js';
+import { usableService } from '../backing/service-lifecycle.js';
+
+const SERVICE = '([a-z0-9-]{1,63})';
+const service = (pattern: string) => new RegExp(`^/services/${SERVICE}${pattern}$`);
+const text = (body: unknown, name: string): string | undefined => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+export const SERVICE_ROUTES: Route[] = [
+  { method: 'GET', pattern: /^\/services$/, scope: 'any', handler: async (c) => listServiceViews(c.services, c.caller) },
+  {
+    method: 'POST',
+    pattern: /^\/services$/,
+    scope: 'admin',
+    handler: async (c) =>
+      new Streamed(async (write) => {
+        const out = lineSink(write);
+        const row = await createService(c.services, text(c.body, 'kind') ?? '', text(c.body, 'name') ?? '', text(c.body, 'version'), out);
+        out.done(`${row.name} is running: link it to an app with paas services:link APP ${row.name}`);
+        return 0;
+      }),
+  },
+  { method: 'GET', pattern: service(''), scope: 'any', handler: async (c) => serviceInfo(c.services, c.caller, c.params[0]!) },
+  {
+    method: 'DELETE',
+    pattern: service(''),
+    scope: 'admin',
+    handler: async (c) => destroyService(c.services, c.params[0]!, text(c.body, 'confirm')).then(() => ({ ok: true })),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/apps/([a-z0-9-]{1,63})/services/${SERVICE}/link$`),
+    scope: 'app',
+    handler: async (c) => new Streamed((write, signal) => submitLink(c.services, c.caller, c.params[0]!, c.params[1]!, text(c.body, 'as'), write, signal)),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/apps/([a-z0-9-]{1,63})/services/${SERVICE}/unlink$`),
+    scope: 'app',
+    handler: async (c) => new Streamed((write, signal) => submitUnlink(c.services, c.caller, c.params[0]!, c.params[1]!, write, signal)),
+  },
+  {
+    method: 'GET',
+    pattern: service('/backups'),
+    scope: 'any',
+    handler: async (c) => listBackups(c.services.config.dataDir, (await usableService(c.services, c.caller, c.params[0]!)).name),
+  },
+  {
+    method: 'POST',
+    pattern: service('/backups'),
+    scope: 'any',
+    handler: async (c) =>
+      new Streamed(async (write) => {
+        await backupService(c.services, c.caller, c.params[0]!, lineSink(write));
+        return 0;
+      }),
+  },
+  {
+    method: 'POST',
+    pattern: service('/restore'),
+    scope: 'any',
+    handler: async (c) =>
+      new Streamed(async (write) => {
+        await restoreService(c.services, c.caller, c.params[0]!, text(c.body, 'backup') ?? '', lineSink(write));
+        return 0;
+      }),
+  },
+  {
+    method: 'GET',
+    pattern: service('/backups/([^/]{1,100})'),
+    scope: 'any',
+    handler: async (c) => new Download(await backupFile(c.services, c.caller, c.params[0]!, c.params[1] === 'latest' ? undefined : c.params[1])),
+  },
+];

@@ -1,0 +1,138 @@
+// Backups of a backing service: a consistent dump (pg_dump -Fc, Redis's RDB, mariadb-dump --single-transaction)
+// taken by a throwaway client container on the service's own network, written owner-only into the data dir;
+// listed, streamed out, and restored (a logical restore for SQL; for Redis, the dump becomes the data set at a
+// restart of the service).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Services } from '../services.js';
+import type { Caller } from '../auth/caller.js';
+import { PaasError } from '../errors.js';
+import type { LineSink } from '../log.js';
+import { runAttached } from '../docker/attach.js';
+import { copyFileInto, restartContainer } from '../docker/containers.js';
+import { clientContainerSpec, serviceState, waitUntilReady } from '../docker/service-container.js';
+import type { ServiceRow } from '../store/backing-services.js';
+import { backupDir, usableService } from './service-lifecycle.js';
+import { unitOf } from './service-unit.js';
+
+type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
+
+const BACKUP_NAME = /^[a-z0-9-]{1,63}-\d{8}T\d{6}\d{3}Z\.(dump|rdb|sql)$/;
+
+/** Pure: a backup's file name, from the service and the time (sortable, so the newest is last). */
+export function backupName(service: string, extension: string, at: Date): string {
+  return `${service}-${at.toISOString().replace(/[-:.]/g, '')}.${extension}`;
+}
+
+/** Pure: a backup name given by a user, checked to be one of the service's (never a path). */
+export function checkBackupName(service: string, name: string): string {
+  if (!BACKUP_NAME.test(name) || !name.startsWith(`${service}-`))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${JSON.stringify(name.slice(0, 80))} is not a backup of ${service}: see paas services:backups ${service}`);
+  return name;
+}
+
+export interface BackupView {
+  name: string;
+  bytes: number;
+  createdAt: string;
+}
+
+export function listBackups(dataDir: string, service: string): BackupView[] {
+  const dir = backupDir(dataDir, service);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .map((name) => {
+      const stat = fs.statSync(path.join(dir, name));
+      return { name, bytes: stat.size, createdAt: stat.mtime.toISOString() };
+    });
+}
+
+async function runningId(services: Deps, row: ServiceRow): Promise<string> {
+  const state = await serviceState(services.docker, unitOf(row));
+  if (!state?.running)
+    throw new PaasError('PAAS_ERR_SERVICE_FAILED', `${row.name} is not running (${state?.status ?? 'no container'}): see paas services:info ${row.name}`);
+  return state.id;
+}
+
+/** Runs a client container of `row` with `command`, feeding it `input` (a file) and sending its output to `stdout`. */
+async function runClient(services: Deps, row: ServiceRow, command: string[], stdout: (chunk: Buffer) => void, input?: string): Promise<void> {
+  let stderr = '';
+  const attached = await runAttached(services.docker, clientContainerSpec(unitOf(row), command), {
+    tty: false,
+    stdout,
+    stderr: (chunk) => void (stderr = (stderr + chunk.toString('utf8')).slice(-4000)),
+    signal: new AbortController().signal,
+  });
+  // A dump reads no input: its stdin stays open (closing it early can cut the output Docker has not sent yet).
+  if (input) {
+    for await (const chunk of fs.createReadStream(input)) attached.write(chunk as Buffer);
+    attached.endInput();
+  }
+  const exit = await attached.exit;
+  if (exit !== 0) {
+    const last = stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+    throw new PaasError(
+      'PAAS_ERR_SERVICE_FAILED',
+      `${command === unitOf(row).kind.restore ? 'restore' : 'dump'} of ${row.name} failed (exit ${exit}): ${last}`,
+    );
+  }
+}
+
+/** `services:backup NAME`: a consistent dump into the data dir; resolves with the backup. */
+export async function backupService(services: Deps, caller: Caller, name: string, out: LineSink): Promise<BackupView> {
+  const row = await usableService(services, caller, name);
+  await runningId(services, row);
+  const kind = unitOf(row).kind;
+  const dir = backupDir(services.config.dataDir, row.name);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, backupName(row.name, kind.dumpExtension, new Date()));
+  const partial = `${file}.partial`;
+  const fd = fs.openSync(partial, 'w', 0o600);
+  const started = Date.now();
+  out.step(`Backing up ${row.name} (${kind.title})`);
+  try {
+    await runClient(services, row, kind.dump, (chunk) => fs.writeSync(fd, chunk));
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(partial, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(partial, file);
+  const view = listBackups(services.config.dataDir, row.name).find((b) => file.endsWith(b.name))!;
+  out.done(`Backup ${view.name} (${view.bytes} bytes) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return view;
+}
+
+/** `services:restore NAME BACKUP`: the backup's data replaces the service's. */
+export async function restoreService(services: Deps, caller: Caller, name: string, backup: string, out: LineSink): Promise<void> {
+  const row = await usableService(services, caller, name);
+  const file = path.join(backupDir(services.config.dataDir, row.name), checkBackupName(row.name, backup));
+  if (!fs.existsSync(file)) throw new PaasError('PAAS_ERR_NOT_FOUND', `no backup ${backup} of ${row.name}: see paas services:backups ${row.name}`);
+  const id = await runningId(services, row);
+  const kind = unitOf(row).kind;
+  const started = Date.now();
+  out.step(`Restoring ${row.name} from ${backup}`);
+  if (kind.restore.length) await runClient(services, row, kind.restore, () => {}, file);
+  else {
+    await copyFileInto(services.docker, id, kind.dataDir, 'restore.rdb', fs.createReadStream(file), fs.statSync(file).size);
+    out.detail(`restarting ${row.name} on the restored data`);
+    await restartContainer(services.docker, id, 30);
+    await waitUntilReady(services.docker, unitOf(row), id);
+  }
+  out.done(`Restored ${row.name} from ${backup} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The path of a backup to stream out (`services:export`); the newest when `backup` is not given. */
+export async function backupFile(services: Deps, caller: Caller, name: string, backup: string | undefined): Promise<string> {
+  const row = await usableService(services, caller, name);
+  const chosen = backup ? checkBackupName(row.name, backup) : listBackups(services.config.dataDir, row.name).at(-1)?.name;
+  if (!chosen) throw new PaasError('PAAS_ERR_NOT_FOUND', `${row.name} has no backup yet: paas services:backup ${row.name}`);
+  const file = path.join(backupDir(services.config.dataDir, row.name), chosen);
+  if (!fs.existsSync(file)) throw new PaasError('PAAS_ERR_NOT_FOUND', `no backup ${chosen} of ${row.name}: see paas services:backups ${row.name}`);
+  return file;
+}

@@ -1,0 +1,138 @@
+// A backing service's life: created (image, network, volume, container, a generated password), shown, kept
+// running across daemon restarts, and destroyed only when asked by name and no app is linked to it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Services } from '../services.js';
+import type { Caller } from '../auth/caller.js';
+import { PaasError } from '../errors.js';
+import { daemonLog, lineSink, type LineSink } from '../log.js';
+import { execOutput } from '../docker/containers.js';
+import { ensureServiceRunning, removeServiceObjects, serviceState } from '../docker/service-container.js';
+import { deleteService, findService, getService, insertService, listLinks, listServices, type ServiceRow } from '../store/backing-services.js';
+import { checkKind } from './kinds.js';
+import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
+
+type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
+
+/** Where a service's backups live: DATA_DIR/services/NAME/backups (owner-only). */
+export function backupDir(dataDir: string, name: string): string {
+  return path.join(dataDir, 'services', name, 'backups');
+}
+
+export async function createService(services: Deps, kindText: string, nameText: string, version: string | undefined, out: LineSink): Promise<ServiceRow> {
+  const kind = checkKind(kindText);
+  const name = checkServiceName(nameText);
+  if (version !== undefined && version !== kind.version)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${kind.title} ${version} is not available: Debian's package here is ${kind.version} (omit --version)`);
+  const row = await insertService(services.db, { name, kind: kind.name, version: kind.version, password: newPassword() });
+  out.step(`Creating ${kind.title} ${kind.version} service ${name}`);
+  try {
+    await ensureServiceRunning(services.docker, unitOf(row), [], services.config.networkPool, out);
+  } catch (err) {
+    await removeServiceObjects(services.docker, unitOf(row), true).catch(() => undefined);
+    await deleteService(services.db, name);
+    throw err;
+  }
+  return row;
+}
+
+export interface ServiceView {
+  name: string;
+  kind: string;
+  version: string;
+  state: string;
+  linkedApps: string[];
+  createdAt: string;
+  /** Bytes of data on its volume (info only). */
+  size?: number;
+  /** The connection URL (info only, and only to an admin or a collaborator of a linked app). */
+  url?: string;
+  backups?: string[];
+}
+
+export async function listServiceViews(services: Deps, caller: Caller): Promise<ServiceView[]> {
+  const views: ServiceView[] = [];
+  for (const row of await listServices(services.db)) {
+    const links = await listLinks(services.db, { service: row.name });
+    if (!mayUseService(caller, links)) continue;
+    const state = await serviceState(services.docker, unitOf(row));
+    views.push({
+      name: row.name,
+      kind: row.kind,
+      version: row.version,
+      state: state?.status ?? 'missing',
+      linkedApps: links.map((l) => l.app),
+      createdAt: row.createdAt,
+    });
+  }
+  return views;
+}
+
+export async function serviceInfo(services: Deps, caller: Caller, name: string): Promise<ServiceView> {
+  const row = await getService(services.db, checkServiceName(name));
+  const links = await listLinks(services.db, { service: row.name });
+  checkMayUseService(caller, row.name, links);
+  const state = await serviceState(services.docker, unitOf(row));
+  let size: number | undefined;
+  if (state?.running) {
+    const du = await execOutput(services.docker, state.id, ['du', '-sb', unitOf(row).kind.dataDir]).catch(() => undefined);
+    const bytes = Number(du?.stdout.split(/\s/)[0]);
+    if (Number.isFinite(bytes)) size = bytes;
+  }
+  const dir = backupDir(services.config.dataDir, row.name);
+  const backups = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+  return {
+    name: row.name,
+    kind: row.kind,
+    version: row.version,
+    state: state?.status ?? 'missing',
+    linkedApps: links.map((l) => l.app),
+    createdAt: row.createdAt,
+    ...(size !== undefined ? { size } : {}),
+    url: serviceUrl(row),
+    backups,
+  };
+}
+
+/** Removes a service and its data, only when `confirm` repeats its name and no app is linked to it. */
+export async function destroyService(services: Deps, name: string, confirm: string | undefined): Promise<void> {
+  const row = await getService(services.db, checkServiceName(name));
+  if (confirm !== row.name)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `destroying ${row.name} deletes its data and backups: confirm with --confirm ${row.name}`);
+  const links = await listLinks(services.db, { service: row.name });
+  if (links.length)
+    throw new PaasError(
+      'PAAS_ERR_SERVICE_LINKED',
+      `${row.name} is linked to ${links.map((l) => l.app).join(', ')}: unlink it first (paas services:unlink ${links[0]!.app} ${row.name})`,
+    );
+  await removeServiceObjects(services.docker, unitOf(row), true);
+  fs.rmSync(path.join(services.config.dataDir, 'services', row.name), { recursive: true, force: true });
+  await deleteService(services.db, row.name);
+}
+
+/** On start: every stored service runs, on its linked apps' networks (a crash or a reboot may have stopped one). */
+export async function restoreServices(services: Deps): Promise<void> {
+  const quiet = lineSink(() => {});
+  for (const row of await listServices(services.db)) {
+    const links = await listLinks(services.db, { service: row.name });
+    try {
+      await ensureServiceRunning(
+        services.docker,
+        unitOf(row),
+        links.map((l) => l.app),
+        services.config.networkPool,
+        quiet,
+      );
+    } catch (err) {
+      daemonLog('service.restore_failed', { service: row.name, error: err });
+    }
+  }
+}
+
+/** The stored service named `name` that `caller` may use. */
+export async function usableService(services: Pick<Services, 'db'>, caller: Caller, name: string): Promise<ServiceRow> {
+  const row = await findService(services.db, checkServiceName(name));
+  if (!row) throw new PaasError('PAAS_ERR_NOT_FOUND', `no service named "${name}" (see paas services)`);
+  checkMayUseService(caller, row.name, await listLinks(services.db, { service: row.name }));
+  return row;
+}

@@ -1,0 +1,118 @@
+// CLI commands for backing services (Heroku add-ons, Dokku's postgres/redis/mysql plugins): create, link, info,
+// backups, connect, destroy.
+import type { Command } from 'commander';
+import type { ServiceView } from '../backing/service-lifecycle.js';
+import type { BackupView } from '../backing/service-backups.js';
+import { formatBytes } from '../release/layers.js';
+import { appPath, printList, streamToOut, type CliIo } from './io.js';
+
+const servicePath = (name: string, rest = '') => `/services/${encodeURIComponent(name)}${rest}`;
+
+const size = (bytes: number | undefined) => (bytes === undefined ? '' : formatBytes(bytes));
+
+export function registerServiceCommands(program: Command, io: CliIo): void {
+  program
+    .command('services')
+    .description('list backing services (Postgres, Redis, MySQL) with their state and linked apps')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const services = await io.client().call<ServiceView[]>('GET', '/services');
+      printList(io, services, opts.json, ['NAME', 'KIND', 'VERSION', 'STATE', 'LINKED APPS'], (s) => [
+        s.name,
+        s.kind,
+        s.version,
+        s.state,
+        s.linkedApps.join(', '),
+      ]);
+    });
+
+  program
+    .command('services:create <kind> <name>')
+    .description('create a service: postgres, redis, mysql or mariadb (its data lives until services:destroy)')
+    .option('--version <version>', "the server version (Debian's package decides which exist)")
+    .action(async (kind: string, name: string, opts: { version?: string }) => {
+      await streamToOut(io, '/services', { kind, name, version: opts.version });
+    });
+
+  program
+    .command('services:info <name>')
+    .description("a service's state, version, size, linked apps, backups and connection URL")
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const info = await io.client().call<ServiceView>('GET', servicePath(name));
+      if (opts.json) return io.out(JSON.stringify(info, null, 2) + '\n');
+      io.out(`=====> ${info.name}\n`);
+      const rows: [string, string][] = [
+        ['Kind', `${info.kind} ${info.version}`],
+        ['State', info.state],
+        ['Data size', size(info.size)],
+        ['Linked apps', info.linkedApps.join(', ') || '(none)'],
+        ['Backups', String(info.backups?.length ?? 0)],
+        ['Created', info.createdAt],
+        ['URL', info.url ?? ''],
+      ];
+      for (const [key, value] of rows) io.out(`${(key + ':').padEnd(14)}${value}\n`);
+    });
+
+  program
+    .command('services:link <app> <name>')
+    .description("give APP the service URL (DATABASE_URL, REDIS_URL) as a new release; the service joins the app's network")
+    .option('--as <alias>', 'a second service of a kind: --as ANALYTICS_DB sets ANALYTICS_DB_URL')
+    .action(async (app: string, name: string, opts: { as?: string }) => {
+      await streamToOut(io, appPath(app, `/services/${encodeURIComponent(name)}/link`), { as: opts.as });
+    });
+
+  program
+    .command('services:unlink <app> <name>')
+    .description('take the service URL away from APP (a new release); the data stays')
+    .action(async (app: string, name: string) => {
+      await streamToOut(io, appPath(app, `/services/${encodeURIComponent(name)}/unlink`), {});
+    });
+
+  program
+    .command('services:destroy <name>')
+    .description('delete a service, its data and its backups (refused while an app is linked)')
+    .option('--confirm <name>', 'the service name again')
+    .action(async (name: string, opts: { confirm?: string }) => {
+      await io.client().call('DELETE', servicePath(name), { confirm: opts.confirm });
+      io.out(`-----> Destroyed ${name}, its data and its backups\n`);
+    });
+
+  program
+    .command('services:backup <name>')
+    .description('write a consistent dump (pg_dump -Fc, RDB, mysqldump --single-transaction) into the data dir')
+    .action(async (name: string) => {
+      await streamToOut(io, servicePath(name, '/backups'), {});
+    });
+
+  program
+    .command('services:backups <name>')
+    .description("list a service's backups, oldest first")
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const backups = await io.client().call<BackupView[]>('GET', servicePath(name, '/backups'));
+      printList(io, backups, opts.json, ['BACKUP', 'SIZE', 'TAKEN'], (b) => [b.name, size(b.bytes), b.createdAt]);
+    });
+
+  program
+    .command('services:restore <name> <backup>')
+    .description("replace a service's data with a backup's (see services:backups)")
+    .action(async (name: string, backup: string) => {
+      await streamToOut(io, servicePath(name, '/restore'), { backup });
+    });
+
+  program
+    .command('services:connect <name>')
+    .description("open the service's own client (psql, redis-cli, mariadb) attached to your terminal")
+    .option('--no-tty', 'no terminal even when standard input is one (read commands from standard input)')
+    .action(async (name: string, opts: { tty: boolean }) => {
+      io.setExit(await io.run({ service: name, tty: opts.tty && io.stdinIsTty }));
+    });
+
+  program
+    .command('services:export <name> [backup]')
+    .description('write a backup (the newest unless named) to standard output: paas services:export mydb > mydb.dump')
+    .action(async (name: string, backup: string | undefined) => {
+      await io.client().download(servicePath(name, `/backups/${encodeURIComponent(backup ?? 'latest')}`), (chunk) => io.out(chunk));
+    });
+}

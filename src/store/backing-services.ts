@@ -1,0 +1,74 @@
+// The backing_services and backing_links tables: each service's kind, version and password, and the apps it is
+// linked to under which config var.
+import type { Db } from './db.js';
+import { now } from './db.js';
+import { PaasError } from '../errors.js';
+import type { ServiceKindName } from '../backing/kinds.js';
+
+export interface ServiceRow {
+  name: string;
+  kind: ServiceKindName;
+  version: string;
+  password: string;
+  createdAt: string;
+}
+
+export interface LinkRow {
+  service: string;
+  app: string;
+  envVar: string;
+  createdAt: string;
+}
+
+const serviceOf = (row: Record<string, string>): ServiceRow => ({
+  name: row.name!,
+  kind: row.kind as ServiceKindName,
+  version: row.version!,
+  password: row.password!,
+  createdAt: row.created_at!,
+});
+
+const linkOf = (row: Record<string, string>): LinkRow => ({ service: row.service!, app: row.app!, envVar: row.env_var!, createdAt: row.created_at! });
+
+export async function listServices(db: Db): Promise<ServiceRow[]> {
+  return (await db('backing_services').orderBy('name')).map(serviceOf);
+}
+
+export async function findService(db: Db, name: string): Promise<ServiceRow | undefined> {
+  const row = await db('backing_services').where({ name }).first();
+  return row ? serviceOf(row) : undefined;
+}
+
+export async function getService(db: Db, name: string): Promise<ServiceRow> {
+  const row = await findService(db, name);
+  if (!row) throw new PaasError('PAAS_ERR_NOT_FOUND', `no service named "${name}" (see paas services)`);
+  return row;
+}
+
+export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt'>): Promise<ServiceRow> {
+  try {
+    await db('backing_services').insert({ name: row.name, kind: row.kind, version: row.version, password: row.password, created_at: now() });
+  } catch (err) {
+    if (/UNIQUE|duplicate key/i.test(String((err as Error).message)))
+      throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named "${row.name}" exists already: pick another name`);
+    throw err;
+  }
+  return getService(db, row.name);
+}
+
+export async function deleteService(db: Db, name: string): Promise<void> {
+  await db('backing_services').where({ name }).delete();
+}
+
+/** Links of a service, or of an app. */
+export async function listLinks(db: Db, where: { service: string } | { app: string }): Promise<LinkRow[]> {
+  return (await db('backing_links').where(where).orderBy(['app', 'service'])).map(linkOf);
+}
+
+export async function insertLink(db: Db, link: Omit<LinkRow, 'createdAt'>): Promise<void> {
+  await db('backing_links').insert({ service: link.service, app: link.app, env_var: link.envVar, created_at: now() });
+}
+
+export async function deleteLink(db: Db, service: string, app: string): Promise<void> {
+  await db('backing_links').where({ service, app }).delete();
+}
