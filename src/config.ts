@@ -66,6 +66,8 @@ export interface Config {
   networkPool: string;
   /** Limits of every app container unless `resources:set` gives its process type others. */
   defaultLimits: Limits;
+  /** How often the daemon looks for scheduled service backups that are due. */
+  backupCheckMs: number;
   /** Certificates are renewed this many days before they expire. */
   certsRenewDays: number;
   /** How often the renewal check runs. */
@@ -193,6 +195,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       cpus: parseCpus(env.PAAS_DEFAULT_CPUS || '1'),
       pids: positiveInt('PAAS_DEFAULT_PIDS', env.PAAS_DEFAULT_PIDS, 512),
     },
+    backupCheckMs: positiveInt('PAAS_BACKUP_CHECK_INTERVAL', env.PAAS_BACKUP_CHECK_INTERVAL, 60) * 1000,
     certsRenewDays: positiveInt('PAAS_CERTS_RENEW_DAYS', env.PAAS_CERTS_RENEW_DAYS, 30),
     certsCheckSeconds: positiveInt('PAAS_CERTS_CHECK_INTERVAL', env.PAAS_CERTS_CHECK_INTERVAL, 12 * 3600),
     certsRetrySeconds: positiveInt('PAAS_CERTS_RETRY_DELAY', env.PAAS_CERTS_RETRY_DELAY, 300),

@@ -22,6 +22,7 @@ import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { removeStrays, restoreRoutes } from './release/restore-routes.js';
 import { restoreServices } from './backing/service-lifecycle.js';
+import { startBackupSchedule } from './backing/backup-schedule.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
@@ -85,9 +86,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The data plane serves the restored state (an HAProxy left running is adopted: only differences change).
   await dataPlane.start();
   const removedStrays = await removeStrays(scheduler, restored.strays);
-  // Backing services run again (after a crash or a reboot), on their linked apps' networks; not awaited: a
-  // service that takes long to start must not keep the apps' routes from serving.
-  void restoreServices(services);
+  const backups = startBackupSchedule(services, config.backupCheckMs);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);
@@ -97,6 +96,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // containers that died while the daemon was down are replaced now.
   const watcher = watchContainers(services);
   for (const app of await listApps(db)) watcher.heal(app.name);
+  // Backing services run again (after a crash or a reboot), on their linked apps' networks; then the apps of one
+  // that was down are healed at once (their replicas may be crash-looping on it, in Docker's growing back-off).
+  // Not awaited: a service that takes long to start must not keep the apps' routes from serving.
+  void restoreServices(services).then((apps) => apps.forEach((app) => watcher.heal(app, true)));
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
   const ssh = await listeningOn('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
@@ -134,6 +137,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await new Promise((r) => ssh.close(r));
       await dataPlane.close();
       watcher.stop();
+      backups.stop();
       await certs.close();
       await queues.close();
       await ciQueues.close();

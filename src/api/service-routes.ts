@@ -6,6 +6,8 @@ import { createService, destroyService, listServiceViews, serviceInfo } from '..
 import { submitLink, submitUnlink } from '../queue/submit-link.js';
 import { backupFile, backupService, listBackups, restoreService } from '../backing/service-backups.js';
 import { usableService } from '../backing/service-lifecycle.js';
+import { checkKeep, parseEvery } from '../backing/backup-schedule.js';
+import { setBackupSchedule } from '../store/backing-services.js';
 
 const SERVICE = '([a-z0-9-]{1,63})';
 const service = (pattern: string) => new RegExp(`^/services/${SERVICE}${pattern}$`);
@@ -62,6 +64,18 @@ export const SERVICE_ROUTES: Route[] = [
         await backupService(c.services, c.caller, c.params[0]!, lineSink(write));
         return 0;
       }),
+  },
+  {
+    method: 'PUT',
+    pattern: service('/backup-schedule'),
+    scope: 'admin',
+    handler: async (c) => {
+      const name = (await usableService(c.services, c.caller, c.params[0]!)).name;
+      const every = text(c.body, 'every');
+      const schedule = every === undefined ? undefined : { everySeconds: parseEvery(every), keep: checkKeep((c.body as { keep?: unknown }).keep) };
+      await setBackupSchedule(c.services.db, name, schedule);
+      return { service: name, schedule: schedule ?? null };
+    },
   },
   {
     method: 'POST',

@@ -48,6 +48,8 @@ export interface ServiceView {
   /** The connection URL (info only, and only to an admin or a collaborator of a linked app). */
   url?: string;
   backups?: string[];
+  /** Scheduled backups (info only). */
+  backupSchedule?: { everySeconds: number; keep: number } | null;
 }
 
 export async function listServiceViews(services: Deps, caller: Caller): Promise<ServiceView[]> {
@@ -91,6 +93,7 @@ export async function serviceInfo(services: Deps, caller: Caller, name: string):
     ...(size !== undefined ? { size } : {}),
     url: serviceUrl(row),
     backups,
+    backupSchedule: row.backupSchedule ?? null,
   };
 }
 
@@ -110,12 +113,17 @@ export async function destroyService(services: Deps, name: string, confirm: stri
   await deleteService(services.db, row.name);
 }
 
-/** On start: every stored service runs, on its linked apps' networks (a crash or a reboot may have stopped one). */
-export async function restoreServices(services: Deps): Promise<void> {
+/**
+ * On start: every stored service runs, on its linked apps' networks (a crash or a reboot may have stopped one).
+ * Resolves with the apps linked to a service that was not running: their replicas may be crash-looping on it.
+ */
+export async function restoreServices(services: Deps): Promise<string[]> {
   const quiet = lineSink(() => {});
+  const affected: string[] = [];
   for (const row of await listServices(services.db)) {
     const links = await listLinks(services.db, { service: row.name });
     try {
+      const before = await serviceState(services.docker, unitOf(row));
       await ensureServiceRunning(
         services.docker,
         unitOf(row),
@@ -123,10 +131,15 @@ export async function restoreServices(services: Deps): Promise<void> {
         services.config.networkPool,
         quiet,
       );
+      if (!before?.running) {
+        daemonLog('service.started', { service: row.name, apps: links.map((l) => l.app).join(',') });
+        affected.push(...links.map((l) => l.app));
+      }
     } catch (err) {
       daemonLog('service.restore_failed', { service: row.name, error: err });
     }
   }
+  return [...new Set(affected)];
 }
 
 /** The stored service named `name` that `caller` may use. */

@@ -8,6 +8,9 @@ import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 const servicePath = (name: string, rest = '') => `/services/${encodeURIComponent(name)}${rest}`;
 
+/** Pure: an interval in seconds as users write it (6h, 1d). */
+const every = (seconds: number) => (seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h` : `${seconds / 60}m`);
+
 const size = (bytes: number | undefined) => (bytes === undefined ? '' : formatBytes(bytes));
 
 export function registerServiceCommands(program: Command, io: CliIo): void {
@@ -48,6 +51,7 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
         ['Data size', size(info.size)],
         ['Linked apps', info.linkedApps.join(', ') || '(none)'],
         ['Backups', String(info.backups?.length ?? 0)],
+        ['Backed up', info.backupSchedule ? `every ${every(info.backupSchedule.everySeconds)}, the newest ${info.backupSchedule.keep} kept` : 'when asked'],
         ['Created', info.createdAt],
         ['URL', info.url ?? ''],
       ];
@@ -92,6 +96,21 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     .action(async (name: string, opts: { json?: boolean }) => {
       const backups = await io.client().call<BackupView[]>('GET', servicePath(name, '/backups'));
       printList(io, backups, opts.json, ['BACKUP', 'SIZE', 'TAKEN'], (b) => [b.name, size(b.bytes), b.createdAt]);
+    });
+
+  program
+    .command('services:backups:schedule <name>')
+    .description('back the service up on a schedule, keeping the newest N backups (--off: only when asked)')
+    .option('--every <interval>', 'how often: 30m, 6h, 1d', '1d')
+    .option('--keep <n>', 'how many scheduled backups to keep', '7')
+    .option('--off', 'stop scheduled backups (the backups there are stay)')
+    .action(async (name: string, opts: { every: string; keep: string; off?: boolean }) => {
+      await io.client().call('PUT', servicePath(name, '/backup-schedule'), opts.off ? {} : { every: opts.every, keep: Number(opts.keep) });
+      io.out(
+        opts.off
+          ? `-----> Scheduled backups of ${name} are off\n`
+          : `-----> ${name} is backed up every ${opts.every}; the newest ${opts.keep} backups are kept\n`,
+      );
     });
 
   program

@@ -68,6 +68,8 @@ export interface HealJob {
   kind: 'heal';
   logId: string;
   app: string;
+  /** Replace replicas Docker is restarting too (they crash-loop on a backing service that is back now). */
+  replaceRestarting?: boolean;
 }
 
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */

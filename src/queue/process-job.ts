@@ -37,7 +37,7 @@ export async function processJob(services: Services, data: DeployJobData): Promi
     } else if (data.kind === 'ps') {
       await psAction(services, data.app, data.action, data.process, out);
     } else if (data.kind === 'heal') {
-      const healed = await healApp(services, data.app, out);
+      const healed = await healApp(services, data.app, out, data.replaceRestarting === true);
       if (healed) daemonLog('app.healed', { app: data.app, replicas: healed, lines: lines.join(' | ') });
     } else if (data.kind === 'ci') {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.

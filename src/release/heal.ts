@@ -13,7 +13,12 @@ import { swapPorts } from './swap-release.js';
 import { runtimeSettings } from './runtime-settings.js';
 
 /** Reconciles `app` with its active release's formation; resolves with how many replicas it replaced or re-routed. */
-export async function healApp(services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>, app: string, out: LineSink): Promise<number> {
+export async function healApp(
+  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>,
+  app: string,
+  out: LineSink,
+  replaceRestarting = false,
+): Promise<number> {
   const { scheduler, dataPlane, config } = services;
   if (!(await findApp(services.db, app)) || (await dataPlane.isStopped(app))) return 0;
   const release = await activeRelease(services.db, app);
@@ -21,10 +26,10 @@ export async function healApp(services: Pick<Services, 'db' | 'config' | 'schedu
   const routed = new Set((await dataPlane.targets(app)).map((t) => t.id ?? ''));
   let current = await scheduler.replicas(app);
   // Most events (a swap's own starts and stops) leave nothing to do: then nothing else is read.
-  let plan = healPlan(release, current, routed, () => ({}), config.checksUptimeSeconds);
+  let plan = healPlan(release, current, routed, () => ({}), config.checksUptimeSeconds, replaceRestarting);
   if (plan.steps.length === 0) return 0;
   const runtime = await runtimeSettings(services.db, app, config.defaultLimits);
-  plan = healPlan(release, current, routed, runtime.of, config.checksUptimeSeconds);
+  plan = healPlan(release, current, routed, runtime.of, config.checksUptimeSeconds, replaceRestarting);
   let healed = 0;
   for (let round = 0; round < 2 && plan.steps.length > 0; round++) {
     const result = await runSwap(swapPorts(services), plan, out, { outcome: 'the other replicas keep serving' });

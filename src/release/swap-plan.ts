@@ -101,15 +101,23 @@ export function stopPlan(release: PlannedRelease, current: Replica[]): SwapPlan 
 /**
  * Pure: healing the active release after replicas died outside any swap: a replica with no running container
  * gets a new one (its dead ones removed after); a running web replica that is not routed (Docker restarted it,
- * perhaps at a new address) is checked and routed again. A replica Docker is restarting is left to Docker. Only
+ * perhaps at a new address) is checked and routed again. A replica Docker is restarting is left to Docker, unless
+ * `replaceRestarting` (a backing service it crash-looped on is back: a new one beats Docker's back-off). Only
  * the active release: an old one is never mixed in. One replica failing does not hold back the others.
  */
-export function healPlan(release: PlannedRelease, current: Replica[], routed: ReadonlySet<string>, runtime: RuntimeOf, uptimeSeconds: number): SwapPlan {
+export function healPlan(
+  release: PlannedRelease,
+  current: Replica[],
+  routed: ReadonlySet<string>,
+  runtime: RuntimeOf,
+  uptimeSeconds: number,
+  replaceRestarting = false,
+): SwapPlan {
   const mine = current.filter((r) => r.release === release.version);
   const steps: SwapStep[] = [];
   for (const { process, index } of replicasOf(release.spec.formation)) {
     const ofReplica = mine.filter((r) => r.process === process && r.index === index);
-    if (ofReplica.some((r) => r.state === 'restarting')) continue;
+    if (!replaceRestarting && ofReplica.some((r) => r.state === 'restarting')) continue;
     const running = ofReplica.find((r) => r.state === 'running');
     const dead = ofReplica.filter((r) => r.state !== 'running');
     if (running && (process !== 'web' || routed.has(running.id))) continue;

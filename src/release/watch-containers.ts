@@ -10,11 +10,11 @@ import { findApp } from '../store/apps.js';
 export function watchContainers(
   services: Pick<Services, 'scheduler' | 'dataPlane' | 'queues' | 'db'>,
   debounceMs = 1000,
-): { stop(): void; heal(app: string): void } {
+): { stop(): void; heal(app: string, replaceRestarting?: boolean): void } {
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 
-  const heal = (app: string) => {
+  const heal = (app: string, replaceRestarting = false) => {
     clearTimeout(timers.get(app));
     timers.set(
       app,
@@ -26,7 +26,7 @@ export function watchContainers(
           .then(async (row) => {
             if (!row) return;
             services.queues.ensureWorker(app);
-            await services.queues.enqueue({ kind: 'heal', logId: `heal-${app}-${randomUUID()}`, app });
+            await services.queues.enqueue({ kind: 'heal', logId: `heal-${app}-${randomUUID()}`, app, ...(replaceRestarting ? { replaceRestarting } : {}) });
           })
           .catch((err: unknown) => daemonLog('heal.queue.error', { app, error: err }));
       }, debounceMs),

@@ -11,6 +11,13 @@ export interface ServiceRow {
   version: string;
   password: string;
   createdAt: string;
+  /** Scheduled backups: one every so many seconds, the newest `keep` kept; undefined when off. */
+  backupSchedule?: BackupSchedule;
+}
+
+export interface BackupSchedule {
+  everySeconds: number;
+  keep: number;
 }
 
 export interface LinkRow {
@@ -20,12 +27,13 @@ export interface LinkRow {
   createdAt: string;
 }
 
-const serviceOf = (row: Record<string, string>): ServiceRow => ({
-  name: row.name!,
+const serviceOf = (row: Record<string, string | number | null>): ServiceRow => ({
+  name: String(row.name),
   kind: row.kind as ServiceKindName,
-  version: row.version!,
-  password: row.password!,
-  createdAt: row.created_at!,
+  version: String(row.version),
+  password: String(row.password),
+  createdAt: String(row.created_at),
+  ...(row.backup_every_seconds ? { backupSchedule: { everySeconds: Number(row.backup_every_seconds), keep: Number(row.backup_keep) } } : {}),
 });
 
 const linkOf = (row: Record<string, string>): LinkRow => ({ service: row.service!, app: row.app!, envVar: row.env_var!, createdAt: row.created_at! });
@@ -54,6 +62,12 @@ export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt'>):
     throw err;
   }
   return getService(db, row.name);
+}
+
+export async function setBackupSchedule(db: Db, name: string, schedule: BackupSchedule | undefined): Promise<void> {
+  await db('backing_services')
+    .where({ name })
+    .update({ backup_every_seconds: schedule?.everySeconds ?? null, backup_keep: schedule?.keep ?? null });
 }
 
 export async function deleteService(db: Db, name: string): Promise<void> {

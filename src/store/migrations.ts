@@ -296,6 +296,21 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('backing_services');
     },
   },
+  {
+    name: '014_backup_schedule',
+    async up(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.integer('backup_every_seconds').nullable();
+        t.integer('backup_keep').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.dropColumn('backup_every_seconds');
+        t.dropColumn('backup_keep');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -303,3 +303,24 @@ export async function commitAll(dir: string, message: string, files: Record<stri
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Removes what backing services named `names` left on the engine: containers (and their clients), networks, volumes. */
+export async function removeServices(names: string[]): Promise<void> {
+  for (const name of names) {
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`paas.service=${name}`] } }))
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    for (const network of await docker.listNetworks({ filters: { label: [`paas.service=${name}`] } }))
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
+    for (const volume of (await docker.listVolumes({ filters: { label: [`paas.service=${name}`] } })).Volumes ?? [])
+      await docker
+        .getVolume(volume.Name)
+        .remove()
+        .catch(() => undefined);
+  }
+}

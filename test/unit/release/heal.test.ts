@@ -38,6 +38,12 @@ test("healing looks at the active release's formation only: what runs unrouted, 
   t.is(plan.onFailure, 'skip', 'one replica that cannot be replaced does not hold back the others');
   const restarting = healPlan(release({ web: 1 }), [replica('r', 'web', 1, 3, 'restarting')], new Set(), () => ({}), 1.5);
   t.deepEqual(restarting.steps, [], 'a replica Docker is restarting is left to Docker, never doubled');
+  const kicked = healPlan(release({ web: 1 }), [replica('r', 'web', 1, 3, 'restarting')], new Set(), () => ({}), 1.5, true);
+  t.deepEqual(
+    kicked.steps.map((s) => ({ start: s.start.map((r) => `${r.process}.${r.index}`), old: s.old.map((r) => r.id) })),
+    [{ start: ['web.1'], old: ['r'] }],
+    "once the service it crash-loops on is back, a new replica replaces it instead of waiting out Docker's back-off",
+  );
 });
 
 test("a dying replica's event drops its target and heals its app; CI and one-off containers heal nothing", (t) => {
