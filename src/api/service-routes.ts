@@ -5,7 +5,8 @@ import { lineSink } from '../log.js';
 import { createService, destroyService, listServiceViews, serviceInfo } from '../backing/service-lifecycle.js';
 import { submitLink, submitUnlink } from '../queue/submit-link.js';
 import { backupFile, backupService, listBackups, restoreService } from '../backing/service-backups.js';
-import { usableService } from '../backing/service-lifecycle.js';
+import { exposeService, usableService } from '../backing/service-lifecycle.js';
+import { parseExposeAddress } from '../backing/service-unit.js';
 import { checkKeep, parseEvery } from '../backing/backup-schedule.js';
 import { setBackupSchedule } from '../store/backing-services.js';
 
@@ -64,6 +65,22 @@ export const SERVICE_ROUTES: Route[] = [
         await backupService(c.services, c.caller, c.params[0]!, lineSink(write));
         return 0;
       }),
+  },
+  {
+    method: 'POST',
+    pattern: service('/expose'),
+    scope: 'admin',
+    handler: async (c) => {
+      const address = text(c.body, 'address');
+      const exposed = address === undefined ? undefined : parseExposeAddress(address);
+      return new Streamed(async (write) => {
+        const out = lineSink(write);
+        out.step(exposed ? `Exposing ${c.params[0]} on ${exposed.host}:${exposed.port}` : `Taking ${c.params[0]} off the host's ports`);
+        await exposeService(c.services, c.params[0]!, exposed, out);
+        out.done(exposed ? `${c.params[0]} takes connections on ${exposed.host}:${exposed.port}` : `${c.params[0]} is reachable from its linked apps only`);
+        return 0;
+      });
+    },
   },
   {
     method: 'PUT',

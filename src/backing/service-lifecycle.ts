@@ -6,9 +6,10 @@ import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog, lineSink, type LineSink } from '../log.js';
-import { execOutput } from '../docker/containers.js';
+import { execOutput, removeNetwork } from '../docker/containers.js';
+import { serviceObjectName } from '../docker/names.js';
 import { ensureServiceRunning, removeServiceObjects, serviceState } from '../docker/service-container.js';
-import { deleteService, findService, getService, insertService, listLinks, listServices, type ServiceRow } from '../store/backing-services.js';
+import { deleteService, findService, getService, insertService, listLinks, listServices, setExposed, type ServiceRow } from '../store/backing-services.js';
 import { checkKind } from './kinds.js';
 import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
 
@@ -48,6 +49,8 @@ export interface ServiceView {
   /** The connection URL (info only, and only to an admin or a collaborator of a linked app). */
   url?: string;
   backups?: string[];
+  /** Where it is published on the host, if anywhere. */
+  exposed?: string | null;
   /** Scheduled backups (info only). */
   backupSchedule?: { everySeconds: number; keep: number } | null;
 }
@@ -94,6 +97,7 @@ export async function serviceInfo(services: Deps, caller: Caller, name: string):
     url: serviceUrl(row),
     backups,
     backupSchedule: row.backupSchedule ?? null,
+    exposed: row.exposed ? `${row.exposed.host}:${row.exposed.port}` : null,
   };
 }
 
@@ -148,4 +152,34 @@ export async function usableService(services: Pick<Services, 'db'>, caller: Call
   if (!row) throw new PaasError('PAAS_ERR_NOT_FOUND', `no service named "${name}" (see paas services)`);
   checkMayUseService(caller, row.name, await listLinks(services.db, { service: row.name }));
   return row;
+}
+
+/**
+ * `services:expose NAME [ADDRESS:]PORT` / `services:unexpose NAME`: publishes the service's port on the host (or
+ * stops), which replaces its container; the data stays on its volume and linked apps keep their URL.
+ */
+export async function exposeService(services: Deps, name: string, exposed: { host: string; port: number } | undefined, out: LineSink): Promise<void> {
+  const row = await getService(services.db, checkServiceName(name));
+  await setExposed(services.db, row.name, exposed);
+  const links = await listLinks(services.db, { service: row.name });
+  try {
+    await ensureServiceRunning(
+      services.docker,
+      unitOf({ ...row, exposed }),
+      links.map((l) => l.app),
+      services.config.networkPool,
+      out,
+    );
+  } catch (err) {
+    await setExposed(services.db, row.name, row.exposed);
+    await ensureServiceRunning(
+      services.docker,
+      unitOf(row),
+      links.map((l) => l.app),
+      services.config.networkPool,
+      out,
+    ).catch(() => undefined);
+    throw err;
+  }
+  if (!exposed) await removeNetwork(services.docker, serviceObjectName(row.name, 'exposed'));
 }

@@ -9,7 +9,7 @@ import type { LinkRow, ServiceRow } from '../store/backing-services.js';
 import { SERVICE_KINDS, databaseName, type ServiceKind } from './kinds.js';
 
 export function unitOf(row: ServiceRow): ServiceUnit {
-  return { name: row.name, kind: SERVICE_KINDS[row.kind], password: row.password, database: databaseName(row.name) };
+  return { name: row.name, kind: SERVICE_KINDS[row.kind], password: row.password, database: databaseName(row.name), exposed: row.exposed };
 }
 
 /** The URL a linked app gets: the service's alias on the app's network, its password and database. */
@@ -54,4 +54,17 @@ export function checkMayUseService(caller: Caller, name: string, links: Pick<Lin
       'PAAS_ERR_PERMISSION_DENIED',
       `permission denied: "${caller.name}" may not use service "${name}" (it is not linked to an app of theirs)`,
     );
+}
+
+/** Pure: where `services:expose` publishes a service: [ADDRESS:]PORT, an IPv4 address (default 127.0.0.1). */
+export function parseExposeAddress(text: string): { host: string; port: number } {
+  const match = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5})$/.exec(text.trim());
+  const host = match?.[1] ?? '127.0.0.1';
+  const port = Number(match?.[2]);
+  if (!match || !(port >= 1024 && port <= 65535) || host.split('.').some((octet) => Number(octet) > 255))
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `expose at ${JSON.stringify(text.slice(0, 40))}: give [ADDRESS:]PORT, as 15432 or 0.0.0.0:15432 (ports 1024-65535)`,
+    );
+  return { host, port };
 }

@@ -53,6 +53,7 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
         ['Backups', String(info.backups?.length ?? 0)],
         ['Backed up', info.backupSchedule ? `every ${every(info.backupSchedule.everySeconds)}, the newest ${info.backupSchedule.keep} kept` : 'when asked'],
         ['Created', info.createdAt],
+        ['Exposed', info.exposed ?? 'no (linked apps only)'],
         ['URL', info.url ?? ''],
       ];
       for (const [key, value] of rows) io.out(`${(key + ':').padEnd(14)}${value}\n`);
@@ -96,6 +97,22 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     .action(async (name: string, opts: { json?: boolean }) => {
       const backups = await io.client().call<BackupView[]>('GET', servicePath(name, '/backups'));
       printList(io, backups, opts.json, ['BACKUP', 'SIZE', 'TAKEN'], (b) => [b.name, size(b.bytes), b.createdAt]);
+    });
+
+  program
+    .command('services:expose <name> <address>')
+    .description(
+      "publish the service's port on the host at [ADDRESS:]PORT (default address 127.0.0.1): for tools on the host; its container is replaced, its data stays",
+    )
+    .action(async (name: string, address: string) => {
+      await streamToOut(io, servicePath(name, '/expose'), { address });
+    });
+
+  program
+    .command('services:unexpose <name>')
+    .description("take the service off the host's ports again: linked apps only")
+    .action(async (name: string) => {
+      await streamToOut(io, servicePath(name, '/expose'), {});
     });
 
   program

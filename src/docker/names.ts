@@ -77,10 +77,11 @@ export function ciImageTag(app: string, sha: string): string {
 }
 
 /**
- * A backing service's container, network and data volume: paas-service.NAME (.data for the volume). App objects
+ * A backing service's container, network and data volume: paas-service.NAME (.data for the volume, .exposed for
+ * the bridge its published port goes through, only while `services:expose`d). App objects
  * start with "paas." and CI networks carry an app's name, so no app can name or reach these.
  */
-export function serviceObjectName(service: string, part?: 'data'): string {
+export function serviceObjectName(service: string, part?: 'data' | 'exposed'): string {
   return part ? `paas-service.${service}.${part}` : `paas-service.${service}`;
 }
 

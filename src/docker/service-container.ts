@@ -20,6 +20,8 @@ export interface ServiceUnit {
   kind: ServiceKind;
   password: string;
   database: string;
+  /** Published on the host at this address (`services:expose`); never unless asked. */
+  exposed?: { host: string; port: number } | undefined;
 }
 
 const READY_TIMEOUT_MS = 120_000;
@@ -43,6 +45,22 @@ export function serviceEnv(row: ServiceUnit): string[] {
 export function serviceContainerSpec(row: ServiceUnit): Docker.ContainerCreateOptions {
   const kind = row.kind;
   const network = serviceObjectName(row.name);
+  // An exposed service starts on a bridge of its own with a way out (an internal network cannot publish a port);
+  // its own internal network, where its alias lives, is joined right after it is created.
+  if (row.exposed) {
+    const bridge = serviceObjectName(row.name, 'exposed');
+    const base = serviceContainerSpec({ ...row, exposed: undefined });
+    return {
+      ...base,
+      ExposedPorts: { [`${kind.port}/tcp`]: {} },
+      HostConfig: {
+        ...base.HostConfig,
+        NetworkMode: bridge,
+        PortBindings: { [`${kind.port}/tcp`]: [{ HostIp: row.exposed.host, HostPort: String(row.exposed.port) }] },
+      },
+      NetworkingConfig: { EndpointsConfig: { [bridge]: {} } },
+    };
+  }
   return {
     name: serviceObjectName(row.name),
     Image: kind.image,
@@ -117,15 +135,32 @@ export async function ensureServiceRunning(docker: DockerClient, row: ServiceUni
   const networks = await docker.listNetworks({ filters: { name: [network] } });
   if (!networks.some((n) => n.Name === network)) await docker.createNetwork({ Name: network, Driver: 'bridge', Internal: true, Labels: labels });
   await ensureVolume(docker, serviceObjectName(row.name, 'data'), labels);
+  const bridge = serviceObjectName(row.name, 'exposed');
+  if (row.exposed && !networks.some((n) => n.Name === bridge) && !(await docker.listNetworks({ filters: { name: [bridge] } })).some((n) => n.Name === bridge))
+    await docker.createNetwork({ Name: bridge, Driver: 'bridge', Labels: labels });
   let info = await inspectServiceContainer(docker, row);
+  // Published ports are fixed when a container is created: a change of exposure replaces it (the volume stays).
+  if (info && publishedAt(info) !== (row.exposed ? `${row.exposed.host}:${row.exposed.port}` : undefined)) {
+    out.detail(`replacing the ${row.name} container (its data stays on its volume)`);
+    await removeContainer(docker, info.Id, 30);
+    info = undefined;
+  }
   if (!info) {
     const created = await docker.createContainer(serviceContainerSpec(row));
+    if (row.exposed) await connectNetwork(docker, network, created.id, [serviceAlias(row.kind.name, row.name)]);
     info = await created.inspect();
   }
   if (!info.State.Running) await docker.getContainer(info.Id).start();
   for (const app of linkedApps) await connectApp(docker, row, info.Id, app, networkPool);
   await waitUntilReady(docker, row, info.Id);
   return info.Id;
+}
+
+/** Where a service container's port is published on the host (HOST:PORT), if anywhere. */
+function publishedAt(info: Docker.ContainerInspectInfo): string | undefined {
+  const bindings = (info.HostConfig.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+  const binding = Object.values(bindings)[0]?.[0];
+  return binding ? `${binding.HostIp}:${binding.HostPort}` : undefined;
 }
 
 /** Puts the service on `app`'s network under its alias: the app's processes reach it, no one else does. */
@@ -144,6 +179,7 @@ export async function removeServiceObjects(docker: DockerClient, row: ServiceUni
   const state = await serviceState(docker, row);
   if (state) await removeContainer(docker, state.id, 30);
   await removeNetwork(docker, serviceObjectName(row.name));
+  await removeNetwork(docker, serviceObjectName(row.name, 'exposed'));
   if (data) {
     await docker
       .getVolume(serviceObjectName(row.name, 'data'))

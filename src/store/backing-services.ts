@@ -13,6 +13,8 @@ export interface ServiceRow {
   createdAt: string;
   /** Scheduled backups: one every so many seconds, the newest `keep` kept; undefined when off. */
   backupSchedule?: BackupSchedule;
+  /** Published on the host (`services:expose`); undefined: reachable from linked apps only. */
+  exposed?: { host: string; port: number };
 }
 
 export interface BackupSchedule {
@@ -33,6 +35,7 @@ const serviceOf = (row: Record<string, string | number | null>): ServiceRow => (
   version: String(row.version),
   password: String(row.password),
   createdAt: String(row.created_at),
+  ...(row.expose_port ? { exposed: { host: String(row.expose_host), port: Number(row.expose_port) } } : {}),
   ...(row.backup_every_seconds ? { backupSchedule: { everySeconds: Number(row.backup_every_seconds), keep: Number(row.backup_keep) } } : {}),
 });
 
@@ -68,6 +71,12 @@ export async function setBackupSchedule(db: Db, name: string, schedule: BackupSc
   await db('backing_services')
     .where({ name })
     .update({ backup_every_seconds: schedule?.everySeconds ?? null, backup_keep: schedule?.keep ?? null });
+}
+
+export async function setExposed(db: Db, name: string, exposed: { host: string; port: number } | undefined): Promise<void> {
+  await db('backing_services')
+    .where({ name })
+    .update({ expose_host: exposed?.host ?? null, expose_port: exposed?.port ?? null });
 }
 
 export async function deleteService(db: Db, name: string): Promise<void> {

@@ -311,6 +311,21 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '015_service_expose',
+    async up(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.text('expose_host').nullable();
+        t.integer('expose_port').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.dropColumn('expose_host');
+        t.dropColumn('expose_port');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

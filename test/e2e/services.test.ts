@@ -6,7 +6,8 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CLI, commitAll, docker, fixtureRepo, removeApps, removeServices, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import net from 'node:net';
+import { CLI, commitAll, docker, fixtureRepo, freePort, removeApps, removeServices, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 const app = uniqueName('svc');
 const other = `${app}-o`;
@@ -16,6 +17,8 @@ const sql = `${app}-db`;
 let daemon: Daemon;
 let repo: string;
 let collaboratorKey: string;
+/** Scheduled backups are looked for every second here (every minute by default). */
+const ENV = { PAAS_BACKUP_CHECK_INTERVAL: '1' };
 
 /** Visits the counter: the count it answers with (it inserts a row per visit). */
 async function visit(): Promise<number> {
@@ -41,7 +44,7 @@ async function visitWhenUp(): Promise<number> {
 const asCollaborator = (args: string[], input?: string) => daemon.ssh(args, { keyFile: collaboratorKey, ...(input !== undefined ? { input } : {}) });
 
 test.before(async () => {
-  daemon = await startDaemon();
+  daemon = await startDaemon({ env: ENV });
   repo = await fixtureRepo('node-postgres-redis');
 });
 
@@ -101,7 +104,7 @@ test.serial('the count survives a deploy, a rollback, a service restart, a reboo
   const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
   daemon.kill();
   await daemon.stop();
-  daemon = await startDaemon({ reuse: ports });
+  daemon = await startDaemon({ reuse: ports, env: ENV });
   await next('after the daemon was killed while the database was stopped, and restarted');
 });
 
@@ -126,6 +129,34 @@ test.serial('a backup, a DROP TABLE and a restore give the rows back; export str
   const traversal = await daemon.paas(['services:restore', pg, '../../paas.sqlite3']);
   t.not(traversal.code, 0);
   t.regex(traversal.output, /"\.\.\/\.\.\/paas\.sqlite3" is not a backup of/, 'a backup name is never a path');
+});
+
+/** What a Postgres server at 127.0.0.1:PORT answers a TLS request with ("N": it speaks Postgres, without TLS), or the error. */
+function postgresAnswer(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const request = Buffer.alloc(8);
+    request.writeInt32BE(8, 0);
+    request.writeInt32BE(80877103, 4);
+    socket.on('connect', () => socket.write(request));
+    socket.once('data', (d) => (resolve(d.toString('latin1')), socket.destroy()));
+    socket.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? 'error'));
+    socket.setTimeout(3000, () => (resolve('timeout'), socket.destroy()));
+  });
+}
+
+test.serial('expose publishes the port on the host for tools there; unexpose takes it away; data and links stay', async (t) => {
+  const before = (await daemon.get(app, '/count')).body;
+  const port = await freePort();
+  const exposed = await daemon.paas(['services:expose', pg, String(port)]);
+  t.is(exposed.code, 0, exposed.output);
+  t.is(await postgresAnswer(port), 'N', 'Postgres answers on the host port');
+  t.regex((await daemon.paas(['services:info', pg])).stdout, new RegExp(`Exposed:\\s+127\\.0\\.0\\.1:${port}`));
+  t.is(await visitWhenUp(), Number(before) + 1, 'the app still reaches it, with its data');
+  t.is((await daemon.paas(['services:unexpose', pg])).code, 0);
+  t.is(await postgresAnswer(port), 'ECONNREFUSED', 'nothing listens there any more');
+  t.is(await visitWhenUp(), Number(before) + 2);
+  t.is((await daemon.paas(['services:expose', pg, '80'])).code, 2, 'ports below 1024 are refused');
 });
 
 test.serial('unlinking takes the URL away in a new release; destroy is refused while linked and asks for the name', async (t) => {
@@ -178,6 +209,17 @@ test.serial('another app cannot reach the service, and its collaborator cannot r
 test.serial('MySQL: created, linked under an alias, queried through services:connect over SSH, backed up and restored', async (t) => {
   const created = await daemon.paas(['services:create', 'mariadb', sql]);
   t.is(created.code, 0, created.output);
+  // Scheduled backups: the first is due at once (there is none yet).
+  t.is((await daemon.paas(['services:backups:schedule', sql, '--every', '1h', '--keep', '3'])).code, 0);
+  t.regex((await daemon.paas(['services:info', sql])).stdout, /Backed up:\s+every 1h, the newest 3 kept/);
+  const deadline = Date.now() + 30_000;
+  let scheduled: { name: string }[] = [];
+  while (scheduled.length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    scheduled = JSON.parse((await daemon.paas(['services:backups', sql, '--json'])).stdout) as { name: string }[];
+  }
+  t.is(scheduled.length, 1, 'a scheduled backup was taken');
+  t.is((await daemon.paas(['services:backups:schedule', sql, '--off'])).code, 0);
   const link = await daemon.paas(['services:link', other, sql, '--as', 'shop_db']);
   t.is(link.code, 0, link.output);
   t.regex(
@@ -193,4 +235,11 @@ test.serial('MySQL: created, linked under an alias, queried through services:con
   await asCollaborator(['services:connect', sql], 'DROP TABLE t;\n');
   t.is((await asCollaborator(['services:restore', sql, name])).code, 0);
   t.regex((await asCollaborator(['services:connect', sql], 'SELECT sum(x) AS total FROM t;\n')).stdout, /total\n15\n/);
+
+  // apps:destroy unlinks and takes the service off the app's network, and never touches its data.
+  t.is((await daemon.paas(['apps:destroy', other, '--confirm', other])).code, 0);
+  const info = JSON.parse((await daemon.paas(['services:info', sql, '--json'])).stdout) as { linkedApps: string[]; state: string };
+  t.like(info, { linkedApps: [], state: 'running' });
+  t.deepEqual(Object.keys((await docker.getContainer(`paas-service.${sql}`).inspect()).NetworkSettings.Networks), [`paas-service.${sql}`]);
+  t.regex((await daemon.paas(['services:connect', sql], 'SELECT sum(x) AS total FROM t;\n')).stdout, /total\n15\n/);
 });
