@@ -11,6 +11,8 @@ export interface Config {
   /** Where the store, repos, host key, Redis and the admin socket live. */
   dataDir: string;
   sshPort: number;
+  /** The host name users' git remotes name (PAAS_SSH_HOST; else the domain, or this machine's name for localhost). */
+  sshHost: string;
   httpPort: number;
   /** Apps answer at APP.<domain>. */
   domain: string;
@@ -163,6 +165,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   return {
     dataDir: path.resolve(flags.dataDir ?? env.PAAS_DATA_DIR ?? '/var/lib/paas'),
     sshPort: port('--ssh-port', flags.sshPort ?? env.PAAS_SSH_PORT, 2222),
+    sshHost: env.PAAS_SSH_HOST || (domain === 'localhost' ? os.hostname() : domain),
     httpPort: port('--http-port', flags.httpPort ?? env.PAAS_HTTP_PORT, 80),
     domain,
     redisUrl: env.REDIS_URL || undefined,
@@ -208,6 +211,11 @@ export function adminSocketPath(config: Pick<Config, 'dataDir'>): string {
 }
 
 /** The URL an app answers at through the router. */
+/** The git remote of an app, as `git remote add paas URL` takes it. */
+export function gitUrl(config: Pick<Config, 'sshHost' | 'sshPort'>, app: string): string {
+  return `ssh://git@${config.sshHost}:${config.sshPort}/${app}`;
+}
+
 export function appUrl(config: Pick<Config, 'domain' | 'httpPort'>, app: string): string {
   const port = config.httpPort === 80 ? '' : `:${config.httpPort}`;
   return `http://${app}.${config.domain}${port}`;

@@ -13,7 +13,8 @@ import { getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
 import { activeRelease, listReleases } from '../store/releases.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
-import { appUrl } from '../config.js';
+import { appUrl, gitUrl } from '../config.js';
+import { appInfo } from '../app-info.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
 import { checkRefName, submitCiRun } from '../queue/submit-ci.js';
 import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
@@ -92,9 +93,13 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: /^\/apps$/,
     scope: 'admin',
-    handler: async ({ services, body }) => appView(await createApp(services, String(field(body, 'name') ?? ''))),
+    handler: async ({ services, body }) => {
+      const created = await createApp(services, String(field(body, 'name') ?? ''));
+      return { ...appView(created), url: appUrl(services.config, created.name), gitUrl: gitUrl(services.config, created.name) };
+    },
   },
   { method: 'DELETE', pattern: app(''), scope: 'admin', handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })) },
+  { method: 'GET', pattern: app('/info'), scope: 'app', handler: async (c) => appInfo(c.services, await appOf(c)) },
   { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
   {
     method: 'GET',

@@ -10,6 +10,7 @@ import { buildProgram, withAppArgument } from '../commands/program.js';
 import { appOfRemote } from '../commands/app-arg.js';
 import { execFileSync } from 'node:child_process';
 import type { CliIo } from '../commands/io.js';
+import { inGitRepo, openInBrowser, setGitRemote } from './local-git.js';
 import { runAttached } from './run-attached.js';
 
 interface RootFlags {
@@ -62,6 +63,9 @@ const io: CliIo = {
   stdinIsTty: Boolean(process.stdin.isTTY),
   setExit: (code) => void (process.exitCode = code),
   run: (request) => runAttached(target(), request),
+  setGitRemote,
+  inGitRepo,
+  openUrl: openInBrowser,
 };
 
 const program = buildProgram(io, { exitOverride: false })

@@ -3,6 +3,7 @@ import { STEP } from '../log.js';
 import type { Command } from 'commander';
 import { PaasError } from '../errors.js';
 import type { AppRow } from '../store/apps.js';
+import type { AppInfo } from '../app-info.js';
 import type { BuildRow } from '../store/builds.js';
 import type { CiRunRow } from '../store/ci-runs.js';
 import type { ReleaseView } from '../release/release-view.js';
@@ -20,9 +21,70 @@ export function registerAppCommands(program: Command, io: CliIo): void {
   program
     .command('apps:create <app>')
     .description('create an app (a push by an admin key to an unknown app creates it too)')
+    .option('-r, --remote <name>', 'the git remote to add when run in a repository', 'paas')
+    .action(async (app: string, opts: { remote: string }) => {
+      const created = await io.client().call<AppRow & { url: string; gitUrl: string }>('POST', '/apps', { name: app });
+      io.out(`${STEP}Created ${app}: ${created.url}\n`);
+      // As `heroku create` does: inside a repository, its remote is added (an existing one is left alone).
+      if (io.inGitRepo?.() && io.setGitRemote) {
+        try {
+          const done = io.setGitRemote(opts.remote, created.gitUrl);
+          io.out(`${STEP}Git remote ${opts.remote} ${done === 'unchanged' ? 'already points at' : 'added:'} ${created.gitUrl}\n`);
+          return;
+        } catch {
+          // A remote of that name that git refused to change: the line below says what to run.
+        }
+      }
+      io.out(`       git remote add ${opts.remote} ${created.gitUrl}\n`);
+    });
+
+  program
+    .command('git:remote <app>')
+    .description("point the repository's paas remote (or -r NAME) at APP on this server")
+    .option('-r, --remote <name>', 'the git remote to set', 'paas')
+    .action(async (app: string, opts: { remote: string }) => {
+      const info = await io.client().call<AppInfo>('GET', appPath(app, '/info'));
+      if (!io.setGitRemote)
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', `run this in your repository with the paas CLI, or: git remote add ${opts.remote} ${info.gitUrl}`);
+      const done = io.setGitRemote(opts.remote, info.gitUrl);
+      io.out(`${STEP}Git remote ${opts.remote} ${done === 'unchanged' ? 'already points at' : done === 'added' ? 'added:' : 'now points at'} ${info.gitUrl}\n`);
+    });
+
+  program
+    .command('apps:info <app>')
+    .description('an app at a glance: URL, git remote, release, formation, last build and CI run, domains, services')
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const info = await io.client().call<AppInfo>('GET', appPath(app, '/info'));
+      if (opts.json) return io.out(JSON.stringify(info, null, 2) + '\n');
+      const rows: [string, string][] = [
+        ['Web URL', info.url],
+        ['Git URL', info.gitUrl],
+        ['Deploy branch', info.deployBranch],
+        ['Release', info.release ? `v${info.release.version} (${info.release.description}, ${info.release.createdAt})` : 'none yet'],
+        [
+          'Formation',
+          Object.entries(info.formation)
+            .map(([type, n]) => `${type}=${n}`)
+            .join(' ') + ` (${info.running} running)`,
+        ],
+        ['Last build', info.lastBuild ? `#${info.lastBuild.number} ${info.lastBuild.status} (${info.lastBuild.sha}, ${info.lastBuild.createdAt})` : 'none'],
+        ['Last CI run', info.lastCiRun ? `#${info.lastCiRun.number} ${info.lastCiRun.status} (${info.lastCiRun.branch})` : 'none'],
+        ['Domains', info.domains.join(', ') || '(none)'],
+        ['Services', info.services.map((s) => `${s.name} (${s.envVar})`).join(', ') || '(none)'],
+        ['Config vars', String(info.configVars)],
+        ['Created', info.createdAt],
+      ];
+      io.out(`=====> ${info.name}\n`);
+      for (const [key, value] of rows) io.out(`${(key + ':').padEnd(15)}${value}\n`);
+    });
+
+  program
+    .command('open <app>')
+    .description("open the app's URL in your browser (printed where there is none)")
     .action(async (app: string) => {
-      await io.client().call<AppRow>('POST', '/apps', { name: app });
-      io.out(`${STEP}Created ${app}\n       git remote add paas ssh://git@HOST:PORT/${app}\n`);
+      const info = await io.client().call<AppInfo>('GET', appPath(app, '/info'));
+      io.out(io.openUrl?.(info.url) ? `${STEP}Opening ${info.url}\n` : `${info.url}\n`);
     });
 
   program
@@ -148,6 +210,28 @@ export function registerAppCommands(program: Command, io: CliIo): void {
         formatBytes(r.newBytes),
         r.createdAt,
       ]);
+    });
+
+  program
+    .command('releases:info <app> <version>')
+    .description('one release (e.g. v3): status, description, commit, image, layers, error')
+    .option('--json', 'print JSON')
+    .action(async (app: string, version: string, opts: { json?: boolean }) => {
+      const wanted = parseVersionArg(version);
+      const release = (await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'))).find((r) => r.version === wanted);
+      if (!release) throw new PaasError('PAAS_ERR_RELEASE_NOT_FOUND', `${app} has no release v${wanted} (see paas releases ${app})`);
+      if (opts.json) return io.out(JSON.stringify(release, null, 2) + '\n');
+      const rows: [string, string][] = [
+        ['Status', release.status],
+        ['Description', release.description],
+        ['Commit', release.sha],
+        ['Image', release.imageId],
+        ['Layers', `${release.layers} (${release.sharedLayers} shared with the release before, ${formatBytes(release.newBytes)} new)`],
+        ['Created', release.createdAt],
+        ...(release.error ? [['Error', release.error] as [string, string]] : []),
+      ];
+      io.out(`=====> ${app} v${release.version}\n`);
+      for (const [key, value] of rows) io.out(`${(key + ':').padEnd(13)}${value}\n`);
     });
 
   program

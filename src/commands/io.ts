@@ -16,6 +16,12 @@ export interface CliIo {
   readFile(path: string): Promise<string>;
   stdinIsTty: boolean;
   setExit(code: number): void;
+  /** Sets a git remote in the user's repository (the terminal CLI only: over SSH there is no repository). */
+  setGitRemote?(name: string, url: string): 'added' | 'updated' | 'unchanged';
+  /** Whether the current directory is a git repository (terminal CLI only). */
+  inGitRepo?(): boolean;
+  /** Opens a URL in the user's browser when there is one; resolves whether it tried. */
+  openUrl?(url: string): boolean;
   /** Runs a one-off container (or a service's client) attached to this door's terminal; resolves with its exit status. */
   run(request: RunRequest): Promise<number>;
 }

@@ -9,6 +9,34 @@ import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
 import { placeApp, type CommandShape } from './app-arg.js';
 
+/** Heroku's and Dokku's words for what has another name here (typed from habit, answered with ours). */
+const HABITS: Record<string, string> = {
+  enter: 'run APP -- bash',
+  'ps:report': 'ps APP',
+  'apps:report': 'apps:info APP',
+  'config:show': 'config APP',
+  'ps:rebuild': 'ps:restart APP',
+  'releases:rollback': 'rollback APP [vN]',
+  'domains:report': 'domains APP',
+  addons: 'services',
+  'addons:create': 'services:create KIND NAME, then services:link APP NAME',
+  'addons:destroy': 'services:destroy NAME --confirm NAME',
+  'pg:psql': 'services:connect NAME',
+  'pg:info': 'services:info NAME',
+  'pg:backups:capture': 'services:backup NAME',
+  'pg:backups:restore': 'services:restore NAME BACKUP',
+  'postgres:create': 'services:create postgres NAME',
+  'postgres:link': 'services:link APP NAME',
+  'postgres:connect': 'services:connect NAME',
+  'redis:create': 'services:create redis NAME',
+  'redis:link': 'services:link APP NAME',
+  'mysql:create': 'services:create mysql NAME',
+  'git:set': 'apps:deploy-branch APP BRANCH',
+  create: 'apps:create APP',
+  destroy: 'apps:destroy APP',
+  info: 'apps:info APP',
+};
+
 /**
  * Pure: commander's error text as the house's one error line, e.g.
  * `error: unknown command 'conifg:set'\n(Did you mean config:set?)` -> `${ERROR}unknown command "conifg:set", did you mean "config:set"?`
@@ -20,6 +48,8 @@ export function errorLine(text: string): string {
     .map((l) => l.trim())
     .filter(Boolean);
   let message = (lines[0] ?? 'error').replace(/^error: /, '').replace(/'([^']*)'/g, '"$1"');
+  const habit = /^unknown command "([^"]+)"$/.exec(message)?.[1];
+  if (habit && Object.hasOwn(HABITS, habit)) return `${ERROR}${message}: here it is "paas ${HABITS[habit]}"\n`;
   const suggestion = lines.map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find(Boolean);
   if (suggestion) message += `, did you mean "${suggestion}"?`;
   return `${ERROR}${message}\n`;

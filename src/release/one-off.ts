@@ -34,7 +34,8 @@ export function oneOffSpec(
     name: oneOffName(release.app, String(replica)),
     Image: release.imageId,
     Cmd: command,
-    Env: [...env, `PORT=${release.spec.port}`],
+    // Heroku's dyno metadata for a one-off: DYNO=run.N.
+    Env: [...env, `PORT=${release.spec.port}`, `DYNO=run.${replica}`, `PAAS_APP_NAME=${release.app}`, `PAAS_RELEASE_VERSION=v${release.version}`],
     Labels: {
       [LABEL.app]: release.app,
       [LABEL.release]: String(release.version),

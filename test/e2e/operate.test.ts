@@ -16,7 +16,7 @@ const CLI = path.resolve('dist', 'src', 'cli', 'main.js');
 
 test.before(async () => {
   apiPort = await freePort();
-  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1' } });
+  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1' } });
   repo = await fixtureRepo('ops-app');
   const push = await daemon.push(repo, app);
   if (push.code !== 0) throw new Error(push.output);
@@ -74,6 +74,45 @@ test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, p
   const version = await cli(['--version']);
   t.regex(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test.serial(
+  "apps:create in a repository adds the paas remote with this server's address; git push paas main deploys; apps:info, open, releases:info, git:remote",
+  async (t) => {
+    const cli = (args: string[], cwd?: string) => run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd, env: { ...process.env, DISPLAY: '' } });
+    const fresh = uniqueName('remote');
+    const work = await fixtureRepo('dockerfile-hello');
+    try {
+      const created = await cli(['apps:create', fresh], work);
+      t.is(created.code, 0, created.output);
+      t.regex(created.stdout, new RegExp(`Git remote paas added: ssh://git@127\\.0\\.0\\.1:${daemon.sshPort}/${fresh}`));
+      // The remote it added is the one a user pushes to.
+      const ssh = `ssh -i ${daemon.keyFile} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
+      const push = await run('git', ['push', 'paas', 'main'], { cwd: work, env: { ...process.env, GIT_SSH_COMMAND: ssh } });
+      t.is(push.code, 0, push.output);
+      t.is((await daemon.get(fresh)).status, 200);
+
+      const info = JSON.parse((await cli(['apps:info', '--json'], work)).stdout) as {
+        name: string;
+        release: { version: number };
+        formation: Record<string, number>;
+        running: number;
+      };
+      t.like(info, { name: fresh, release: { version: 1 }, formation: { web: 1 }, running: 1 });
+      t.regex((await cli(['apps:info', fresh])).stdout, /Release:\s+v1 \(Deploy [0-9a-f]{7}/);
+      t.is((await cli(['open'], work)).stdout, `http://${fresh}.localhost:${daemon.httpPort}\n`, 'no desktop here: the URL is printed');
+      t.regex((await cli(['releases:info', fresh, 'v1'])).stdout, /Status:\s+active/);
+      t.regex((await cli(['releases:info', fresh, 'v9'])).stderr, new RegExp(`${fresh} has no release v9`));
+
+      spawnSync('git', ['-C', work, 'remote', 'set-url', 'paas', 'ssh://git@elsewhere:22/x']);
+      const reset = await cli(['git:remote', fresh], work);
+      t.regex(reset.stdout, /Git remote paas now points at ssh:\/\/git@127\.0\.0\.1/);
+      t.regex((await daemon.ssh(['git:remote', fresh])).stderr, /run this in your repository with the paas CLI, or: git remote add paas ssh:\/\//);
+      t.regex((await cli(['enter', fresh])).stderr, /unknown command "enter": here it is "paas run APP -- bash"/);
+    } finally {
+      await removeApps([fresh]);
+    }
+  },
+);
 
 test.serial('a typo gets a one-line error with a suggestion, on the CLI and over SSH; unknown apps too', async (t) => {
   const cli = await daemon.paas(['conifg:set', app, 'A=1']);

@@ -7,6 +7,13 @@ test("commander's errors become the house's one line, with the suggestion", (t) 
   t.is(errorLine("error: missing required argument 'app'\n"), ' !     missing required argument "app"\n');
 });
 
+test("Heroku's and Dokku's words are answered with the command that does it here", (t) => {
+  t.is(errorLine("error: unknown command 'enter'\n"), ' !     unknown command "enter": here it is "paas run APP -- bash"\n');
+  t.is(errorLine("error: unknown command 'pg:psql'\n"), ' !     unknown command "pg:psql": here it is "paas services:connect NAME"\n');
+  t.is(errorLine("error: unknown command 'ps:report'\n(Did you mean ps:start?)\n"), ' !     unknown command "ps:report": here it is "paas ps APP"\n');
+  t.is(errorLine("error: unknown command 'constructor'\n"), ' !     unknown command "constructor"\n', 'only its own words, not an object property');
+});
+
 test('suggestions are given for typos only', (t) => {
   t.is(suggestion('wbe', ['web', 'worker']), 'web');
   t.is(suggestion('my-shpo', ['my-shop', 'blog']), 'my-shop');
