@@ -5,6 +5,8 @@ import { authorize, type Caller, type Scope } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import { checkAppName } from '../input/app-name.js';
+import { withActor } from '../actor.js';
+import { recordEvent } from '../store/events.js';
 
 /** A route's answer that is a stream of lines ending with an exit status (a job followed live, logs). */
 export class Streamed {
@@ -29,6 +31,12 @@ export interface Route {
   pattern: RegExp;
   scope: Scope;
   handler: (ctx: RouteContext) => Promise<unknown>;
+  /**
+   * What the audit trail calls a request of this route (names only, never values: config vars by name). Every
+   * request that changes something is recorded; without this, as METHOD PATH. `false`: not recorded here (a push
+   * is recorded by the push itself).
+   */
+  audit?: ((ctx: RouteContext) => string) | false;
 }
 
 function decodeParam(param: string): string {
@@ -56,7 +64,16 @@ export async function dispatch(services: Services, routes: readonly Route[], cal
   const { route, params } = found;
   const app = route.scope === 'app' ? checkAppName(params[0] ?? '') : undefined;
   authorizeLogged(caller, route.scope, app, `${method} ${path}`);
-  return route.handler({ services, caller, params, body });
+  const context = { services, caller, params, body };
+  // The work is done for the caller: the jobs it queues and the releases they make say so.
+  const result = await withActor(caller.name, () => route.handler(context));
+  if (method !== 'GET' && route.audit !== false) {
+    const appOfRoute = app ?? /^\/apps\/([a-z0-9-]+)/.exec(path)?.[1] ?? null;
+    await recordEvent(services.db, { actor: caller.name, app: appOfRoute, action: route.audit ? route.audit(context) : `${method} ${path}`, detail: '' }).catch(
+      (err: unknown) => daemonLog('audit.error', { error: err }),
+    );
+  }
+  return result instanceof Streamed ? new Streamed((write, signal) => withActor(caller.name, () => result.run(write, signal))) : result;
 }
 
 /** `authorize`, with every refusal written to the daemon's log. */

@@ -15,6 +15,7 @@ import { activeRelease, listReleases } from '../store/releases.js';
 import { checkPushRequest, submitPush } from '../queue/submit-push.js';
 import { appUrl, gitUrl } from '../config.js';
 import { appInfo } from '../app-info.js';
+import { listEvents } from '../store/events.js';
 import { getCiRun, listCiRuns } from '../store/ci-runs.js';
 import { checkRefName, submitCiRun } from '../queue/submit-ci.js';
 import { checkConfigChange, submitConfig } from '../queue/submit-config.js';
@@ -53,6 +54,18 @@ async function changeBuildArgs(c: RouteContext, change: (app: string, args: Buil
   const buildArgs = change(settings.name, settings.buildArgs, parseBuildOption(String(field(c.body, 'option') ?? '')));
   await setBuildArgs(c.services.db, settings.name, buildArgs);
   return { app: settings.name, build: buildArgs.map(formatBuildOption) };
+}
+
+/** The app of an app route as the audit trail names it (checked by dispatch). */
+const app0 = (c: RouteContext) => c.params[0] ?? '';
+
+/** A config change as the audit trail keeps it: the names set and unset, never their values. */
+function configAudit(app: string, body: unknown): string {
+  const set = Object.keys((field(body, 'set') as Record<string, unknown> | undefined) ?? {});
+  const unset = (field(body, 'unset') as unknown[] | undefined) ?? [];
+  return [set.length ? `config:set ${app} ${set.join(' ')}` : '', unset.length ? `config:unset ${app} ${unset.map(String).join(' ')}` : '']
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The app row of an app route (its name checked by dispatch); it must exist. */
@@ -117,6 +130,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: app('/rollback'),
+    audit: (c) => `rollback ${app0(c)} ${String(field(c.body, 'version') ?? '(previous)')}`,
     scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
@@ -152,6 +166,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: app('/config'),
+    audit: (c) => configAudit(app0(c), c.body),
     scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
@@ -174,6 +189,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: app('/scale'),
+    audit: (c) => `ps:scale ${app0(c)} ${((field(c.body, 'formation') as unknown[] | undefined) ?? []).map(String).join(' ')}`.trim(),
     scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
@@ -186,6 +202,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: app('/ps'),
+    audit: (c) => `ps:${String(field(c.body, 'action') ?? '')} ${app0(c)} ${String(field(c.body, 'process') ?? '')}`.trim(),
     scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
@@ -328,6 +345,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: /^\/keys$/,
+    audit: (c) => `keys:add ${String(field(c.body, 'name') ?? '')}`,
     scope: 'admin',
     handler: async (c) => {
       const access = checkAccess(c.body);
@@ -338,6 +356,7 @@ export const ROUTES: Route[] = [
   {
     method: 'DELETE',
     pattern: /^\/keys\/([^/]{1,100})$/,
+    audit: (c) => `keys:remove ${c.params[0]}`,
     scope: 'admin',
     handler: async (c) => deleteKey(c.services.db, c.params[0]!).then(() => ({ ok: true })),
   },
@@ -345,6 +364,7 @@ export const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: /^\/tokens$/,
+    audit: (c) => `tokens:create ${String(field(c.body, 'name') ?? '')}`,
     scope: 'admin',
     handler: async (c) => {
       const access = checkAccess(c.body);
@@ -356,12 +376,14 @@ export const ROUTES: Route[] = [
   {
     method: 'DELETE',
     pattern: /^\/tokens\/([^/]{1,100})$/,
+    audit: (c) => `tokens:revoke ${c.params[0]}`,
     scope: 'admin',
     handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })),
   },
   {
     method: 'POST',
     pattern: /^\/internal\/receive$/,
+    audit: false,
     scope: 'admin',
     handler: async ({ services, body }) => {
       const request = checkPushRequest(body);
@@ -369,4 +391,11 @@ export const ROUTES: Route[] = [
     },
   },
   ...SERVICE_ROUTES,
+  {
+    method: 'GET',
+    pattern: /^\/events$/,
+    scope: 'any',
+    handler: async ({ services, caller }) => listEvents(services.db, { limit: 200, ...(caller.kind === 'admin' ? {} : { apps: caller.apps }) }),
+  },
+  { method: 'GET', pattern: app('/events'), scope: 'app', handler: async (c) => listEvents(c.services.db, { app: await appOf(c), limit: 200 }) },
 ];

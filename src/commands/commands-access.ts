@@ -3,7 +3,8 @@ import { STEP } from '../log.js';
 import { Option, type Command } from 'commander';
 import type { KeyRow } from '../store/keys.js';
 import type { TokenRow } from '../store/tokens.js';
-import { printList, type CliIo } from './io.js';
+import type { EventRow } from '../store/events.js';
+import { appPath, printList, type CliIo } from './io.js';
 
 interface AccessOpts {
   role?: string;
@@ -19,6 +20,15 @@ const accessBody = (opts: AccessOpts) => ({ ...(opts.role ? { role: opts.role } 
 const accessText = (row: { role: string; apps: string[] }) => (row.role === 'admin' ? 'admin' : `collaborator on ${row.apps.join(', ')}`);
 
 export function registerAccessCommands(program: Command, io: CliIo): void {
+  program
+    .command('events [app]')
+    .description('the audit trail: who deployed, changed config, scaled, rolled back, added keys and tokens, and when (the last 200)')
+    .option('--json', 'print JSON')
+    .action(async (app: string | undefined, opts: { json?: boolean }) => {
+      const events = await io.client().call<EventRow[]>('GET', app ? appPath(app, '/events') : '/events');
+      printList(io, events, opts.json, ['TIME', 'WHO', 'APP', 'WHAT'], (e) => [e.at, e.actor, e.app ?? '', e.action]);
+    });
+
   accessOptions(
     program.command('keys:add <name>').description('register an SSH public key read from standard input: --role admin (the default) or --app APP'),
   ).action(async (name: string, opts: AccessOpts) => {

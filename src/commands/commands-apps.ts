@@ -201,10 +201,11 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const releases = await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'));
-      printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [
+      printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'BY', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [
         `v${r.version}`,
         r.status,
         r.description,
+        r.by ?? '',
         r.layers,
         r.sharedLayers,
         formatBytes(r.newBytes),
@@ -225,6 +226,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
         ['Status', release.status],
         ['Description', release.description],
         ['Commit', release.sha],
+        ['By', release.by ?? 'unknown'],
         ['Image', release.imageId],
         ['Layers', `${release.layers} (${release.sharedLayers} shared with the release before, ${formatBytes(release.newBytes)} new)`],
         ['Created', release.createdAt],

@@ -73,7 +73,8 @@ export interface HealJob {
 }
 
 /** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-export type DeployJobData = DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob | HealJob;
+/** A job, with who asked for it (a key's or token's name; none for the daemon's own healing). */
+export type DeployJobData = (DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob | HealJob) & { actor?: string };
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {

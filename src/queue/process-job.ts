@@ -13,9 +13,14 @@ import { runCiJob } from '../verify/ci-job.js';
 import { asPaasError } from '../errors.js';
 import { daemonLog, lineSink } from '../log.js';
 import { healApp } from '../release/heal.js';
+import { withActor } from '../actor.js';
 
 /** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
 export async function processJob(services: Services, data: DeployJobData): Promise<void> {
+  return withActor(data.actor ?? 'paas', () => runJob(services, data));
+}
+
+async function runJob(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
   const out = lineSink((line) => {
     lines.push(line);

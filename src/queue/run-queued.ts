@@ -5,6 +5,7 @@ import { checkRedis, connectRedis } from './connection.js';
 import { followJobLog } from './job-log.js';
 import { asPaasError } from '../errors.js';
 import { STEP } from '../log.js';
+import { currentActor } from '../actor.js';
 
 /** Where a queued job's lines go; a door whose client can lose it marks the moment the job is queued. */
 export type LineWriter = ((line: string) => void) & { accepted?: () => void };
@@ -24,7 +25,9 @@ export async function runQueued(
     await checkRedis(services.redis, services.redisTarget);
     const queues = job.kind === 'ci' ? services.ciQueues : services.queues;
     queues.ensureWorker(job.app);
-    const ahead = await queues.enqueue(job);
+    // The job runs for whoever asked (auth/actor.ts): the release it makes records them.
+    const actor = currentActor();
+    const ahead = await queues.enqueue(actor ? { ...job, actor } : job);
     // From here on the job runs whatever becomes of this connection: the door tells its client so.
     (write as LineWriter).accepted?.();
     if (ahead > 0) write(`${STEP}Waiting for ${ahead === 1 ? 'an earlier job' : `${ahead} earlier jobs`} of ${job.app} to finish`);

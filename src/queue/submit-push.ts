@@ -8,6 +8,8 @@ import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../gi
 import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
 import { checkRedis } from './connection.js';
 import { runQueued } from './run-queued.js';
+import { currentActor, withActor } from '../actor.js';
+import { recordEvent } from '../store/events.js';
 import { lineSink, STEP } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
@@ -41,6 +43,26 @@ export function checkPushRequest(body: unknown): PushRequest {
  * (0 accepts the push, anything else rejects it and leaves the refs where they were).
  */
 export async function submitPush(
+  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  request: PushRequest,
+  write: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  // The push is the key's that made it (the SSH gateway knows it by the session), not the hook's.
+  const actor = services.pushLocks.actorOf(request.session) ?? currentActor() ?? 'unknown';
+  return withActor(actor, async () => {
+    for (const update of request.refs)
+      await recordEvent(services.db, {
+        actor,
+        app: request.app,
+        action: `push ${branchOf(update.ref) ?? update.ref} ${update.newSha.slice(0, 7)}`,
+        detail: '',
+      });
+    return handlePush(services, request, write, signal);
+  });
+}
+
+async function handlePush(
   services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
   request: PushRequest,
   write: (line: string) => void,

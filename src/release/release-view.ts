@@ -13,6 +13,8 @@ export interface ReleaseView {
   sharedLayers: number;
   newBytes: number;
   error: string | null;
+  /** Who made it (null before this was kept). */
+  by: string | null;
 }
 
 /** Newest first; each release compared with the next older one. */
@@ -32,6 +34,7 @@ export function releaseViews(releases: ReleaseRow[]): ReleaseView[] {
       sharedLayers: diff.reused,
       newBytes: diff.newBytes,
       error: r.error,
+      by: r.actor,
     };
   });
 }

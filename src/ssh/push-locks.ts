@@ -6,23 +6,34 @@ import { KeyedMutex } from './keyed-mutex.js';
 export class PushLocks {
   private readonly mutex = new KeyedMutex();
   private readonly sessions = new Map<string, () => void>();
+  private readonly actors = new Map<string, string>();
 
   isHeld(app: string): boolean {
     return this.mutex.isHeld(app);
   }
 
-  /** Waits for the app's lock on behalf of `session`; resolves with the release function (safe to call twice). */
-  async acquire(app: string, session: string): Promise<() => void> {
+  /**
+   * Waits for the app's lock on behalf of `session`, pushed by `actor` (a key's name); resolves with the release
+   * function (safe to call twice).
+   */
+  async acquire(app: string, session: string, actor = 'unknown'): Promise<() => void> {
     const release = await this.mutex.acquire(app);
     let released = false;
     const once = () => {
       if (released) return;
       released = true;
       this.sessions.delete(session);
+      this.actors.delete(session);
       release();
     };
     this.sessions.set(session, once);
+    this.actors.set(session, actor);
     return once;
+  }
+
+  /** Who pushes in `session` (the key the SSH gateway authenticated), while the session lasts. */
+  actorOf(session: string | undefined): string | undefined {
+    return session ? this.actors.get(session) : undefined;
   }
 
   /** Gives a session's lock back early (its push deploys nothing). */

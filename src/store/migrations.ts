@@ -326,6 +326,28 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '016_audit_trail',
+    async up(knex) {
+      await knex.schema.createTable('events', (t) => {
+        t.increments('id').primary();
+        t.text('at').notNullable();
+        t.text('actor').notNullable();
+        t.text('app').nullable().index();
+        t.text('action').notNullable();
+        t.text('detail').notNullable().defaultTo('');
+      });
+      await knex.schema.alterTable('releases', (t) => {
+        t.text('actor').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('events');
+      await knex.schema.alterTable('releases', (t) => {
+        t.dropColumn('actor');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

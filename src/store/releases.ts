@@ -2,6 +2,7 @@
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { PaasError } from '../errors.js';
+import { currentActor } from '../actor.js';
 import type { HealthPlan } from '../input/healthchecks.js';
 
 export type ReleaseStatus = 'active' | 'superseded' | 'failed' | 'rolled back';
@@ -35,6 +36,8 @@ export interface ReleaseRow {
   layers: Layer[];
   error: string | null;
   createdAt: string;
+  /** Who made it: a key's or token's name, "local", or "paas" (healing); null for releases made before this was kept. */
+  actor: string | null;
 }
 
 export function emptySpec(): ReleaseSpec {
@@ -53,6 +56,7 @@ function fromRow(row: Record<string, unknown>): ReleaseRow {
     layers: JSON.parse(String(row.layers_json ?? '[]')) as Layer[],
     error: (row.error as string | null) ?? null,
     createdAt: new Date(row.created_at as string).toISOString(),
+    actor: (row.actor as string | null) ?? null,
   };
 }
 
@@ -78,7 +82,8 @@ export async function getRelease(db: Db, app: string, version: number): Promise<
   return release;
 }
 
-export type NewRelease = Omit<ReleaseRow, 'status' | 'createdAt' | 'error'>;
+/** A release to record; its actor is the one the current work is done for (auth/actor.ts). */
+export type NewRelease = Omit<ReleaseRow, 'status' | 'createdAt' | 'error' | 'actor'>;
 
 /**
  * Records `release` as the app's active release; the one it replaces becomes superseded, or "rolled back" when
@@ -127,6 +132,7 @@ function toRow(release: NewRelease, status: ReleaseStatus, error: string | null)
     layers_json: JSON.stringify(release.layers),
     error,
     created_at: now(),
+    actor: currentActor() ?? null,
   };
 }
 

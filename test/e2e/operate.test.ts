@@ -291,6 +291,27 @@ test.serial('a collaborator key works on its app only; everything else is refuse
   );
   t.is((await daemon.paas(['releases', other, '--json'])).code, 0, 'the other app is untouched');
   t.regex(daemon.log(), /event=auth\.refused caller=collab role=collaborator request="push /);
+
+  // The audit trail: who pushed, set config (names, never values) and scaled; the releases they made say so too.
+  await commitAll(repo, 'by the collaborator', { 'NOTES.txt': 'pushed by collab\n' });
+  const mine = await daemon.push(repo, app, 'main', keyFile);
+  t.is(mine.code, 0, mine.output);
+  t.is((await daemon.ssh(['config:set', app, 'SECRET_TOKEN=hunter2'], { keyFile })).code, 0);
+  const events = JSON.parse((await daemon.paas(['events', app, '--json'])).stdout) as { actor: string; action: string }[];
+  const tail = events.slice(-2).map((e) => `${e.actor}: ${e.action}`);
+  t.is(tail[0]!.replace(/[0-9a-f]{7}$/, 'SHA'), 'collab: push main SHA');
+  t.is(tail[1], `collab: config:set ${app} SECRET_TOKEN`);
+  t.false(JSON.stringify(events).includes('hunter2'), 'values never reach the audit trail');
+  t.true((await daemon.paas(['events', '--json'])).stdout.includes('"keys:add collab"'), 'keys:add is in the whole trail');
+  const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { by: string | null; description: string }[];
+  t.like(releases[0], { by: 'collab', description: 'Config: SECRET_TOKEN' });
+  t.like(releases[1], { by: 'collab' });
+  t.regex(releases[1]!.description, /^Deploy /);
+  const seen = await daemon.ssh(['events', '--json'], { keyFile });
+  t.true(
+    (JSON.parse(seen.stdout) as { app: string | null }[]).every((e) => e.app === app),
+    'a collaborator sees the events of its apps only',
+  );
 });
 
 test.serial('API tokens: the TCP API needs one; a collaborator token is limited to its app', async (t) => {

@@ -111,6 +111,7 @@ test('a one-off runs the release image with its config, exec form, labelled one-
     layers: [],
     error: null,
     createdAt: '',
+    actor: null,
     spec: { ...emptySpec(), config: { A: 'b c' } },
   };
   const spec = oneOffSpec(release, ['sh', '-c', 'echo $A'], 4711, { mounts: [{ volume: 'v', path: '/data' }] });

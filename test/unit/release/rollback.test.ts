@@ -16,6 +16,7 @@ const release = (version: number, status: ReleaseStatus, imageId = `sha256:${ver
   layers,
   error: null,
   createdAt: '2026-01-01T00:00:00.000Z',
+  actor: null,
 });
 
 test('the default rollback target is the newest earlier release that ran, whatever kind it was', (t) => {
