@@ -68,6 +68,8 @@ export interface Config {
   networkPool: string;
   /** Limits of every app container unless `resources:set` gives its process type others. */
   defaultLimits: Limits;
+  /** How often every replica's CPU and memory are sampled (an hour of samples is kept). */
+  metricsIntervalMs: number;
   /** How often the daemon looks for scheduled service backups that are due. */
   backupCheckMs: number;
   /** Certificates are renewed this many days before they expire. */
@@ -198,6 +200,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       cpus: parseCpus(env.PAAS_DEFAULT_CPUS || '1'),
       pids: positiveInt('PAAS_DEFAULT_PIDS', env.PAAS_DEFAULT_PIDS, 512),
     },
+    metricsIntervalMs: positiveInt('PAAS_METRICS_INTERVAL', env.PAAS_METRICS_INTERVAL, 10) * 1000,
     backupCheckMs: positiveInt('PAAS_BACKUP_CHECK_INTERVAL', env.PAAS_BACKUP_CHECK_INTERVAL, 60) * 1000,
     certsRenewDays: positiveInt('PAAS_CERTS_RENEW_DAYS', env.PAAS_CERTS_RENEW_DAYS, 30),
     certsCheckSeconds: positiveInt('PAAS_CERTS_CHECK_INTERVAL', env.PAAS_CERTS_CHECK_INTERVAL, 12 * 3600),

@@ -23,6 +23,9 @@ import { ensureRepo } from './git/repos.js';
 import { removeStrays, restoreRoutes } from './release/restore-routes.js';
 import { restoreServices } from './backing/service-lifecycle.js';
 import { startBackupSchedule } from './backing/backup-schedule.js';
+import { MetricsHistory } from './release/replica-metrics.js';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { startMetricsSampler } from './release/metrics-sampler.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
 import { closeHostToApps } from './host/firewall.js';
@@ -74,7 +77,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
   const certs = new CertRenewals(redisOptions(redisTarget), config, (job, renewals) => renewalJob(services, job, renewals));
-  const services: Services = { config, db, docker, scheduler, dataPlane, redis, redisTarget, queues, ciQueues, pushLocks: new PushLocks(), certs };
+  const services: Services = {
+    config,
+    db,
+    docker,
+    scheduler,
+    dataPlane,
+    redis,
+    redisTarget,
+    queues,
+    ciQueues,
+    pushLocks: new PushLocks(),
+    certs,
+    metrics: new MetricsHistory(),
+    webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
+  };
 
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
@@ -87,6 +104,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await dataPlane.start();
   const removedStrays = await removeStrays(scheduler, restored.strays);
   const backups = startBackupSchedule(services, config.backupCheckMs);
+  const sampler = startMetricsSampler(services, services.metrics, config.metricsIntervalMs);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);
@@ -138,7 +156,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await dataPlane.close();
       watcher.stop();
       backups.stop();
+      sampler.stop();
       await certs.close();
+      await services.webhooks.close();
       await queues.close();
       await ciQueues.close();
       redis.disconnect();

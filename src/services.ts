@@ -9,6 +9,8 @@ import type { RedisTarget } from './queue/connection.js';
 import type { DeployQueues } from './queue/deploy-queue.js';
 import type { PushLocks } from './ssh/push-locks.js';
 import type { CertRenewals } from './tls/renewal.js';
+import type { MetricsHistory } from './release/replica-metrics.js';
+import type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 export interface Services {
   config: Config;
@@ -29,4 +31,8 @@ export interface Services {
   pushLocks: PushLocks;
   /** Certificate orders and renewals (a BullMQ queue). */
   certs: CertRenewals;
+  /** The last hour of every replica's CPU and memory (sampled by release/metrics-sampler.ts). */
+  metrics: MetricsHistory;
+  /** The apps' webhooks: deliveries queued, signed, retried and recorded. */
+  webhooks: WebhookDeliveries;
 }

@@ -1,6 +1,7 @@
 // The API's routes: what each door (CLI, remote CLI, SSH) can ask for, with the scope a caller needs.
 import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { SERVICE_ROUTES } from './service-routes.js';
+import { WEBHOOK_ROUTES } from './webhook-routes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
@@ -174,7 +175,23 @@ export const ROUTES: Route[] = [
       return new Streamed((write, signal) => submitConfig(c.services, name, change, write, signal));
     },
   },
-  { method: 'GET', pattern: app('/ps'), scope: 'app', handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c))) },
+  {
+    method: 'GET',
+    pattern: app('/ps'),
+    scope: 'app',
+    handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c)), (id) => c.services.metrics.latest(id)),
+  },
+  {
+    // The last hour of each running replica's samples, by container name.
+    method: 'GET',
+    pattern: app('/metrics'),
+    scope: 'app',
+    handler: async (c) => {
+      const series = c.services.metrics.ofApp(await appOf(c));
+      const names = new Map((await listAppContainers(c.services.docker, c.params[0])).map((ct) => [ct.Id, (ct.Names[0] ?? '').replace(/^\//, '')]));
+      return Object.fromEntries(Object.entries(series).map(([id, samples]) => [names.get(id) ?? id, samples]));
+    },
+  },
   {
     // The formation now: the active release's, or before the first deploy what ps:scale asked the first to start with.
     method: 'GET',
@@ -391,6 +408,7 @@ export const ROUTES: Route[] = [
     },
   },
   ...SERVICE_ROUTES,
+  ...WEBHOOK_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { KeyRow } from '../store/keys.js';
 import type { TokenRow } from '../store/tokens.js';
 import type { EventRow } from '../store/events.js';
+import type { DeliveryRow, WebhookRow } from '../store/webhooks.js';
 import { appPath, printList, type CliIo } from './io.js';
 
 interface AccessOpts {
@@ -20,6 +21,51 @@ const accessBody = (opts: AccessOpts) => ({ ...(opts.role ? { role: opts.role } 
 const accessText = (row: { role: string; apps: string[] }) => (row.role === 'admin' ? 'admin' : `collaborator on ${row.apps.join(', ')}`);
 
 export function registerAccessCommands(program: Command, io: CliIo): void {
+  program
+    .command('webhooks <app>')
+    .description("list an app's webhooks")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const hooks = await io.client().call<WebhookRow[]>('GET', appPath(app, '/webhooks'));
+      printList(io, hooks, opts.json, ['ID', 'URL', 'EVENTS', 'ADDED BY'], (h) => [h.id, h.url, h.events.join(','), h.createdBy]);
+    });
+
+  program
+    .command('webhooks:add <app> <url>')
+    .description('POST each release, build and CI event of APP to URL as JSON, signed (X-Paas-Signature-256: sha256=HMAC of the body), retried with back-off')
+    .option('--events <list>', 'the events to send: release,build,ci (default: all)')
+    .option('--secret <secret>', 'the signing secret (default: a new one, shown once)')
+    .action(async (app: string, url: string, opts: { events?: string; secret?: string }) => {
+      const hook = await io.client().call<WebhookRow>('POST', appPath(app, '/webhooks'), { url, events: opts.events, secret: opts.secret });
+      io.out(`${STEP}Webhook ${hook.id} sends ${hook.events.join(', ')} events of ${app} to ${hook.url}\n`);
+      io.out(`       signing secret (shown once): ${hook.secret}\n`);
+    });
+
+  program
+    .command('webhooks:remove <app> <id>')
+    .description('stop sending events to a webhook')
+    .action(async (app: string, id: string) => {
+      await io.client().call('DELETE', appPath(app, `/webhooks/${encodeURIComponent(id)}`));
+      io.out(`${STEP}Removed webhook ${id} of ${app}\n`);
+    });
+
+  program
+    .command('webhooks:deliveries <app>')
+    .description("an app's last 100 webhook deliveries: event, status, attempts, the last answer")
+    .option('--json', 'print JSON')
+    .action(async (app: string, opts: { json?: boolean }) => {
+      const deliveries = await io.client().call<DeliveryRow[]>('GET', appPath(app, '/webhooks/deliveries'));
+      printList(io, deliveries, opts.json, ['ID', 'WEBHOOK', 'EVENT', 'STATUS', 'ATTEMPTS', 'ANSWER', 'AT'], (d) => [
+        d.id,
+        d.webhookId,
+        d.event,
+        d.status,
+        d.attempts,
+        d.responseStatus ?? d.error ?? '',
+        d.updatedAt,
+      ]);
+    });
+
   program
     .command('events [app]')
     .description('the audit trail: who deployed, changed config, scaled, rolled back, added keys and tokens, and when (the last 200)')

@@ -9,6 +9,7 @@ import type { ProcessView } from '../release/process-view.js';
 import type { DomainRow } from '../store/domains.js';
 import type { MountRow } from '../store/mounts.js';
 import { formatResources, type Resources } from '../input/resources.js';
+import { formatBytes } from '../release/layers.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 export function registerOperateCommands(program: Command, io: CliIo): void {
@@ -57,17 +58,22 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
 
   program
     .command('ps <app>')
-    .description("list an app's containers: process type, replica, state, uptime, release")
+    .description("list an app's containers: process type, replica, state, release, CPU, memory used / limit, restarts, uptime (sampled every 10 s)")
     .option('--json', 'print JSON')
     .action(async (app: string, opts: { json?: boolean }) => {
       const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
-      printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'STATUS', 'RELEASE'], (p) => [
+      const memory = (p: ProcessView) =>
+        p.memoryBytes === undefined ? '' : `${formatBytes(p.memoryBytes)} / ${p.memoryLimit ? formatBytes(p.memoryLimit) : 'none'}`;
+      printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'RELEASE', 'CPU', 'MEMORY', 'RESTARTS', 'UP'], (p) => [
         p.process,
         p.replica,
         p.container,
         p.state,
-        p.status,
         p.release,
+        p.cpuPercent === undefined ? '' : `${p.cpuPercent.toFixed(1)}%`,
+        memory(p),
+        p.restarts,
+        p.uptime ?? p.status,
       ]);
     });
 

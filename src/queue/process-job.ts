@@ -14,6 +14,7 @@ import { asPaasError } from '../errors.js';
 import { daemonLog, lineSink } from '../log.js';
 import { healApp } from '../release/heal.js';
 import { withActor } from '../actor.js';
+import { activeRelease } from '../store/releases.js';
 
 /** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
 export async function processJob(services: Services, data: DeployJobData): Promise<void> {
@@ -48,21 +49,40 @@ async function runJob(services: Services, data: DeployJobData): Promise<void> {
       // The run's result is recorded and printed; the job fails only so that `paas ci:run` can exit non-zero.
       const status = await runCiJob(services, data, out);
       event('finished', { status, seconds: ((Date.now() - begin) / 1000).toFixed(1) });
+      await services.webhooks.emit(data.app, 'ci', { run: data.runId, ref: data.ref, sha: data.sha, status });
       await finishJobLog(services.redis, data.logId, { ok: status === 'passed' || status === 'skipped' });
       return;
     } else {
       const version = await deployCommit(services, data, out);
       await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
+      await services.webhooks.emit(data.app, 'build', { build: data.buildId, ref: data.ref, sha: data.sha, status: 'succeeded', release: version });
       event('succeeded', { release: version, seconds: ((Date.now() - begin) / 1000).toFixed(1) });
     }
     if (data.kind !== 'deploy' && data.kind !== 'heal') event('succeeded', { seconds: ((Date.now() - begin) / 1000).toFixed(1) });
+    if (data.kind === 'deploy' || data.kind === 'rollback' || data.kind === 'config' || data.kind === 'scale') await emitRelease(services, data.app);
     await finishJobLog(services.redis, data.logId, { ok: true });
   } catch (err) {
     const error = asPaasError(err);
     event('failed', { code: error.code, error: error.message });
     out.error(error.message);
-    if (data.kind === 'deploy') await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
+    if (data.kind === 'deploy') {
+      await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error: error.message });
+      await services.webhooks.emit(data.app, 'build', { build: data.buildId, ref: data.ref, sha: data.sha, status: 'failed', error: error.message });
+    }
     await finishJobLog(services.redis, data.logId, { ok: false, message: error.message });
     throw error;
   }
+}
+
+/** The `release` webhook event: the app's active release after a job that may have made one. */
+async function emitRelease(services: Pick<Services, 'db' | 'webhooks'>, app: string): Promise<void> {
+  const release = await activeRelease(services.db, app);
+  if (release)
+    await services.webhooks.emit(app, 'release', {
+      version: release.version,
+      description: release.description,
+      sha: release.sha,
+      by: release.actor,
+      createdAt: release.createdAt,
+    });
 }

@@ -1,6 +1,7 @@
 // Pure: an app's containers as `paas ps` shows them.
 import { LABEL } from '../docker/names.js';
 import type Docker from 'dockerode';
+import { uptime, type MetricSample } from './replica-metrics.js';
 
 export interface ProcessView {
   process: string;
@@ -9,14 +10,25 @@ export interface ProcessView {
   state: string;
   status: string;
   release: string;
+  /** From the daemon's last sample (none yet for a replica that just started). */
+  cpuPercent?: number;
+  memoryBytes?: number;
+  memoryLimit?: number;
+  restarts?: number;
+  uptime?: string;
 }
 
 /** Long-running containers of the app (not tests, addons or one-offs), by process type and replica. */
-export function processViews(containers: Docker.ContainerInfo[]): ProcessView[] {
+export function processViews(
+  containers: Docker.ContainerInfo[],
+  latest: (id: string) => MetricSample | undefined = () => undefined,
+  now = new Date(),
+): ProcessView[] {
   return containers
     .filter((c) => c.Labels[LABEL.release] && c.Labels[LABEL.process] && c.Labels[LABEL.process] !== 'release')
     .map((c) => {
       const name = (c.Names[0] ?? '').replace(/^\//, '');
+      const sample = c.State === 'running' ? latest(c.Id) : undefined;
       return {
         process: c.Labels[LABEL.process]!,
         replica: Number(c.Labels[LABEL.replica] ?? /-(\d+)$/.exec(name)?.[1] ?? 0),
@@ -24,6 +36,15 @@ export function processViews(containers: Docker.ContainerInfo[]): ProcessView[] 
         state: c.State,
         status: c.Status,
         release: `v${c.Labels[LABEL.release]}`,
+        ...(sample
+          ? {
+              cpuPercent: sample.cpuPercent,
+              memoryBytes: sample.memoryBytes,
+              memoryLimit: sample.memoryLimit,
+              restarts: sample.restarts,
+              uptime: uptime(sample.startedAt, now),
+            }
+          : {}),
       };
     })
     .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica);

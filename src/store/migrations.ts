@@ -348,6 +348,37 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '017_webhooks',
+    async up(knex) {
+      await knex.schema.createTable('webhooks', (t) => {
+        t.increments('id').primary();
+        t.text('app').notNullable().index();
+        t.text('url').notNullable();
+        t.text('events_json').notNullable();
+        t.text('secret').notNullable();
+        t.boolean('trusted').notNullable().defaultTo(false);
+        t.text('created_by').notNullable();
+        t.text('created_at').notNullable();
+      });
+      await knex.schema.createTable('webhook_deliveries', (t) => {
+        t.text('id').primary();
+        t.integer('webhook_id').notNullable().index();
+        t.text('app').notNullable().index();
+        t.text('event').notNullable();
+        t.text('status').notNullable();
+        t.integer('attempts').notNullable();
+        t.integer('response_status').nullable();
+        t.text('error').nullable();
+        t.text('created_at').notNullable();
+        t.text('updated_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('webhook_deliveries');
+      await knex.schema.dropTable('webhooks');
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

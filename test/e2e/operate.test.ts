@@ -16,7 +16,7 @@ const CLI = path.resolve('dist', 'src', 'cli', 'main.js');
 
 test.before(async () => {
   apiPort = await freePort();
-  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1' } });
+  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1', PAAS_METRICS_INTERVAL: '1' } });
   repo = await fixtureRepo('ops-app');
   const push = await daemon.push(repo, app);
   if (push.code !== 0) throw new Error(push.output);
@@ -113,6 +113,24 @@ test.serial(
     }
   },
 );
+
+test.serial("ps shows each replica's CPU, memory used / limit, restarts and uptime, sampled by the daemon", async (t) => {
+  type View = { process: string; cpuPercent?: number; memoryBytes?: number; memoryLimit?: number; restarts?: number; uptime?: string };
+  let web: View | undefined;
+  const deadline = Date.now() + 30_000;
+  while (web?.memoryBytes === undefined && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    web = (JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as View[]).find((p) => p.process === 'web');
+  }
+  t.true((web?.memoryBytes ?? 0) > 100_000, JSON.stringify(web));
+  t.true((web?.memoryBytes ?? 0) < (web?.memoryLimit ?? 0));
+  t.true(typeof web?.cpuPercent === 'number' && web.cpuPercent >= 0);
+  t.is(web?.restarts, 0);
+  t.regex(web?.uptime ?? '', /^\d+[smhd]$/);
+  const table = (await daemon.paas(['ps', app])).stdout;
+  t.regex(table, /CPU\s+MEMORY\s+RESTARTS\s+UP/);
+  t.regex(table, /\d+\.\d% +[\d.]+ [KMG]B \/ [\d.]+ [KMG]B +0 +\d+[smhd]/);
+});
 
 test.serial('a typo gets a one-line error with a suggestion, on the CLI and over SSH; unknown apps too', async (t) => {
   const cli = await daemon.paas(['conifg:set', app, 'A=1']);

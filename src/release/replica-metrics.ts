@@ -1,0 +1,65 @@
+// Pure: replica metrics as `paas ps` shows them (CPU %, memory used / limit, restarts, uptime), and the last hour
+// of them per replica at the sampler's resolution, bounded in memory.
+import type { RawStats } from '../docker/stats.js';
+
+export interface MetricSample {
+  at: string;
+  /** Percent of one CPU, as docker stats shows it (200 = two CPUs busy). */
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimit: number;
+  restarts: number;
+  startedAt: string;
+}
+
+/** A stats reading as a sample, with CPU computed as docker stats does. */
+export function sampleOf(raw: RawStats, at: Date): MetricSample {
+  const cpuDelta = raw.cpuTotal - raw.preCpuTotal;
+  const systemDelta = raw.system - raw.preSystem;
+  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * raw.onlineCpus * 100 : 0;
+  return {
+    at: at.toISOString(),
+    cpuPercent: Math.round(cpuPercent * 10) / 10,
+    memoryBytes: Math.max(0, raw.memoryUsage - raw.memoryCache),
+    memoryLimit: raw.memoryLimit,
+    restarts: raw.restarts,
+    startedAt: raw.startedAt,
+  };
+}
+
+/** The last `size` samples of each replica by container id (an hour at 10 s by default); replicas that are gone are forgotten. */
+export class MetricsHistory {
+  private readonly series = new Map<string, { app: string; samples: MetricSample[] }>();
+
+  constructor(private readonly size = 360) {}
+
+  add(container: string, app: string, sample: MetricSample): void {
+    const entry = this.series.get(container) ?? { app, samples: [] };
+    entry.samples.push(sample);
+    if (entry.samples.length > this.size) entry.samples.splice(0, entry.samples.length - this.size);
+    this.series.set(container, entry);
+  }
+
+  /** Forgets every replica not in `live`. */
+  keepOnly(live: ReadonlySet<string>): void {
+    for (const container of this.series.keys()) if (!live.has(container)) this.series.delete(container);
+  }
+
+  latest(container: string): MetricSample | undefined {
+    return this.series.get(container)?.samples.at(-1);
+  }
+
+  /** Each of `app`'s replicas with its samples, oldest first. */
+  ofApp(app: string): Record<string, MetricSample[]> {
+    return Object.fromEntries([...this.series].filter(([, entry]) => entry.app === app).map(([container, entry]) => [container, [...entry.samples]]));
+  }
+}
+
+/** Pure: how long ago `startedAt` was, as ps shows it (42s, 5m, 3h, 2d). */
+export function uptime(startedAt: string, now: Date): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - new Date(startedAt).getTime()) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}

@@ -1,0 +1,57 @@
+import test from 'ava';
+import { MetricsHistory, sampleOf, uptime } from '../../../src/release/replica-metrics.js';
+import { processViews } from '../../../src/release/process-view.js';
+import type Docker from 'dockerode';
+
+const raw = {
+  cpuTotal: 3e8,
+  preCpuTotal: 1e8,
+  system: 4e9,
+  preSystem: 2e9,
+  onlineCpus: 2,
+  memoryUsage: 80e6,
+  memoryCache: 30e6,
+  memoryLimit: 512 * 2 ** 20,
+  restarts: 1,
+  startedAt: '2026-12-02T10:00:00.000Z',
+};
+
+test('CPU as docker stats computes it, memory without the page cache', (t) => {
+  const sample = sampleOf(raw, new Date('2026-12-02T10:05:00.000Z'));
+  t.is(sample.cpuPercent, 20, '0.2 s of CPU in 2 s of both CPUs: 20% of one');
+  t.is(sample.memoryBytes, 50e6);
+  t.is(sample.memoryLimit, 512 * 2 ** 20);
+  t.is(sampleOf({ ...raw, preCpuTotal: 0, preSystem: 0, system: 0 }, new Date()).cpuPercent, 0, 'a first reading with nothing to compare is 0, not NaN');
+});
+
+test('the history keeps the last hour per replica and forgets replicas that are gone', (t) => {
+  const history = new MetricsHistory(3);
+  for (let i = 0; i < 5; i++) history.add('c1', 'shop', { ...sampleOf(raw, new Date(i * 10_000)), restarts: i });
+  history.add('c2', 'blog', sampleOf(raw, new Date()));
+  t.deepEqual(
+    history.ofApp('shop').c1!.map((s) => s.restarts),
+    [2, 3, 4],
+  );
+  t.deepEqual(Object.keys(history.ofApp('blog')), ['c2']);
+  history.keepOnly(new Set(['c2']));
+  t.is(history.latest('c1'), undefined);
+});
+
+test('ps shows the last sample of running replicas; uptime reads like ps', (t) => {
+  const container = (id: string, state: string) =>
+    ({
+      Id: id,
+      Names: [`/paas.shop.web.v3.${id}`],
+      State: state,
+      Status: 'Up',
+      Labels: { 'paas.release': '3', 'paas.process': 'web', 'paas.replica': id },
+    }) as unknown as Docker.ContainerInfo;
+  const history = new MetricsHistory();
+  history.add('1', 'shop', sampleOf(raw, new Date()));
+  history.add('2', 'shop', sampleOf(raw, new Date()));
+  const views = processViews([container('1', 'running'), container('2', 'exited')], (id) => history.latest(id), new Date('2026-12-02T10:05:00.000Z'));
+  t.like(views[0], { cpuPercent: 20, memoryBytes: 50e6, restarts: 1, uptime: '5m' });
+  t.is(views[1]!.cpuPercent, undefined, 'a stopped replica shows no use');
+  t.is(uptime('2026-12-02T10:00:00.000Z', new Date('2026-12-02T10:00:42.000Z')), '42s');
+  t.is(uptime('2026-11-29T10:00:00.000Z', new Date('2026-12-02T10:00:00.000Z')), '3d');
+});
