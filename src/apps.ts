@@ -1,6 +1,7 @@
 // Creating and destroying apps: store row, bare repo, worker; destroy also removes containers, images, volumes,
 // routes, custom hostnames and certificates.
 import { forgetAppLinks } from './backing/service-links.js';
+import { removeHistory } from './store/log-history.js';
 import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
@@ -53,5 +54,6 @@ export async function destroyApp(
   await forgetAppLinks(services, name);
   await removeAppNetwork(services.docker, name);
   removeRepo(services.config.dataDir, name);
+  removeHistory(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });
 }

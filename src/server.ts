@@ -24,6 +24,7 @@ import { removeStrays, restoreRoutes } from './release/restore-routes.js';
 import { restoreServices } from './backing/service-lifecycle.js';
 import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
+import { HISTORY_LINES, appendHistory } from './store/log-history.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
 import { watchContainers } from './release/watch-containers.js';
@@ -71,7 +72,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     redisTarget = { socket: embedded.socket };
   }
   const redis = connectRedis(redisTarget);
-  const scheduler = new DockerScheduler(docker, config.networkPool);
+  // Replicas' output outlives them: kept in the app's log history when they are removed.
+  const scheduler = new DockerScheduler(docker, config.networkPool, {
+    lines: HISTORY_LINES,
+    keep: (app, lines) => appendHistory(config.dataDir, app, lines),
+  });
   const dataPlane = await chooseDataPlane(config);
   // Jobs run only once the workers start (below), when `services` is whole.
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);

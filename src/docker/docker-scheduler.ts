@@ -1,6 +1,7 @@
 // The Scheduler port on the local Docker engine: each replica is a labelled container on its app's network.
 import type Docker from 'dockerode';
 import type { DockerClient } from './client.js';
+import { replicaOutput } from './logs.js';
 import { isNotFound } from './client.js';
 import type { OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { LABEL, containerName } from './names.js';
@@ -43,6 +44,8 @@ export class DockerScheduler implements Scheduler {
   constructor(
     private readonly docker: DockerClient,
     private readonly networkPool: string,
+    /** Keeps the last `lines` of a replica's output before it is removed (the app's log history, `app[web.1]` lines). */
+    private readonly keepLogs?: { lines: number; keep: (app: string, lines: string[]) => void },
   ) {}
 
   async prepare(app: string): Promise<void> {
@@ -78,7 +81,13 @@ export class DockerScheduler implements Scheduler {
     return (await listAppContainers(this.docker, app)).flatMap((c) => replicaOf(c) ?? []).filter((r) => app === undefined || r.app === app);
   }
 
-  remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
+  async remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
+    if (this.keepLogs) {
+      // Stopped first, so that what it prints while it shuts down is kept too.
+      await stopContainer(this.docker, replica.id, graceSeconds).catch(() => undefined);
+      const kept = await replicaOutput(this.docker, replica.id, this.keepLogs.lines).catch(() => undefined);
+      if (kept) this.keepLogs.keep(kept.app, kept.lines);
+    }
     return removeContainer(this.docker, replica.id, graceSeconds);
   }
 

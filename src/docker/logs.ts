@@ -9,6 +9,16 @@ export interface LogLine {
   text: string;
 }
 
+/** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
+export function sourceOf(labels: Record<string, string>): string {
+  return `${labels[LABEL.process] ?? '?'}.${labels[LABEL.replica] ?? '0'}`;
+}
+
+/** Pure: one line as `paas logs` prints it, `TIME app[web.1]: text`. */
+export function printedLine(source: string, line: LogLine): string {
+  return `${line.time} app[${source}]: ${line.text}`;
+}
+
 function splitTimestamp(line: string): LogLine {
   const space = line.indexOf(' ');
   return space > 0 ? { time: line.slice(0, space), text: line.slice(space + 1) } : { time: '', text: line };
@@ -70,4 +80,13 @@ export async function watchStarts(
   stream.on('data', (chunk: Buffer) => lines.write(chunk));
   signal.addEventListener('abort', () => stream.destroy(), { once: true });
   return { closed: streamClosed(stream) };
+}
+
+/** A replica's last `tail` lines as printed in logs (`TIME app[web.1]: text`), with its app; undefined for other containers. */
+export async function replicaOutput(docker: DockerClient, id: string, tail: number): Promise<{ app: string; lines: string[] } | undefined> {
+  const info = await docker.getContainer(id).inspect();
+  const labels = info.Config.Labels ?? {};
+  const app = labels[LABEL.app];
+  if (!app || !labels[LABEL.process] || labels[LABEL.tty] === 'true') return undefined;
+  return { app, lines: (await containerLines(docker, id, tail)).map((line) => printedLine(sourceOf(labels), line)) };
 }

@@ -15,6 +15,7 @@ import { daemonLog, lineSink } from '../log.js';
 import { healApp } from '../release/heal.js';
 import { withActor } from '../actor.js';
 import { activeRelease } from '../store/releases.js';
+import { appendHistory } from '../store/log-history.js';
 
 /** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
 export async function processJob(services: Services, data: DeployJobData): Promise<void> {
@@ -23,9 +24,12 @@ export async function processJob(services: Services, data: DeployJobData): Promi
 
 async function runJob(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
+  // The steps of jobs that change what runs are kept in the app's log history, as Heroku's logs show releases.
+  const kept = data.kind !== 'ci' && data.kind !== 'heal';
   const out = lineSink((line) => {
     lines.push(line);
     void appendJobLine(services.redis, data.logId, line);
+    if (kept && /^(-----|=====| ! {5})/.test(line)) appendHistory(services.config.dataDir, data.app, [`${new Date().toISOString()} paas[deploy]: ${line}`]);
   });
   if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);
   // Lifecycle events in the daemon log: deploy.started, deploy.succeeded, deploy.failed (and rollback.*, config.*, ...).

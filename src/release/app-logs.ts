@@ -1,14 +1,16 @@
 // `paas logs APP [-f] [--process TYPE] [-n N]`: the runtime output of an app's containers, each line marked
-// with its process and replica like Heroku's `app[web.1]:`; with -f it follows on, and containers of later
+// with its process and replica like Heroku's `app[web.1]:`, with the kept output of replicas already gone and the
+// deploy steps (store/log-history.ts); with -f it follows on, and containers of later
 // releases (a redeploy, a restart) are picked up as they start, without reconnecting.
 import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
 import { PaasError } from '../errors.js';
 import { PROCESS_TYPE } from '../input/patterns.js';
 import { listAppContainers } from '../docker/containers.js';
-import { containerLines, followContainer, watchStarts, type LogLine } from '../docker/logs.js';
+import { containerLines, followContainer, printedLine, sourceOf, watchStarts } from '../docker/logs.js';
 import { isOneOff } from '../docker/container-spec.js';
 import type { RoutedRequest } from '../ports/data-plane.js';
+import { readHistory } from '../store/log-history.js';
 
 export interface LogsRequest {
   follow: boolean;
@@ -33,16 +35,6 @@ export function checkLogsRequest(body: unknown): LogsRequest {
   return { follow: raw.follow === true, process, tail, source };
 }
 
-/** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
-export function sourceOf(labels: Record<string, string>): string {
-  return `${labels[LABEL.process] ?? '?'}.${labels[LABEL.replica] ?? '0'}`;
-}
-
-/** Pure: one line as printed, `TIME app[web.1]: text`. */
-export function formatLogLine(source: string, line: LogLine): string {
-  return `${line.time} app[${source}]: ${line.text}`;
-}
-
 /**
  * Pure: one router line as Heroku's `heroku[router]` prints it: `TIME paas[router]: at=info method=GET path="/"
  * host=... fwd="..." dyno=web.1 service=3ms status=200 bytes=224`; a 5xx is at=error.
@@ -64,6 +56,17 @@ export function formatRouterLine(request: RoutedRequest, dyno: string | undefine
 }
 
 /**
+ * Pure: whether a line of the app's history belongs in the logs asked for: `app[TYPE.N]` lines unless only the
+ * router's are asked for (and of TYPE when one is), `paas[deploy]` lines when all sources and types are.
+ */
+export function historyWanted(text: string, request: Pick<LogsRequest, 'process' | 'source'>): boolean {
+  const source = /^\S+ (app|paas)\[([^\]]*)\]:/.exec(text);
+  if (!source) return false;
+  if (source[1] === 'paas') return request.source === null && request.process === null;
+  return request.source !== 'router' && (request.process === null || source[2]!.startsWith(`${request.process}.`));
+}
+
+/**
  * Pure: whether a container's output belongs in the logs asked for: release processes and one-offs, not tests, and
  * not one-offs with a terminal (their raw output is the user's session).
  */
@@ -79,7 +82,7 @@ export function wanted(labels: Record<string, string>, process: string | null): 
  * aborts.
  */
 export async function streamAppLogs(
-  services: Pick<Services, 'docker' | 'dataPlane'>,
+  services: Pick<Services, 'config' | 'docker' | 'dataPlane'>,
   app: string,
   request: LogsRequest,
   write: (line: string) => void,
@@ -100,7 +103,7 @@ export async function streamAppLogs(
     labelsOf.set(id, labels);
     if (!appLines || followed.has(id) || !wanted(labels, request.process)) return;
     followed.add(id);
-    follows.push(followContainer(docker, id, tail, (line) => write(formatLogLine(sourceOf(labels), line)), signal).catch(() => undefined));
+    follows.push(followContainer(docker, id, tail, (line) => write(printedLine(sourceOf(labels), line)), signal).catch(() => undefined));
   };
   // Subscribe first, so that a container starting while the history is read is not missed.
   const watching = request.follow ? await watchStarts(docker, app, (id, labels) => follow(id, labels, undefined), signal) : undefined;
@@ -112,7 +115,7 @@ export async function streamAppLogs(
   const settled = watching ? containers.filter((c) => c.State !== 'running') : containers;
   const history = await Promise.all(
     settled.map(async (c) =>
-      (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ time: line.time, text: formatLogLine(sourceOf(c.Labels), line) })),
+      (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ time: line.time, text: printedLine(sourceOf(c.Labels), line) })),
     ),
   );
   let routed: Promise<void> = Promise.resolve();
@@ -128,6 +131,8 @@ export async function streamAppLogs(
     });
     history.push(routerHistory.map((r) => ({ time: r.time, text: formatRouterLine(r, dynoOf(r.replica)) })));
   }
+  // Kept lines of replicas that are gone and of deploys (they never overlap the live containers' lines).
+  history.push(readHistory(services.config.dataDir, app).filter((line) => historyWanted(line.text, request)));
   const merged = history
     .flat()
     .sort((a, b) => a.time.localeCompare(b.time))

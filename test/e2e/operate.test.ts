@@ -179,6 +179,10 @@ test.serial('logs -f shows lines of the new release after a redeploy without rec
   const appOnly = await daemon.paas(['logs', app, '--source', 'app', '-n', '50']);
   t.notRegex(appOnly.stdout, /paas\[router\]/);
   t.regex(appOnly.stdout, /app\[web\.1\]/);
+  // History outlives the replicas: the first release's containers are gone, their output and the deploys are kept.
+  const kept = await daemon.paas(['logs', app, '-n', '1500']);
+  t.regex(kept.stdout, /^\S+Z app\[web\.1\]: booting first$/m, 'the output of replicas removed by later releases');
+  t.regex(kept.stdout, /^\S+Z paas\[deploy\]: -----> Released v\d+$/m, 'the deploy steps');
 });
 
 test.serial('data in a mounted volume survives a redeploy and a rollback', async (t) => {

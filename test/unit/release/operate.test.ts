@@ -4,7 +4,8 @@ import { parseMountSpec } from '../../../src/input/mount-spec.js';
 import { containerSpec, runtimeHostConfig } from '../../../src/docker/container-spec.js';
 import { restartPlan } from '../../../src/release/swap-plan.js';
 import type { Replica } from '../../../src/ports/scheduler.js';
-import { formatLogLine, formatRouterLine, sourceOf, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
+import { formatRouterLine, historyWanted, wanted, checkLogsRequest } from '../../../src/release/app-logs.js';
+import { printedLine as formatLogLine, sourceOf } from '../../../src/docker/logs.js';
 import { checkRunCommand, oneOffSpec } from '../../../src/release/one-off.js';
 import { emptySpec } from '../../../src/store/releases.js';
 
@@ -81,6 +82,30 @@ test('a restart goes through every replica of the formation, each replacing the 
     restartPlan(release, [], () => ({}), 1.5, 'worker').steps.map((s) => s.start[0]!.process),
     ['worker'],
   );
+});
+
+test('kept history: app lines by process type and source, deploy steps only when every source is asked for', (t) => {
+  const app = '2026-11-22T10:00:00.000Z app[web.1]: started';
+  const worker = '2026-11-22T10:00:00.000Z app[worker.1]: working';
+  const deploy = '2026-11-22T10:00:01.000Z paas[deploy]: -----> Released v2';
+  const all = { process: null, source: null } as const;
+  t.deepEqual(
+    [app, worker, deploy].filter((l) => historyWanted(l, all)),
+    [app, worker, deploy],
+  );
+  t.deepEqual(
+    [app, worker, deploy].filter((l) => historyWanted(l, { process: 'web', source: null })),
+    [app],
+  );
+  t.deepEqual(
+    [app, worker, deploy].filter((l) => historyWanted(l, { process: null, source: 'app' })),
+    [app, worker],
+  );
+  t.deepEqual(
+    [app, worker, deploy].filter((l) => historyWanted(l, { process: null, source: 'router' })),
+    [],
+  );
+  t.false(historyWanted('garbage', all));
 });
 
 test('log lines are marked with process and replica; tests and builds are left out', (t) => {
