@@ -1,6 +1,7 @@
 // The `paas` command line in a terminal: `server` and `stack:build` run here; every other command asks the
 // daemon, over its unix socket or, with PAAS_API_URL and PAAS_API_TOKEN, a remote daemon's TCP API.
 import fs from 'node:fs';
+import readline from 'node:readline/promises';
 import { Option } from 'commander';
 import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
 import { httpClient, type ApiTarget } from '../api/client.js';
@@ -10,6 +11,7 @@ import { buildProgram, withAppArgument } from '../commands/program.js';
 import { appOfRemote } from '../commands/app-arg.js';
 import { execFileSync } from 'node:child_process';
 import type { CliIo } from '../commands/io.js';
+import { colourLines, wantsColour } from '../commands/colour.js';
 import { inGitRepo, openInBrowser, setGitRemote } from './local-git.js';
 import { runAttached } from './run-attached.js';
 
@@ -42,8 +44,8 @@ function target(): ApiTarget {
 
 const io: CliIo = {
   client: () => httpClient(target()),
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => void process.stdout.write(typeof text === 'string' && wantsColour(Boolean(process.stdout.isTTY), process.env) ? colourLines(text) : text),
+  err: (text) => void process.stderr.write(wantsColour(Boolean(process.stderr.isTTY), process.env) ? colourLines(text) : text),
   async readStdin() {
     if (process.stdin.isTTY) throw new PaasError('PAAS_ERR_INVALID_KEY', 'pipe the public key in: paas keys:add NAME < ~/.ssh/id_ed25519.pub');
     const chunks: Buffer[] = [];
@@ -61,6 +63,14 @@ const io: CliIo = {
     }
   },
   stdinIsTty: Boolean(process.stdin.isTTY),
+  async prompt(question) {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
   setExit: (code) => void (process.exitCode = code),
   run: (request) => runAttached(target(), request),
   setGitRemote,

@@ -100,9 +100,21 @@ export function registerAppCommands(program: Command, io: CliIo): void {
   program
     .command('apps:destroy <app>')
     .description('destroy an app: its containers, images, volumes, repository, routes and records')
-    .requiredOption('--confirm <app>', 'the app name again, to confirm')
-    .action(async (app: string, opts: { confirm: string }) => {
-      if (opts.confirm !== app) throw new PaasError('PAAS_ERR_INVALID_INPUT', `--confirm must repeat the app name: paas apps:destroy ${app} --confirm ${app}`);
+    .option('--confirm <app>', 'the app name again, to confirm (asked for on a terminal when not given)')
+    .action(async (app: string, opts: { confirm?: string }) => {
+      let confirm = opts.confirm;
+      // As Heroku does on a terminal: the name is typed, not passed.
+      if (confirm === undefined && io.stdinIsTty && io.prompt) {
+        io.err(` !     This destroys ${app}: its containers, images, volumes, repository and routes.\n`);
+        confirm = (await io.prompt(` !     To proceed, type ${app}: `)).trim();
+      }
+      if (confirm !== app)
+        throw new PaasError(
+          'PAAS_ERR_INVALID_INPUT',
+          confirm === undefined
+            ? `confirm with --confirm ${app}: paas apps:destroy ${app} --confirm ${app}`
+            : `confirmation did not match ${app}: nothing was destroyed`,
+        );
       await io.client().call('DELETE', appPath(app));
       io.out(`${STEP}Destroyed ${app}\n`);
     });

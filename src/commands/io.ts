@@ -15,6 +15,8 @@ export interface CliIo {
   /** A file the user names (certs:add); only where the CLI runs on the user's machine. */
   readFile(path: string): Promise<string>;
   stdinIsTty: boolean;
+  /** Asks a question on the terminal and resolves with the line typed (only where stdinIsTty). */
+  prompt?(question: string): Promise<string>;
   setExit(code: number): void;
   /** Sets a git remote in the user's repository (the terminal CLI only: over SSH there is no repository). */
   setGitRemote?(name: string, url: string): 'added' | 'updated' | 'unchanged';

@@ -8,6 +8,7 @@ import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
 import { placeApp, type CommandShape } from './app-arg.js';
+import { completionScript } from './completion.js';
 
 /** Heroku's and Dokku's words for what has another name here (typed from habit, answered with ours). */
 const HABITS: Record<string, string> = {
@@ -72,6 +73,13 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerCertCommands(program, io);
   registerServiceCommands(program, io);
   registerAccessCommands(program, io);
+  program
+    .command('completion <shell>')
+    .description('print a completion script for bash or zsh: eval "$(paas completion bash)"')
+    .action((shell: string) => {
+      const commands = program.commands.map((c) => ({ name: c.name(), options: c.options.flatMap((o) => [o.long ?? '', o.short ?? '']).filter(Boolean) }));
+      io.out(completionScript(shell, [...commands, { name: 'help', options: [] }]));
+    });
   return program;
 }
 

@@ -10,12 +10,40 @@ import type { CliIo } from '../commands/io.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { ERROR, daemonLog } from '../log.js';
 import { startAttached } from '../api/run-upgrade.js';
+import { colourLines } from '../commands/colour.js';
 
 export interface Terminal {
   rows: number;
   cols: number;
   /** Registers the handler of window-size changes. */
   onResize(handler: (rows: number, cols: number) => void): void;
+}
+
+/** Reads one line typed on the channel's terminal, echoing it (the client's terminal is in raw mode). */
+function readLine(channel: ServerChannel, question: string): Promise<string> {
+  channel.write(question);
+  return new Promise((resolve) => {
+    let line = '';
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') {
+          channel.off('data', onData);
+          channel.write('\r\n');
+          return resolve(line);
+        }
+        if (char === '\x7f' || char === '\b') line = line.slice(0, -1);
+        else if (char === '\x03') {
+          channel.off('data', onData);
+          return resolve('');
+        } else if (char >= ' ') {
+          line += char;
+          channel.write(char);
+        }
+      }
+    };
+    channel.on('data', onData);
+    channel.once('end', () => resolve(line));
+  });
 }
 
 function readAll(channel: ServerChannel): Promise<string> {
@@ -33,8 +61,9 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
   let exit = 0;
   const io: CliIo = {
     client: () => localClient(services, caller, abort.signal),
-    out: (text) => void channel.write(text),
-    err: (text) => void channel.stderr.write(text),
+    // On a terminal (ssh -t) the house prefixes are coloured, as on the CLI's.
+    out: (text) => void channel.write(terminal && typeof text === 'string' ? colourLines(text) : text),
+    err: (text) => void channel.stderr.write(terminal ? colourLines(text) : text),
     readStdin: () => readAll(channel),
     readFile: async () => {
       throw new PaasError(
@@ -43,6 +72,7 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
       );
     },
     stdinIsTty: terminal !== undefined,
+    ...(terminal ? { prompt: (question: string) => readLine(channel, question) } : {}),
     setExit: (code) => void (exit = code),
     async run(request) {
       const attached = await startAttached(services, caller, request, {

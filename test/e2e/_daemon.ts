@@ -137,7 +137,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 
   const keyFile = path.join(dataDir, 'client_key');
   if (!fs.existsSync(keyFile)) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e', '-f', keyFile]);
-  const paas = (args: string[], input?: string, onData?: (chunk: string) => void) => run('node', [CLI, '--data-dir', dataDir, ...args], { env, input, onData });
+  // Run outside any git repository: the CLI reads (and apps:create sets) the `paas` remote of the one it runs in.
+  const paas = (args: string[], input?: string, onData?: (chunk: string) => void) =>
+    run('node', [CLI, '--data-dir', dataDir, ...args], { env, input, onData, cwd: dataDir });
   if (options.registerKey !== false && !options.reuse) {
     const added = await paas(['keys:add', 'e2e'], fs.readFileSync(keyFile + '.pub', 'utf8'));
     if (added.code !== 0) throw new Error(`keys:add failed: ${added.output}`);

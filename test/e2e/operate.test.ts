@@ -47,7 +47,7 @@ test.serial('commands over SSH: config:set makes a release whose value the app e
 });
 
 test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, ps:scale showing the formation, config --shell, --version", async (t) => {
-  const cli = (args: string[], cwd?: string) => run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd });
+  const cli = (args: string[], cwd?: string) => run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd: cwd ?? daemon.dataDir });
   const shown = await cli(['ps:scale', '-a', app]);
   t.is(shown.code, 0, shown.output);
   t.is(shown.stdout, 'web=1\n');
@@ -78,7 +78,8 @@ test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, p
 test.serial(
   "apps:create in a repository adds the paas remote with this server's address; git push paas main deploys; apps:info, open, releases:info, git:remote",
   async (t) => {
-    const cli = (args: string[], cwd?: string) => run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd, env: { ...process.env, DISPLAY: '' } });
+    const cli = (args: string[], cwd?: string) =>
+      run('node', [CLI, '--data-dir', daemon.dataDir, ...args], { cwd: cwd ?? daemon.dataDir, env: { ...process.env, DISPLAY: '' } });
     const fresh = uniqueName('remote');
     const work = await fixtureRepo('dockerfile-hello');
     try {
@@ -130,6 +131,28 @@ test.serial("ps shows each replica's CPU, memory used / limit, restarts and upti
   const table = (await daemon.paas(['ps', app])).stdout;
   t.regex(table, /CPU\s+MEMORY\s+RESTARTS\s+UP/);
   t.regex(table, /\d+\.\d% +[\d.]+ [KMG]B \/ [\d.]+ [KMG]B +0 +\d+[smhd]/);
+});
+
+test.serial('on a terminal apps:destroy asks for the name, and the house prefixes are coloured', async (t) => {
+  const doomed = uniqueName('doomed');
+  t.is((await daemon.paas(['apps:create', doomed])).code, 0);
+  try {
+    const wrong = await daemon.ssh(['apps:destroy', doomed], { tty: true, input: 'not-it\n' });
+    t.regex(wrong.output, new RegExp(`To proceed, type ${doomed}:`));
+    t.regex(wrong.output, /confirmation did not match/);
+    t.true(
+      JSON.parse((await daemon.paas(['apps:list', '--json'])).stdout).some((a: { name: string }) => a.name === doomed),
+      'nothing was destroyed',
+    );
+    const right = await daemon.ssh(['apps:destroy', doomed], { tty: true, input: `${doomed}\n` });
+    t.is(right.code, 0, right.output);
+    t.regex(right.output, new RegExp(`\x1b\\[1;36m----->\x1b\\[0m Destroyed ${doomed}`), 'coloured on a terminal');
+    const piped = await daemon.paas(['apps:destroy', 'whatever']);
+    t.regex(piped.stderr, /confirm with --confirm whatever/, 'without a terminal, --confirm is needed');
+    t.notRegex(piped.stderr, /\x1b\[/, 'and nothing is coloured');
+  } finally {
+    await daemon.paas(['apps:destroy', doomed, '--confirm', doomed]);
+  }
 });
 
 test.serial('a typo gets a one-line error with a suggestion, on the CLI and over SSH; unknown apps too', async (t) => {
