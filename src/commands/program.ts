@@ -92,7 +92,8 @@ function valuedFlags(command: Command): Set<string> {
 function shapeOf(command: Command): CommandShape {
   const args = command.registeredArguments;
   return {
-    takesApp: args[0]?.name() === 'app',
+    // apps:create names a new app: never the repository's.
+    takesApp: args[0]?.name() === 'app' && command.name() !== 'apps:create',
     required: args.filter((a) => a.required).length,
     valued: valuedFlags(command),
     runsCommand: command.name() === 'run',

@@ -202,7 +202,7 @@ test.serial('releases:diff lists the layers and files a release added', async (t
   t.regex(diff.stdout, /1 layer\(s\) added/);
   t.regex(diff.stdout, /www\/index\.html/);
   const list = await daemon.paas(['releases', app]);
-  t.regex(list.stdout, /VERSION\s+STATUS\s+DESCRIPTION\s+LAYERS\s+SHARED\s+NEW/);
+  t.regex(list.stdout, /VERSION\s+STATUS\s+DESCRIPTION\s+BY\s+LAYERS\s+SHARED\s+NEW/);
 });
 
 test.serial('apps keep running while the daemon is down, and a restarted daemon routes to them again', async (t) => {

@@ -41,4 +41,5 @@ test('the real command tree: root options stay first, the app goes right after t
   t.deepEqual(withAppArgument(program, ['logs', '-n', '5'], remote), ['logs', 'shop', '-n', '5']);
   t.deepEqual(withAppArgument(program, ['keys'], remote), ['keys']);
   t.deepEqual(withAppArgument(program, ['tokens:create', 'ci', '--app', 'shop'], remote), ['tokens:create', 'ci', '--app', 'shop'], 'its own --app, a scope');
+  t.deepEqual(withAppArgument(program, ['apps:create', 'Bad_Name'], remote), ['apps:create', 'Bad_Name'], 'apps:create names a new app, never the remote one');
 });
