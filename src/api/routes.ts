@@ -107,12 +107,19 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: /^\/apps$/,
     scope: 'admin',
+    audit: (c) => `apps:create ${String(field(c.body, 'name') ?? '')}`,
     handler: async ({ services, body }) => {
       const created = await createApp(services, String(field(body, 'name') ?? ''));
       return { ...appView(created), url: appUrl(services.config, created.name), gitUrl: gitUrl(services.config, created.name) };
     },
   },
-  { method: 'DELETE', pattern: app(''), scope: 'admin', handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })) },
+  {
+    method: 'DELETE',
+    pattern: app(''),
+    scope: 'admin',
+    audit: (c) => `apps:destroy ${app0(c)}`,
+    handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })),
+  },
   { method: 'GET', pattern: app('/info'), scope: 'app', handler: async (c) => appInfo(c.services, await appOf(c)) },
   { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
   {
@@ -231,6 +238,8 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: app('/logs'),
     scope: 'app',
+    // Reading logs changes nothing: not in the audit trail.
+    audit: false,
     handler: async (c) => {
       const name = await appOf(c);
       const request = checkLogsRequest(c.body);

@@ -110,6 +110,8 @@ test.serial(
       t.regex((await daemon.ssh(['git:remote', fresh])).stderr, /run this in your repository with the paas CLI, or: git remote add paas ssh:\/\//);
       t.regex((await cli(['enter', fresh])).stderr, /unknown command "enter": here it is "paas run APP -- bash"/);
     } finally {
+      const destroyed = await daemon.paas(['apps:destroy', fresh, '--confirm', fresh]);
+      t.is(destroyed.code, 0, destroyed.output);
       await removeApps([fresh]);
     }
   },
