@@ -48,7 +48,11 @@ runBench('svcb', {}, async (daemon, app) => {
     }
 
     const db = `${app}-postgres`;
-    await timed(daemon, ['services:connect', db], 'CREATE TABLE big AS SELECT g AS id, repeat(md5(g::text), 30) AS pad FROM generate_series(1, 100000) g;\n');
+    await timed(
+      daemon,
+      ['services:connect', db], // About 100 MB of rows that do not compress away (a dump of repeated text would be a few MB).
+      "\\set ON_ERROR_STOP on\nCREATE TABLE big AS SELECT s.id, (SELECT string_agg(md5(random()::text || s.id || r.k), '') FROM generate_series(1, 30) AS r(k)) AS pad FROM generate_series(1, 100000) AS s(id);\n",
+    );
     const size = JSON.parse((await timed(daemon, ['services:info', db, '--json'])).stdout) as { size: number };
     const backup = await timed(daemon, ['services:backup', db]);
     const name = /Backup (\S+) \(/.exec(backup.stdout)![1]!;
@@ -80,7 +84,7 @@ runBench('svcb', {}, async (daemon, app) => {
       `request with one query to the linked Postgres: median ${median(queryMs).toFixed(2)} ms; without a query (baseline, same app, same run): median ${median(plainMs).toFixed(2)} ms; extra per request ${(median(queryMs) - median(plainMs)).toFixed(2)} ms`,
     );
   } finally {
-    await daemon.stop();
+    // Before runBench removes the app (and its network, which a linked service is still on).
     await removeServices(created);
   }
 });
