@@ -49,7 +49,8 @@ export function hasReleaseStage(plan: BuildpackPlan): boolean {
 
 /** The app on top of `base` (the deps image, or the runtime image); its context holds `app/`. */
 export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined, stackImage: string): string {
-  const lines = [`FROM ${base} AS ${TEST_STAGE}`, `COPY ${json(['app/', '/app/'])}`];
+  // Heroku's SOURCE_VERSION: the commit being built, for the compile step only (it is not in the image's env).
+  const lines = [`FROM ${base} AS ${TEST_STAGE}`, `COPY ${json(['app/', '/app/'])}`, 'ARG SOURCE_VERSION'];
   lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
   const cmd = webCommand ? [`CMD ${json(['/bin/sh', '-c', webCommand])}`] : [];
   lines.push(...cmd);
@@ -66,4 +67,9 @@ export function defaultProcessTypes(releaseYaml: unknown): Record<string, string
   const types = (releaseYaml as { default_process_types?: unknown } | null)?.default_process_types;
   if (!types || typeof types !== 'object') return {};
   return Object.fromEntries(Object.entries(types as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+/** Pure: whether a Dockerfile declares `ARG SOURCE_VERSION` (only then is the commit passed: no unused build-arg warning). */
+export function wantsSourceVersion(dockerfile: string): boolean {
+  return /^\s*ARG\s+SOURCE_VERSION(?:[\s=]|$)/im.test(dockerfile);
 }

@@ -3,6 +3,7 @@ import type { DockerClient } from '../docker/client.js';
 import { engineMessage } from '../docker/client.js';
 import { buildImage, findImage } from '../docker/images.js';
 import { LABEL } from '../docker/names.js';
+import { wantsSourceVersion } from './buildpack-dockerfile.js';
 import { baseImages } from './base-images.js';
 import { archiveCommit, readFileAtCommit, type ReadCache } from '../git/read-commit.js';
 import type { GitObjectEnv } from '../git/run-git.js';
@@ -78,7 +79,8 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
         tag: request.tag,
         labels: { ...request.labels, [LABEL.sha]: request.sha },
         ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
-        buildArgs,
+        // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
+        buildArgs: wantsSourceVersion(dockerfile?.toString('utf8') ?? '') ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
       },
       (event) => buildEventLines(event).forEach(onLine),
     );

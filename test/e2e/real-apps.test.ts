@@ -1,7 +1,7 @@
 // Apps shaped the way people push them to Heroku and Dokku, pushed unchanged (test/fixtures/apps): each must
 // deploy and answer, with what Heroku's conventions promise.
 import test from 'ava';
-import { commitAll, containersOf, fileDaemon, fixtureRepo } from './_daemon.js';
+import { commitAll, containersOf, fileDaemon, fixtureRepo, git } from './_daemon.js';
 import { packument } from '../../src/build/registry.js';
 import { currentLts } from '../../src/build/node-version.js';
 
@@ -13,6 +13,16 @@ async function deploy(t: { is(a: unknown, b: unknown, m?: string): void }, fixtu
   t.is(push.code, 0, push.output);
   return { app, output: push.output };
 }
+
+test('a Dockerfile that declares ARG SOURCE_VERSION is built with the commit, as on Heroku', async (t) => {
+  const app = name('srcver');
+  const repo = await fixtureRepo('dockerfile-source-version');
+  const push = await daemon().push(repo, app);
+  t.is(push.code, 0, push.output);
+  t.notRegex(push.output, /were not consumed/, 'no unused build-arg warning');
+  const head = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  t.is((await daemon().get(app, '/version.txt')).body, `${head}\n`);
+});
 
 test('a Node app without engines runs on the current LTS from the registry', async (t) => {
   // Not a pinned version: the day a new LTS needs something the stack lacks, this fails.

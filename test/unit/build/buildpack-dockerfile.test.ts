@@ -1,5 +1,5 @@
 import test from 'ava';
-import { appDockerfile, defaultProcessTypes, runtimeDockerfile } from '../../../src/build/buildpack-dockerfile.js';
+import { appDockerfile, defaultProcessTypes, runtimeDockerfile, wantsSourceVersion } from '../../../src/build/buildpack-dockerfile.js';
 import { depsImageRef } from '../../../src/build/deps-image.js';
 import { buildpackOrder } from '../../../src/build/detect-buildpack.js';
 
@@ -26,6 +26,7 @@ test('the app image: source and compile in the test stage, prune on top for the 
   t.deepEqual(dockerfile.trim().split('\n'), [
     'FROM paas/shop-deps:1234 AS test',
     'COPY ["app/","/app/"]',
+    'ARG SOURCE_VERSION',
     'RUN ["/paas/buildpack/bin/compile","/app","/tmp/paas-cache","/tmp/paas-env"]',
     'CMD ["/bin/sh","-c","npm start"]',
     'FROM test',
@@ -80,4 +81,11 @@ test('a .env BUILDPACK_URL is found, however it is written', async (t) => {
   t.is(buildpackUrlOf('export BUILDPACK_URL="https://example.com/bp.tgz"'), 'https://example.com/bp.tgz');
   t.is(buildpackUrlOf('API_SECRET=x\n'), undefined);
   t.is(buildpackUrlOf(undefined), undefined);
+});
+
+test("Heroku's SOURCE_VERSION reaches a Dockerfile build only when it asks for it", (t) => {
+  t.true(wantsSourceVersion('FROM x\nARG SOURCE_VERSION\nRUN echo $SOURCE_VERSION\n'));
+  t.true(wantsSourceVersion('FROM x\n  arg SOURCE_VERSION=dev\n'));
+  t.false(wantsSourceVersion('FROM x\nARG SOURCE_VERSION_X\n'));
+  t.false(wantsSourceVersion('FROM x\nRUN echo SOURCE_VERSION\n'));
 });
