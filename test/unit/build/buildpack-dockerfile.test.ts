@@ -49,6 +49,7 @@ test('a compiled app ships its /app on the stack alone, without its toolchain; t
   t.deepEqual(appDockerfile(go, 'deps', 'example-go', 'paas/stack:apps').trim().split('\n'), [
     'FROM deps AS test',
     'COPY ["app/","/app/"]',
+    'ARG SOURCE_VERSION',
     'RUN ["/paas/buildpack/bin/compile","/app","/tmp/paas-cache","/tmp/paas-env"]',
     'CMD ["/bin/sh","-c","example-go"]',
     'FROM paas/stack:apps',
