@@ -8,7 +8,7 @@ import { PaasError } from '../errors.js';
 import { daemonLog, lineSink, type LineSink } from '../log.js';
 import { execOutput, removeNetwork } from '../docker/containers.js';
 import { serviceObjectName } from '../docker/names.js';
-import { ensureServiceRunning, removeServiceObjects, serviceState } from '../docker/service-container.js';
+import { ensureServiceRunning, removeServiceObjects, serviceState, serviceVolumeExists } from '../docker/service-container.js';
 import { deleteService, findService, getService, insertService, listLinks, listServices, setExposed, type ServiceRow } from '../store/backing-services.js';
 import { checkKind } from './kinds.js';
 import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
@@ -25,6 +25,13 @@ export async function createService(services: Deps, kindText: string, nameText: 
   const name = checkServiceName(nameText);
   if (version !== undefined && version !== kind.version)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', `${kind.title} ${version} is not available: Debian's package here is ${kind.version} (omit --version)`);
+  if (await findService(services.db, name)) throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named "${name}" exists already: pick another name`);
+  // Data left by an earlier service of this name is never adopted (its password differs), nor deleted here.
+  if (await serviceVolumeExists(services.docker, name))
+    throw new PaasError(
+      'PAAS_ERR_NAME_CONFLICT',
+      `a data volume ${serviceObjectName(name, 'data')} exists from an earlier service: pick another name, or remove the volume on the host if its data is not needed`,
+    );
   const row = await insertService(services.db, { name, kind: kind.name, version: kind.version, password: newPassword() });
   out.step(`Creating ${kind.title} ${kind.version} service ${name}`);
   try {

@@ -187,3 +187,14 @@ export async function removeServiceObjects(docker: DockerClient, row: ServiceUni
       .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
   }
 }
+
+/** Whether the service's data volume exists (a new service must not adopt an earlier one's data). */
+export async function serviceVolumeExists(docker: DockerClient, name: string): Promise<boolean> {
+  return docker
+    .getVolume(serviceObjectName(name, 'data'))
+    .inspect()
+    .then(
+      () => true,
+      (err: unknown) => (isNotFound(err) ? false : Promise.reject(err)),
+    );
+}

@@ -176,6 +176,23 @@ test.serial('unlinking takes the URL away in a new release; destroy is refused w
   await t.throwsAsync(docker.getVolume(`paas-service.${cache}.data`).inspect(), undefined, 'its data went with it');
 });
 
+test.serial('a new service never adopts or deletes data an earlier one left, nor takes a name in use', async (t) => {
+  const orphan = `${app}-orphan`;
+  await docker.createVolume({ Name: `paas-service.${orphan}.data` });
+  try {
+    const refused = await daemon.paas(['services:create', 'redis', orphan]);
+    t.not(refused.code, 0);
+    t.regex(refused.output, new RegExp(`a data volume paas-service\\.${orphan}\\.data exists from an earlier service`));
+    t.truthy(await docker.getVolume(`paas-service.${orphan}.data`).inspect(), 'left as it was');
+  } finally {
+    await docker
+      .getVolume(`paas-service.${orphan}.data`)
+      .remove()
+      .catch(() => undefined);
+  }
+  t.regex((await daemon.paas(['services:create', 'redis', pg])).output, new RegExp(`a service named "${pg}" exists already`));
+});
+
 test.serial('another app cannot reach the service, and its collaborator cannot read, link, connect to or back it up', async (t) => {
   const otherRepo = await fixtureRepo('dockerfile-hello');
   t.is((await daemon.push(otherRepo, other)).code, 0);
