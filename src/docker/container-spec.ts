@@ -35,8 +35,15 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
   return {
     name: containerName(spec.app, spec.process, spec.version, spec.index),
     Image: spec.image,
-    // Heroku's dyno metadata after the config, so that it is always the platform's: DYNO=web.1 and the release.
-    Env: [...env, `PORT=${spec.port}`, `DYNO=${spec.process}.${spec.index}`, `PAAS_APP_NAME=${spec.app}`, `PAAS_RELEASE_VERSION=v${spec.version}`],
+    // Heroku's dyno metadata after the config, so that it is always the platform's: DYNO=web.1, the release, the commit.
+    Env: [
+      ...env,
+      `PORT=${spec.port}`,
+      `DYNO=${spec.process}.${spec.index}`,
+      `PAAS_APP_NAME=${spec.app}`,
+      `PAAS_RELEASE_VERSION=v${spec.version}`,
+      ...(spec.commit ? [`PAAS_SLUG_COMMIT=${spec.commit}`] : []),
+    ],
     ...(spec.command ? { Cmd: ['/bin/sh', '-c', spec.command] } : {}),
     Labels: {
       [LABEL.app]: spec.app,

@@ -13,6 +13,8 @@ export interface ProcessSpec {
   /** A shell command from the Procfile; undefined or null runs the image's CMD. */
   command?: string | null;
   config?: Record<string, string>;
+  /** The commit the image was built from, for the dyno metadata. */
+  commit?: string;
   /** Persistent volumes: Docker volume name and where it mounts. */
   mounts?: { volume: string; path: string }[];
   limits?: Limits;

@@ -35,7 +35,14 @@ export function oneOffSpec(
     Image: release.imageId,
     Cmd: command,
     // Heroku's dyno metadata for a one-off: DYNO=run.N.
-    Env: [...env, `PORT=${release.spec.port}`, `DYNO=run.${replica}`, `PAAS_APP_NAME=${release.app}`, `PAAS_RELEASE_VERSION=v${release.version}`],
+    Env: [
+      ...env,
+      `PORT=${release.spec.port}`,
+      `DYNO=run.${replica}`,
+      `PAAS_APP_NAME=${release.app}`,
+      `PAAS_RELEASE_VERSION=v${release.version}`,
+      `PAAS_SLUG_COMMIT=${release.sha}`,
+    ],
     Labels: {
       [LABEL.app]: release.app,
       [LABEL.release]: String(release.version),

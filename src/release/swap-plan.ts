@@ -41,6 +41,8 @@ export interface PlannedRelease {
   app: string;
   version: number;
   imageId: string;
+  /** The commit the image was built from (Heroku's HEROKU_SLUG_COMMIT, as PAAS_SLUG_COMMIT). */
+  sha?: string;
   spec: Pick<ReleaseSpec, 'formation' | 'commands' | 'config' | 'port' | 'healthchecks'>;
 }
 
@@ -49,8 +51,19 @@ export type RuntimeOf = (process: string) => { limits?: Limits; mounts?: { volum
 
 /** Pure: the spec of replica `index` of `process` of `release`. */
 export function replicaSpec(release: PlannedRelease, process: string, index: number, runtime: RuntimeOf): ProcessSpec {
-  const { app, version, imageId, spec } = release;
-  return { app, process, version, index, image: imageId, port: spec.port, command: spec.commands[process] ?? null, config: spec.config, ...runtime(process) };
+  const { app, version, imageId, spec, sha } = release;
+  return {
+    app,
+    process,
+    version,
+    index,
+    image: imageId,
+    port: spec.port,
+    command: spec.commands[process] ?? null,
+    config: spec.config,
+    ...(sha ? { commit: sha } : {}),
+    ...runtime(process),
+  };
 }
 
 /** Pure: every replica of the formation, in formation order (web first when it comes first). */

@@ -71,6 +71,10 @@ test.serial("Heroku's habits: -a APP, the app of the repository's paas remote, p
   t.true(env.includes('DYNO=web.1'), env.join(' '));
   t.true(env.includes(`PAAS_APP_NAME=${app}`));
   t.true(env.some((e) => /^PAAS_RELEASE_VERSION=v\d+$/.test(e)));
+  t.true(
+    env.some((e) => /^PAAS_SLUG_COMMIT=[0-9a-f]{40}$/.test(e)),
+    'and the commit, as HEROKU_SLUG_COMMIT',
+  );
   const version = await cli(['--version']);
   t.regex(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });

@@ -141,7 +141,7 @@ test('a one-off runs the release image with its config, exec form, labelled one-
   };
   const spec = oneOffSpec(release, ['sh', '-c', 'echo $A'], 4711, { mounts: [{ volume: 'v', path: '/data' }] });
   t.deepEqual(spec.Cmd, ['sh', '-c', 'echo $A']);
-  t.deepEqual(spec.Env, ['A=b c', 'PORT=5000', 'DYNO=run.4711', 'PAAS_APP_NAME=shop', 'PAAS_RELEASE_VERSION=v7']);
+  t.deepEqual(spec.Env, ['A=b c', 'PORT=5000', 'DYNO=run.4711', 'PAAS_APP_NAME=shop', 'PAAS_RELEASE_VERSION=v7', 'PAAS_SLUG_COMMIT=x']);
   t.is(spec.name, 'paas.shop.run-4711');
   t.is(spec.Labels?.['paas.one-off'], 'true');
   t.is(spec.HostConfig?.Mounts?.[0]?.Target, '/data');
