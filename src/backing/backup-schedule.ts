@@ -8,8 +8,8 @@ import { LOCAL_ADMIN } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog, lineSink } from '../log.js';
 import { listServices, type BackupSchedule } from '../store/backing-services.js';
-import { backupService, listBackups, type BackupView } from './service-backups.js';
-import { backupDir } from './service-lifecycle.js';
+import { backupService } from './service-backups.js';
+import { backupDir, listBackups, type BackupView } from './backup-files.js';
 
 const UNITS: Record<string, number> = { m: 60, h: 3600, d: 86400 };
 

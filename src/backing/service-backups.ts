@@ -12,43 +12,11 @@ import { runAttached } from '../docker/attach.js';
 import { copyFileInto, restartContainer } from '../docker/containers.js';
 import { clientContainerSpec, serviceState, waitUntilReady } from '../docker/service-container.js';
 import type { ServiceRow } from '../store/backing-services.js';
-import { backupDir, usableService } from './service-lifecycle.js';
+import { usableService } from './service-lifecycle.js';
+import { backupDir, backupName, checkBackupName, listBackups, type BackupView } from './backup-files.js';
 import { unitOf } from './service-unit.js';
 
 type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
-
-const BACKUP_NAME = /^[a-z0-9-]{1,63}-\d{8}T\d{6}\d{3}Z\.(dump|rdb|sql)$/;
-
-/** Pure: a backup's file name, from the service and the time (sortable, so the newest is last). */
-export function backupName(service: string, extension: string, at: Date): string {
-  return `${service}-${at.toISOString().replace(/[-:.]/g, '')}.${extension}`;
-}
-
-/** Pure: a backup name given by a user, checked to be one of the service's (never a path). */
-export function checkBackupName(service: string, name: string): string {
-  if (!BACKUP_NAME.test(name) || !name.startsWith(`${service}-`))
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${JSON.stringify(name.slice(0, 80))} is not a backup of ${service}: see paas services:backups ${service}`);
-  return name;
-}
-
-export interface BackupView {
-  name: string;
-  bytes: number;
-  createdAt: string;
-}
-
-export function listBackups(dataDir: string, service: string): BackupView[] {
-  const dir = backupDir(dataDir, service);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((name) => BACKUP_NAME.test(name))
-    .sort()
-    .map((name) => {
-      const stat = fs.statSync(path.join(dir, name));
-      return { name, bytes: stat.size, createdAt: stat.mtime.toISOString() };
-    });
-}
 
 async function runningId(services: Deps, row: ServiceRow): Promise<string> {
   const state = await serviceState(services.docker, unitOf(row));

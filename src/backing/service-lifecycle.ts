@@ -9,16 +9,22 @@ import { daemonLog, lineSink, type LineSink } from '../log.js';
 import { execOutput, removeNetwork } from '../docker/containers.js';
 import { serviceObjectName } from '../docker/names.js';
 import { ensureServiceRunning, removeServiceObjects, serviceState, serviceVolumeExists } from '../docker/service-container.js';
-import { deleteService, findService, getService, insertService, listLinks, listServices, setExposed, type ServiceRow } from '../store/backing-services.js';
+import {
+  deleteService,
+  findService,
+  getService,
+  insertService,
+  listLinks,
+  listServices,
+  setExposed,
+  type LinkRow,
+  type ServiceRow,
+} from '../store/backing-services.js';
 import { checkKind } from './kinds.js';
+import { listBackups } from './backup-files.js';
 import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
 
 type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
-
-/** Where a service's backups live: DATA_DIR/services/NAME/backups (owner-only). */
-export function backupDir(dataDir: string, name: string): string {
-  return path.join(dataDir, 'services', name, 'backups');
-}
 
 export async function createService(services: Deps, kindText: string, nameText: string, version: string | undefined, out: LineSink): Promise<ServiceRow> {
   const kind = checkKind(kindText);
@@ -62,20 +68,23 @@ export interface ServiceView {
   backupSchedule?: { everySeconds: number; keep: number } | null;
 }
 
+/** What lists show of a service; `links` already read, its container's state too. */
+function summaryOf(row: ServiceRow, links: LinkRow[], state: { status: string } | undefined): ServiceView {
+  return {
+    name: row.name,
+    kind: row.kind,
+    version: row.version,
+    state: state?.status ?? 'missing',
+    linkedApps: links.map((l) => l.app),
+    createdAt: row.createdAt,
+  };
+}
+
 export async function listServiceViews(services: Deps, caller: Caller): Promise<ServiceView[]> {
   const views: ServiceView[] = [];
   for (const row of await listServices(services.db)) {
     const links = await listLinks(services.db, { service: row.name });
-    if (!mayUseService(caller, links)) continue;
-    const state = await serviceState(services.docker, unitOf(row));
-    views.push({
-      name: row.name,
-      kind: row.kind,
-      version: row.version,
-      state: state?.status ?? 'missing',
-      linkedApps: links.map((l) => l.app),
-      createdAt: row.createdAt,
-    });
+    if (mayUseService(caller, links)) views.push(summaryOf(row, links, await serviceState(services.docker, unitOf(row))));
   }
   return views;
 }
@@ -91,18 +100,11 @@ export async function serviceInfo(services: Deps, caller: Caller, name: string):
     const bytes = Number(du?.stdout.split(/\s/)[0]);
     if (Number.isFinite(bytes)) size = bytes;
   }
-  const dir = backupDir(services.config.dataDir, row.name);
-  const backups = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
   return {
-    name: row.name,
-    kind: row.kind,
-    version: row.version,
-    state: state?.status ?? 'missing',
-    linkedApps: links.map((l) => l.app),
-    createdAt: row.createdAt,
+    ...summaryOf(row, links, state),
     ...(size !== undefined ? { size } : {}),
     url: serviceUrl(row),
-    backups,
+    backups: listBackups(services.config.dataDir, row.name).map((b) => b.name),
     backupSchedule: row.backupSchedule ?? null,
     exposed: row.exposed ? `${row.exposed.host}:${row.exposed.port}` : null,
   };

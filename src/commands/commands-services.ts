@@ -2,7 +2,7 @@
 // backups, connect, destroy.
 import type { Command } from 'commander';
 import type { ServiceView } from '../backing/service-lifecycle.js';
-import type { BackupView } from '../backing/service-backups.js';
+import type { BackupView } from '../backing/backup-files.js';
 import { formatBytes } from '../release/layers.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 

@@ -3,7 +3,7 @@ import { checkServiceName, linkVar, mayUseService, serviceUrl, unitOf } from '..
 import { SERVICE_KINDS } from '../../../src/backing/kinds.js';
 import { clientContainerSpec, serviceContainerSpec } from '../../../src/docker/service-container.js';
 import { appJsonAddons } from '../../../src/backing/service-links.js';
-import { backupName, checkBackupName } from '../../../src/backing/service-backups.js';
+import { backupName, checkBackupName } from '../../../src/backing/backup-files.js';
 import type { ServiceRow } from '../../../src/store/backing-services.js';
 
 const row: ServiceRow = { name: 'shop-db', kind: 'postgres', version: '15', password: 'a1b2c3', createdAt: '2026-12-02T00:00:00.000Z' };
