@@ -7,8 +7,16 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs `body` against a fresh daemon and app, then stops the daemon and removes the app's containers and images. */
-export function runBench(prefix: string, env: Record<string, string>, body: (daemon: Daemon, app: string) => Promise<void>): void {
+/**
+ * Runs `body` against a fresh daemon and app, then stops the daemon, runs `cleanup` (what the body made besides
+ * the app, e.g. backing services on its network), and removes the app's containers and images.
+ */
+export function runBench(
+  prefix: string,
+  env: Record<string, string>,
+  body: (daemon: Daemon, app: string) => Promise<void>,
+  cleanup: (app: string) => Promise<void> = async () => {},
+): void {
   (async () => {
     const daemon = await startDaemon({ env });
     const app = uniqueName(prefix);
@@ -16,6 +24,7 @@ export function runBench(prefix: string, env: Record<string, string>, body: (dae
       await body(daemon, app);
     } finally {
       await daemon.stop();
+      await cleanup(app);
       await removeApps([app]);
     }
   })().catch((err) => {

@@ -31,12 +31,14 @@ function get(daemon: Daemon, app: string, path: string, agent: http.Agent): Prom
 
 const created: string[] = [];
 
-runBench('svcb', {}, async (daemon, app) => {
-  try {
+runBench(
+  'svcb',
+  {},
+  async (daemon, app) => {
     // The app pushed with its app.json addons also builds the service images: creates below find them present.
+    created.push(`${app}-postgres`, `${app}-redis`);
     const push = await daemon.push(await fixtureRepo('node-postgres-redis'), app);
     if (push.code !== 0) throw new Error(push.output);
-    created.push(`${app}-postgres`, `${app}-redis`);
 
     const createMs: number[] = [];
     const listMs: number[] = [];
@@ -83,8 +85,8 @@ runBench('svcb', {}, async (daemon, app) => {
     console.log(
       `request with one query to the linked Postgres: median ${median(queryMs).toFixed(2)} ms; without a query (baseline, same app, same run): median ${median(plainMs).toFixed(2)} ms; extra per request ${(median(queryMs) - median(plainMs)).toFixed(2)} ms`,
     );
-  } finally {
-    // Before runBench removes the app (and its network, which a linked service is still on).
-    await removeServices(created);
-  }
-});
+  },
+  // After the daemon stopped (it would heal the app's replicas once their database is gone), before the app's
+  // network goes.
+  () => removeServices(created),
+);
