@@ -15,6 +15,7 @@ import { daemonLog, lineSink } from '../log.js';
 import { healApp } from '../release/heal.js';
 import { withActor } from '../actor.js';
 import { activeRelease } from '../store/releases.js';
+import { setAppStopped } from '../store/apps.js';
 import { appendHistory } from '../store/log-history.js';
 
 /** Runs a queued job of an app (a push, a rollback, a config change, a CI run), ending the job log its caller follows with the outcome. */
@@ -64,6 +65,10 @@ async function runJob(services: Services, data: DeployJobData): Promise<void> {
     }
     if (data.kind !== 'deploy' && data.kind !== 'heal') event('succeeded', { seconds: ((Date.now() - begin) / 1000).toFixed(1) });
     if (data.kind === 'deploy' || data.kind === 'rollback' || data.kind === 'config' || data.kind === 'scale') await emitRelease(services, data.app);
+    // ps:stop is remembered until something runs the app again (ps:start, a restart, a new release).
+    const ranAgain =
+      data.kind === 'ps' || data.kind === 'deploy' || data.kind === 'rollback' || data.kind === 'scale' || (data.kind === 'config' && data.restart);
+    if (ranAgain) await setAppStopped(services.db, data.app, data.kind === 'ps' && data.action === 'stop');
     await finishJobLog(services.redis, data.logId, { ok: true });
   } catch (err) {
     const error = asPaasError(err);

@@ -22,8 +22,8 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     const targets = current.filter((r) => r.state === 'running' && r.process === 'web').map((r) => targetOf(r, r.port || release.spec.port, r.release));
     await dataPlane.setTargets(app.name, targets);
     if (targets.length) routed++;
-    // Replicas of the active release that all exist but none runs: stopped with ps:stop.
-    if (current.length > 0 && current.every((r) => r.state === 'stopped')) await dataPlane.markStopped(app.name);
+    // Stopped with ps:stop: recorded, not guessed from the containers (a crash loop or a reboot stops them too).
+    if (app.stopped) await dataPlane.markStopped(app.name);
   }
   return { routed, strays };
 }

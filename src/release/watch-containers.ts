@@ -14,19 +14,24 @@ export function watchContainers(
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 
+  // Heals asked for within the debounce are one; if any of them asked to replace restarting replicas, it does
+  // (a die event of a crash-looping replica must not cancel the heal its backing service's return asked for).
+  const replacing = new Set<string>();
   const heal = (app: string, replaceRestarting = false) => {
+    if (replaceRestarting) replacing.add(app);
     clearTimeout(timers.get(app));
     timers.set(
       app,
       setTimeout(() => {
         timers.delete(app);
+        const replace = replacing.delete(app);
         if (stopped) return;
         // Events come for every app on this Docker engine: only this daemon's apps are its to heal.
         findApp(services.db, app)
           .then(async (row) => {
             if (!row) return;
             services.queues.ensureWorker(app);
-            await services.queues.enqueue({ kind: 'heal', logId: `heal-${app}-${randomUUID()}`, app, ...(replaceRestarting ? { replaceRestarting } : {}) });
+            await services.queues.enqueue({ kind: 'heal', logId: `heal-${app}-${randomUUID()}`, app, ...(replace ? { replaceRestarting: true } : {}) });
           })
           .catch((err: unknown) => daemonLog('heal.queue.error', { app, error: err }));
       }, debounceMs),

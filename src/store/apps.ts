@@ -25,6 +25,8 @@ export interface AppRow {
   certsAuto: boolean;
   /** Plain HTTP requests for hosts with a certificate are redirected to HTTPS. */
   httpsRedirect: boolean;
+  /** Stopped with ps:stop (until ps:start, a restart or a new release): a restarted daemon keeps it stopped. */
+  stopped: boolean;
   createdAt: string;
 }
 
@@ -39,6 +41,7 @@ interface AppRecord {
   formation_json?: string;
   certs_auto?: boolean | number;
   https_redirect?: boolean | number;
+  stopped?: boolean | number;
   created_at: string | Date;
 }
 
@@ -54,6 +57,7 @@ function fromRow(row: AppRecord): AppRow {
     formation: JSON.parse(row.formation_json ?? '{}') as Record<string, number>,
     certsAuto: Boolean(row.certs_auto),
     httpsRedirect: Boolean(row.https_redirect),
+    stopped: Boolean(row.stopped),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -76,6 +80,10 @@ export async function setBuildArgs(db: Db, name: string, buildArgs: BuildArg[]):
   await db('apps')
     .where({ name })
     .update({ build_args_json: JSON.stringify(buildArgs) });
+}
+
+export async function setAppStopped(db: Db, name: string, stopped: boolean): Promise<void> {
+  await db('apps').where({ name }).update({ stopped });
 }
 
 export async function setAppFormation(db: Db, name: string, formation: Record<string, number>): Promise<void> {

@@ -379,6 +379,19 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('webhooks');
     },
   },
+  {
+    name: '018_app_stopped',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.boolean('stopped').notNullable().defaultTo(false);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('stopped');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -9,6 +9,7 @@ import { commitAll, docker, fixtureRepo, freePort, removeApps, run, startDaemon,
 
 let daemon: Daemon;
 let apiPort: number;
+let DAEMON_ENV: Record<string, string>;
 let repo: string;
 const app = uniqueName('ops');
 const other = uniqueName('other');
@@ -16,7 +17,8 @@ const CLI = path.resolve('dist', 'src', 'cli', 'main.js');
 
 test.before(async () => {
   apiPort = await freePort();
-  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1', PAAS_METRICS_INTERVAL: '1' } });
+  DAEMON_ENV = { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1', PAAS_METRICS_INTERVAL: '1' };
+  daemon = await startDaemon({ env: DAEMON_ENV });
   repo = await fixtureRepo('ops-app');
   const push = await daemon.push(repo, app);
   if (push.code !== 0) throw new Error(push.output);
@@ -312,6 +314,11 @@ test.serial('ps:restart replaces containers without a failed request; ps:stop an
     ps.map((p) => p.state),
     ['exited'],
   );
+  // A restarted daemon keeps it stopped: ps:stop is recorded, not guessed from exited containers.
+  const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
+  await daemon.stop();
+  daemon = await startDaemon({ reuse: ports, env: DAEMON_ENV });
+  t.is((await daemon.get(app)).status, 503, 'still stopped after a daemon restart');
   t.is((await daemon.paas(['ps:start', app])).code, 0);
   t.is((await daemon.get(app, '/cgi-bin/marker')).status, 200);
 });
