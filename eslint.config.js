@@ -1,4 +1,4 @@
-// ESLint (flat config) with typescript-eslint's recommended rules over src/, test/, bench/ and scripts/.
+// ESLint (flat config) with typescript-eslint's recommended rules over src/, test/, bench/, scripts/ and web/ (the dashboard, in the browser).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,6 +32,24 @@ export default tseslint.config(
     rules: {
       // Unused names are errors, except the _-prefixed ones a destructuring leaves out on purpose.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        EventSource: 'readonly',
+        MessageEvent: 'readonly',
+        TextDecoderStream: 'readonly',
+        Response: 'readonly',
+        HTMLPreElement: 'readonly',
+        confirm: 'readonly',
+        addEventListener: 'readonly',
+        removeEventListener: 'readonly',
+      },
     },
   },
 );

@@ -26,6 +26,7 @@ import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
 import { HISTORY_LINES, appendHistory } from './store/log-history.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { ActivityFeed } from './queue/activity-feed.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
@@ -96,6 +97,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     certs,
     metrics: new MetricsHistory(),
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
+    activity: new ActivityFeed(),
   };
 
   const apps = await listApps(db);

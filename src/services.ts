@@ -10,6 +10,7 @@ import type { DeployQueues } from './queue/deploy-queue.js';
 import type { PushLocks } from './ssh/push-locks.js';
 import type { CertRenewals } from './tls/renewal.js';
 import type { MetricsHistory } from './release/replica-metrics.js';
+import type { ActivityFeed } from './queue/activity-feed.js';
 import type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 export interface Services {
@@ -35,4 +36,6 @@ export interface Services {
   metrics: MetricsHistory;
   /** The apps' webhooks: deliveries queued, signed, retried and recorded. */
   webhooks: WebhookDeliveries;
+  /** The jobs running now and their lines, for live views. */
+  activity: ActivityFeed;
 }

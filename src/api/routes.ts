@@ -1,6 +1,7 @@
 // The API's routes: what each door (CLI, remote CLI, SSH) can ask for, with the scope a caller needs.
 import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { SERVICE_ROUTES } from './service-routes.js';
+import { DASHBOARD_ROUTES } from './dashboard-routes.js';
 import { WEBHOOK_ROUTES } from './webhook-routes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -417,6 +418,7 @@ export const ROUTES: Route[] = [
     },
   },
   ...SERVICE_ROUTES,
+  ...DASHBOARD_ROUTES,
   ...WEBHOOK_ROUTES,
   {
     method: 'GET',

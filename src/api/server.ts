@@ -14,6 +14,8 @@ import { callerForBearer } from '../auth/tokens.js';
 import { Download, dispatch, Streamed } from './dispatch.js';
 import { ROUTES } from './routes.js';
 import { serveRunUpgrade } from './run-upgrade.js';
+import { DashboardDoor } from './dashboard-door.js';
+import { createSession } from 'better-sse';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -59,13 +61,27 @@ async function writeFile(file: string, res: http.ServerResponse): Promise<void> 
   await pipeline(fs.createReadStream(file), res);
 }
 
-async function handle(services: Services, identify: Identify, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** Streams lines as server-sent events (`line` events, then one `exit`), for the dashboard's EventSource. */
+async function writeEvents(streamed: Streamed, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const session = await createSession(req, res, { retry: 2000, keepAlive: 15_000 });
+  const abort = new AbortController();
+  session.on('disconnected', () => abort.abort());
+  const exit = await streamed.run((line) => void session.push(line, 'line'), abort.signal);
+  if (session.isConnected) session.push(exit, 'exit');
+  res.end();
+}
+
+async function handle(services: Services, identify: Identify, req: http.IncomingMessage, res: http.ServerResponse, door?: DashboardDoor): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
   try {
+    if (door && (await door.serve(req, res, path, () => readBody(req)))) return;
     const caller = await identify(req);
     const body = await readBody(req);
     const result = await dispatch(services, ROUTES, caller, req.method ?? 'GET', path, body);
-    if (result instanceof Streamed) return await writeStreamed(result, req, res);
+    if (result instanceof Streamed) {
+      if (/\btext\/event-stream\b/.test(req.headers.accept ?? '')) return await writeEvents(result, req, res);
+      return await writeStreamed(result, req, res);
+    }
     if (result instanceof Download) return await writeFile(result.file, res);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result ?? null));
@@ -81,10 +97,10 @@ async function handle(services: Services, identify: Identify, req: http.Incoming
   }
 }
 
-function serve(services: Services, server: http.Server, identify: Identify): void {
-  server.on('request', (req, res) => void handle(services, identify, req, res));
+function serve(services: Services, server: http.Server, identify: Identify, door?: DashboardDoor, identifyUpgrade: Identify = identify): void {
+  server.on('request', (req, res) => void handle(services, identify, req, res, door));
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
-    identify(req).then(
+    identifyUpgrade(req).then(
       (caller) => serveRunUpgrade(services, caller, req, socket),
       (err) => {
         const error = asPaasError(err);
@@ -121,17 +137,23 @@ export interface TcpApiOptions {
   tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
-/** Listens on TCP; every request must carry `Authorization: Bearer <token>` of a token in the store. */
+/**
+ * Listens on TCP; every request must carry `Authorization: Bearer <token>` of a token in the store, or the
+ * dashboard's session cookie (which the dashboard, served here at /, sets on sign-in with a token).
+ */
 export async function startTcpApi(services: Services, options: TcpApiOptions): Promise<http.Server> {
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }) : http.createServer();
-  serve(services, server, async (req) => {
+  const door = new DashboardDoor(services.db, options.tls !== undefined);
+  const bearer = async (req: http.IncomingMessage) => {
     const caller = await callerForBearer(services.db, req.headers.authorization);
     if (!caller) {
       daemonLog('auth.refused', { door: 'tcp', remote: req.socket.remoteAddress, path: (req.url ?? '').split('?')[0] });
       throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'an API token is required: paas tokens:create NAME on the server, then PAAS_API_TOKEN=...');
     }
     return caller;
-  });
+  };
+  // An upgrade (`run`'s terminal) takes a bearer token only: the dashboard never opens one.
+  serve(services, server, async (req) => (req.headers.authorization ? undefined : await door.callerOfCookie(req)) ?? (await bearer(req)), door, bearer);
   await listen(server, options.port, options.host);
   return server;
 }

@@ -23,7 +23,19 @@ export async function createToken(db: Db, name: string, access: Access): Promise
 /** The caller an `Authorization: Bearer` header stands for; undefined for a missing, malformed or unknown token. */
 export async function callerForBearer(db: Db, header: string | undefined): Promise<Caller | undefined> {
   const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
-  if (!token || !TOKEN.test(token)) return undefined;
-  const row = await findTokenByHash(db, tokenHash(token));
+  return token ? (await callerForToken(db, token))?.caller : undefined;
+}
+
+/** The caller a token stands for, with the token's hash; undefined for a malformed or unknown token. */
+export async function callerForToken(db: Db, token: string): Promise<{ caller: Caller; hash: string } | undefined> {
+  if (!TOKEN.test(token)) return undefined;
+  const hash = tokenHash(token);
+  const caller = await callerForTokenHash(db, hash);
+  return caller ? { caller, hash } : undefined;
+}
+
+/** The caller the token with hash `hash` stands for, while that token exists. */
+export async function callerForTokenHash(db: Db, hash: string): Promise<Caller | undefined> {
+  const row = await findTokenByHash(db, hash);
   return row ? callerFor(row) : undefined;
 }

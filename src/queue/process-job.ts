@@ -24,12 +24,32 @@ export async function processJob(services: Services, data: DeployJobData): Promi
 }
 
 async function runJob(services: Services, data: DeployJobData): Promise<void> {
+  if (data.kind === 'heal') return runSteps(services, data);
+  // Watched live (the dashboard): the job, each line and its outcome.
+  services.activity.started({
+    id: data.logId,
+    app: data.app,
+    kind: data.kind,
+    ...(data.kind === 'deploy' ? { buildId: data.buildId } : {}),
+    ...(data.kind === 'ci' ? { ciRunId: data.runId } : {}),
+  });
+  try {
+    await runSteps(services, data);
+    services.activity.ended(data.logId, true);
+  } catch (err) {
+    services.activity.ended(data.logId, false);
+    throw err;
+  }
+}
+
+async function runSteps(services: Services, data: DeployJobData): Promise<void> {
   const lines: string[] = [];
   // The steps of jobs that change what runs are kept in the app's log history, as Heroku's logs show releases.
   const kept = data.kind !== 'ci' && data.kind !== 'heal';
   const out = lineSink((line) => {
     lines.push(line);
     void appendJobLine(services.redis, data.logId, line);
+    services.activity.line(data.logId, line);
     if (kept && /^(-----|=====| ! {5})/.test(line)) appendHistory(services.config.dataDir, data.app, [`${new Date().toISOString()} paas[deploy]: ${line}`]);
   });
   if (data.kind === 'deploy') await markBuildRunning(services.db, data.buildId);

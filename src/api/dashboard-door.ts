@@ -1,0 +1,117 @@
+// The dashboard on the TCP API port: its built files at / and /assets/, and sign-in (POST /session takes an API
+// token and sets the session cookie; GET /session says who is signed in; DELETE /session signs out). Requests
+// with the cookie act for the token's caller; a change must also carry the session's CSRF token.
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../store/db.js';
+import { PaasError } from '../errors.js';
+import { daemonLog } from '../log.js';
+import type { Caller } from '../auth/caller.js';
+import { callerForToken, callerForTokenHash } from '../auth/tokens.js';
+import { csrfMatches, DashboardSessions, sessionCookie, sessionIdOf } from '../auth/sessions.js';
+
+/** Where `npm run build` puts the dashboard (dist/web), beside the compiled daemon (dist/src/api). */
+const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** Sent with every dashboard file: no framing (clickjacking), no inline or foreign scripts, no sniffing. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-cache',
+};
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function whoIs(caller: Caller, csrf: string) {
+  return { name: caller.name, role: caller.kind, apps: caller.kind === 'admin' ? null : caller.apps, csrf };
+}
+
+export class DashboardDoor {
+  private readonly sessions = new DashboardSessions();
+  private readonly files = new Map<string, string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly secure: boolean,
+  ) {
+    // Only the files the build made are served, by exact name: no path from a request reaches the filesystem.
+    if (fs.existsSync(WEB_DIR)) for (const name of fs.readdirSync(WEB_DIR)) this.files.set(name, path.join(WEB_DIR, name));
+  }
+
+  /** Answers the dashboard's own requests (files, sign-in); false for every other request. */
+  async serve(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string, readBody: () => Promise<unknown>): Promise<boolean> {
+    if (req.method === 'GET' && (urlPath === '/' || urlPath.startsWith('/assets/'))) {
+      const name = urlPath === '/' ? 'index.html' : urlPath.slice('/assets/'.length);
+      const file = this.files.get(name);
+      if (!file) {
+        sendJson(res, 404, {
+          error: { code: 'PAAS_ERR_NOT_FOUND', message: urlPath === '/' ? 'the dashboard is not built: npm run build' : `no such file ${name}` },
+        });
+        return true;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...PAGE_HEADERS });
+      res.end(fs.readFileSync(file));
+      return true;
+    }
+    if (urlPath !== '/session') return false;
+    const id = sessionIdOf(req.headers.cookie);
+    if (req.method === 'POST') {
+      const body = (await readBody()) as { token?: unknown } | undefined;
+      const found = typeof body?.token === 'string' ? await callerForToken(this.db, body.token.trim()) : undefined;
+      if (!found) {
+        daemonLog('auth.refused', { door: 'dashboard', remote: req.socket.remoteAddress });
+        throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'that is not an API token of this host: paas tokens:create NAME makes one');
+      }
+      this.sessions.close(id);
+      const opened = this.sessions.open(found.hash);
+      daemonLog('dashboard.signed_in', { caller: found.caller.name });
+      sendJson(res, 200, whoIs(found.caller, opened.csrf), { 'set-cookie': sessionCookie(opened.id, this.secure) });
+      return true;
+    }
+    if (req.method === 'GET') {
+      const signedIn = await this.signedIn(req);
+      if (!signedIn) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'not signed in');
+      sendJson(res, 200, whoIs(signedIn.caller, signedIn.csrf));
+      return true;
+    }
+    if (req.method === 'DELETE') {
+      await this.callerOfCookie(req);
+      this.sessions.close(id);
+      sendJson(res, 200, { ok: true }, { 'set-cookie': sessionCookie('', this.secure) });
+      return true;
+    }
+    return false;
+  }
+
+  private async signedIn(req: http.IncomingMessage): Promise<{ caller: Caller; csrf: string } | undefined> {
+    const session = this.sessions.find(sessionIdOf(req.headers.cookie));
+    const caller = session ? await callerForTokenHash(this.db, session.tokenHash) : undefined;
+    return session && caller ? { caller, csrf: session.csrf } : undefined;
+  }
+
+  /**
+   * The caller a request's session cookie stands for, or undefined without one. A request that changes something
+   * must also carry the session's CSRF token in `x-csrf-token` (a page on another site can send neither).
+   */
+  async callerOfCookie(req: http.IncomingMessage): Promise<Caller | undefined> {
+    if (!sessionIdOf(req.headers.cookie)) return undefined;
+    const session = this.sessions.find(sessionIdOf(req.headers.cookie));
+    const caller = session ? await callerForTokenHash(this.db, session.tokenHash) : undefined;
+    if (!session || !caller) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'the dashboard session has ended: sign in again');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(session, req.headers['x-csrf-token'])) {
+      daemonLog('auth.refused', { door: 'dashboard', caller: caller.name, reason: 'csrf', path: (req.url ?? '').split('?')[0] });
+      throw new PaasError('PAAS_ERR_PERMISSION_DENIED', 'the request lacks the session CSRF token: reload the dashboard');
+    }
+    return caller;
+  }
+}

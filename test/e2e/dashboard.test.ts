@@ -1,0 +1,169 @@
+// The dashboard in a real browser (Debian's chromium, headless, through puppeteer-core) against a real daemon:
+// sign-in with a token, a push streaming on the app's page, a rollback from the page served by the router, a log
+// line arriving live, a collaborator refused another app, CSRF refused, and the list's paint with 100 apps.
+import test from 'ava';
+import type { Browser, Page } from 'puppeteer-core';
+import { commitAll, containersOf, fixtureRepo, freePort, startDaemon, removeApps, uniqueName, type Daemon } from './_daemon.js';
+import { createToken, launchBrowser, listPaintMs, logLineMs, screenshot, signIn } from './_browser.js';
+
+let daemon: Daemon;
+let browser: Browser;
+let page: Page;
+let base: string;
+let adminToken: string;
+let repo: string;
+const app = uniqueName('dash');
+const other = uniqueName('dash-other');
+const many: string[] = [];
+
+test.before(async () => {
+  const apiPort = await freePort();
+  base = `http://127.0.0.1:${apiPort}`;
+  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_API_HOST: '127.0.0.1', PAAS_SSH_HOST: '127.0.0.1', PAAS_METRICS_INTERVAL: '1' } });
+  for (const name of [app, other]) {
+    const created = await daemon.paas(['apps:create', name]);
+    if (created.code !== 0) throw new Error(created.output);
+  }
+  adminToken = await createToken(daemon, 'dash-admin');
+  repo = await fixtureRepo('ops-app');
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  await daemon?.stop();
+  await removeApps([app, other, ...many]);
+});
+
+test.serial('signing in with an API token sets an HttpOnly, SameSite=Strict session cookie the page cannot read', async (t) => {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#token');
+  await page.type('#token', 'paas_not-a-real-token-at-all-000000000000000000');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[role=alert]');
+  t.regex(await page.$eval('[role=alert]', (el) => el.textContent ?? ''), /not an API token of this host/);
+
+  await page.$eval('#token', (el) => ((el as HTMLInputElement).value = ''));
+  await signIn(page, base, adminToken);
+  await page.waitForSelector(`tr[data-app="${app}"]`);
+  const rowText = await page.$eval(`tr[data-app="${app}"]`, (el) => el.textContent ?? '');
+  t.regex(rowText, /not deployed/);
+  const cookies = await browser.cookies();
+  const session = cookies.find((c) => c.name === 'paas_session');
+  t.truthy(session);
+  t.true(session!.httpOnly);
+  t.is(session!.sameSite, 'Strict');
+  t.false((await page.evaluate(() => document.cookie)).includes('paas_session'));
+  // The page itself never holds the token after sign-in: a reload stays signed in through the cookie.
+  await page.reload();
+  await page.waitForSelector(`tr[data-app="${app}"]`);
+  await screenshot(page, 'apps');
+});
+
+test.serial('a git push appears on the app page and its build streams there while the push runs', async (t) => {
+  await page.goto(`${base}/#/apps/${app}`);
+  await page.waitForSelector('#releases');
+  let pushDone = false;
+  const push = daemon.push(repo, app).finally(() => (pushDone = true));
+  await page.waitForFunction(() => /-----> Building/.test(document.querySelector('[data-job="deploy"] pre[role=log]')?.textContent ?? ''), {
+    timeout: 120_000,
+  });
+  t.false(pushDone, 'the build log showed on the page before git push finished');
+  await screenshot(page, 'app-deploying');
+  const pushed = await push;
+  t.is(pushed.code, 0, pushed.output);
+  await page.waitForSelector('tr[data-release="1"] ::-p-text(active)', { timeout: 30_000 });
+  await page.waitForSelector('tr[data-replica="web.1"] ::-p-text(running)');
+  // CPU and memory arrive live with the daemon's samples (every second here), without reloading the page.
+  await page.waitForFunction(() => /\d+\.\d% .*\d+ (KB|MB)/.test(document.querySelector('tr[data-replica="web.1"]')?.textContent ?? ''), { timeout: 30_000 });
+  await screenshot(page, 'app');
+  await page.setViewport({ width: 390, height: 844 });
+  await screenshot(page, 'app-phone');
+  await page.setViewport({ width: 1280, height: 800 });
+
+  // The finished build's page shows its stored log.
+  await page.goto(`${base}/#/apps/${app}/builds/1`);
+  await page.waitForFunction(() => (document.querySelector('pre[role=log]')?.textContent ?? '').length > 0);
+  t.regex(await page.$eval('pre[role=log]', (el) => el.textContent ?? ''), /-----> Building/);
+  await screenshot(page, 'build');
+});
+
+test.serial('rolling back from the page (confirmed) makes the router serve the old release again', async (t) => {
+  const v1 = (await daemon.get(app)).body;
+  await commitAll(repo, 'second', { 'www/index.html': 'ops app, second version\n' });
+  const pushed = await daemon.push(repo, app);
+  t.is(pushed.code, 0, pushed.output);
+  t.is((await daemon.get(app)).body, 'ops app, second version\n');
+
+  await page.goto(`${base}/#/apps/${app}`);
+  const button = await page.waitForSelector('tr[data-release="1"] button ::-p-text(Roll back to v1)');
+  await button!.click();
+  await page.waitForSelector('tr[data-release="3"] ::-p-text(active)', { timeout: 120_000 });
+  t.regex(await page.$eval('tr[data-release="3"]', (el) => el.textContent ?? ''), /Rollback to v1/i);
+  t.is((await daemon.get(app)).body, v1);
+  // The audit trail names the dashboard's token as the actor.
+  t.regex(await page.$eval('tr[data-release="3"]', (el) => el.textContent ?? ''), /dash-admin/);
+});
+
+test.serial("a line the app's container prints shows on the live logs page", async (t) => {
+  await page.goto(`${base}/#/apps/${app}/logs`);
+  await page.waitForFunction(() => (document.querySelector('pre[role=log]')?.textContent ?? '').length > 0, { timeout: 30_000 });
+  const [web] = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  const ms = await logLineMs(page, web!.Id, `dashboard-probe-${Date.now()}`);
+  t.log(`log line shown ${ms.toFixed(0)} ms after the container printed it`);
+  t.regex(await page.$eval('pre[role=log]', (el) => el.textContent ?? ''), /app\[web\.1\]: dashboard-probe-/);
+  await screenshot(page, 'logs');
+});
+
+test.serial('actions without the session CSRF token are refused, and so is an app outside a token scope', async (t) => {
+  // The signed-in admin's cookie alone does not make a change: the CSRF token must come with it.
+  const forged = await page.evaluate(async (name: string) => {
+    const res = await fetch(`/apps/${name}/ps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'stop' }) });
+    return { status: res.status, body: await res.text() };
+  }, app);
+  t.is(forged.status, 403);
+  t.regex(forged.body, /CSRF/);
+  t.is((await daemon.get(app)).status, 200);
+
+  const collaborator = await createToken(daemon, 'dash-collab', other);
+  const context = await browser.createBrowserContext();
+  const scoped = await context.newPage();
+  await signIn(scoped, base, collaborator);
+  await scoped.waitForSelector(`tr[data-app="${other}"]`);
+  t.is(await scoped.$(`tr[data-app="${app}"]`), null);
+  await scoped.goto(`${base}/#/apps/${app}`);
+  const refused = await scoped.waitForSelector('[role=alert] ::-p-text(may not)');
+  t.regex(await refused!.evaluate((el) => el.textContent ?? ''), /You may not see .*permission denied: "dash-collab" may not use app/);
+  const direct = await scoped.evaluate(async (name: string) => (await fetch(`/apps/${name}/config`)).status, app);
+  t.is(direct, 403);
+  const live = await scoped.evaluate(
+    async (name: string) => (await fetch(`/apps/${name}/logs/live`, { headers: { accept: 'text/event-stream' } })).status,
+    app,
+  );
+  t.is(live, 403);
+  await screenshot(scoped, 'refused');
+  // Signing out ends the session: the cookie no longer opens the API.
+  await scoped.goto(`${base}/`);
+  await scoped.waitForSelector('button ::-p-text(Sign out)');
+  await scoped.click('button ::-p-text(Sign out)');
+  await scoped.waitForSelector('#token');
+  t.is(await scoped.evaluate(async () => (await fetch('/overview')).status), 401);
+  await context.close();
+});
+
+test.serial('the apps page lists 100 apps (first meaningful paint measured in the browser)', async (t) => {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  while (many.length < 98) {
+    const name = uniqueName('dash-many');
+    const res = await fetch(`${base}/apps`, { method: 'POST', headers, body: JSON.stringify({ name }) });
+    t.is(res.status, 200);
+    many.push(name);
+  }
+  const fresh = await browser.newPage();
+  const ms = await listPaintMs(fresh, `${base}/`, 100);
+  t.log(`apps page with 100 apps painted ${ms.toFixed(0)} ms after navigation started`);
+  t.is(await fresh.$$eval('tr[data-app]', (rows) => rows.length), 100);
+  await fresh.close();
+});
