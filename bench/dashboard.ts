@@ -81,7 +81,12 @@ runBench(
       const latencies: number[] = [];
       for (let i = 0; i < LINES; i++) {
         const { logs, container } = pages[i % pages.length]!;
-        latencies.push(await logLineMs(logs, container, `bench-line-${i}-${Date.now()}`));
+        try {
+          latencies.push(await logLineMs(logs, container, `bench-line-${i}-${Date.now()}`));
+        } catch (err) {
+          const shown = await logs.$eval('pre[role=log]', (el) => el.textContent ?? '');
+          throw new Error(`line ${i} (page ${i % pages.length}) did not show; the page has:\n${shown.slice(-1500)}`, { cause: err });
+        }
       }
       await settle(5000);
       const streamingMb = daemonRssMb(daemon);

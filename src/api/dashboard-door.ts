@@ -45,7 +45,8 @@ export class DashboardDoor {
     private readonly secure: boolean,
   ) {
     // Only the files the build made are served, by exact name: no path from a request reaches the filesystem.
-    if (fs.existsSync(WEB_DIR)) for (const name of fs.readdirSync(WEB_DIR)) this.files.set(name, path.join(WEB_DIR, name));
+    if (fs.existsSync(WEB_DIR))
+      for (const entry of fs.readdirSync(WEB_DIR, { withFileTypes: true })) if (entry.isFile()) this.files.set(entry.name, path.join(WEB_DIR, entry.name));
   }
 
   /** Answers the dashboard's own requests (files, sign-in); false for every other request. */

@@ -116,10 +116,15 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   delete env.DATABASE_URL;
   const logFile = path.join(dataDir, 'server.log');
   const logFd = fs.openSync(logFile, 'a');
-  const proc = spawn('node', [CLI, '--data-dir', dataDir, 'server', '--ssh-port', String(sshPort), '--http-port', String(httpPort)], {
-    env,
-    stdio: ['ignore', logFd, logFd],
-  });
+  // With the node flags bin/paas starts the daemon with.
+  const proc = spawn(
+    'node',
+    ['--max-semi-space-size=1', CLI, '--data-dir', dataDir, 'server', '--ssh-port', String(sshPort), '--http-port', String(httpPort)],
+    {
+      env,
+      stdio: ['ignore', logFd, logFd],
+    },
+  );
   const socket = path.join(dataDir, 'paas.sock');
   const deadline = Date.now() + 30_000;
   while (!(await health(socket))) {
