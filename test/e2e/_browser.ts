@@ -72,13 +72,16 @@ export async function listPaintMs(page: Page, url: string, rows: number): Promis
  * `docker exec`) and returns the milliseconds until the page shows it.
  */
 export async function logLineMs(page: Page, containerId: string, marker: string): Promise<number> {
+  await page.bringToFront();
   await page.waitForSelector('pre[role=log]');
   const exec = await docker.getContainer(containerId).exec({ Cmd: ['sh', '-c', `echo ${marker} > /proc/1/fd/1`], AttachStdout: false, AttachStderr: false });
   const printed = performance.now();
   await exec.start({ Detach: true });
   await page.waitForFunction(
     (m: string) => document.querySelector('pre[role=log]')?.textContent?.includes(m) === true,
-    { timeout: 30_000, polling: 'mutation' },
+    // At every frame of the page, brought to the front (a background tab draws no frames). Not on DOM mutations: a
+    // new line can change a text node's data, which puppeteer's mutation polling does not watch.
+    { timeout: 30_000, polling: 'raf' },
     marker,
   );
   return performance.now() - printed;
