@@ -15,6 +15,8 @@ let repo: string;
 const app = uniqueName('dash');
 const other = uniqueName('dash-other');
 const many: string[] = [];
+/** The confirmations the pages asked for (each accepted). */
+const dialogs: string[] = [];
 
 test.before(async () => {
   const apiPort = await freePort();
@@ -28,7 +30,10 @@ test.before(async () => {
   repo = await fixtureRepo('ops-app');
   browser = await launchBrowser();
   page = await browser.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
 });
 
 test.after.always(async () => {
@@ -101,10 +106,23 @@ test.serial('rolling back from the page (confirmed) makes the router serve the o
   const button = await page.waitForSelector('tr[data-release="1"] button ::-p-text(Roll back to v1)');
   await button!.click();
   await page.waitForSelector('tr[data-release="3"] ::-p-text(active)', { timeout: 120_000 });
+  t.deepEqual(dialogs, [`Roll back ${app} to v1?`]);
   t.regex(await page.$eval('tr[data-release="3"]', (el) => el.textContent ?? ''), /Rollback to v1/i);
   t.is((await daemon.get(app)).body, v1);
   // The audit trail names the dashboard's token as the actor.
   t.regex(await page.$eval('tr[data-release="3"]', (el) => el.textContent ?? ''), /dash-admin/);
+});
+
+test.serial('scaling from the page (confirmed) starts the new replica, which the processes table then shows running', async (t) => {
+  await page.goto(`${base}/#/apps/${app}`);
+  const input = await page.waitForSelector('input[name="scale-web"]');
+  await input!.click({ count: 3 });
+  await input!.type('2');
+  await page.click('button ::-p-text(Scale)');
+  await page.waitForSelector('tr[data-replica="web.2"] ::-p-text(running)', { timeout: 120_000 });
+  t.is(dialogs.at(-1), 'Scale to web=2?');
+  const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  t.is(running.length, 2);
 });
 
 test.serial("a line the app's container prints shows on the live logs page", async (t) => {
@@ -113,7 +131,7 @@ test.serial("a line the app's container prints shows on the live logs page", asy
   const [web] = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
   const ms = await logLineMs(page, web!.Id, `dashboard-probe-${Date.now()}`);
   t.log(`log line shown ${ms.toFixed(0)} ms after the container printed it`);
-  t.regex(await page.$eval('pre[role=log]', (el) => el.textContent ?? ''), /app\[web\.1\]: dashboard-probe-/);
+  t.regex(await page.$eval('pre[role=log]', (el) => el.textContent ?? ''), /app\[web\.\d\]: dashboard-probe-/);
   await screenshot(page, 'logs');
 });
 
