@@ -121,7 +121,12 @@ test.serial('scaling from the page (confirmed) starts the new replica, which the
   await page.click('button ::-p-text(Scale)');
   await page.waitForSelector('tr[data-replica="web.2"] ::-p-text(running)', { timeout: 120_000 });
   t.is(dialogs.at(-1), 'Scale to web=2?');
-  const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  // The old release's replica leaves the table once it is stopped; then the page and Docker agree.
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-replica^="web."]').length === 2, { timeout: 60_000 });
+  const newest = Math.max(...(await containersOf(app)).map((c) => Number(c.Labels['paas.release'])));
+  const running = (await containersOf(app)).filter(
+    (c) => c.State === 'running' && c.Labels['paas.process'] === 'web' && c.Labels['paas.release'] === String(newest),
+  );
   t.is(running.length, 2);
 });
 

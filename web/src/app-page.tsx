@@ -1,6 +1,6 @@
 // One app: what runs (processes with CPU and memory), its releases, builds and CI runs, config names, domains
 // and certificates, volumes; jobs of the app stream here live as they run; rollback, restart and scale.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, live, runCommand } from './api.js';
 import { Badge, LogView, Problem, Section } from './components.js';
 import { ago } from './format.js';
@@ -98,11 +98,16 @@ export function AppPage({ app }: { app: string }) {
   const [output, setOutput] = useState<string[]>([]);
   const [acting, setActing] = useState(false);
 
-  const reload = () =>
-    loadApp(app).then(
-      (loaded) => (setData(loaded), setProblem(null)),
-      (err: Error) => setProblem(err instanceof ApiError && err.status === 403 ? `You may not see ${app}: ${err.message}` : err.message),
+  // Reloads overlap (a job's start and end come close together): only the latest one's answer is shown.
+  const latest = useRef(0);
+  const reload = () => {
+    const mine = ++latest.current;
+    return loadApp(app).then(
+      (loaded) => mine === latest.current && (setData(loaded), setProblem(null)),
+      (err: Error) =>
+        mine === latest.current && setProblem(err instanceof ApiError && err.status === 403 ? `You may not see ${app}: ${err.message}` : err.message),
     );
+  };
 
   useEffect(() => {
     setData(null);
