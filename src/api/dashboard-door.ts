@@ -32,6 +32,17 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   res.end(JSON.stringify(body));
 }
 
+/** Whether a browser's request comes from another site's page (its Origin names another host than it asked). */
+function crossSite(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
 function whoIs(caller: Caller, csrf: string) {
   return { name: caller.name, role: caller.kind, apps: caller.kind === 'admin' ? null : caller.apps, csrf };
 }
@@ -67,6 +78,8 @@ export class DashboardDoor {
     if (urlPath !== '/session') return false;
     const id = sessionIdOf(req.headers.cookie);
     if (req.method === 'POST') {
+      // No other site's page may sign a browser in (with a token of its choosing).
+      if (crossSite(req)) throw new PaasError('PAAS_ERR_PERMISSION_DENIED', 'sign in from the dashboard itself');
       const body = (await readBody()) as { token?: unknown } | undefined;
       const found = typeof body?.token === 'string' ? await callerForToken(this.db, body.token.trim()) : undefined;
       if (!found) {
@@ -109,7 +122,7 @@ export class DashboardDoor {
     const session = this.sessions.find(sessionIdOf(req.headers.cookie));
     const caller = session ? await callerForTokenHash(this.db, session.tokenHash) : undefined;
     if (!session || !caller) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'the dashboard session has ended: sign in again');
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(session, req.headers['x-csrf-token'])) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && (crossSite(req) || !csrfMatches(session, req.headers['x-csrf-token']))) {
       daemonLog('auth.refused', { door: 'dashboard', caller: caller.name, reason: 'csrf', path: (req.url ?? '').split('?')[0] });
       throw new PaasError('PAAS_ERR_PERMISSION_DENIED', 'the request lacks the session CSRF token: reload the dashboard');
     }

@@ -60,8 +60,15 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
   const { scheduler, settings } = ports;
   const started: Replica[] = [];
   const startedAt = Date.now();
+  // Each replica's uptime counts from its own start: replicas start one after another, and a container that exits
+  // at once must not pass an uptime check because the replicas before it took that long to start.
+  const ownStart = new Map<Replica, number>();
   try {
-    for (const spec of step.start) started.push(await scheduler.start(spec));
+    for (const spec of step.start) {
+      const replica = await scheduler.start(spec);
+      ownStart.set(replica, Date.now());
+      started.push(replica);
+    }
     const checked = [...started, ...step.adopt];
     if (plan.steps.length === 1 && step.start.length > 0) out.step(`Starting ${names(started)} of v${plan.release}; waiting for health checks`);
     ports.fault?.('checking');
@@ -69,7 +76,7 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
     const results = await Promise.all(
       checked.map(async (r) => ({
         r,
-        failure: await checkReplica(scheduler, r, planFor(r.process, plan.healthchecks, uptime(r)), startedAt, settings.readyTimeoutMs),
+        failure: await checkReplica(scheduler, r, planFor(r.process, plan.healthchecks, uptime(r)), ownStart.get(r) ?? startedAt, settings.readyTimeoutMs),
       })),
     );
     const failed = results.find((x) => x.failure !== undefined);

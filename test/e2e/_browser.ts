@@ -44,6 +44,34 @@ export async function signIn(page: Page, base: string, token: string): Promise<v
   await page.waitForSelector('h1 ::-p-text(Apps)');
 }
 
+/**
+ * Waits until the element `selector` shows text matching `pattern`, checked at every frame of the page (brought to
+ * the front): DOM-mutation polling misses a text node whose data changes in place. On a timeout the error says
+ * what the element and the page's alerts showed.
+ */
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  await page.bringToFront();
+  try {
+    await page.waitForFunction(
+      (sel: string, source: string, flags: string) => new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''),
+      { timeout: timeoutMs, polling: 'raf' },
+      selector,
+      pattern.source,
+      pattern.flags,
+    );
+  } catch (err) {
+    const seen = await page.evaluate(
+      (sel: string) => ({
+        element: document.querySelector(sel)?.textContent ?? '(none)',
+        alerts: [...document.querySelectorAll('[role=alert]')].map((a) => a.textContent),
+        main: document.querySelector('main')?.textContent?.slice(0, 600),
+      }),
+      selector,
+    );
+    throw new Error(`${selector} did not show ${pattern} within ${timeoutMs} ms: ${JSON.stringify(seen)}`, { cause: err });
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

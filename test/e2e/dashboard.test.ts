@@ -4,7 +4,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'puppeteer-core';
 import { commitAll, containersOf, fixtureRepo, freePort, startDaemon, removeApps, uniqueName, type Daemon } from './_daemon.js';
-import { createToken, launchBrowser, listPaintMs, logLineMs, screenshot, signIn } from './_browser.js';
+import { createToken, launchBrowser, listPaintMs, logLineMs, screenshot, signIn, waitForText } from './_browser.js';
 
 let daemon: Daemon;
 let browser: Browser;
@@ -79,8 +79,8 @@ test.serial('a git push appears on the app page and its build streams there whil
   await screenshot(page, 'app-deploying');
   const pushed = await push;
   t.is(pushed.code, 0, pushed.output);
-  await page.waitForSelector('tr[data-release="1"] ::-p-text(active)', { timeout: 30_000 });
-  await page.waitForSelector('tr[data-replica="web.1"] ::-p-text(running)');
+  await waitForText(page, 'tr[data-release="1"]', /active/, 60_000);
+  await waitForText(page, 'tr[data-replica="web.1"]', /running/);
   // CPU and memory arrive live with the daemon's samples (every second here), without reloading the page.
   await page.waitForFunction(() => /\d+\.\d% .*\d+ (KB|MB)/.test(document.querySelector('tr[data-replica="web.1"]')?.textContent ?? ''), { timeout: 30_000 });
   await screenshot(page, 'app');
@@ -103,9 +103,11 @@ test.serial('rolling back from the page (confirmed) makes the router serve the o
   t.is((await daemon.get(app)).body, 'ops app, second version\n');
 
   await page.goto(`${base}/#/apps/${app}`);
-  const button = await page.waitForSelector('tr[data-release="1"] button ::-p-text(Roll back to v1)');
-  await button!.click();
-  await page.waitForSelector('tr[data-release="3"] ::-p-text(active)', { timeout: 120_000 });
+  // The page shows v2 as active (it loaded after the push), so v1 has its button.
+  await waitForText(page, 'tr[data-release="2"]', /active/, 60_000);
+  await waitForText(page, 'tr[data-release="1"]', /Roll back to v1/);
+  await page.click('tr[data-release="1"] button');
+  await waitForText(page, 'tr[data-release="3"]', /active/, 120_000);
   t.deepEqual(dialogs, [`Roll back ${app} to v1?`]);
   t.regex(await page.$eval('tr[data-release="3"]', (el) => el.textContent ?? ''), /Rollback to v1/i);
   t.is((await daemon.get(app)).body, v1);
@@ -119,7 +121,7 @@ test.serial('scaling from the page (confirmed) starts the new replica, which the
   await input!.click({ count: 3 });
   await input!.type('2');
   await page.click('button ::-p-text(Scale)');
-  await page.waitForSelector('tr[data-replica="web.2"] ::-p-text(running)', { timeout: 120_000 });
+  await waitForText(page, 'tr[data-replica="web.2"]', /running/, 120_000);
   t.is(dialogs.at(-1), 'Scale to web=2?');
   // The old release's replica leaves the table once it is stopped; then the page and Docker agree.
   await page.waitForFunction(() => document.querySelectorAll('tr[data-replica^="web."]').length === 2, { timeout: 60_000 });
@@ -149,6 +151,19 @@ test.serial('actions without the session CSRF token are refused, and so is an ap
   t.is(forged.status, 403);
   t.regex(forged.body, /CSRF/);
   t.is((await daemon.get(app)).status, 200);
+
+  // Another site's page can neither sign a browser in nor act with its cookie, even knowing the CSRF token.
+  const evil = { 'content-type': 'application/json', origin: 'http://evil.example' };
+  t.is((await fetch(`${base}/session`, { method: 'POST', headers: evil, body: JSON.stringify({ token: adminToken }) })).status, 403);
+  const signedIn = await fetch(`${base}/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: adminToken }),
+  });
+  const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrf } = (await signedIn.json()) as { csrf: string };
+  t.is((await fetch(`${base}/session`, { method: 'DELETE', headers: { ...evil, cookie, 'x-csrf-token': csrf } })).status, 403);
+  t.is((await fetch(`${base}/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } })).status, 200);
 
   const collaborator = await createToken(daemon, 'dash-collab', other);
   const context = await browser.createBrowserContext();

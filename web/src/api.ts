@@ -62,12 +62,15 @@ export async function runCommand(path: string, body: unknown, onLine: (line: str
   return exit;
 }
 
-/** Follows a live stream of lines until the returned function is called (the browser reconnects by itself). */
-export function live(path: string, onLine: (line: string) => void, onProblem: (problem: string | null) => void): () => void {
+/**
+ * Follows a live stream of lines until the returned function is called. The browser reconnects by itself;
+ * `onOpen` runs at every (re)connection, so a page can catch up on what it missed meanwhile.
+ */
+export function live(path: string, onLine: (line: string) => void, onProblem: (problem: string | null) => void, onOpen?: () => void): () => void {
   const source = new EventSource(path);
   source.addEventListener('line', (event) => onLine(JSON.parse((event as MessageEvent<string>).data) as string));
   source.addEventListener('exit', () => source.close());
-  source.addEventListener('open', () => onProblem(null));
+  source.addEventListener('open', () => (onProblem(null), onOpen?.()));
   source.addEventListener('error', () => onProblem(source.readyState === EventSource.CLOSED ? 'the live stream was refused' : 'reconnecting…'));
   return () => source.close();
 }

@@ -113,6 +113,7 @@ export function AppPage({ app }: { app: string }) {
     setData(null);
     setJobs([]);
     void reload();
+    let connections = 0;
     return live(
       `/apps/${app}/activity`,
       (line) => {
@@ -121,6 +122,11 @@ export function AppPage({ app }: { app: string }) {
         if (message.type === 'started' || message.type === 'ended') void reload();
       },
       setLiveProblem,
+      // Loaded again once the stream is open (and at every reconnection): no job's end can fall in between.
+      () => {
+        if (connections++ > 0) setJobs([]);
+        void reload();
+      },
     );
   }, [app]);
 

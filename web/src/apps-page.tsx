@@ -50,6 +50,8 @@ export function AppsPage() {
         timer = setTimeout(load, 300);
       },
       setProblem,
+      // Loaded again once the stream is open (and at every reconnection): nothing that ended between is missed.
+      () => void load(),
     );
     return () => (stop(), clearTimeout(timer));
   }, []);

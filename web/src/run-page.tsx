@@ -46,6 +46,10 @@ export function RunPage({ app, kind, number }: { app: string; kind: 'builds' | '
         if (message.type === 'ended' && job?.id === message.id) void reload();
       },
       (p) => p && setProblem(p),
+      () => {
+        jobs.current = [];
+        void reload();
+      },
     );
   }, [app, kind, number]);
 

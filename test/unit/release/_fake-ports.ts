@@ -7,14 +7,16 @@ import type { DataPlane, Target } from '../../../src/ports/data-plane.js';
 import type { SwapPorts } from '../../../src/release/swap.js';
 import type { FaultPoint } from '../../../src/fault-point.js';
 
-/** What a replica started for `process.index` does: answer, never answer, or exit at once. */
-export type Behaviour = 'healthy' | 'silent' | 'exits';
+/** What a replica started for `process.index` does: answer, never answer, exit at once, or exit after 100 ms. */
+export type Behaviour = 'healthy' | 'silent' | 'exits' | 'exits-soon';
 
 let nextAddress = 2;
 
 export class FakeScheduler implements Scheduler {
   readonly running = new Map<string, { replica: Replica; server?: http.Server; exited: boolean; kept: boolean; paused: boolean }>();
   behaviour: (spec: ProcessSpec) => Behaviour = () => 'healthy';
+  /** How long each start takes (a busy engine). */
+  startDelayMs = 0;
   private seq = 0;
 
   constructor(
@@ -35,6 +37,7 @@ export class FakeScheduler implements Scheduler {
   }
 
   async start(spec: ProcessSpec): Promise<Replica> {
+    if (this.startDelayMs) await new Promise((resolve) => setTimeout(resolve, this.startDelayMs));
     const id = `${spec.process}.${spec.index}.v${spec.version}#${++this.seq}`;
     const ip = `127.0.0.${nextAddress++}`;
     if (nextAddress > 250) nextAddress = 2;
@@ -56,6 +59,7 @@ export class FakeScheduler implements Scheduler {
       state: 'running',
     };
     this.running.set(id, { replica, ...(server ? { server } : {}), exited: behaviour === 'exits', kept: false, paused: false });
+    if (behaviour === 'exits-soon') setTimeout(() => (this.running.get(id)!.exited = true), 100).unref();
     this.journal.push(`start ${spec.process}.${spec.index} v${spec.version}`);
     return replica;
   }

@@ -104,6 +104,15 @@ test('a replica that exits at once fails the deploy with its exit code', async (
   t.deepEqual(await ports.scheduler.replicas('shop'), []);
 });
 
+test('a replica that exits soon fails its uptime check even when the replicas started before it took longer than that', async (t) => {
+  const ports = setup(t);
+  ports.scheduler.startDelayMs = 400;
+  ports.scheduler.behaviour = (spec) => (spec.process === 'worker' ? 'exits-soon' : 'healthy');
+  // web.1 and web.2 take 0.8 s to start, more than the 0.3 s uptime; the worker exits 0.1 s after its own start.
+  const error = await t.throwsAsync(runSwap(ports, releasePlan(release(1), [], none, 0.3), quiet().out, { outcome: 'nothing was deployed' }));
+  t.is(error!.message, 'worker.1 failed its health check: container exited with code 1; nothing was deployed');
+});
+
 test('all or nothing: when recording the release fails after the switch, the routes switch back and the new replicas go', async (t) => {
   const ports = setup(t);
   await serving(ports);
