@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PaasError } from './errors.js';
-import { parseCidr } from './docker/subnets.js';
+import { parseCidr, type AppNetworks } from './docker/subnets.js';
 import { parseCpus, parseMemory, type Limits } from './input/resources.js';
 
 export interface Config {
@@ -64,8 +64,12 @@ export interface Config {
    * that what a crash leaves behind is reconciled on start. Unset in production.
    */
   faultPoint: string | undefined;
-  /** Where app networks get their /24 subnets. */
-  networkPool: string;
+  /** Where app networks get their /24 subnets, and their driver. */
+  appNetworks: AppNetworks;
+  /** Where apps' processes run: the local engine, or the Swarm cluster this engine manages. */
+  scheduler: 'docker' | 'swarm';
+  /** Under Swarm: the registry nodes pull release images from (the daemon's own when `url` is unset). */
+  registry: RegistrySetting;
   /** Limits of every app container unless `resources:set` gives its process type others. */
   defaultLimits: Limits;
   /** How often every replica's CPU and memory are sampled (an hour of samples is kept). */
@@ -100,6 +104,16 @@ function flag(name: string, raw: string | undefined): boolean {
   throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
 }
 
+/** The image registry of a Swarm cluster: the daemon's own on `listen`, or an external one at `url`. */
+export interface RegistrySetting {
+  /** HOST:PORT of an external registry; unset: the daemon runs Debian's docker-registry itself. */
+  url: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  /** The daemon's own registry's port (on the manager's Swarm address). */
+  port: number;
+}
+
 /** Flags as the CLI parser gives them: strings, or absent. */
 export interface ConfigFlags {
   dataDir?: string;
@@ -109,6 +123,7 @@ export interface ConfigFlags {
   apiPort?: string;
   httpsPort?: string;
   router?: string;
+  scheduler?: string;
 }
 
 const INSTALL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -135,6 +150,19 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
     throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function schedulerKind(raw: string | undefined): 'docker' | 'swarm' {
+  if (raw === undefined || raw === '' || raw === 'docker') return 'docker';
+  if (raw === 'swarm') return 'swarm';
+  throw new PaasError('PAAS_ERR_INVALID_INPUT', `--scheduler (PAAS_SCHEDULER) must be docker or swarm, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
+function registryUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(raw))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `PAAS_REGISTRY must be HOST or HOST:PORT (no scheme, no path), got ${JSON.stringify(raw.slice(0, 80))}`);
+  return raw;
 }
 
 function seconds(name: string, raw: string | undefined, fallback: number): number {
@@ -193,7 +221,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     acmeEmail: env.PAAS_ACME_EMAIL || undefined,
     acmeCaFile: env.PAAS_ACME_CA || undefined,
     certsAutoDefault: flag('PAAS_CERTS_AUTO', env.PAAS_CERTS_AUTO),
-    networkPool: networkPool(env.PAAS_NETWORK_POOL),
+    appNetworks: { pool: networkPool(env.PAAS_NETWORK_POOL), driver: schedulerKind(flags.scheduler ?? env.PAAS_SCHEDULER) === 'swarm' ? 'overlay' : 'bridge' },
+    scheduler: schedulerKind(flags.scheduler ?? env.PAAS_SCHEDULER),
+    registry: {
+      url: registryUrl(env.PAAS_REGISTRY),
+      username: env.PAAS_REGISTRY_USER || undefined,
+      password: env.PAAS_REGISTRY_PASSWORD || undefined,
+      port: port('PAAS_REGISTRY_PORT', env.PAAS_REGISTRY_PORT, 5000),
+    },
     faultPoint: env.PAAS_FAULT_POINT || undefined,
     defaultLimits: {
       memory: parseMemory(env.PAAS_DEFAULT_MEMORY || '512m'),

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   PAAS_ERR_STACK_BUILD_FAILED: { exit: 1, http: 500 },
   PAAS_ERR_SERVICE_LINKED: { exit: 1, http: 409 },
   PAAS_ERR_SERVICE_FAILED: { exit: 1, http: 500 },
+  PAAS_ERR_REGISTRY: { exit: 1, http: 502 },
+  PAAS_ERR_SWARM: { exit: 1, http: 500 },
   PAAS_ERR_INTERNAL: { exit: 1, http: 500 },
 } as const;
 

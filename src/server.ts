@@ -15,6 +15,7 @@ import { HaproxyDataPlane } from './router/haproxy/haproxy-data-plane.js';
 import { haproxyInstalled } from './router/haproxy/haproxy-process.js';
 import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
+import { startSwarm } from './swarm/swarm-setup.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
@@ -74,10 +75,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const redis = connectRedis(redisTarget);
   // Replicas' output outlives them: kept in the app's log history when they are removed.
-  const scheduler = new DockerScheduler(docker, config.networkPool, {
-    lines: HISTORY_LINES,
-    keep: (app, lines) => appendHistory(config.dataDir, app, lines),
-  });
+  const swarm = config.scheduler === 'swarm' ? await startSwarm(docker, config) : undefined;
+  const scheduler =
+    swarm?.scheduler ??
+    new DockerScheduler(docker, config.appNetworks, {
+      lines: HISTORY_LINES,
+      keep: (app, lines) => appendHistory(config.dataDir, app, lines),
+    });
   const dataPlane = await chooseDataPlane(config);
   // Jobs run only once the workers start (below), when `services` is whole.
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
@@ -103,7 +107,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   const takenBack = await reconcileReleases(services);
-  const firewall = await closeHostToApps(config.networkPool, [config.httpPort, config.httpsPort]);
+  const firewall = await closeHostToApps(config.appNetworks.pool, [config.httpPort, config.httpsPort]);
   const restored = await restoreRoutes(services);
   await restoreDomains(services);
   await restoreCertificates(services);
@@ -146,6 +150,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     data: config.dataDir,
     redis: config.redisUrl ? 'external' : 'embedded',
     store: config.databaseUrl ? 'postgres' : 'sqlite',
+    scheduler: swarm ? `swarm (registry ${swarm.access.address})` : 'docker',
     api: tcpApi ? `${config.apiHost}:${config.apiPort}${config.apiTlsCert ? ' (https)' : ' (http)'}` : 'unix socket only',
     firewall: firewall ? 'apps reach only the router' : 'unavailable',
     routed: restored.routed,
@@ -170,6 +175,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await ciQueues.close();
       redis.disconnect();
       await embedded?.stop();
+      await swarm?.registry?.stop();
       await db.destroy();
     },
   };

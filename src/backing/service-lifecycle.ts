@@ -41,7 +41,7 @@ export async function createService(services: Deps, kindText: string, nameText: 
   const row = await insertService(services.db, { name, kind: kind.name, version: kind.version, password: newPassword() });
   out.step(`Creating ${kind.title} ${kind.version} service ${name}`);
   try {
-    await ensureServiceRunning(services.docker, unitOf(row), [], services.config.networkPool, out);
+    await ensureServiceRunning(services.docker, unitOf(row), [], services.config.appNetworks, out);
   } catch (err) {
     await removeServiceObjects(services.docker, unitOf(row), true).catch(() => undefined);
     await deleteService(services.db, name);
@@ -141,7 +141,7 @@ export async function restoreServices(services: Deps): Promise<string[]> {
         services.docker,
         unitOf(row),
         links.map((l) => l.app),
-        services.config.networkPool,
+        services.config.appNetworks,
         quiet,
       );
       if (!before?.running) {
@@ -176,7 +176,7 @@ export async function exposeService(services: Deps, name: string, exposed: { hos
       services.docker,
       unitOf({ ...row, exposed }),
       links.map((l) => l.app),
-      services.config.networkPool,
+      services.config.appNetworks,
       out,
     );
   } catch (err) {
@@ -185,7 +185,7 @@ export async function exposeService(services: Deps, name: string, exposed: { hos
       services.docker,
       unitOf(row),
       links.map((l) => l.app),
-      services.config.networkPool,
+      services.config.appNetworks,
       out,
     ).catch(() => undefined);
     throw err;

@@ -37,8 +37,8 @@ export async function attachLink(
       `${app} already has ${envVar}${taken ? ` (from ${taken.service})` : ''}: link with --as NAME, e.g. --as ${row.kind.toUpperCase()}_2 for ${row.kind.toUpperCase()}_2_URL`,
     );
   const unit = unitOf(row);
-  const id = await ensureServiceRunning(services.docker, unit, [], services.config.networkPool, lineSink(write));
-  await connectApp(services.docker, unit, id, app, services.config.networkPool);
+  const id = await ensureServiceRunning(services.docker, unit, [], services.config.appNetworks, lineSink(write));
+  await connectApp(services.docker, unit, id, app, services.config.appNetworks);
   await insertLink(services.db, { service: row.name, app, envVar });
   return { row, envVar, url: serviceUrl(row) };
 }
@@ -116,8 +116,8 @@ export async function provisionAddons(
       out.step(`app.json asks for ${kindName}, but ${envVar} is set already: left as it is`);
       continue;
     }
-    const id = await ensureServiceRunning(services.docker, unitOf(row), [], services.config.networkPool, out);
-    await connectApp(services.docker, unitOf(row), id, app, services.config.networkPool);
+    const id = await ensureServiceRunning(services.docker, unitOf(row), [], services.config.appNetworks, out);
+    await connectApp(services.docker, unitOf(row), id, app, services.config.appNetworks);
     await insertLink(services.db, { service: row.name, app, envVar });
     next[envVar] = serviceUrl(row);
     await setAppConfig(services.db, app, next);

@@ -14,12 +14,12 @@ export const DROPPED_CAPABILITIES = ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP
  * The HostConfig every app container gets, process or one-off: its app's network, its volumes and limits,
  * no privilege gain through setuid binaries, and fewer capabilities than Docker's default.
  */
-export function runtimeHostConfig(app: string, spec: Pick<ProcessSpec, 'mounts' | 'limits'>): Docker.HostConfig {
+export function runtimeHostConfig(app: string, spec: Pick<ProcessSpec, 'mounts' | 'limits'>, driver: 'bridge' | 'overlay' = 'bridge'): Docker.HostConfig {
   const { mounts = [], limits = {} } = spec;
   return {
     // tini as PID 1: the app gets SIGTERM on stop and zombies are reaped.
     Init: true,
-    NetworkMode: appNetworkName(app),
+    NetworkMode: appNetworkName(app, driver),
     SecurityOpt: ['no-new-privileges'],
     CapDrop: DROPPED_CAPABILITIES,
     ...(mounts.length ? { Mounts: mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.path })) } : {}),

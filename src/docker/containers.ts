@@ -4,7 +4,7 @@ import tar from 'tar-stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { LABEL, appNetworkName } from './names.js';
-import { freeSubnet } from './subnets.js';
+import { freeSubnet, type AppNetworks } from './subnets.js';
 import { PaasError } from '../errors.js';
 
 /** The shared network of releases made before apps had networks of their own (read, never joined). */
@@ -12,7 +12,7 @@ export const LEGACY_NETWORK = 'paas';
 
 /** The address a container has on `app`'s network (or, for containers of older releases, the shared one). */
 export function containerIp(app: string, networks: Record<string, { IPAddress?: string } | undefined>): string {
-  return networks[appNetworkName(app)]?.IPAddress || networks[LEGACY_NETWORK]?.IPAddress || '';
+  return networks[appNetworkName(app)]?.IPAddress || networks[appNetworkName(app, 'overlay')]?.IPAddress || networks[LEGACY_NETWORK]?.IPAddress || '';
 }
 
 /**
@@ -20,8 +20,9 @@ export function containerIp(app: string, networks: Record<string, { IPAddress?: 
  * uses (Docker's own pools hold about 30 networks: too few for one per app). Another app's containers
  * cannot reach it; the daemon, on the host, reaches every app network.
  */
-export async function ensureAppNetwork(docker: DockerClient, app: string, pool: string): Promise<string> {
-  const name = appNetworkName(app);
+export async function ensureAppNetwork(docker: DockerClient, app: string, networks: AppNetworks): Promise<string> {
+  const { pool, driver } = networks;
+  const name = appNetworkName(app, driver);
   let lastError: unknown;
   for (let attempt = 0; attempt < 20; attempt++) {
     const networks = await docker.listNetworks();
@@ -38,7 +39,9 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, pool: 
     try {
       await docker.createNetwork({
         Name: name,
-        Driver: 'bridge',
+        Driver: driver,
+        // Under Swarm, one-offs, release commands and backing services on the manager join it too.
+        ...(driver === 'overlay' ? { Attachable: true } : {}),
         CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
         Labels: { [LABEL.app]: app, [LABEL.managed]: 'true' },

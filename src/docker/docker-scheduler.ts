@@ -1,6 +1,7 @@
 // The Scheduler port on the local Docker engine: each replica is a labelled container on its app's network.
 import type Docker from 'dockerode';
 import type { DockerClient } from './client.js';
+import type { AppNetworks } from './subnets.js';
 import { replicaOutput } from './logs.js';
 import { isNotFound } from './client.js';
 import type { OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
@@ -43,13 +44,13 @@ export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels
 export class DockerScheduler implements Scheduler {
   constructor(
     private readonly docker: DockerClient,
-    private readonly networkPool: string,
+    private readonly networks: AppNetworks,
     /** Keeps the last `lines` of a replica's output before it is removed (the app's log history, `app[web.1]` lines). */
     private readonly keepLogs?: { lines: number; keep: (app: string, lines: string[]) => void },
   ) {}
 
   async prepare(app: string): Promise<void> {
-    await ensureAppNetwork(this.docker, app, this.networkPool);
+    await ensureAppNetwork(this.docker, app, this.networks);
   }
 
   async start(spec: ProcessSpec): Promise<Replica> {
@@ -106,7 +107,7 @@ export class DockerScheduler implements Scheduler {
       Cmd: ['/bin/sh', '-c', spec.command],
       Env: Object.entries(spec.config ?? {}).map(([k, v]) => `${k}=${v}`),
       Labels: { [LABEL.app]: spec.app, [LABEL.process]: spec.process },
-      HostConfig: runtimeHostConfig(spec.app, spec),
+      HostConfig: runtimeHostConfig(spec.app, spec, this.networks.driver),
     });
   }
 

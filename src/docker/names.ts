@@ -3,6 +3,8 @@
 // process type contains, so no app's object can carry another app's name (app "x" with type "y-web" is
 // paas.x.y-web..., app "x-y" with type "web" is paas.x-y.web...). Image tags live in a repository per app.
 
+import { createHash } from 'node:crypto';
+
 /** Label keys on every container, volume, network and image the daemon creates. */
 export const LABEL = {
   app: 'paas.app',
@@ -30,6 +32,17 @@ export function containerName(app: string, process: string, version: number, ind
   return `paas.${app}.${process}.v${version}.${index}`;
 }
 
+/**
+ * A process replica as a Swarm service (a DNS label: no "."): the container name with "-" for ".", cut to fit,
+ * then a hash of the container name, which keeps apart what "-" alone would mix up (app "x" type "y-web" and app
+ * "x-y" type "web"). `suffix` names the second service of a pair (a rolling restart).
+ */
+export function serviceName(app: string, process: string, version: number, index: number, suffix = ''): string {
+  const full = containerName(app, process, version, index) + suffix;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.replace(/\./g, '-').slice(0, 52)}-${hash}`;
+}
+
 /** A one-off container (`paas run`): paas.APP.run-ID (process containers have five fields, this one three). */
 export function oneOffName(app: string, id: string): string {
   return `paas.${app}.run-${id}`;
@@ -40,9 +53,12 @@ export function volumeName(app: string, name: string): string {
   return `paas.${app}.${name}`;
 }
 
-/** The app's private network: its processes and one-offs, and the router's way in. */
-export function appNetworkName(app: string): string {
-  return `paas.${app}`;
+/**
+ * The app's private network: its processes and one-offs, and the router's way in. Under Swarm an overlay, whose
+ * name must be a DNS label (no "."): paas-net-APP, which no other object's name is.
+ */
+export function appNetworkName(app: string, driver: 'bridge' | 'overlay' = 'bridge'): string {
+  return driver === 'overlay' ? `paas-net-${app}` : `paas.${app}`;
 }
 
 /** A CI run's private network for its add-on services. */

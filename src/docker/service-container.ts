@@ -4,6 +4,7 @@
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import type { DockerClient } from './client.js';
+import type { AppNetworks } from './subnets.js';
 import { isNotFound } from './client.js';
 import { buildImage, findImage } from './images.js';
 import { connectNetwork, disconnectNetwork, ensureAppNetwork, execSucceeds, removeContainer, removeNetwork } from './containers.js';
@@ -127,7 +128,13 @@ export async function waitUntilReady(docker: DockerClient, row: ServiceUnit, id:
  * replaced), a stopped container is started, and the container is on the network of each app in `linkedApps`.
  * Resolves once it takes connections.
  */
-export async function ensureServiceRunning(docker: DockerClient, row: ServiceUnit, linkedApps: string[], networkPool: string, out: LineSink): Promise<string> {
+export async function ensureServiceRunning(
+  docker: DockerClient,
+  row: ServiceUnit,
+  linkedApps: string[],
+  appNetworks: AppNetworks,
+  out: LineSink,
+): Promise<string> {
   const kind = row.kind;
   await ensureServiceImage(docker, kind, out);
   const labels = { [LABEL.service]: row.name, [LABEL.managed]: 'true' };
@@ -151,7 +158,7 @@ export async function ensureServiceRunning(docker: DockerClient, row: ServiceUni
     info = await created.inspect();
   }
   if (!info.State.Running) await docker.getContainer(info.Id).start();
-  for (const app of linkedApps) await connectApp(docker, row, info.Id, app, networkPool);
+  for (const app of linkedApps) await connectApp(docker, row, info.Id, app, appNetworks);
   await waitUntilReady(docker, row, info.Id);
   return info.Id;
 }
@@ -164,14 +171,14 @@ function publishedAt(info: Docker.ContainerInspectInfo): string | undefined {
 }
 
 /** Puts the service on `app`'s network under its alias: the app's processes reach it, no one else does. */
-export async function connectApp(docker: DockerClient, row: ServiceUnit, id: string, app: string, networkPool: string): Promise<void> {
-  await ensureAppNetwork(docker, app, networkPool);
-  await connectNetwork(docker, appNetworkName(app), id, [serviceAlias(row.kind.name, row.name)]);
+export async function connectApp(docker: DockerClient, row: ServiceUnit, id: string, app: string, networks: AppNetworks): Promise<void> {
+  await ensureAppNetwork(docker, app, networks);
+  await connectNetwork(docker, appNetworkName(app, networks.driver), id, [serviceAlias(row.kind.name, row.name)]);
 }
 
 export async function disconnectApp(docker: DockerClient, row: ServiceUnit, app: string): Promise<void> {
   const state = await serviceState(docker, row);
-  if (state) await disconnectNetwork(docker, appNetworkName(app), state.id);
+  if (state) for (const driver of ['bridge', 'overlay'] as const) await disconnectNetwork(docker, appNetworkName(app, driver), state.id);
 }
 
 /** Removes the service's container and network, and (only when `data`) its volume. */

@@ -1,3 +1,9 @@
+/** Where app networks come from: their /24s' pool, and their driver (overlay under Swarm, reaching every node). */
+export interface AppNetworks {
+  pool: string;
+  driver: 'bridge' | 'overlay';
+}
+
 // Pure: choosing a free /24 for an app network out of a pool such as 10.231.0.0/16.
 import { PaasError } from '../errors.js';
 

@@ -28,6 +28,7 @@ export function oneOffSpec(
   replica: number,
   runtime: Parameters<typeof runtimeHostConfig>[1],
   tty = false,
+  driver: 'bridge' | 'overlay' = 'bridge',
 ): Docker.ContainerCreateOptions {
   const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
   return {
@@ -51,7 +52,7 @@ export function oneOffSpec(
       [LABEL.oneOff]: 'true',
       [LABEL.tty]: String(tty),
     },
-    HostConfig: { AutoRemove: false, ...runtimeHostConfig(release.app, runtime) },
+    HostConfig: { AutoRemove: false, ...runtimeHostConfig(release.app, runtime, driver) },
   };
 }
 
@@ -61,6 +62,6 @@ export async function startOneOff(services: Pick<Services, 'config' | 'db' | 'do
   if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
   const runtime = (await runtimeSettings(services.db, app, services.config.defaultLimits)).of('run');
   const replica = crypto.randomInt(1e9);
-  await ensureAppNetwork(services.docker, app, services.config.networkPool);
-  return runAttached(services.docker, oneOffSpec(release, command, replica, runtime, io.tty), io);
+  await ensureAppNetwork(services.docker, app, services.config.appNetworks);
+  return runAttached(services.docker, oneOffSpec(release, command, replica, runtime, io.tty, services.config.appNetworks.driver), io);
 }

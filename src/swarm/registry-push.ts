@@ -1,0 +1,50 @@
+// Ships a release image to the cluster's registry, once: layers the registry has already are not sent again.
+import type { DockerClient } from '../docker/client.js';
+import { followProgress, type ProgressEvent } from '../docker/progress.js';
+import { imageRepo } from '../docker/names.js';
+import { PaasError } from '../errors.js';
+import type { RegistryAccess } from './registry-server.js';
+
+export interface Shipped {
+  /** The reference nodes pull, e.g. 172.17.0.1:5000/paas/app/shop:v3. */
+  ref: string;
+  /** Layers sent, and layers the registry already had. */
+  sent: number;
+  present: number;
+}
+
+/** Pure: the registry reference of `app`'s release image `version`. */
+export function registryRef(address: string, app: string, version: number): { repo: string; tag: string; ref: string } {
+  const repo = `${address}/${imageRepo(app)}`;
+  return { repo, tag: `v${version}`, ref: `${repo}:v${version}` };
+}
+
+/** Pure: the layers a push sent and the ones the registry already had, from its progress events. */
+export function pushSummary(events: ProgressEvent[]): { sent: number; present: number } {
+  const sent = new Set<string>();
+  const present = new Set<string>();
+  for (const e of events as (ProgressEvent & { id?: string })[]) {
+    if (!e.id) continue;
+    if (e.status === 'Pushed') sent.add(e.id);
+    if (e.status === 'Layer already exists' || e.status?.startsWith('Mounted from')) present.add(e.id);
+  }
+  return { sent: sent.size, present: present.size };
+}
+
+/** The X-Registry-Auth of `access` (none for a registry without a password). */
+export function registryAuth(access: RegistryAccess): { username: string; password: string; serveraddress: string } | undefined {
+  return access.username && access.password ? { username: access.username, password: access.password, serveraddress: access.address } : undefined;
+}
+
+/** Tags image `imageId` as `app`'s release `version` in the registry and pushes it. */
+export async function shipImage(docker: DockerClient, access: RegistryAccess, imageId: string, app: string, version: number): Promise<Shipped> {
+  const { repo, tag, ref } = registryRef(access.address, app, version);
+  await docker.getImage(imageId).tag({ repo, tag });
+  try {
+    const stream = (await docker.getImage(ref).push({ authconfig: registryAuth(access) } as object)) as NodeJS.ReadableStream;
+    const events = await followProgress(docker, stream, () => undefined);
+    return { ref, ...pushSummary(events) };
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_REGISTRY', `could not push ${ref} to the registry: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,200 @@
+// The Scheduler port on Docker Swarm: each replica is a one-task service on its app's overlay network, its image
+// pulled from the cluster's registry by whichever node Swarm places it on. One-offs and the release phase run on
+// the manager (they need the image only where it was built).
+import type { DockerClient } from '../docker/client.js';
+import { isNotFound } from '../docker/client.js';
+import { demuxLogs } from '../docker/containers.js';
+import { DockerScheduler } from '../docker/docker-scheduler.js';
+import { LABEL, serviceName } from '../docker/names.js';
+import type { AppNetworks } from '../docker/subnets.js';
+import type { OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
+import { PaasError } from '../errors.js';
+import { daemonLog } from '../log.js';
+import type { OverlayGateway } from './overlay-gateway.js';
+import { registryAuth, shipImage, type Shipped } from './registry-push.js';
+import type { RegistryAccess } from './registry-server.js';
+import { currentTask, replicaHealth, replicaOfService, serviceSpec, taskSettled, type SwarmService, type SwarmTask } from './service-spec.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface SwarmSettings {
+  stopGraceSeconds: number;
+  /** How long a new replica may take to be placed, pulled and started. */
+  startTimeoutMs: number;
+  /** How often the tasks are read for changes Swarm made on its own (a crash, a lost node). */
+  watchIntervalMs: number;
+}
+
+export class SwarmScheduler implements Scheduler {
+  private readonly local: DockerScheduler;
+  /** Release images shipped (or being shipped) to the registry, by app and version. */
+  private readonly shipped = new Map<string, Promise<Shipped>>();
+
+  constructor(
+    private readonly docker: DockerClient,
+    networks: AppNetworks,
+    private readonly registry: RegistryAccess,
+    private readonly gateway: OverlayGateway,
+    private readonly settings: SwarmSettings,
+    /** Told what each push sent, for the deploy's output. */
+    private readonly onShipped: (app: string, version: number, shipped: Shipped) => void = () => undefined,
+  ) {
+    this.local = new DockerScheduler(docker, networks);
+  }
+
+  async prepare(app: string): Promise<void> {
+    await this.local.prepare(app);
+    await this.gateway.attach(app);
+  }
+
+  /** Pushes `app`'s release image `version` once; every replica of the release waits for the one push. */
+  ship(app: string, version: number, imageId: string): Promise<Shipped> {
+    const key = `${app}\n${version}\n${imageId}`;
+    let shipping = this.shipped.get(key);
+    if (!shipping) {
+      shipping = shipImage(this.docker, this.registry, imageId, app, version).then((shipped) => {
+        this.onShipped(app, version, shipped);
+        return shipped;
+      });
+      shipping.catch(() => this.shipped.delete(key));
+      this.shipped.set(key, shipping);
+    }
+    return shipping;
+  }
+
+  async start(spec: ProcessSpec): Promise<Replica> {
+    const { ref } = await this.ship(spec.app, spec.version, spec.image);
+    let name = serviceName(spec.app, spec.process, spec.version, spec.index);
+    const holder = await this.inspectService(name);
+    if (holder && holder.Spec?.Labels?.[LABEL.app] !== spec.app)
+      throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named ${name} exists and is not ${spec.app}'s: it was left alone; remove it by hand`);
+    // The replica it replaces (a rolling restart) still runs under the name: a service cannot be renamed, so the
+    // new one keeps the other name of the pair.
+    if (holder) name = serviceName(spec.app, spec.process, spec.version, spec.index, '-next');
+    const leftover = await this.inspectService(name);
+    if (leftover?.Spec?.Labels?.[LABEL.app] === spec.app) await this.removeService(leftover.ID);
+    const auth = registryAuth(this.registry);
+    const created = (await this.docker.createService((auth ?? {}) as object, serviceSpec(spec, ref, name, this.settings.stopGraceSeconds))) as {
+      id?: string;
+      ID?: string;
+    };
+    const id = created.id ?? created.ID ?? '';
+    const deadline = Date.now() + this.settings.startTimeoutMs;
+    let task: SwarmTask | undefined;
+    while (Date.now() < deadline) {
+      task = currentTask(await this.tasksOf(id));
+      if (taskSettled(task)) break;
+      await sleep(200);
+    }
+    const replica = replicaOfService({ ID: id, Spec: { Name: name, Labels: serviceSpec(spec, ref, name, 0).Labels } }, task ? [task] : []);
+    return replica!;
+  }
+
+  async health(replica: Replica): Promise<ReplicaHealth> {
+    return replicaHealth(replica.app, await this.tasksOf(replica.id), replica.ip);
+  }
+
+  /** Swarm restarts every replica from the start (see serviceSpec). */
+  async keep(): Promise<void> {}
+
+  /** A service keeps its name (Swarm cannot rename one). */
+  async settle(): Promise<void> {}
+
+  async replicas(app?: string): Promise<Replica[]> {
+    const label = app ? `${LABEL.app}=${app}` : LABEL.app;
+    const services = (await this.docker.listServices({ filters: { label: [label] } })) as SwarmService[];
+    if (services.length === 0) return [];
+    const tasks = (await this.docker.listTasks()) as SwarmTask[];
+    return services
+      .flatMap(
+        (s) =>
+          replicaOfService(
+            s,
+            tasks.filter((t) => t.ServiceID === s.ID),
+          ) ?? [],
+      )
+      .filter((r) => app === undefined || r.app === app);
+  }
+
+  async remove(replica: Pick<Replica, 'id'>): Promise<void> {
+    await this.removeService(replica.id);
+  }
+
+  async pause(replica: Pick<Replica, 'id'>): Promise<void> {
+    const service = this.docker.getService(replica.id);
+    const info = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+    await service.update({ ...info.Spec, Mode: { Replicated: { Replicas: 0 } }, version: info.Version.Index });
+  }
+
+  async logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string> {
+    const buffer = (await this.docker.getService(replica.id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    return demuxLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
+  }
+
+  runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {
+    return this.local.runOnce(spec);
+  }
+
+  /**
+   * Reads the tasks every `watchIntervalMs`: a replica whose task stopped running, or was replaced by Swarm
+   * (after a crash or with a lost node, at a new address), is gone; one running again is back.
+   */
+  watch(onEvent: (event: ReplicaEvent) => void): { stop(): void } {
+    let stopped = false;
+    const seen = new Map<string, { task: string; running: boolean }>();
+    const tick = async () => {
+      const now = await this.replicaTasks();
+      for (const [id, { replica, task }] of now) {
+        const before = seen.get(id);
+        const running = replica.state === 'running';
+        if (before && before.running && (!running || before.task !== task))
+          onEvent({ kind: 'gone', id, app: replica.app, replica: true, reason: running ? 'replaced by Swarm' : 'task stopped', name: replica.name });
+        if (before && running && (!before.running || before.task !== task))
+          onEvent({ kind: 'back', id, app: replica.app, replica: true, reason: 'task running', name: replica.name });
+        seen.set(id, { task, running });
+      }
+      for (const id of [...seen.keys()]) if (!now.has(id)) seen.delete(id);
+    };
+    void (async () => {
+      while (!stopped) {
+        await tick().catch((err: unknown) => daemonLog('swarm.watch.error', { error: err }));
+        await sleep(this.settings.watchIntervalMs);
+      }
+    })();
+    return {
+      stop() {
+        stopped = true;
+      },
+    };
+  }
+
+  private async replicaTasks(): Promise<Map<string, { replica: Replica; task: string }>> {
+    const services = (await this.docker.listServices({ filters: { label: [LABEL.app] } })) as SwarmService[];
+    const tasks = services.length ? ((await this.docker.listTasks()) as SwarmTask[]) : [];
+    const result = new Map<string, { replica: Replica; task: string }>();
+    for (const s of services) {
+      const own = tasks.filter((t) => t.ServiceID === s.ID);
+      const replica = replicaOfService(s, own);
+      if (replica) result.set(s.ID, { replica, task: currentTask(own)?.ID ?? '' });
+    }
+    return result;
+  }
+
+  private async tasksOf(serviceId: string): Promise<SwarmTask[]> {
+    return (await this.docker.listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
+  }
+
+  private async inspectService(name: string): Promise<SwarmService | undefined> {
+    return (await this.docker
+      .getService(name)
+      .inspect()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)))) as SwarmService | undefined;
+  }
+
+  private async removeService(id: string): Promise<void> {
+    await this.docker
+      .getService(id)
+      .remove()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  }
+}

@@ -1,0 +1,49 @@
+// `--scheduler swarm`: checks that this engine manages a Swarm, starts (or finds) the registry and the overlay
+// gateway, and gives the Swarm scheduler that uses them.
+import type { Config } from '../config.js';
+import type { DockerClient } from '../docker/client.js';
+import { PaasError } from '../errors.js';
+import { daemonLog } from '../log.js';
+import { OverlayGateway } from './overlay-gateway.js';
+import { SupervisedRegistry, type RegistryAccess } from './registry-server.js';
+import { SwarmScheduler } from './swarm-scheduler.js';
+
+/** This engine's Swarm address, or a one-line error saying how to make it a manager. */
+export async function managerAddress(docker: DockerClient): Promise<string> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeAddr?: string } };
+  if (info.Swarm?.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable || !info.Swarm.NodeAddr)
+    throw new PaasError(
+      'PAAS_ERR_SWARM',
+      '--scheduler swarm needs this Docker engine to be a Swarm manager: run `docker swarm init --advertise-addr ADDRESS` first, or use --scheduler docker',
+    );
+  return info.Swarm.NodeAddr;
+}
+
+export interface SwarmParts {
+  scheduler: SwarmScheduler;
+  registry: SupervisedRegistry | undefined;
+  access: RegistryAccess;
+}
+
+export async function startSwarm(docker: DockerClient, config: Config): Promise<SwarmParts> {
+  const address = await managerAddress(docker);
+  let registry: SupervisedRegistry | undefined;
+  let access: RegistryAccess;
+  if (config.registry.url) {
+    access = { address: config.registry.url, username: config.registry.username, password: config.registry.password };
+  } else {
+    registry = new SupervisedRegistry(config.dataDir, address, config.registry.port);
+    access = await registry.start();
+  }
+  const gateway = new OverlayGateway(docker, config.appNetworks.pool);
+  await gateway.start();
+  const scheduler = new SwarmScheduler(
+    docker,
+    config.appNetworks,
+    access,
+    gateway,
+    { stopGraceSeconds: config.stopGraceSeconds, startTimeoutMs: config.readyTimeoutMs * 2, watchIntervalMs: 1000 },
+    (app, version, shipped) => daemonLog('registry.pushed', { app, version, image: shipped.ref, layers_sent: shipped.sent, layers_present: shipped.present }),
+  );
+  return { scheduler, registry, access };
+}

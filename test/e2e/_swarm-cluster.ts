@@ -1,0 +1,152 @@
+// E2E helper: a real Swarm on this machine. The host's engine is the manager; each worker is a Docker-in-Docker
+// node (a container running Debian's docker.io). Created and removed by the test, leaving the host's engine as
+// it found it (out of any swarm, without the nodes, the gateway or their networks and routes).
+import { spawnSync } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import tarStream from 'tar-stream';
+import fs from 'node:fs';
+import { docker } from './_daemon.js';
+
+export const NODE_IMAGE = 'paas/test-swarm-node:1';
+const NODE_PREFIX = 'paas-test-swarm-node-';
+
+export interface SwarmNode {
+  name: string;
+  ip: string;
+  engine: Docker;
+}
+
+export interface Cluster {
+  /** The manager's (the host engine's) Swarm address. */
+  managerAddr: string;
+  nodes: SwarmNode[];
+  /** Makes every node trust the registry at `address` (as `nodes:join-command` tells an admin to). */
+  trustRegistry(address: string, caPem: string): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function ensureNodeImage(): Promise<void> {
+  if (
+    await docker
+      .getImage(NODE_IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return;
+  const pack = tarStream.pack();
+  pack.entry(
+    { name: 'Dockerfile' },
+    [
+      'FROM paas/stack:bookworm',
+      'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io iptables && rm -rf /var/lib/apt/lists/*',
+      'CMD ["dockerd", "--host=unix:///var/run/docker.sock", "--host=tcp://0.0.0.0:2375"]',
+      '',
+    ].join('\n'),
+  );
+  pack.finalize();
+  const stream = await docker.buildImage(pack as unknown as Readable, { t: NODE_IMAGE });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
+      const failed = events?.find((e) => e.error);
+      if (err || failed) reject(err ?? new Error(failed!.error));
+      else resolve();
+    }),
+  );
+}
+
+async function removeNodes(): Promise<void> {
+  for (const c of await docker.listContainers({ all: true, filters: { name: [NODE_PREFIX] } }))
+    await docker.getContainer(c.Id).remove({ force: true, v: true });
+}
+
+/** Host routes through the overlay gateway (the daemon adds one per app overlay). */
+function removeGatewayRoutes(gatewayIp: string | undefined): void {
+  if (!gatewayIp) return;
+  const routes = spawnSync('ip', ['-4', 'route', 'show', 'via', gatewayIp], { encoding: 'utf8' }).stdout;
+  for (const line of routes.split('\n').filter(Boolean)) spawnSync('ip', ['route', 'del', line.split(' ')[0]!]);
+}
+
+/** A manager (this engine) and `count` worker nodes, all Ready. */
+export async function createCluster(count: number): Promise<Cluster> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  if (info.Swarm?.LocalNodeState !== 'inactive')
+    throw new Error(`the host engine is already in a swarm (${info.Swarm?.LocalNodeState}): the test leaves it alone`);
+  await ensureNodeImage();
+  await removeNodes();
+  const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
+  const managerAddr = bridge.IPAM.Config[0]!.Gateway!;
+  await docker.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: managerAddr });
+  const token = ((await docker.swarmInspect()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;
+  const nodes: SwarmNode[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = `${NODE_PREFIX}${i}`;
+    const container = await docker.createContainer({
+      name,
+      Hostname: name,
+      Image: NODE_IMAGE,
+      Labels: { 'paas.test': 'swarm-node' },
+      HostConfig: {
+        CapAdd: ['ALL'],
+        CapDrop: ['SYS_RESOURCE'],
+        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+        CgroupnsMode: 'host',
+        Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        Tmpfs: { '/var/lib/docker': 'exec' },
+      } as Docker.HostConfig,
+    });
+    await container.start();
+    const ip = (await container.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
+    const engine = new Docker({ host: ip, port: 2375 });
+    for (let t = 0; t < 150; t++) {
+      if (
+        await engine.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      await sleep(200);
+    }
+    await engine.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: ip, RemoteAddrs: [`${managerAddr}:2377`], JoinToken: token });
+    nodes.push({ name, ip, engine });
+  }
+  for (let t = 0; t < 150; t++) {
+    const ready = ((await docker.listNodes()) as { Status?: { State?: string } }[]).filter((n) => n.Status?.State === 'ready').length;
+    if (ready === count + 1) break;
+    await sleep(200);
+  }
+  return {
+    managerAddr,
+    nodes,
+    async trustRegistry(address, caPem) {
+      for (const node of nodes) {
+        const pack = tarStream.pack();
+        pack.entry({ name: `etc/docker/certs.d/${address}/ca.crt` }, caPem);
+        pack.finalize();
+        await docker.getContainer(node.name).putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
+      }
+    },
+    async destroy() {
+      await removeNodes();
+      const gateway = await docker
+        .getContainer('paas-swarm-gateway')
+        .inspect()
+        .catch(() => undefined);
+      removeGatewayRoutes(gateway?.NetworkSettings.Networks['paas-swarm-gateway']?.IPAddress);
+      if (gateway) await docker.getContainer(gateway.Id).remove({ force: true });
+      await docker.swarmLeave({ force: true }).catch(() => undefined);
+      for (const name of ['paas-swarm-gateway', 'docker_gwbridge'])
+        await docker
+          .getNetwork(name)
+          .remove()
+          .catch(() => undefined);
+      fs.rmSync(`/etc/docker/certs.d/${managerAddr}:5000`, { recursive: true, force: true });
+    },
+  };
+}
