@@ -45,3 +45,11 @@ test('HTTPS, ACME and API settings: documented defaults, named ACME directories,
   t.throws(() => loadConfig({}, { PAAS_CERTS_AUTO: 'yes' }), { message: /PAAS_CERTS_AUTO must be 1 or 0/ });
   t.throws(() => loadConfig({}, { PAAS_CERTS_RENEW_DAYS: '0' }), { message: /PAAS_CERTS_RENEW_DAYS/ });
 });
+
+test('the scheduler is docker unless swarm is asked for, which puts apps on overlay networks', (t) => {
+  t.like(loadConfig({}, {}), { scheduler: 'docker', appNetworks: { pool: '10.231.0.0/16', driver: 'bridge' } });
+  t.like(loadConfig({ scheduler: 'swarm' }, {}), { scheduler: 'swarm', appNetworks: { driver: 'overlay' }, registry: { url: undefined, port: 5000 } });
+  t.like(loadConfig({}, { PAAS_SCHEDULER: 'swarm', PAAS_REGISTRY: 'registry.internal:5000' }), { registry: { url: 'registry.internal:5000' } });
+  t.throws(() => loadConfig({ scheduler: 'k8s' }, {}), { message: /--scheduler \(PAAS_SCHEDULER\) must be docker or swarm/ });
+  t.throws(() => loadConfig({}, { PAAS_REGISTRY: 'https://r/x' }), { message: /PAAS_REGISTRY must be HOST or HOST:PORT/ });
+});

@@ -8,6 +8,7 @@ import {
   imageTag,
   isDepsTag,
   oneOffName,
+  serviceName,
   volumeName,
 } from '../../../src/docker/names.js';
 import { freeSubnet, parseCidr } from '../../../src/docker/subnets.js';
@@ -47,4 +48,15 @@ test('app networks take the first /24 of the pool that no network overlaps', (t)
   t.deepEqual(parseCidr('10.231.7.9/16'), { start: parseCidr('10.231.0.0/16').start, size: 65536 });
   t.throws(() => parseCidr('10.231.0.0'), { message: /IPv4 range/ });
   t.throws(() => parseCidr('300.1.1.1/16'), { message: /IPv4/ });
+});
+
+test('service names are DNS labels, and two apps whose names differ only in where a dash falls never share one', (t) => {
+  const a = serviceName('x', 'y-web', 4, 1);
+  const b = serviceName('x-y', 'web', 4, 1);
+  t.not(a, b);
+  for (const name of [a, b, serviceName('a'.repeat(63), 'worker-long-name', 1000, 12, '-next')]) {
+    t.regex(name, /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/);
+    t.true(name.length <= 63, name);
+  }
+  t.not(serviceName('x', 'web', 1, 1), serviceName('x', 'web', 1, 1, '-next'));
 });
