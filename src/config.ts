@@ -70,6 +70,8 @@ export interface Config {
   scheduler: 'docker' | 'swarm';
   /** Under Swarm: the registry nodes pull release images from (the daemon's own when `url` is unset). */
   registry: RegistrySetting;
+  /** Under Swarm: the cluster's node heartbeat, which decides how soon a lost node's replicas are replaced. */
+  swarmHeartbeatSeconds: number;
   /** Limits of every app container unless `resources:set` gives its process type others. */
   defaultLimits: Limits;
   /** How often every replica's CPU and memory are sampled (an hour of samples is kept). */
@@ -223,6 +225,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     certsAutoDefault: flag('PAAS_CERTS_AUTO', env.PAAS_CERTS_AUTO),
     appNetworks: { pool: networkPool(env.PAAS_NETWORK_POOL), driver: schedulerKind(flags.scheduler ?? env.PAAS_SCHEDULER) === 'swarm' ? 'overlay' : 'bridge' },
     scheduler: schedulerKind(flags.scheduler ?? env.PAAS_SCHEDULER),
+    swarmHeartbeatSeconds: positiveInt('PAAS_SWARM_HEARTBEAT', env.PAAS_SWARM_HEARTBEAT, 1),
     registry: {
       url: registryUrl(env.PAAS_REGISTRY),
       username: env.PAAS_REGISTRY_USER || undefined,

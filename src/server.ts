@@ -102,6 +102,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     metrics: new MetricsHistory(),
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
     activity: new ActivityFeed(),
+    ...(swarm ? { swarm: { registry: swarm.access.address, caPem: swarm.registry?.caPem() } } : {}),
   };
 
   const apps = await listApps(db);

@@ -38,4 +38,6 @@ export interface Services {
   webhooks: WebhookDeliveries;
   /** The jobs running now and their lines, for live views. */
   activity: ActivityFeed;
+  /** Under the Swarm scheduler: the registry nodes pull from, and the CA they must trust (the daemon's own registry). */
+  swarm?: { registry: string; caPem: string | undefined };
 }

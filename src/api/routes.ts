@@ -3,6 +3,8 @@ import { Streamed, type Route, type RouteContext } from './dispatch.js';
 import { SERVICE_ROUTES } from './service-routes.js';
 import { DASHBOARD_ROUTES } from './dashboard-routes.js';
 import { WEBHOOK_ROUTES } from './webhook-routes.js';
+import { NODE_ROUTES } from './node-routes.js';
+import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
@@ -187,7 +189,10 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: app('/ps'),
     scope: 'app',
-    handler: async (c) => processViews(await listAppContainers(c.services.docker, await appOf(c)), (id) => c.services.metrics.latest(id)),
+    handler: async (c) =>
+      c.services.config.scheduler === 'swarm'
+        ? swarmProcesses(c.services, await appOf(c))
+        : processViews(await listAppContainers(c.services.docker, await appOf(c)), (id) => c.services.metrics.latest(id)),
   },
   {
     // The last hour of each running replica's samples, by container name.
@@ -420,6 +425,7 @@ export const ROUTES: Route[] = [
   ...SERVICE_ROUTES,
   ...DASHBOARD_ROUTES,
   ...WEBHOOK_ROUTES,
+  ...NODE_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

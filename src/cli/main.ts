@@ -96,9 +96,7 @@ program
   .addOption(new Option('--api-port <port>', 'also serve the API on this TCP port (tokens required)').env('PAAS_API_PORT'))
   .addOption(new Option('--https-port <port>', 'HTTPS router port (default 443)').env('PAAS_HTTPS_PORT'))
   .addOption(new Option('--router <kind>', 'data plane: haproxy (default; traffic survives the daemon) or node (in-process)').env('PAAS_ROUTER'))
-  .addOption(
-    new Option('--scheduler <kind>', 'where apps run: docker (default; this engine) or swarm (the Swarm this engine manages)').env('PAAS_SCHEDULER'),
-  )
+  .addOption(new Option('--scheduler <kind>', 'where apps run: docker (default; this engine) or swarm (the Swarm this engine manages)').env('PAAS_SCHEDULER'))
   .action(async (opts: ConfigFlags) => {
     const { startServer } = await import('../server.js');
     const config = loadConfig({ ...opts, dataDir: flags.dataDir });

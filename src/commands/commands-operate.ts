@@ -64,6 +64,17 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
       const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
       const memory = (p: ProcessView) =>
         p.memoryBytes === undefined ? '' : `${formatBytes(p.memoryBytes)} / ${p.memoryLimit ? formatBytes(p.memoryLimit) : 'none'}`;
+      // Under Swarm each replica also says which node runs it.
+      if (processes.some((p) => p.node !== undefined))
+        return printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'SERVICE', 'STATE', 'RELEASE', 'NODE', 'STATUS'], (p) => [
+          p.process,
+          p.replica,
+          p.container,
+          p.state,
+          p.release,
+          p.node,
+          p.status,
+        ]);
       printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'RELEASE', 'CPU', 'MEMORY', 'RESTARTS', 'UP'], (p) => [
         p.process,
         p.replica,

@@ -7,6 +7,7 @@ import { registerOperateCommands } from './commands-operate.js';
 import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
+import { registerNodeCommands } from './commands-nodes.js';
 import { placeApp, type CommandShape } from './app-arg.js';
 import { completionScript } from './completion.js';
 
@@ -72,6 +73,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerOperateCommands(program, io);
   registerCertCommands(program, io);
   registerServiceCommands(program, io);
+  registerNodeCommands(program, io);
   registerAccessCommands(program, io);
   program
     .command('completion <shell>')

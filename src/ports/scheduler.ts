@@ -34,6 +34,8 @@ export interface Replica {
   port: number;
   /** running: up; restarting: its restart policy is bringing it back; stopped: exited, created or dead. */
   state: 'running' | 'restarting' | 'stopped';
+  /** The node it was placed on, where there are several (a Swarm node id). */
+  node?: string;
 }
 
 /** What a health check reads of a replica besides its HTTP answers. */

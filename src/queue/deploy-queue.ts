@@ -61,6 +61,8 @@ export interface PsJob {
   app: string;
   action: 'restart' | 'stop' | 'start';
   process?: string;
+  /** restart: only the replicas on this node (moving them off it: nodes:drain). */
+  node?: string;
 }
 
 /** Bringing the app back to its formation after containers died outside a swap. */

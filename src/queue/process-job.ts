@@ -8,7 +8,7 @@ import { deployCommit } from '../release/deploy.js';
 import { rollbackRelease } from '../release/rollback.js';
 import { changeConfig } from '../release/change-config.js';
 import { scaleApp } from '../release/scale.js';
-import { psAction } from '../release/restart.js';
+import { psAction, restartProcesses } from '../release/restart.js';
 import { runCiJob } from '../verify/ci-job.js';
 import { asPaasError } from '../errors.js';
 import { daemonLog, lineSink } from '../log.js';
@@ -66,7 +66,8 @@ async function runSteps(services: Services, data: DeployJobData): Promise<void> 
     } else if (data.kind === 'scale') {
       await scaleApp(services, data.app, data.formation, out);
     } else if (data.kind === 'ps') {
-      await psAction(services, data.app, data.action, data.process, out);
+      if (data.node) await restartProcesses(services, data.app, undefined, out, 'Moving', data.node);
+      else await psAction(services, data.app, data.action, data.process, out);
     } else if (data.kind === 'heal') {
       const healed = await healApp(services, data.app, out, data.replaceRestarting === true);
       if (healed) daemonLog('app.healed', { app: data.app, replicas: healed, lines: lines.join(' | ') });

@@ -2,6 +2,7 @@
 import { LABEL } from '../docker/names.js';
 import type Docker from 'dockerode';
 import { uptime, type MetricSample } from './replica-metrics.js';
+import type { Replica } from '../ports/scheduler.js';
 
 export interface ProcessView {
   process: string;
@@ -16,6 +17,23 @@ export interface ProcessView {
   memoryLimit?: number;
   restarts?: number;
   uptime?: string;
+  /** The node it runs on, where there are several (the Swarm scheduler). */
+  node?: string;
+}
+
+/** Pure: replicas a scheduler placed on several nodes (a Swarm's services), as `paas ps` shows them. */
+export function replicaViews(replicas: Replica[], nodeNames: Map<string, string>): ProcessView[] {
+  return replicas
+    .map((r) => ({
+      process: r.process,
+      replica: r.index,
+      container: r.name,
+      state: r.state,
+      status: r.state === 'running' ? `up at ${r.ip}` : r.state,
+      release: `v${r.release}`,
+      ...(r.node ? { node: nodeNames.get(r.node) ?? r.node } : {}),
+    }))
+    .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica);
 }
 
 /** Long-running containers of the app (not tests, addons or one-offs), by process type and replica. */

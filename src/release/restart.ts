@@ -25,7 +25,15 @@ async function requireActive(services: PsServices, app: string): Promise<Release
 }
 
 /** Replaces the replicas of the active release one by one (all types, or `only`). */
-export async function restartProcesses(services: PsServices, app: string, only: string | undefined, out: LineSink, verb = 'Restarting'): Promise<void> {
+export async function restartProcesses(
+  services: PsServices,
+  app: string,
+  only: string | undefined,
+  out: LineSink,
+  verb = 'Restarting',
+  /** Only the replicas placed on this node (their new ones go where the scheduler puts them). */
+  node?: string,
+): Promise<void> {
   const { config } = services;
   const active = await requireActive(services, app);
   const { spec, version } = active;
@@ -37,7 +45,11 @@ export async function restartProcesses(services: PsServices, app: string, only: 
     );
   }
   const runtime = await runtimeSettings(services.db, app, config.defaultLimits);
-  const plan = restartPlan(active, await services.scheduler.replicas(app), runtime.of, config.checksUptimeSeconds, only);
+  let plan = restartPlan(active, await services.scheduler.replicas(app), runtime.of, config.checksUptimeSeconds, only);
+  if (node !== undefined) {
+    plan = { ...plan, steps: plan.steps.filter((s) => s.old.some((r) => r.node === node)) };
+    if (plan.steps.length === 0) return out.done(`${app} has no replica on that node`);
+  }
   if (plan.steps.length === 0)
     throw new PaasError(
       'PAAS_ERR_INVALID_INPUT',
@@ -49,7 +61,7 @@ export async function restartProcesses(services: PsServices, app: string, only: 
     await runSwap(swapPorts(services), { ...plan, steps: [step] }, out, { outcome: 'the running container keeps serving' });
     out.detail(`${step.start[0]!.process}.${step.start[0]!.index} ${step.old.length ? 'replaced' : 'started'}`);
   }
-  out.done(`${verb === 'Restarting' ? 'Restarted' : 'Started'} ${app}`);
+  out.done(`${verb === 'Restarting' ? 'Restarted' : verb === 'Moving' ? 'Moved' : 'Started'} ${app}`);
 }
 
 /** Unroutes the app, lets in-flight requests finish, and stops (keeps) every replica of the active release. */

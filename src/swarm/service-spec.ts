@@ -93,6 +93,7 @@ export function replicaOfService(service: SwarmService, tasks: SwarmTask[]): Rep
     ip: state === 'running' ? taskIp(app, task) : '',
     port: Number(labels[LABEL.port] ?? 0),
     state: paused ? 'stopped' : state === 'running' ? 'running' : 'restarting',
+    ...(task?.NodeID ? { node: task.NodeID } : {}),
   };
 }
 

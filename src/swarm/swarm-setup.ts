@@ -19,6 +19,18 @@ export async function managerAddress(docker: DockerClient): Promise<string> {
   return info.Swarm.NodeAddr;
 }
 
+/**
+ * Sets the cluster's node heartbeat (Swarm's default is 5 s, and a node is declared down only after several are
+ * missed): a lost node's replicas leave the routes and are replaced when Swarm declares it down.
+ */
+export async function ensureHeartbeat(docker: DockerClient, seconds: number): Promise<void> {
+  const swarm = (await docker.swarmInspect()) as { Version: { Index: number }; Spec: { Dispatcher?: { HeartbeatPeriod?: number } } & Record<string, unknown> };
+  const period = seconds * 1e9;
+  if (swarm.Spec.Dispatcher?.HeartbeatPeriod === period) return;
+  await docker.swarmUpdate({ version: swarm.Version.Index, ...swarm.Spec, Dispatcher: { ...swarm.Spec.Dispatcher, HeartbeatPeriod: period } });
+  daemonLog('swarm.heartbeat', { seconds });
+}
+
 export interface SwarmParts {
   scheduler: SwarmScheduler;
   registry: SupervisedRegistry | undefined;
@@ -27,6 +39,7 @@ export interface SwarmParts {
 
 export async function startSwarm(docker: DockerClient, config: Config): Promise<SwarmParts> {
   const address = await managerAddress(docker);
+  await ensureHeartbeat(docker, config.swarmHeartbeatSeconds);
   let registry: SupervisedRegistry | undefined;
   let access: RegistryAccess;
   if (config.registry.url) {

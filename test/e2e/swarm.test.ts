@@ -59,9 +59,10 @@ function load(clients: number) {
       http
         .get({ host: '127.0.0.1', port: daemon!.httpPort, path: '/', headers: { host: `${app}.localhost` }, agent }, (res) => {
           res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) ok++;
-            else failures.push(`status ${res.statusCode}`);
+          // A response cut off midway (its replica's node died) closes without ending.
+          res.on('close', () => {
+            if (res.statusCode === 200 && res.complete) ok++;
+            else failures.push(res.complete ? `status ${res.statusCode}` : 'response cut off');
             resolve();
           });
         })
@@ -134,10 +135,10 @@ test.serial('a push deploys web=3 across the nodes, the router answers from all 
   t.true(bytes < 1024 * 1024, `bytes shipped: ${bytes}`);
 });
 
-test.serial('deploys and rollbacks under load fail no request', async (t) => {
+test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) => {
   const d = daemon!;
-  const traffic = load(16);
-  for (let i = 0; i < 2; i++) {
+  const traffic = load(64);
+  for (let i = 0; i < 10; i++) {
     await commitAll(repo, `deploy ${i}`, { 'www/index.html': `deploy ${i}\n` });
     const push = await d.push(repo, app);
     t.is(push.code, 0, push.output);
@@ -145,7 +146,94 @@ test.serial('deploys and rollbacks under load fail no request', async (t) => {
     t.is(back.code, 0, back.output);
   }
   const { ok, failures } = await traffic.stop();
-  t.log(`${ok} requests answered during 2 deploys and 2 rollbacks`);
+  t.log(`${ok} requests answered during 10 deploys and 10 rollbacks`);
   t.true(ok > 0);
   t.deepEqual(failures.slice(0, 5), []);
+});
+
+/** The worker node that runs most of the app's replicas now. */
+async function busiestWorker(): Promise<string> {
+  const where = (await placements()).filter((h) => h.startsWith('paas-test-swarm-node-'));
+  const counts = new Map<string, number>();
+  for (const h of where) counts.set(h, (counts.get(h) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+test.serial('paas nodes lists the cluster, and join-command says how to add a host', async (t) => {
+  const d = daemon!;
+  const listed = await d.paas(['nodes', '--json']);
+  t.is(listed.code, 0, listed.output);
+  const nodes = JSON.parse(listed.stdout) as { hostname: string; role: string; state: string; availability: string; replicas: number }[];
+  t.is(nodes.length, 3);
+  t.true(nodes.every((n) => n.state === 'ready' && n.availability === 'active'));
+  t.is(nodes.filter((n) => n.role.startsWith('manager')).length, 1);
+  t.is(
+    nodes.reduce((sum, n) => sum + n.replicas, 0),
+    3,
+  );
+  const table = await d.paas(['nodes']);
+  t.regex(table.stdout, /HOSTNAME\s+ROLE\s+STATE\s+AVAILABILITY/);
+  const ps = JSON.parse((await d.paas(['ps', app, '--json'])).stdout) as { process: string; state: string; node?: string }[];
+  t.is(ps.filter((p) => p.process === 'web' && p.state === 'running').length, 3);
+  t.deepEqual(new Set(ps.map((p) => p.node)), new Set(nodes.filter((n) => n.replicas > 0).map((n) => n.hostname)));
+  t.regex((await d.paas(['ps', app])).stdout, /TYPE\s+REPLICA\s+SERVICE\s+STATE\s+RELEASE\s+NODE/);
+  const join = await d.paas(['nodes:join-command']);
+  t.is(join.code, 0, join.output);
+  t.regex(join.stdout, /docker swarm join --token SWMTKN-\S+ \d+\.\d+\.\d+\.\d+:2377/);
+  t.regex(join.stdout, /\/etc\/docker\/certs\.d\/[\d.]+:5000\/ca\.crt/);
+});
+
+test.serial('nodes:drain moves the replicas off a node without a failed request', async (t) => {
+  const d = daemon!;
+  const node = await busiestWorker();
+  const traffic = load(64);
+  const drained = await d.paas(['nodes:drain', node]);
+  const { ok, failures } = await traffic.stop();
+  t.is(drained.code, 0, drained.output);
+  t.regex(drained.stdout, /is drained/);
+  t.log(`${ok} requests answered while ${node} was drained`);
+  t.deepEqual(failures.slice(0, 5), []);
+  const where = await placements();
+  t.is(where.length, 3, where.join(', '));
+  t.false(where.includes(node), `nothing should run on ${node}: ${where.join(', ')}`);
+  const activated = await d.paas(['nodes:activate', node]);
+  t.is(activated.code, 0, activated.output);
+});
+
+test.serial('a node that dies leaves the routes and Swarm brings the app back to web=3', async (t) => {
+  const d = daemon!;
+  const node = await busiestWorker();
+  const onNode = (await placements()).filter((h) => h === node).length;
+  t.true(onNode > 0);
+  const traffic = load(64);
+  await new Promise((r) => setTimeout(r, 1000));
+  const logBefore = d.log().length;
+  const killedAt = Date.now();
+  await docker.getContainer(node).kill();
+  let droppedMs: number | undefined;
+  let backMs: number | undefined;
+  while (Date.now() - killedAt < 120_000 && backMs === undefined) {
+    if (
+      droppedMs === undefined &&
+      (
+        d
+          .log()
+          .slice(logBefore)
+          .match(/router\.target_dropped/g) ?? []
+      ).length >= onNode
+    )
+      droppedMs = Date.now() - killedAt;
+    const running = (await placements()).filter((h) => h !== node);
+    if (running.length === 3) backMs = Date.now() - killedAt;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const { ok, failures } = await traffic.stop();
+  t.log(`targets of ${node} left the routes after ${droppedMs} ms; web=3 again after ${backMs} ms; ${ok} answered, ${failures.length} failed`);
+  t.not(droppedMs, undefined, 'the dead replicas should leave the routes');
+  t.not(backMs, undefined, 'the app should be back at web=3');
+  t.true(backMs! <= 60_000, `back after ${backMs} ms`);
+  t.true(failures.length <= 64, `failed: ${failures.length} (${failures.slice(0, 3).join('; ')})`);
+  const hosts = new Set<string>();
+  for (let i = 0; i < 60 && hosts.size < 3; i++) hosts.add((await d.get(app, '/cgi-bin/host')).body.trim());
+  t.is(hosts.size, 3);
 });
