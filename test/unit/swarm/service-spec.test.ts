@@ -24,8 +24,31 @@ const task = (over: Partial<SwarmTask> & { state: string; ip?: string; created?:
   NetworksAttachments: over.ip ? [{ Network: { Spec: { Name: 'paas-net-shop' } }, Addresses: [`${over.ip}/24`] }] : [],
 });
 
+/** The fields of a service spec read here. */
+interface ReadSpec {
+  Name: string;
+  Mode: unknown;
+  EndpointSpec: unknown;
+  Labels: Record<string, string>;
+  TaskTemplate: {
+    Networks: unknown;
+    Resources: { Limits: unknown };
+    RestartPolicy: { Condition: string };
+    ContainerSpec: {
+      Image: string;
+      Args: string[];
+      Env: string[];
+      Labels: Record<string, string>;
+      Init: boolean;
+      CapabilityDrop: string[];
+      StopGracePeriod: number;
+      Mounts: unknown;
+    };
+  };
+}
+
 test('a replica runs as a one-task service from the registry image, on its overlay, with no virtual IP', (t) => {
-  const s = serviceSpec(spec, '10.0.0.1:5000/paas/app/shop:v3', 'paas-shop-web-v3-2-abc', 10) as any;
+  const s = serviceSpec(spec, '10.0.0.1:5000/paas/app/shop:v3', 'paas-shop-web-v3-2-abc', 10) as unknown as ReadSpec;
   t.is(s.Name, 'paas-shop-web-v3-2-abc');
   t.deepEqual(s.Mode, { Replicated: { Replicas: 1 } });
   t.deepEqual(s.EndpointSpec, { Mode: 'dnsrr' });
