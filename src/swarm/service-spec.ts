@@ -26,8 +26,11 @@ export interface SwarmService {
 /** Task states after which the task never runs again. */
 const ENDED = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
-/** Pure: the service that runs one replica: image from the registry, the app's overlay, no VIP, restarted always. */
-export function serviceSpec(spec: ProcessSpec, image: string, name: string, stopGraceSeconds: number): Docker.CreateServiceOptions {
+/**
+ * Pure: the service that runs one replica: image from the registry, the app's overlay, no VIP, restarted always.
+ * A replica with volumes runs on `volumesNode` (the manager, where `storage:mount` made them): volumes are per node.
+ */
+export function serviceSpec(spec: ProcessSpec, image: string, name: string, stopGraceSeconds: number, volumesNode?: string): Docker.CreateServiceOptions {
   const container = containerSpec(spec);
   const { limits = {}, mounts = [] } = spec;
   const labels = container.Labels ?? {};
@@ -55,6 +58,7 @@ export function serviceSpec(spec: ProcessSpec, image: string, name: string, stop
       // Restarted from the start: Swarm cannot change a task's policy without replacing it. A crash during the
       // swap's checks still shows, as an ended task (see replicaHealth).
       RestartPolicy: { Condition: 'any', Delay: 1e9, MaxAttempts: 0 },
+      ...(mounts.length && volumesNode ? { Placement: { Constraints: [`node.id==${volumesNode}`] } } : {}),
       Networks: [{ Target: appNetworkName(spec.app, 'overlay') }],
       LogDriver: { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } },
     },

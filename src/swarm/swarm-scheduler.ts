@@ -74,7 +74,9 @@ export class SwarmScheduler implements Scheduler {
     const leftover = await this.inspectService(name);
     if (leftover?.Spec?.Labels?.[LABEL.app] === spec.app) await this.removeService(leftover.ID);
     const auth = registryAuth(this.registry);
-    const created = (await this.docker.createService((auth ?? {}) as object, serviceSpec(spec, ref, name, this.settings.stopGraceSeconds))) as {
+    // Volumes live on the manager's engine (storage:mount makes them there): a replica with some runs there too.
+    const manager = spec.mounts?.length ? ((await this.docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID : undefined;
+    const created = (await this.docker.createService((auth ?? {}) as object, serviceSpec(spec, ref, name, this.settings.stopGraceSeconds, manager))) as {
       id?: string;
       ID?: string;
     };

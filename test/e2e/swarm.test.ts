@@ -154,6 +154,27 @@ test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) 
   );
 });
 
+test.serial('an app with a volume runs on the node that has it, the manager', async (t) => {
+  const d = daemon!;
+  const pinned = `${app}-vol`;
+  try {
+    t.is((await d.paas(['apps:create', pinned])).code, 0);
+    t.is((await d.paas(['ps:scale', pinned, 'web=2'])).code, 0);
+    t.is((await d.paas(['storage:mount', pinned, 'data:/data'])).code, 0);
+    const push = await d.push(repo, pinned);
+    t.is(push.code, 0, push.output);
+    const nodes = JSON.parse((await d.paas(['nodes', '--json'])).stdout) as { hostname: string; role: string }[];
+    const manager = nodes.find((n) => n.role.startsWith('manager'))!.hostname;
+    const ps = JSON.parse((await d.paas(['ps', pinned, '--json'])).stdout) as { state: string; node?: string }[];
+    t.deepEqual(
+      ps.filter((p) => p.state === 'running').map((p) => p.node),
+      [manager, manager],
+    );
+  } finally {
+    await d.paas(['apps:destroy', pinned, '--confirm', pinned]);
+  }
+});
+
 /** The worker node that runs most of the app's replicas now. */
 async function busiestWorker(): Promise<string> {
   const where = (await placements()).filter((h) => h.startsWith('paas-test-swarm-node-'));

@@ -98,3 +98,10 @@ test("a replica whose task ended is reported exited with the task's code, even a
   t.deepEqual(replicaHealth('shop', crashed, '10.0.0.9'), { running: true, exitCode: 0 });
   t.is(currentTask(crashed)?.Status?.State, 'running');
 });
+
+test('a replica with volumes is pinned to the node that has them; one without goes anywhere', (t) => {
+  const pinned = serviceSpec(spec, 'img', 'n', 1, 'manager-id') as unknown as { TaskTemplate: { Placement?: { Constraints: string[] } } };
+  t.deepEqual(pinned.TaskTemplate.Placement, { Constraints: ['node.id==manager-id'] });
+  const free = serviceSpec({ ...spec, mounts: [] }, 'img', 'n', 1, 'manager-id') as unknown as { TaskTemplate: { Placement?: unknown } };
+  t.is(free.TaskTemplate.Placement, undefined);
+});
