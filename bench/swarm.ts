@@ -8,24 +8,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitAll, run, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
-import { createCluster } from '../test/e2e/_swarm-cluster.js';
+import { createCluster, registryBlobs } from '../test/e2e/_swarm-cluster.js';
 import { nodeAppRepo } from './_node-app.js';
 import { median } from './_bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-
-function registryBytes(dataDir: string): Map<string, number> {
-  const root = path.join(dataDir, 'registry', 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256');
-  const blobs = new Map<string, number>();
-  if (!fs.existsSync(root)) return blobs;
-  for (const prefix of fs.readdirSync(root))
-    for (const digest of fs.readdirSync(path.join(root, prefix))) {
-      const file = path.join(root, prefix, digest, 'data');
-      if (fs.existsSync(file)) blobs.set(digest, fs.statSync(file).size);
-    }
-  return blobs;
-}
 
 /** Code-only pushes of the bench app; push-to-live (ms) of each, and what each changed (bytes). */
 async function pushToLive(
@@ -96,16 +84,16 @@ async function main(): Promise<void> {
     await daemon.paas(['apps:create', app]);
     const warm = await daemon.push(repo, app);
     if (warm.code !== 0) throw new Error(warm.output);
-    let before = registryBytes(daemon.dataDir);
+    let before = registryBlobs(daemon.dataDir);
     const shipped: number[] = [];
     const swarm = await pushToLive(daemon, app, repo, (round) => {
       if (round > 1) {
-        const after = registryBytes(daemon!.dataDir);
+        const after = registryBlobs(daemon!.dataDir);
         shipped.push([...after].filter(([d]) => !before.has(d)).reduce((sum, [, bytes]) => sum + bytes, 0));
         before = after;
       }
     });
-    const after = registryBytes(daemon.dataDir);
+    const after = registryBlobs(daemon.dataDir);
     shipped.push([...after].filter(([d]) => !before.has(d)).reduce((sum, [, bytes]) => sum + bytes, 0));
 
     // One replica: measured where it runs, then moved (by draining) to the other kind of node and measured again.

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import fs from 'node:fs';
+import path from 'node:path';
 import { docker } from './_daemon.js';
 
 export const NODE_IMAGE = 'paas/test-swarm-node:1';
@@ -70,6 +71,19 @@ function removeGatewayRoutes(gatewayIp: string | undefined): void {
   if (!gatewayIp) return;
   const routes = spawnSync('ip', ['-4', 'route', 'show', 'via', gatewayIp], { encoding: 'utf8' }).stdout;
   for (const line of routes.split('\n').filter(Boolean)) spawnSync('ip', ['route', 'del', line.split(' ')[0]!]);
+}
+
+/** The blobs (layers, configs, manifests) the daemon's registry stores now, by digest, with their sizes. */
+export function registryBlobs(dataDir: string): Map<string, number> {
+  const root = path.join(dataDir, 'registry', 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256');
+  const blobs = new Map<string, number>();
+  if (!fs.existsSync(root)) return blobs;
+  for (const prefix of fs.readdirSync(root))
+    for (const digest of fs.readdirSync(path.join(root, prefix))) {
+      const file = path.join(root, prefix, digest, 'data');
+      if (fs.existsSync(file)) blobs.set(digest, fs.statSync(file).size);
+    }
+  return blobs;
 }
 
 /** A manager (this engine) and `count` worker nodes, all Ready. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from './_daemon.js';
-import { createCluster, type Cluster } from './_swarm-cluster.js';
+import { createCluster, registryBlobs, type Cluster } from './_swarm-cluster.js';
 
 let cluster: Cluster | undefined;
 let daemon: Daemon | undefined;
@@ -18,19 +18,6 @@ const ENV = { PAAS_SCHEDULER: 'swarm', PAAS_READY_TIMEOUT: '60', PAAS_STOP_GRACE
 interface Blob {
   digest: string;
   bytes: number;
-}
-
-/** The blobs the registry stores now (layers and configs), read from its data dir. */
-function registryBlobs(dataDir: string): Map<string, number> {
-  const root = path.join(dataDir, 'registry', 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256');
-  const blobs = new Map<string, number>();
-  if (!fs.existsSync(root)) return blobs;
-  for (const prefix of fs.readdirSync(root))
-    for (const digest of fs.readdirSync(path.join(root, prefix))) {
-      const file = path.join(root, prefix, digest, 'data');
-      if (fs.existsSync(file)) blobs.set(digest, fs.statSync(file).size);
-    }
-  return blobs;
 }
 
 function newBlobs(before: Map<string, number>, after: Map<string, number>): Blob[] {
