@@ -76,7 +76,8 @@ export class SwarmScheduler implements Scheduler {
     const auth = registryAuth(this.registry);
     // Volumes live on the manager's engine (storage:mount makes them there): a replica with some runs there too.
     const manager = spec.mounts?.length ? ((await this.docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID : undefined;
-    const created = (await this.docker.createService((auth ?? {}) as object, serviceSpec(spec, ref, name, this.settings.stopGraceSeconds, manager))) as {
+    const service = serviceSpec(spec, ref, name, this.settings.stopGraceSeconds, manager);
+    const created = (await this.docker.createService((auth ?? {}) as object, service)) as {
       id?: string;
       ID?: string;
     };
@@ -88,7 +89,7 @@ export class SwarmScheduler implements Scheduler {
       if (taskSettled(task)) break;
       await sleep(200);
     }
-    const replica = replicaOfService({ ID: id, Spec: { Name: name, Labels: serviceSpec(spec, ref, name, 0).Labels } }, task ? [task] : []);
+    const replica = replicaOfService({ ID: id, Spec: { Name: name, Labels: service.Labels } }, task ? [task] : []);
     return replica!;
   }
 
