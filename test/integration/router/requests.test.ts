@@ -36,7 +36,7 @@ async function setup(kind: PlaneKind, t: { teardown(fn: () => unknown): void }) 
         const socket = net.connect(port, '127.0.0.1');
         let reply = '';
         const done = () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0), reply });
-        const timer = setTimeout(() => (socket.destroy(), done()), 3000);
+        const timer = setTimeout(() => (socket.destroy(), done()), 10_000);
         socket.on('data', (d) => {
           reply += d;
           // One complete reply is enough.
