@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitAll, run, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
-import { createCluster, registryBlobs } from '../test/e2e/_swarm-cluster.js';
+import { createCluster, registryBlobs } from '../test/cluster/_swarm-cluster.js';
 import { nodeAppRepo } from './_node-app.js';
 import { median } from './_bench.js';
 

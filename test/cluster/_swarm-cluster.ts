@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import fs from 'node:fs';
 import path from 'node:path';
-import { docker } from './_daemon.js';
+import { docker } from '../e2e/_daemon.js';
 
 export const NODE_IMAGE = 'paas/test-swarm-node:1';
 const NODE_PREFIX = 'paas-test-swarm-node-';

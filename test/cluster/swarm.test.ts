@@ -5,7 +5,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from '../e2e/_daemon.js';
 import { createCluster, registryBlobs, type Cluster } from './_swarm-cluster.js';
 
 let cluster: Cluster | undefined;

@@ -1,0 +1,8 @@
+// The cluster tests (test/cluster/): a real Docker Swarm made on this machine. They run after the rest of the
+// suite, alone, so that their cluster neither loads nor changes the host engine under the other tests.
+export default {
+  files: ['dist/test/cluster/**/*.test.js'],
+  timeout: '5m',
+  concurrency: 1,
+  workerThreads: false,
+};
