@@ -39,6 +39,18 @@ test('a Node app with no start script runs server.js; `nodejs` works in scripts 
   t.regex((await daemon().get(app)).body, /^server\.js without a start script; built with v\d+\.\d+\.\d+; shebang built with v\d+/);
 });
 
+test('a Node app pinned to a Node older than the buildpack installs is refused in one line saying what to pin', async (t) => {
+  const app = name('oldpin');
+  const push = await daemon().push(await fixtureRepo('node-legacy-pin'), app);
+  t.not(push.code, 0);
+  t.regex(
+    push.output,
+    /remote: .*package\.json engines\.node "8\.x" asks for Node\.js 8\.\d+\.\d+; the oldest this buildpack installs is 14\.x: pin engines\.node to ">=14", or bring your own Node\.js in a Dockerfile/,
+  );
+  t.notRegex(push.output, /tar: |SyntaxError|npm ERR!/, 'no raw tar or npm stack trace');
+  t.regex(push.output, /nothing was deployed|pre-receive hook declined/);
+});
+
 test('Procfile types other than web start at zero, so one-shot and clock types do not fail the deploy', async (t) => {
   const { app } = await deploy(t, 'procfile-oneshot', 'oneshot');
   t.is((await daemon().get(app)).body, 'one-shot types stay at zero\n');

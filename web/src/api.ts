@@ -33,11 +33,29 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(body?.error?.message ?? `${res.status} ${res.statusText}`, res.status);
 }
 
-/** A JSON request to the API; throws ApiError with the daemon's one-line message. */
+/** Pauses before each new try of a read that met a network error (the daemon restarting, a dropped connection). */
+const READ_RETRIES_MS = [300, 1000, 3000];
+
+/**
+ * A JSON request to the API; throws ApiError with the daemon's one-line message. A read (GET) that fails on the
+ * network is tried again a few times before the page says so; a change is never sent twice.
+ */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, { method, headers: headers(), credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw await failure(res);
-  return (await res.json()) as T;
+  const init: RequestInit = { method, headers: headers(), credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) };
+  const pauses = method === 'GET' ? [...READ_RETRIES_MS] : [];
+  for (;;) {
+    let res: Response;
+    try {
+      res = await fetch(path, init);
+    } catch (err) {
+      const pause = pauses.shift();
+      if (pause === undefined) throw new Error(`the daemon could not be reached (${(err as Error).message}); reload the page to try again`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      continue;
+    }
+    if (!res.ok) throw await failure(res);
+    return (await res.json()) as T;
+  }
 }
 
 /** Runs a command that queues a job (rollback, restart, scale), passing its lines on; resolves with its exit code. */
