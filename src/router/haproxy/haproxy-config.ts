@@ -125,7 +125,9 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // HTTP/1 only on the plain port, as nginx without http2: an HTTP/2 preface is a bad request, not h2c.
     `  bind ${bindHost}:${listen.httpPort} proto h1`,
     `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
-    '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:),regsub(\\.$,)',
+    '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:)',
+    // A trailing dot (a fully qualified name) is dropped; the regex runs only for the rare host that has one.
+    '  http-request set-var(txn.host) var(txn.host),regsub(\\.$,) if { var(txn.host) -m end . }',
     '  http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]',
     // As nginx: TRACE (it would echo cookies back) and CONNECT (this is no forward proxy) are not allowed.
     '  http-request deny deny_status 405 if METH_TRACE || METH_CONNECT',

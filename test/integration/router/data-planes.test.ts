@@ -108,6 +108,8 @@ for (const kind of PLANES) {
     t.regex(unknown.body, /No app is deployed at this address/);
     await p.plane.addHost('www.example.com', 'shop');
     t.is((await request(p.http, 'WWW.Example.com')).body, 'hello from a', 'a custom domain, any case');
+    t.is((await request(p.http, 'www.example.com.')).body, 'hello from a', 'a fully qualified name, with its trailing dot');
+    t.is((await request(p.http, 'shop.localhost.:8080')).body, 'hello from a', 'a trailing dot before the port');
   });
 
   tested(name('switching targets in one step, and a reload for a new app, under load drop no request; drain waits for the one in flight'), async (t) => {
