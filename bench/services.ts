@@ -2,7 +2,8 @@
 // `paas services` (one API round trip) in the same run. (2) A 100 MB Postgres database: `services:backup` and
 // `services:restore` times, against streaming the same dump out (`services:export`). (3) The app's extra latency
 // per request for one query to its linked Postgres: the visit counter's /count (one SELECT) against its 404 path
-// (no query), sequential requests through the router, both measured in the same run.
+// (no query), sequential requests through the router, both measured in the same run. (4) `services:upgrade` of the
+// 100 MB database to PostgreSQL 17, against its backup + restore in the same run.
 import http from 'node:http';
 import { fixtureRepo, removeServices, type Daemon } from '../test/e2e/_daemon.js';
 import { median, runBench } from './_bench.js';
@@ -75,12 +76,23 @@ runBench(
     }
     agent.destroy();
 
+    // (4) The same database moved to PostgreSQL 17 (the image built beforehand, by a service created at 17).
+    const warm = `${app}-v17`;
+    created.push(warm);
+    await timed(daemon, ['services:create', 'postgres', warm, '--version', '17']);
+    const upgrade = await timed(daemon, ['services:upgrade', db, '--version', '17']);
+    const rowsAfter = (await timed(daemon, ['services:connect', db], 'SELECT count(*) FROM big;\n')).stdout;
+    if (!/\b100000\b/.test(rowsAfter)) throw new Error(`the upgrade lost rows: ${rowsAfter}`);
+
     console.log('bench/services');
     console.log(
       `services:create postgres (image present): median ${median(createMs).toFixed(0)} ms; paas services (baseline, same run): median ${median(listMs).toFixed(0)} ms (${(median(createMs) / median(listMs)).toFixed(1)}x)`,
     );
     console.log(
       `database of ${(size.size / 1e6).toFixed(0)} MB on disk, dump ${(dumpBytes / 1e6).toFixed(1)} MB: backup ${backup.ms.toFixed(0)} ms, restore ${restore.ms.toFixed(0)} ms; export of the same dump (baseline) ${exportMs.toFixed(0)} ms (backup ${(backup.ms / exportMs).toFixed(1)}x, restore ${(restore.ms / exportMs).toFixed(1)}x)`,
+    );
+    console.log(
+      `services:upgrade of that database 15 -> 17 (image present, all 100000 rows there after): ${upgrade.ms.toFixed(0)} ms; backup + restore of it (baseline, same run) ${(backup.ms + restore.ms).toFixed(0)} ms (${(upgrade.ms / (backup.ms + restore.ms)).toFixed(1)}x)`,
     );
     console.log(
       `request with one query to the linked Postgres: median ${median(queryMs).toFixed(2)} ms; without a query (baseline, same app, same run): median ${median(plainMs).toFixed(2)} ms; extra per request ${(median(queryMs) - median(plainMs)).toFixed(2)} ms`,

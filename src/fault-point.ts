@@ -3,9 +3,10 @@
 import type { Config } from './config.js';
 import { daemonLog } from './log.js';
 
-/** The steps a test can arm, in the order a deploy reaches them. */
+/** The steps of a deploy a test can arm, in the order a deploy reaches them. */
 export const FAULT_POINTS = ['building', 'testing', 'starting', 'checking', 'switched', 'draining'] as const;
-export type FaultPoint = (typeof FAULT_POINTS)[number];
+/** A deploy's steps, and a service upgrade's last step before its switch (the new server filled beside the old). */
+export type FaultPoint = (typeof FAULT_POINTS)[number] | 'upgrade-restored';
 
 /** Kills the daemon here when `config.faultPoint` names this step. */
 export function faultPoint(config: Pick<Config, 'faultPoint'>, step: FaultPoint): void {

@@ -10,6 +10,8 @@ import { exposeService, usableService } from '../backing/service-lifecycle.js';
 import { parseExposeAddress } from '../backing/service-unit.js';
 import { checkKeep, parseEvery } from '../backing/backup-schedule.js';
 import { setBackupSchedule } from '../store/backing-services.js';
+import { planUpgrade, upgradeService } from '../backing/service-upgrade.js';
+import { PaasError } from '../errors.js';
 
 const SERVICE = '([a-z0-9-]{1,63})';
 const service = (pattern: string) => new RegExp(`^/services/${SERVICE}${pattern}$`);
@@ -79,6 +81,21 @@ export const SERVICE_ROUTES: Route[] = [
         out.step(exposed ? `Exposing ${c.params[0]} on ${exposed.host}:${exposed.port}` : `Taking ${c.params[0]} off the host's ports`);
         await exposeService(c.services, c.params[0]!, exposed, out);
         out.done(exposed ? `${c.params[0]} takes connections on ${exposed.host}:${exposed.port}` : `${c.params[0]} is reachable from its linked apps only`);
+        return 0;
+      });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: service('/upgrade'),
+    scope: 'admin',
+    handler: async (c) => {
+      const version = text(c.body, 'version');
+      if (!version)
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', `say which version: paas services:upgrade ${c.params[0]} --version VERSION (see paas services:info)`);
+      const planned = await planUpgrade(c.services, c.params[0]!, version);
+      return new Streamed(async (write) => {
+        await upgradeService(c.services, planned, lineSink(write));
         return 0;
       });
     },

@@ -3,18 +3,30 @@
 // gets, and the commands that dump, restore and open a client. Every command here is fixed text: names and
 // passwords reach the container as environment variables, never inside a shell string.
 import { PaasError } from '../errors.js';
+import type { DebianSuite } from '../stack/build-stack.js';
 
 export type ServiceKindName = 'postgres' | 'redis' | 'mysql';
+
+/** One installable version of a kind: Debian's package of it in one suite, as an image built once per host. */
+export interface ServiceRelease {
+  version: string;
+  suite: DebianSuite;
+  image: string;
+  dockerfile: string;
+}
 
 export interface ServiceKind {
   name: ServiceKindName;
   /** What users call it in lists. */
   title: string;
+  /** The default release's image (bookworm's package): new services and CI add-ons run it. */
   image: string;
   /** The image's Dockerfile (from the stack image; built once per host). */
   dockerfile: string;
-  /** The version Debian's package gives (bookworm has one of each). */
+  /** The default version: what bookworm's package gives. */
   version: string;
+  /** Every version a service may run, oldest first (the first is the default); `services:upgrade` moves up. */
+  releases: ServiceRelease[];
   port: number;
   /** Where the service keeps its data (a named volume at runtime). */
   dataDir: string;
@@ -43,6 +55,33 @@ const sh = (script: string) => ['sh', '-c', script, 'sh'];
 
 const APT = (packages: string) =>
   `RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${packages} && rm -rf /var/lib/apt/lists/*`;
+
+/** A kind's release on `suite`: its image, built from that suite's stack with Debian's `packages`. */
+function release(kind: ServiceKindName, version: string, suite: DebianSuite, packages: string, dataOwner: string): ServiceRelease {
+  return {
+    version,
+    suite,
+    image: `paas/service-${kind}:${suite}`,
+    dockerfile: [
+      `FROM paas/stack:${suite}`,
+      APT(packages),
+      `RUN mkdir -p /data && chown ${dataOwner} /data${kind === 'postgres' ? ' && chmod 700 /data' : ''}`,
+    ].join('\n'),
+  };
+}
+
+const POSTGRES = [
+  release('postgres', '15', 'bookworm', 'postgresql postgresql-client', 'postgres'),
+  release('postgres', '17', 'trixie', 'postgresql-17 postgresql-client-17', 'postgres'),
+];
+const REDIS = [release('redis', '7', 'bookworm', 'redis-server', 'redis'), release('redis', '8', 'trixie', 'redis-server redis-tools', 'redis')];
+const MYSQL = [
+  release('mysql', '10.11', 'bookworm', 'mariadb-server mariadb-client', 'mysql'),
+  release('mysql', '11.8', 'trixie', 'mariadb-server mariadb-client', 'mysql'),
+];
+
+/** The default release's fields, as a kind carries them. */
+const defaults = (releases: ServiceRelease[]) => ({ image: releases[0]!.image, dockerfile: releases[0]!.dockerfile, version: releases[0]!.version, releases });
 
 const AS = (user: string) => `setpriv --reuid=${user} --regid=${user} --init-groups`;
 
@@ -99,9 +138,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   postgres: {
     name: 'postgres',
     title: 'PostgreSQL',
-    image: 'paas/service-postgres:bookworm',
-    dockerfile: ['FROM paas/stack:bookworm', APT('postgresql postgresql-client'), 'RUN mkdir -p /data && chown postgres /data && chmod 700 /data'].join('\n'),
-    version: '15',
+    ...defaults(POSTGRES),
     port: 5432,
     dataDir: '/data',
     command: sh(POSTGRES_START),
@@ -119,9 +156,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   redis: {
     name: 'redis',
     title: 'Redis',
-    image: 'paas/service-redis:bookworm',
-    dockerfile: ['FROM paas/stack:bookworm', APT('redis-server'), 'RUN mkdir -p /data && chown redis /data'].join('\n'),
-    version: '7',
+    ...defaults(REDIS),
     port: 6379,
     dataDir: '/data',
     command: sh(REDIS_START),
@@ -138,9 +173,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   mysql: {
     name: 'mysql',
     title: 'MySQL (MariaDB)',
-    image: 'paas/service-mysql:bookworm',
-    dockerfile: ['FROM paas/stack:bookworm', APT('mariadb-server mariadb-client'), 'RUN mkdir -p /data && chown mysql /data'].join('\n'),
-    version: '10.11',
+    ...defaults(MYSQL),
     port: 3306,
     dataDir: '/data',
     command: sh(MYSQL_START),
@@ -179,4 +212,29 @@ export function checkKind(text: string): ServiceKind {
 /** Pure: the database a service of this name holds (names have dashes; SQL identifiers keep underscores). */
 export function databaseName(service: string): string {
   return service.replace(/-/g, '_');
+}
+
+/** Pure: the release of `kind` at `version` (15, 17; 10.11), or a one-line error naming the versions there are. */
+export function releaseOf(kind: ServiceKind, version: string): ServiceRelease {
+  const found = kind.releases.find((r) => r.version === version || r.version === version.replace(/\.0$/, ''));
+  if (!found)
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `${kind.title} ${version} is not available: use ${kind.releases.map((r) => `${r.version} (Debian ${r.suite})`).join(' or ')}`,
+    );
+  return found;
+}
+
+/** Pure: the release an upgrade of a `kind` service at `from` to `to` goes to, or a one-line error saying why not. */
+export function upgradeTarget(kind: ServiceKind, from: string, to: string): ServiceRelease {
+  const current = releaseOf(kind, from);
+  const target = releaseOf(kind, to);
+  const rank = (r: ServiceRelease) => kind.releases.indexOf(r);
+  if (target === current) throw new PaasError('PAAS_ERR_INVALID_INPUT', `it runs ${kind.title} ${current.version} already: nothing to upgrade`);
+  if (rank(target) < rank(current))
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `${kind.title} ${target.version} is older than ${current.version}, and a dump of a newer server may not load in an older one: create a service at ${target.version} and restore a backup into it instead`,
+    );
+  return target;
 }

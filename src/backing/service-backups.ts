@@ -10,7 +10,7 @@ import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import { runAttached } from '../docker/attach.js';
 import { copyFileInto, restartContainer } from '../docker/containers.js';
-import { clientContainerSpec, serviceState, waitUntilReady } from '../docker/service-container.js';
+import { clientContainerSpec, serviceState, waitUntilReady, type ServiceUnit } from '../docker/service-container.js';
 import type { ServiceRow } from '../store/backing-services.js';
 import { usableService } from './service-lifecycle.js';
 import { backupDir, backupName, checkBackupName, listBackups, type BackupView } from './backup-files.js';
@@ -25,10 +25,20 @@ async function runningId(services: Deps, row: ServiceRow): Promise<string> {
   return state.id;
 }
 
-/** Runs a client container of `row` with `command`, feeding it `input` (a file) and sending its output to `stdout`. */
-async function runClient(services: Deps, row: ServiceRow, command: string[], stdout: (chunk: Buffer) => void, input?: string): Promise<void> {
+/**
+ * Runs a client container of `unit` with `command` (on the service's own network, or on `network`), feeding it
+ * `input` (a file) and sending its output to `stdout`.
+ */
+async function runClient(
+  services: Deps,
+  unit: ServiceUnit,
+  command: string[],
+  stdout: (chunk: Buffer) => void,
+  input?: string,
+  network?: string,
+): Promise<void> {
   let stderr = '';
-  const attached = await runAttached(services.docker, clientContainerSpec(unitOf(row), command), {
+  const attached = await runAttached(services.docker, clientContainerSpec(unit, command, network), {
     tty: false,
     stdout,
     stderr: (chunk) => void (stderr = (stderr + chunk.toString('utf8')).slice(-4000)),
@@ -42,17 +52,12 @@ async function runClient(services: Deps, row: ServiceRow, command: string[], std
   const exit = await attached.exit;
   if (exit !== 0) {
     const last = stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
-    throw new PaasError(
-      'PAAS_ERR_SERVICE_FAILED',
-      `${command === unitOf(row).kind.restore ? 'restore' : 'dump'} of ${row.name} failed (exit ${exit}): ${last}`,
-    );
+    throw new PaasError('PAAS_ERR_SERVICE_FAILED', `${command === unit.kind.restore ? 'restore' : 'dump'} of ${unit.name} failed (exit ${exit}): ${last}`);
   }
 }
 
-/** `services:backup NAME`: a consistent dump into the data dir; resolves with the backup. */
-export async function backupService(services: Deps, caller: Caller, name: string, out: LineSink): Promise<BackupView> {
-  const row = await usableService(services, caller, name);
-  await runningId(services, row);
+/** A consistent dump of the running service `row` into its backups; resolves with the backup. */
+export async function takeBackup(services: Deps, row: ServiceRow, out: LineSink): Promise<BackupView> {
   const kind = unitOf(row).kind;
   const dir = backupDir(services.config.dataDir, row.name);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -62,7 +67,7 @@ export async function backupService(services: Deps, caller: Caller, name: string
   const started = Date.now();
   out.step(`Backing up ${row.name} (${kind.title})`);
   try {
-    await runClient(services, row, kind.dump, (chunk) => fs.writeSync(fd, chunk));
+    await runClient(services, unitOf(row), kind.dump, (chunk) => fs.writeSync(fd, chunk));
     fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
@@ -76,22 +81,34 @@ export async function backupService(services: Deps, caller: Caller, name: string
   return view;
 }
 
+/** `services:backup NAME`: a consistent dump into the data dir; resolves with the backup. */
+export async function backupService(services: Deps, caller: Caller, name: string, out: LineSink): Promise<BackupView> {
+  const row = await usableService(services, caller, name);
+  await runningId(services, row);
+  return takeBackup(services, row, out);
+}
+
+/**
+ * Loads the dump `file` into the running server `id` of `unit` (whose clients reach it on `network`, its own by
+ * default): a logical restore for SQL; for Redis, the dump becomes the data set at a restart.
+ */
+export async function loadBackup(services: Deps, unit: ServiceUnit, id: string, file: string, out: LineSink, network?: string): Promise<void> {
+  if (unit.kind.restore.length) return runClient(services, unit, unit.kind.restore, () => {}, file, network);
+  await copyFileInto(services.docker, id, unit.kind.dataDir, 'restore.rdb', fs.createReadStream(file), fs.statSync(file).size);
+  out.detail(`restarting ${unit.name} on the restored data`);
+  await restartContainer(services.docker, id, 30);
+  await waitUntilReady(services.docker, unit, id);
+}
+
 /** `services:restore NAME BACKUP`: the backup's data replaces the service's. */
 export async function restoreService(services: Deps, caller: Caller, name: string, backup: string, out: LineSink): Promise<void> {
   const row = await usableService(services, caller, name);
   const file = path.join(backupDir(services.config.dataDir, row.name), checkBackupName(row.name, backup));
   if (!fs.existsSync(file)) throw new PaasError('PAAS_ERR_NOT_FOUND', `no backup ${backup} of ${row.name}: see paas services:backups ${row.name}`);
   const id = await runningId(services, row);
-  const kind = unitOf(row).kind;
   const started = Date.now();
   out.step(`Restoring ${row.name} from ${backup}`);
-  if (kind.restore.length) await runClient(services, row, kind.restore, () => {}, file);
-  else {
-    await copyFileInto(services.docker, id, kind.dataDir, 'restore.rdb', fs.createReadStream(file), fs.statSync(file).size);
-    out.detail(`restarting ${row.name} on the restored data`);
-    await restartContainer(services.docker, id, 30);
-    await waitUntilReady(services.docker, unitOf(row), id);
-  }
+  await loadBackup(services, unitOf(row), id, file, out);
   out.done(`Restored ${row.name} from ${backup} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -6,9 +6,10 @@ import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog, lineSink, type LineSink } from '../log.js';
-import { execOutput, removeNetwork } from '../docker/containers.js';
+import { execOutput, removeContainer, removeNetwork } from '../docker/containers.js';
 import { serviceObjectName } from '../docker/names.js';
-import { ensureServiceRunning, removeServiceObjects, serviceState, serviceVolumeExists } from '../docker/service-container.js';
+import { ensureServiceRunning, removeServiceObjects, serviceState, serviceVolumes, volumeExists } from '../docker/service-container.js';
+import { ensureSuiteStack } from '../stack/build-stack.js';
 import {
   deleteService,
   findService,
@@ -20,7 +21,8 @@ import {
   type LinkRow,
   type ServiceRow,
 } from '../store/backing-services.js';
-import { checkKind } from './kinds.js';
+import { checkKind, releaseOf } from './kinds.js';
+import type { ServiceUnit } from '../docker/service-container.js';
 import { listBackups } from './backup-files.js';
 import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
 
@@ -29,18 +31,19 @@ type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
 export async function createService(services: Deps, kindText: string, nameText: string, version: string | undefined, out: LineSink): Promise<ServiceRow> {
   const kind = checkKind(kindText);
   const name = checkServiceName(nameText);
-  if (version !== undefined && version !== kind.version)
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${kind.title} ${version} is not available: Debian's package here is ${kind.version} (omit --version)`);
+  const release = version === undefined ? kind.releases[0]! : releaseOf(kind, version);
   if (await findService(services.db, name)) throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named "${name}" exists already: pick another name`);
   // Data left by an earlier service of this name is never adopted (its password differs), nor deleted here.
-  if (await serviceVolumeExists(services.docker, name))
-    throw new PaasError(
-      'PAAS_ERR_NAME_CONFLICT',
-      `a data volume ${serviceObjectName(name, 'data')} exists from an earlier service: pick another name, or remove the volume on the host if its data is not needed`,
-    );
-  const row = await insertService(services.db, { name, kind: kind.name, version: kind.version, password: newPassword() });
-  out.step(`Creating ${kind.title} ${kind.version} service ${name}`);
+  for (const volume of serviceVolumes(name, kind))
+    if (await volumeExists(services.docker, volume))
+      throw new PaasError(
+        'PAAS_ERR_NAME_CONFLICT',
+        `a data volume ${volume} exists from an earlier service: pick another name, or remove the volume on the host if its data is not needed`,
+      );
+  const row = await insertService(services.db, { name, kind: kind.name, version: release.version, password: newPassword() });
+  out.step(`Creating ${kind.title} ${release.version} service ${name}`);
   try {
+    await ensureSuiteStack(services.docker, release.suite, out);
     await ensureServiceRunning(services.docker, unitOf(row), [], services.config.appNetworks, out);
   } catch (err) {
     await removeServiceObjects(services.docker, unitOf(row), true).catch(() => undefined);
@@ -64,6 +67,8 @@ export interface ServiceView {
   backups?: string[];
   /** Where it is published on the host, if anywhere. */
   exposed?: string | null;
+  /** Newer versions it may be upgraded to (info only). */
+  upgrades?: string[];
   /** Scheduled backups (info only). */
   backupSchedule?: { everySeconds: number; keep: number } | null;
 }
@@ -106,8 +111,14 @@ export async function serviceInfo(services: Deps, caller: Caller, name: string):
     url: serviceUrl(row),
     backups: listBackups(services.config.dataDir, row.name).map((b) => b.name),
     backupSchedule: row.backupSchedule ?? null,
+    upgrades: newerReleases(unitOf(row)).map((r) => r.version),
     exposed: row.exposed ? `${row.exposed.host}:${row.exposed.port}` : null,
   };
+}
+
+/** The versions after the one `unit` runs. */
+function newerReleases(unit: ServiceUnit) {
+  return unit.kind.releases.slice(unit.kind.releases.indexOf(unit.release) + 1);
 }
 
 /** Removes a service and its data, only when `confirm` repeats its name and no app is linked to it. */
@@ -136,6 +147,9 @@ export async function restoreServices(services: Deps): Promise<string[]> {
   for (const row of await listServices(services.db)) {
     const links = await listLinks(services.db, { service: row.name });
     try {
+      // The new server of an upgrade the daemon did not see through is not the service (the store names the old).
+      await removeContainer(services.docker, serviceObjectName(row.name, 'upgrade'), 0).catch(() => undefined);
+      await removeNetwork(services.docker, serviceObjectName(row.name, 'upgrade'));
       const before = await serviceState(services.docker, unitOf(row));
       await ensureServiceRunning(
         services.docker,

@@ -2,14 +2,24 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import { serviceAlias } from '../docker/names.js';
-import type { ServiceUnit } from '../docker/service-container.js';
+import { serviceVolume, type ServiceUnit } from '../docker/service-container.js';
 import { PaasError } from '../errors.js';
 import { checkAppName } from '../input/app-name.js';
 import type { LinkRow, ServiceRow } from '../store/backing-services.js';
-import { SERVICE_KINDS, databaseName, type ServiceKind } from './kinds.js';
+import { SERVICE_KINDS, databaseName, releaseOf, type ServiceKind } from './kinds.js';
 
 export function unitOf(row: ServiceRow): ServiceUnit {
-  return { name: row.name, kind: SERVICE_KINDS[row.kind], password: row.password, database: databaseName(row.name), exposed: row.exposed };
+  const kind = SERVICE_KINDS[row.kind];
+  const release = releaseOf(kind, row.version);
+  return {
+    name: row.name,
+    kind,
+    release,
+    volume: serviceVolume(row.name, kind, release),
+    password: row.password,
+    database: databaseName(row.name),
+    exposed: row.exposed,
+  };
 }
 
 /** The URL a linked app gets: the service's alias on the app's network, its password and database. */

@@ -141,10 +141,28 @@ function remoteApp(): string | undefined {
 }
 
 const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-program.version(version, '-v, --version', 'print the version');
+/**
+ * `paas --version` (before any command). Not commander's version option: that one would also take the --version
+ * of a command (`services:create --version 17`), since root options are read after the command too.
+ */
+function asksVersion(args: string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-v' || arg === '--version') return true;
+    if (!arg.startsWith('-')) return false;
+    const option = program.options.find((o) => o.long === arg.split('=')[0] || o.short === arg);
+    if (option && (option.required || option.optional) && !arg.includes('=')) i++;
+  }
+  return false;
+}
+program.addHelpText('after', '\nPrint the version with paas --version (or -v).');
 
+const args = process.argv.slice(2);
 Promise.resolve()
-  .then(() => program.parseAsync(withAppArgument(program, process.argv.slice(2), remoteApp), { from: 'user' }))
+  .then(async () => {
+    if (asksVersion(args)) io.out(`${version}\n`);
+    else await program.parseAsync(withAppArgument(program, args, remoteApp), { from: 'user' });
+  })
   .catch((err: unknown) => {
     const error = asPaasError(err);
     process.stderr.write(`${ERROR}${error.message}\n`);

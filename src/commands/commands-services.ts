@@ -47,6 +47,12 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
       io.out(`=====> ${info.name}\n`);
       const rows: [string, string][] = [
         ['Kind', `${info.kind} ${info.version}`],
+        [
+          'Upgrades',
+          info.upgrades?.length
+            ? `${info.upgrades.join(', ')} (paas services:upgrade ${info.name} --version ${info.upgrades.at(-1)})`
+            : 'none: the newest here',
+        ],
         ['State', info.state],
         ['Data size', size(info.size)],
         ['Linked apps', info.linkedApps.join(', ') || '(none)'],
@@ -135,6 +141,14 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     .description("replace a service's data with a backup's (see services:backups)")
     .action(async (name: string, backup: string) => {
       await streamToOut(io, servicePath(name, '/restore'), { backup });
+    });
+
+  program
+    .command('services:upgrade <name>')
+    .description('move a service to a newer server version by dump and restore (linked apps lose it meanwhile; the dump is kept as a backup)')
+    .requiredOption('--version <version>', 'the version to run: see the versions in paas services:info NAME')
+    .action(async (name: string, opts: { version: string }) => {
+      await streamToOut(io, servicePath(name, '/upgrade'), { version: opts.version });
     });
 
   program

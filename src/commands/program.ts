@@ -27,6 +27,7 @@ const HABITS: Record<string, string> = {
   'pg:info': 'services:info NAME',
   'pg:backups:capture': 'services:backup NAME',
   'pg:backups:restore': 'services:restore NAME BACKUP',
+  'pg:upgrade': 'services:upgrade NAME --version VERSION',
   'postgres:create': 'services:create postgres NAME',
   'postgres:link': 'services:link APP NAME',
   'postgres:connect': 'services:connect NAME',

@@ -97,7 +97,7 @@ export function ciImageTag(app: string, sha: string): string {
  * the bridge its published port goes through, only while `services:expose`d). App objects
  * start with "paas." and CI networks carry an app's name, so no app can name or reach these.
  */
-export function serviceObjectName(service: string, part?: 'data' | 'exposed'): string {
+export function serviceObjectName(service: string, part?: 'data' | 'exposed' | 'upgrade'): string {
   return part ? `paas-service.${service}.${part}` : `paas-service.${service}`;
 }
 

@@ -13,12 +13,16 @@ import { LABEL, appNetworkName, serviceAlias, serviceObjectName } from './names.
 import { DROPPED_CAPABILITIES } from './container-spec.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
-import type { ServiceKind } from '../backing/kinds.js';
+import type { ServiceKind, ServiceRelease } from '../backing/kinds.js';
 
 /** One backing service as its containers need it: its name, kind, secret and database. */
 export interface ServiceUnit {
   name: string;
   kind: ServiceKind;
+  /** The version it runs: its image. */
+  release: ServiceRelease;
+  /** The volume its data lives on (one per version: an upgrade restores into a new one). */
+  volume: string;
   password: string;
   database: string;
   /** Published on the host at this address (`services:expose`); never unless asked. */
@@ -27,14 +31,14 @@ export interface ServiceUnit {
 
 const READY_TIMEOUT_MS = 120_000;
 
-/** Builds `kind`'s image when the host does not have it yet. */
-export async function ensureServiceImage(docker: DockerClient, kind: ServiceKind, out: LineSink): Promise<void> {
-  if (await findImage(docker, kind.image)) return;
-  out.step(`Building the ${kind.title} image (once, from Debian's packages)`);
+/** Builds the image of `kind` at `release` when the host does not have it yet (its suite's stack must exist). */
+export async function ensureServiceImage(docker: DockerClient, kind: ServiceKind, out: LineSink, release: ServiceRelease = kind.releases[0]!): Promise<void> {
+  if (await findImage(docker, release.image)) return;
+  out.step(`Building the ${kind.title} ${release.version} image (once, from Debian ${release.suite}'s packages)`);
   const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile' }, kind.dockerfile);
+  pack.entry({ name: 'Dockerfile' }, release.dockerfile);
   pack.finalize();
-  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: kind.image, labels: { [LABEL.addon]: kind.name } }, () => {});
+  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: release.image, labels: { [LABEL.addon]: kind.name } }, () => {});
 }
 
 /** Pure: the environment a service's containers (server and clients) read their secrets from. */
@@ -64,7 +68,7 @@ export function serviceContainerSpec(row: ServiceUnit): Docker.ContainerCreateOp
   }
   return {
     name: serviceObjectName(row.name),
-    Image: kind.image,
+    Image: row.release.image,
     Cmd: kind.command,
     Env: serviceEnv(row),
     Labels: { [LABEL.service]: row.name, [LABEL.role]: 'service', [LABEL.managed]: 'true' },
@@ -72,7 +76,7 @@ export function serviceContainerSpec(row: ServiceUnit): Docker.ContainerCreateOp
     HostConfig: {
       Init: true,
       RestartPolicy: { Name: 'unless-stopped' },
-      Mounts: [{ Type: 'volume', Source: serviceObjectName(row.name, 'data'), Target: kind.dataDir }],
+      Mounts: [{ Type: 'volume', Source: row.volume, Target: kind.dataDir }],
       NetworkMode: network,
       CapDrop: DROPPED_CAPABILITIES,
       SecurityOpt: ['no-new-privileges'],
@@ -82,15 +86,14 @@ export function serviceContainerSpec(row: ServiceUnit): Docker.ContainerCreateOp
   };
 }
 
-/** Pure: a throwaway client container (dump, restore, connect) on the service's own network. */
-export function clientContainerSpec(row: ServiceUnit, command: string[]): Docker.ContainerCreateOptions {
-  const kind = row.kind;
+/** Pure: a throwaway client container (dump, restore, connect) on the service's own network (or on `network`). */
+export function clientContainerSpec(row: ServiceUnit, command: string[], network = serviceObjectName(row.name)): Docker.ContainerCreateOptions {
   return {
-    Image: kind.image,
+    Image: row.release.image,
     Cmd: command,
     Env: serviceEnv(row),
     Labels: { [LABEL.service]: row.name, [LABEL.role]: 'service-client' },
-    HostConfig: { AutoRemove: false, NetworkMode: serviceObjectName(row.name), CapDrop: DROPPED_CAPABILITIES, SecurityOpt: ['no-new-privileges'] },
+    HostConfig: { AutoRemove: false, NetworkMode: network, CapDrop: DROPPED_CAPABILITIES, SecurityOpt: ['no-new-privileges'] },
   };
 }
 
@@ -136,18 +139,19 @@ export async function ensureServiceRunning(
   out: LineSink,
 ): Promise<string> {
   const kind = row.kind;
-  await ensureServiceImage(docker, kind, out);
+  await ensureServiceImage(docker, kind, out, row.release);
   const labels = { [LABEL.service]: row.name, [LABEL.managed]: 'true' };
   const network = serviceObjectName(row.name);
   const networks = await docker.listNetworks({ filters: { name: [network] } });
   if (!networks.some((n) => n.Name === network)) await docker.createNetwork({ Name: network, Driver: 'bridge', Internal: true, Labels: labels });
-  await ensureVolume(docker, serviceObjectName(row.name, 'data'), labels);
+  await ensureVolume(docker, row.volume, labels);
   const bridge = serviceObjectName(row.name, 'exposed');
   if (row.exposed && !networks.some((n) => n.Name === bridge) && !(await docker.listNetworks({ filters: { name: [bridge] } })).some((n) => n.Name === bridge))
     await docker.createNetwork({ Name: bridge, Driver: 'bridge', Labels: labels });
   let info = await inspectServiceContainer(docker, row);
-  // Published ports are fixed when a container is created: a change of exposure replaces it (the volume stays).
-  if (info && publishedAt(info) !== (row.exposed ? `${row.exposed.host}:${row.exposed.port}` : undefined)) {
+  // Published ports and the image are fixed when a container is created: a change of exposure replaces it, and
+  // so does a container of another version than the store's (an upgrade cut short); the volume stays.
+  if (info && (publishedAt(info) !== (row.exposed ? `${row.exposed.host}:${row.exposed.port}` : undefined) || info.Config.Image !== row.release.image)) {
     out.detail(`replacing the ${row.name} container (its data stays on its volume)`);
     await removeContainer(docker, info.Id, 30);
     info = undefined;
@@ -187,18 +191,32 @@ export async function removeServiceObjects(docker: DockerClient, row: ServiceUni
   if (state) await removeContainer(docker, state.id, 30);
   await removeNetwork(docker, serviceObjectName(row.name));
   await removeNetwork(docker, serviceObjectName(row.name, 'exposed'));
-  if (data) {
-    await docker
-      .getVolume(serviceObjectName(row.name, 'data'))
-      .remove()
-      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
-  }
+  if (data) for (const volume of serviceVolumes(row.name, row.kind)) await removeVolume(docker, volume);
 }
 
-/** Whether the service's data volume exists (a new service must not adopt an earlier one's data). */
-export async function serviceVolumeExists(docker: DockerClient, name: string): Promise<boolean> {
+/** Removes a volume; a missing one is fine. */
+export async function removeVolume(docker: DockerClient, volume: string): Promise<void> {
+  await docker
+    .getVolume(volume)
+    .remove()
+    .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+}
+
+/** Pure: the data volume of service `name` at `release`: the first version's keeps the name it always had. */
+export function serviceVolume(name: string, kind: ServiceKind, release: ServiceRelease): string {
+  const data = serviceObjectName(name, 'data');
+  return release === kind.releases[0] ? data : `${data}-${release.version.replace(/\./g, '-')}`;
+}
+
+/** Pure: every data volume a service of `kind` named `name` may have, one per version. */
+export function serviceVolumes(name: string, kind: ServiceKind): string[] {
+  return kind.releases.map((r) => serviceVolume(name, kind, r));
+}
+
+/** Whether a data volume exists (a new service must not adopt an earlier one's data). */
+export async function volumeExists(docker: DockerClient, volume: string): Promise<boolean> {
   return docker
-    .getVolume(serviceObjectName(name, 'data'))
+    .getVolume(volume)
     .inspect()
     .then(
       () => true,

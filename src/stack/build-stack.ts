@@ -11,7 +11,12 @@ import { buildImage, findImage, importImage, tagImage } from '../docker/images.j
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 
+/** The Debian releases images are built on: bookworm (the stack's) and trixie, for newer service versions. */
+export type DebianSuite = 'bookworm' | 'trixie';
+
 export const STACK_IMAGE = { repo: 'paas/stack', tag: 'bookworm' };
+/** Where debootstrap fetches Debian from unless told otherwise (`--mirror`, PAAS_DEBIAN_MIRROR). */
+export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 /** Familiar names the stack is also tagged under, so ordinary Dockerfiles build without a registry. */
 export const STACK_ALIASES = [
   { repo: 'debian', tag: 'bookworm' },
@@ -75,8 +80,8 @@ async function buildAppsStack(docker: DockerClient, out: LineSink): Promise<void
 }
 
 /** The debootstrap argv for the stack's root filesystem. */
-export function debootstrapArgs(dir: string, mirror: string): string[] {
-  return ['--variant=minbase', `--include=${STACK_PACKAGES.join(',')}`, 'bookworm', dir, mirror];
+export function debootstrapArgs(dir: string, mirror: string, suite: DebianSuite = 'bookworm'): string[] {
+  return ['--variant=minbase', `--include=${STACK_PACKAGES.join(',')}`, suite, dir, mirror];
 }
 
 /** Which debootstrap lines are worth showing: its phases and problems, not one line per package. */
@@ -109,6 +114,37 @@ function carryHostCaBundle(root: string): void {
   fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, 'usr/local/share/ca-certificates/paas-host-bundle.crt'));
 }
 
+/** Bootstraps Debian `suite` (minbase and the stack's packages) and imports it as `repo:tag`. */
+async function bootstrapImage(docker: DockerClient, out: LineSink, suite: DebianSuite, mirror: string, image: { repo: string; tag: string }): Promise<void> {
+  const ref = `${image.repo}:${image.tag}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-stack-'));
+  const root = path.join(dir, 'root');
+  try {
+    out.step(`Bootstrapping Debian ${suite} (minbase + ${STACK_PACKAGES.join(', ')}) from ${mirror}`);
+    await run('debootstrap', debootstrapArgs(root, mirror, suite), (line) => out.detail(line));
+    fs.rmSync(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(root, 'var/cache/apt/archives/partial'), { recursive: true });
+    carryHostCaBundle(root);
+    out.step(`Importing the root filesystem as ${ref}`);
+    const tar = spawn('tar', ['-C', root, '--numeric-owner', '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await importImage(docker, tar.stdout, image.repo, image.tag);
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `stack build failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The base image of another Debian suite (paas/stack:trixie, for newer service versions), bootstrapped the first
+ * time something needs it, from the mirror `PAAS_DEBIAN_MIRROR` names (Debian's own by default).
+ */
+export async function ensureSuiteStack(docker: DockerClient, suite: DebianSuite, out: LineSink): Promise<void> {
+  const image = { repo: STACK_IMAGE.repo, tag: suite };
+  if (await findImage(docker, `${image.repo}:${image.tag}`)) return;
+  await bootstrapImage(docker, out, suite, process.env.PAAS_DEBIAN_MIRROR ?? DEFAULT_MIRROR, image);
+}
+
 /**
  * Builds paas/stack:bookworm unless it exists (or `force`), then makes sure the familiar tags point at it.
  * Resolves with the image id.
@@ -119,23 +155,8 @@ export async function buildStack(docker: DockerClient, out: LineSink, options: {
   if (image) {
     out.step(`Stack image ${ref} exists (${image.Id.slice(7, 19)}); reusing it`);
   } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-stack-'));
-    const root = path.join(dir, 'root');
-    try {
-      out.step(`Bootstrapping Debian bookworm (minbase + ${STACK_PACKAGES.join(', ')}) from ${options.mirror}`);
-      await run('debootstrap', debootstrapArgs(root, options.mirror), (line) => out.detail(line));
-      fs.rmSync(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
-      fs.mkdirSync(path.join(root, 'var/cache/apt/archives/partial'), { recursive: true });
-      carryHostCaBundle(root);
-      out.step(`Importing the root filesystem as ${ref}`);
-      const tar = spawn('tar', ['-C', root, '--numeric-owner', '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await importImage(docker, tar.stdout, STACK_IMAGE.repo, STACK_IMAGE.tag);
-      image = await findImage(docker, ref);
-    } catch (err) {
-      throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `stack build failed: ${(err as Error).message}`, { cause: err });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await bootstrapImage(docker, out, 'bookworm', options.mirror, STACK_IMAGE);
+    image = await findImage(docker, ref);
   }
   if (!image) throw new PaasError('PAAS_ERR_STACK_BUILD_FAILED', `stack image ${ref} is missing after import`);
   for (const alias of STACK_ALIASES) {

@@ -79,6 +79,11 @@ export async function setExposed(db: Db, name: string, exposed: { host: string; 
     .update({ expose_host: exposed?.host ?? null, expose_port: exposed?.port ?? null });
 }
 
+/** The version a service runs, recorded once an upgrade has switched it over. */
+export async function setServiceVersion(db: Db, name: string, version: string): Promise<void> {
+  await db('backing_services').where({ name }).update({ version });
+}
+
 export async function deleteService(db: Db, name: string): Promise<void> {
   await db('backing_services').where({ name }).delete();
 }

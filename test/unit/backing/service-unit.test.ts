@@ -1,7 +1,7 @@
 import test from 'ava';
 import { checkServiceName, linkVar, mayUseService, serviceUrl, unitOf } from '../../../src/backing/service-unit.js';
 import { SERVICE_KINDS } from '../../../src/backing/kinds.js';
-import { clientContainerSpec, serviceContainerSpec } from '../../../src/docker/service-container.js';
+import { clientContainerSpec, serviceContainerSpec, serviceVolumes } from '../../../src/docker/service-container.js';
 import { appJsonAddons } from '../../../src/backing/service-links.js';
 import { backupName, checkBackupName } from '../../../src/backing/backup-files.js';
 import type { ServiceRow } from '../../../src/store/backing-services.js';
@@ -45,6 +45,20 @@ test('the server container keeps its data on its own volume, restarts with the e
   const client = clientContainerSpec(unitOf(row), SERVICE_KINDS.postgres.client);
   t.is(client.HostConfig?.NetworkMode, 'paas-service.shop-db');
   t.true(client.Env?.includes('PAAS_SERVICE_HOST=paas-postgres-shop-db'));
+});
+
+test("each version runs its own image on its own volume; the first version's volume keeps the name it always had", (t) => {
+  const v15 = serviceContainerSpec(unitOf(row));
+  const v17 = serviceContainerSpec(unitOf({ ...row, version: '17' }));
+  t.is(v15.Image, 'paas/service-postgres:bookworm');
+  t.is(v17.Image, 'paas/service-postgres:trixie');
+  t.deepEqual(v17.HostConfig?.Mounts, [{ Type: 'volume', Source: 'paas-service.shop-db.data-17', Target: '/data' }]);
+  t.deepEqual(serviceVolumes('shop-db', SERVICE_KINDS.mysql), ['paas-service.shop-db.data', 'paas-service.shop-db.data-11-8']);
+  t.is(
+    clientContainerSpec(unitOf({ ...row, version: '17' }), SERVICE_KINDS.postgres.restore, 'paas-service.shop-db.upgrade').HostConfig?.NetworkMode,
+    'paas-service.shop-db.upgrade',
+  );
+  t.throws(() => unitOf({ ...row, version: '9.6' }), { message: /PostgreSQL 9\.6 is not available/ });
 });
 
 test('app.json addons: the kinds offered here, the others named and skipped', (t) => {
