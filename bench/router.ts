@@ -2,6 +2,7 @@
 // wrk with 64 keep-alive connections, interleaved rounds of 5 s, through
 //   direct (no proxy) | nginx, 1 worker (a config written here) | this project on HAProxy | this project's node router.
 // Prints req/s, p50, p99 and the proxy process's CPU per request (utime + stime from /proc), with ratios to nginx.
+// Each proxy runs on a core of its own, wrk and the app on the other (BENCH_PIN=0: no pinning).
 // Loopback and the bench's own container only; every process it starts is stopped at the end.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +24,13 @@ const IMAGE = 'paas/bench:nginx-100b';
 const BODY = 'x'.repeat(99) + '\n';
 const HOST = 'bench.localhost';
 const TICKS = 100; // USER_HZ on Linux
+/**
+ * Each proxy gets one core of its own (CPU 1: the bench process pins itself there, and the proxies it starts
+ * inherit it), while wrk and the app container share CPU 0: the proxy is what limits, and the scheduler does not
+ * move it around between rounds. BENCH_PIN=0 lets everything float over every core instead.
+ */
+const PIN = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2;
+const onLoadCore = (argv: string[]): [string, string[]] => (PIN ? ['taskset', ['-c', '0', ...argv]] : [argv[0]!, argv.slice(1)]);
 
 /** CPU seconds a process has used (user + system). */
 function cpuSeconds(pid: number): number {
@@ -64,7 +72,11 @@ async function startApp(): Promise<{ id: string; ip: string }> {
     console.log('-----> Building the bench app image (once)');
     await buildImage(docker, pack as never, { tag: IMAGE, labels: {} }, () => {});
   }
-  const container = await docker.createContainer({ Image: IMAGE, name: `paas-bench-router-${process.pid}`, HostConfig: { NanoCpus: 2e9 } });
+  const container = await docker.createContainer({
+    Image: IMAGE,
+    name: `paas-bench-router-${process.pid}`,
+    HostConfig: PIN ? { CpusetCpus: '0' } : { NanoCpus: 2e9 },
+  });
   await container.start();
   const info = await container.inspect();
   return { id: info.Id, ip: info.NetworkSettings.Networks.bridge?.IPAddress ?? '' };
@@ -91,7 +103,7 @@ function parseWrk(text: string): Round {
 
 async function wrk(port: number, proxyPid: number | undefined): Promise<Round> {
   const before = proxyPid ? cpuSeconds(proxyPid) : 0;
-  const { stdout } = await run('wrk', ['-t1', '-c64', `-d${SECONDS}s`, '--latency', '-H', `Host: ${HOST}`, `http://127.0.0.1:${port}/`]);
+  const { stdout } = await run(...onLoadCore(['wrk', '-t1', '-c64', `-d${SECONDS}s`, '--latency', '-H', `Host: ${HOST}`, `http://127.0.0.1:${port}/`]));
   const round = parseWrk(stdout);
   if (proxyPid) round.cpuPerRequestUs = ((cpuSeconds(proxyPid) - before) * 1e6) / (round.rps * SECONDS);
   return round;
@@ -99,6 +111,7 @@ async function wrk(port: number, proxyPid: number | undefined): Promise<Round> {
 
 async function main(): Promise<void> {
   await needTools();
+  if (PIN) await run('taskset', ['-a', '-p', '-c', '1', String(process.pid)]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-bench-router-'));
   const app = await startApp();
   const target = { url: `http://${app.ip}:5000`, container: 'bench', release: 1, id: app.id };
@@ -128,6 +141,7 @@ async function main(): Promise<void> {
       httpsPort: await freePort(),
       upstreamTimeoutMs: 60_000,
       host: '127.0.0.1',
+      accessLog: process.env.PAAS_ACCESS_LOG !== '0',
     });
     await haproxy.start();
     cleanups.push(() => haproxy.close().then(() => stopHaproxy(haproxy.paths)));
@@ -152,7 +166,8 @@ async function main(): Promise<void> {
     const med = (rs: Round[], key: keyof Round) => median(rs.map((r) => r[key] ?? NaN));
     const ref = lines['nginx 1 worker']!;
     console.log(
-      `bench/router: wrk, 64 keep-alive connections, ${BODY.length}-byte body, ${ROUNDS} interleaved rounds of ${SECONDS} s (medians), ${os.cpus().length} cores`,
+      `bench/router: wrk, 64 keep-alive connections, ${BODY.length}-byte body, ${ROUNDS} interleaved rounds of ${SECONDS} s (medians), ${os.cpus().length} cores` +
+        (PIN ? '; each proxy on a core of its own (CPU 1), wrk and the app on CPU 0' : '; every process on every core'),
     );
     for (const [label, rs] of Object.entries(lines)) {
       const cpu = med(rs, 'cpuPerRequestUs');
@@ -171,7 +186,7 @@ async function main(): Promise<void> {
 }
 
 async function wrkUrl(url: string): Promise<Round> {
-  const { stdout } = await run('wrk', ['-t1', '-c64', `-d${SECONDS}s`, '--latency', url]);
+  const { stdout } = await run(...onLoadCore(['wrk', '-t1', '-c64', `-d${SECONDS}s`, '--latency', url]));
   return parseWrk(stdout);
 }
 

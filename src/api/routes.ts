@@ -40,7 +40,8 @@ import { checkLogsRequest, streamAppLogs } from '../release/app-logs.js';
 import { addDomain, removeDomain } from '../domains.js';
 import { listDomains } from '../store/domains.js';
 import { checkResourcesRequest } from '../input/resources.js';
-import { setAppResources } from '../store/apps.js';
+import { setAppResources, setPlacement } from '../store/apps.js';
+import { parsePlacement } from '../input/placement.js';
 import { addMount, removeMount } from '../storage.js';
 import { listMounts } from '../store/mounts.js';
 import { listCerts } from '../store/certificates.js';
@@ -270,6 +271,19 @@ export const ROUTES: Route[] = [
       const resources = checkResourcesRequest(row.resources, c.body);
       await setAppResources(c.services.db, row.name, resources);
       return resources;
+    },
+  },
+  { method: 'GET', pattern: app('/placement'), scope: 'app', handler: async (c) => (await appRowOf(c)).placement },
+  {
+    method: 'PUT',
+    pattern: app('/placement'),
+    scope: 'app',
+    audit: (c) => `ps:placement ${app0(c)}`,
+    handler: async (c) => {
+      const row = await appRowOf(c);
+      const placement = parsePlacement((c.body as { placement?: unknown } | undefined)?.placement);
+      await setPlacement(c.services.db, row.name, placement);
+      return { placement, scheduler: c.services.config.scheduler };
     },
   },
   { method: 'GET', pattern: app('/storage'), scope: 'app', handler: async (c) => listMounts(c.services.db, await appOf(c)) },

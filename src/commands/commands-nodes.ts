@@ -1,4 +1,4 @@
-// CLI commands for the Swarm cluster's nodes: list, join, drain, activate.
+// CLI commands for the Swarm cluster's nodes: list, join, drain, activate, label.
 import type { Command } from 'commander';
 import type { NodeView } from '../swarm/nodes.js';
 import { printList, streamToOut, type CliIo } from './io.js';
@@ -12,13 +12,16 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const nodes = await io.client().call<NodeView[]>('GET', '/nodes');
-      printList(io, nodes, opts.json, ['HOSTNAME', 'ROLE', 'STATE', 'AVAILABILITY', 'ADDRESS', 'REPLICAS'], (n) => [
+      printList(io, nodes, opts.json, ['HOSTNAME', 'ROLE', 'STATE', 'AVAILABILITY', 'ADDRESS', 'REPLICAS', 'LABELS'], (n) => [
         n.hostname,
         n.role,
         n.state,
         n.availability,
         n.address,
         String(n.replicas),
+        Object.entries(n.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
       ]);
     });
 
@@ -35,6 +38,15 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .description('move every replica off a node without a failed request (each is started elsewhere first), then drain it')
     .action(async (node: string) => {
       await streamToOut(io, nodePath(node, '/drain'), {});
+    });
+
+  program
+    .command('nodes:label <node> <labels...>')
+    .description('set labels on a node (KEY=VALUE; KEY= removes one), for ps:placement APP node.labels.KEY==VALUE')
+    .action(async (node: string, labels: string[]) => {
+      const result = await io.client().call<{ hostname: string; labels: Record<string, string> }>('PUT', nodePath(node, '/labels'), { labels });
+      const shown = Object.entries(result.labels).map(([k, v]) => `${k}=${v}`);
+      io.out(`${result.hostname} has labels: ${shown.join(' ') || '(none)'}\n`);
     });
 
   program

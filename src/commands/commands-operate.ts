@@ -172,6 +172,28 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('ps:placement <app> [constraints...]')
+    .description(
+      "where the app's replicas may run under --scheduler swarm (node.labels.zone==b, node.hostname==n2, node.role!=manager); applied with the next release or ps:restart; without constraints, the placement now",
+    )
+    .option('--clear', 'let the replicas run on any node again')
+    .action(async (app: string, constraints: string[], opts: { clear?: boolean }) => {
+      if (constraints.length === 0 && !opts.clear) {
+        const now = await io.client().call<string[]>('GET', appPath(app, '/placement'));
+        io.out(now.length ? now.join('\n') + '\n' : `${app} runs on any node\n`);
+        return;
+      }
+      if (constraints.length && opts.clear) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'give constraints or --clear, not both');
+      const { placement, scheduler } = await io.client().call<{ placement: string[]; scheduler: string }>('PUT', appPath(app, '/placement'), {
+        placement: constraints,
+      });
+      io.out(
+        `${STEP}${app} runs ${placement.length ? `on nodes where ${placement.join(' and ')}` : 'on any node'}; applied with the next release (or: paas ps:restart ${app})\n`,
+      );
+      if (scheduler !== 'swarm') io.out(`       this daemon runs the ${scheduler} scheduler, on one host: placement applies under --scheduler swarm\n`);
+    });
+
+  program
     .command('resources <app>')
     .description("show an app's memory and CPU limits per process type")
     .option('--json', 'print JSON')

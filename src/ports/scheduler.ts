@@ -18,6 +18,8 @@ export interface ProcessSpec {
   /** Persistent volumes: Docker volume name and where it mounts. */
   mounts?: { volume: string; path: string }[];
   limits?: Limits;
+  /** Swarm constraints on the nodes it may run on (ps:placement); a one-host scheduler has only its host. */
+  placement?: string[];
 }
 
 /** One replica of a process type of a release, wherever the scheduler placed it. */

@@ -6,12 +6,15 @@ import { listMounts } from '../store/mounts.js';
 import type { Limits } from '../input/resources.js';
 
 export interface RuntimeSettings {
-  of(process: string): { mounts: { volume: string; path: string }[]; limits: Limits };
+  of(process: string): { mounts: { volume: string; path: string }[]; limits: Limits; placement: string[] };
 }
 
-/** The app's volumes, and each process type's limits: its own where set, else the daemon's `defaults`. */
+/**
+ * The app's volumes, each process type's limits (its own where set, else the daemon's `defaults`), and where its
+ * replicas may run (a scheduler of one host has nowhere else to put them).
+ */
 export async function runtimeSettings(db: Db, app: string, defaults: Limits): Promise<RuntimeSettings> {
   const [row, mounts] = await Promise.all([getApp(db, app), listMounts(db, app)]);
   const volumes = mounts.map((m) => ({ volume: m.volume, path: m.path }));
-  return { of: (process) => ({ mounts: volumes, limits: { ...defaults, ...row.resources[process] } }) };
+  return { of: (process) => ({ mounts: volumes, limits: { ...defaults, ...row.resources[process] }, placement: row.placement }) };
 }

@@ -27,6 +27,8 @@ export interface AppRow {
   httpsRedirect: boolean;
   /** Stopped with ps:stop (until ps:start, a restart or a new release): a restarted daemon keeps it stopped. */
   stopped: boolean;
+  /** Swarm constraints on the nodes its replicas may run on (ps:placement); none: any node. */
+  placement: string[];
   createdAt: string;
 }
 
@@ -42,6 +44,7 @@ interface AppRecord {
   certs_auto?: boolean | number;
   https_redirect?: boolean | number;
   stopped?: boolean | number;
+  placement_json?: string;
   created_at: string | Date;
 }
 
@@ -58,6 +61,7 @@ function fromRow(row: AppRecord): AppRow {
     certsAuto: Boolean(row.certs_auto),
     httpsRedirect: Boolean(row.https_redirect),
     stopped: Boolean(row.stopped),
+    placement: JSON.parse(row.placement_json ?? '[]') as string[],
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -70,6 +74,12 @@ export async function setAppConfig(db: Db, name: string, config: Record<string, 
   await db('apps')
     .where({ name })
     .update({ config_json: JSON.stringify(config) });
+}
+
+export async function setPlacement(db: Db, name: string, placement: string[]): Promise<void> {
+  await db('apps')
+    .where({ name })
+    .update({ placement_json: JSON.stringify(placement) });
 }
 
 export async function setDockerfilePath(db: Db, name: string, dockerfilePath: string | null): Promise<void> {

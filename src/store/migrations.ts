@@ -392,6 +392,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Where the app's replicas may run under the Swarm scheduler (ps:placement): Swarm constraints, as JSON.
+    name: '019_app_placement',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('placement_json').notNullable().defaultTo('[]');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('placement_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

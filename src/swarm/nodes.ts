@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import type { Replica } from '../ports/scheduler.js';
 import { PaasError } from '../errors.js';
+import { applyNodeLabels } from '../input/placement.js';
 import { lineSink } from '../log.js';
 import { listApps } from '../store/apps.js';
 import { runQueued } from '../queue/run-queued.js';
@@ -102,6 +103,20 @@ export async function joinCommand(services: Pick<Services, 'config' | 'docker' |
 async function setAvailability(services: Pick<Services, 'docker'>, node: SwarmNode, availability: 'active' | 'pause' | 'drain'): Promise<void> {
   const fresh = (await services.docker.getNode(node.ID).inspect()) as SwarmNode;
   await services.docker.getNode(node.ID).update({ version: fresh.Version?.Index, ...fresh.Spec, Availability: availability });
+}
+
+/** `nodes:label NODE KEY=VALUE ...` (KEY= removes one): the labels `ps:placement` constraints name. */
+export async function labelNode(
+  services: Pick<Services, 'config' | 'docker'>,
+  name: string,
+  changes: string[],
+): Promise<{ hostname: string; labels: Record<string, string> }> {
+  requireSwarm(services);
+  const node = findNode(await listNodes(services), name);
+  const fresh = (await services.docker.getNode(node.ID).inspect()) as SwarmNode;
+  const labels = applyNodeLabels(fresh.Spec?.Labels ?? {}, changes);
+  await services.docker.getNode(node.ID).update({ version: fresh.Version?.Index, ...fresh.Spec, Labels: labels });
+  return { hostname: node.Description?.Hostname ?? node.ID, labels };
 }
 
 /**

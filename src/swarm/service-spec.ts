@@ -29,11 +29,13 @@ const ENDED = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned',
 /**
  * Pure: the service that runs one replica: image from the registry, the app's overlay, no VIP, restarted always.
  * A replica with volumes runs on `volumesNode` (the manager, where `storage:mount` made them): volumes are per node.
+ * The app's placement (ps:placement) narrows the nodes further.
  */
 export function serviceSpec(spec: ProcessSpec, image: string, name: string, stopGraceSeconds: number, volumesNode?: string): Docker.CreateServiceOptions {
   const container = containerSpec(spec);
-  const { limits = {}, mounts = [] } = spec;
+  const { limits = {}, mounts = [], placement = [] } = spec;
   const labels = container.Labels ?? {};
+  const constraints = [...placement, ...(mounts.length && volumesNode ? [`node.id==${volumesNode}`] : [])];
   return {
     Name: name,
     Labels: labels,
@@ -58,7 +60,7 @@ export function serviceSpec(spec: ProcessSpec, image: string, name: string, stop
       // Restarted from the start: Swarm cannot change a task's policy without replacing it. A crash during the
       // swap's checks still shows, as an ended task (see replicaHealth).
       RestartPolicy: { Condition: 'any', Delay: 1e9, MaxAttempts: 0 },
-      ...(mounts.length && volumesNode ? { Placement: { Constraints: [`node.id==${volumesNode}`] } } : {}),
+      ...(constraints.length ? { Placement: { Constraints: constraints } } : {}),
       Networks: [{ Target: appNetworkName(spec.app, 'overlay') }],
       LogDriver: { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } },
     },
@@ -114,6 +116,12 @@ export function replicaHealth(app: string, tasks: SwarmTask[], ip: string): Repl
   if (ended || state === 'running') return { running: false, exitCode: ended?.Status?.ContainerStatus?.ExitCode ?? -1 };
   // Still being placed, pulled or started: running for the check's purpose, not yet healthy.
   return { running: true, exitCode: 0, health: 'starting' };
+}
+
+/** Pure: why Swarm cannot place a task anywhere (no node meets its constraints), or undefined while it can. */
+export function unplaceableReason(task: SwarmTask | undefined): string | undefined {
+  const err = task?.Status?.Err ?? '';
+  return task?.Status?.State === 'pending' && /^no suitable node/.test(err) ? err : undefined;
 }
 
 /** Pure: whether a task has reached a state the swap can act on (running, or ended). */

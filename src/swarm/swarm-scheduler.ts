@@ -13,7 +13,16 @@ import { daemonLog } from '../log.js';
 import type { OverlayGateway } from './overlay-gateway.js';
 import { registryAuth, shipImage, type Shipped } from './registry-push.js';
 import type { RegistryAccess } from './registry-server.js';
-import { currentTask, replicaHealth, replicaOfService, serviceSpec, taskSettled, type SwarmService, type SwarmTask } from './service-spec.js';
+import {
+  currentTask,
+  replicaHealth,
+  replicaOfService,
+  serviceSpec,
+  taskSettled,
+  unplaceableReason,
+  type SwarmService,
+  type SwarmTask,
+} from './service-spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,6 +96,14 @@ export class SwarmScheduler implements Scheduler {
     while (Date.now() < deadline) {
       task = currentTask(await this.tasksOf(id));
       if (taskSettled(task)) break;
+      const unplaceable = unplaceableReason(task);
+      if (unplaceable) {
+        await this.removeService(id);
+        throw new PaasError(
+          'PAAS_ERR_START_FAILED',
+          `${spec.process}.${spec.index} cannot be placed: ${unplaceable}; see paas ps:placement ${spec.app} and paas nodes`,
+        );
+      }
       await sleep(200);
     }
     const replica = replicaOfService({ ID: id, Spec: { Name: name, Labels: service.Labels } }, task ? [task] : []);

@@ -216,6 +216,33 @@ test.serial('nodes:drain moves the replicas off a node without a failed request'
   t.is(activated.code, 0, activated.output);
 });
 
+test.serial('ps:placement keeps the replicas on the labelled node; a placement no node meets fails in one line and the app keeps serving', async (t) => {
+  const d = daemon!;
+  const node = 'paas-test-swarm-node-2';
+  const labelled = await d.paas(['nodes:label', node, 'zone=b']);
+  t.is(labelled.code, 0, labelled.output);
+  t.regex(labelled.stdout, new RegExp(`${node} has labels: zone=b`));
+  t.regex((await d.paas(['nodes'])).stdout, /LABELS[\s\S]*zone=b/);
+  const placed = await d.paas(['ps:placement', app, 'node.labels.zone==b']);
+  t.is(placed.code, 0, placed.output);
+  t.regex(placed.stdout, /runs on nodes where node\.labels\.zone==b; applied with the next release/);
+  t.is((await d.paas(['ps:restart', app])).code, 0);
+  t.deepEqual(await placements(), [node, node, node]);
+
+  t.is((await d.paas(['ps:placement', app, 'node.labels.zone==nowhere'])).code, 0);
+  const stuck = await d.paas(['ps:restart', app]);
+  t.not(stuck.code, 0);
+  t.regex(stuck.output, /web\.\d cannot be placed: no suitable node \(.*scheduling constraints not satisfied.*\); see paas ps:placement/);
+  t.is((await d.get(app)).status, 200, 'what ran before keeps serving');
+  t.deepEqual(await placements(), [node, node, node]);
+
+  t.is((await d.paas(['ps:placement', app, '--clear'])).code, 0);
+  t.regex((await d.paas(['ps:placement', app])).stdout, /runs on any node/);
+  t.is((await d.paas(['nodes:label', node, 'zone='])).code, 0);
+  t.is((await d.paas(['ps:restart', app])).code, 0);
+  t.is((await placements()).length, 3);
+});
+
 test.serial('a node that dies leaves the routes and Swarm brings the app back to web=3', async (t) => {
   const d = daemon!;
   const node = await busiestWorker();

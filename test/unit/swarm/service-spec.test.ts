@@ -1,5 +1,5 @@
 import test from 'ava';
-import { currentTask, replicaHealth, replicaOfService, serviceSpec, type SwarmTask } from '../../../src/swarm/service-spec.js';
+import { currentTask, replicaHealth, replicaOfService, serviceSpec, unplaceableReason, type SwarmTask } from '../../../src/swarm/service-spec.js';
 import type { ProcessSpec } from '../../../src/ports/scheduler.js';
 
 const spec: ProcessSpec = {
@@ -104,4 +104,19 @@ test('a replica with volumes is pinned to the node that has them; one without go
   t.deepEqual(pinned.TaskTemplate.Placement, { Constraints: ['node.id==manager-id'] });
   const free = serviceSpec({ ...spec, mounts: [] }, 'img', 'n', 1, 'manager-id') as unknown as { TaskTemplate: { Placement?: unknown } };
   t.is(free.TaskTemplate.Placement, undefined);
+});
+
+test("the app's placement narrows the nodes, beside the volumes' pin; a task no node can take is told apart from one still starting", (t) => {
+  type Placed = { TaskTemplate: { Placement?: { Constraints: string[] } } };
+  const placed = serviceSpec({ ...spec, placement: ['node.labels.zone==b'] }, 'img', 'n', 1, 'manager-id') as unknown as Placed;
+  t.deepEqual(placed.TaskTemplate.Placement, { Constraints: ['node.labels.zone==b', 'node.id==manager-id'] });
+  const anywhere = serviceSpec({ ...spec, mounts: [], placement: ['node.role!=manager'] }, 'img', 'n', 1) as unknown as Placed;
+  t.deepEqual(anywhere.TaskTemplate.Placement, { Constraints: ['node.role!=manager'] });
+  const pending = (err: string): SwarmTask => ({ ID: 't', ServiceID: 's', DesiredState: 'running', Status: { State: 'pending', Err: err } });
+  t.is(
+    unplaceableReason(pending('no suitable node (scheduling constraints not satisfied on 3 nodes)')),
+    'no suitable node (scheduling constraints not satisfied on 3 nodes)',
+  );
+  t.is(unplaceableReason(pending('')), undefined);
+  t.is(unplaceableReason({ ID: 't', ServiceID: 's', Status: { State: 'running' } }), undefined);
 });
