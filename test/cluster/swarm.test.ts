@@ -188,7 +188,14 @@ test.serial('paas nodes lists the cluster, and join-command says how to add a ho
   t.regex(table.stdout, /HOSTNAME\s+ROLE\s+STATE\s+AVAILABILITY/);
   const ps = JSON.parse((await d.paas(['ps', app, '--json'])).stdout) as { process: string; state: string; node?: string }[];
   t.is(ps.filter((p) => p.process === 'web' && p.state === 'running').length, 3);
-  t.deepEqual(new Set(ps.map((p) => p.node)), new Set(nodes.filter((n) => n.replicas > 0).map((n) => n.hostname)));
+  // The same nodes, in any order (AVA compares sets in order).
+  t.deepEqual(
+    [...new Set(ps.map((p) => p.node))].sort(),
+    nodes
+      .filter((n) => n.replicas > 0)
+      .map((n) => n.hostname)
+      .sort(),
+  );
   t.regex((await d.paas(['ps', app])).stdout, /TYPE\s+REPLICA\s+SERVICE\s+STATE\s+RELEASE\s+NODE/);
   const join = await d.paas(['nodes:join-command']);
   t.is(join.code, 0, join.output);
