@@ -19,13 +19,10 @@ export interface ServiceKind {
   name: ServiceKindName;
   /** What users call it in lists. */
   title: string;
-  /** The default release's image (bookworm's package): new services and CI add-ons run it. */
-  image: string;
-  /** The image's Dockerfile (from the stack image; built once per host). */
-  dockerfile: string;
-  /** The default version: what bookworm's package gives. */
-  version: string;
-  /** Every version a service may run, oldest first (the first is the default); `services:upgrade` moves up. */
+  /**
+   * Every version a service may run, oldest first: the first (bookworm's) is what new services and CI add-ons run;
+   * `services:upgrade` moves up.
+   */
   releases: ServiceRelease[];
   port: number;
   /** Where the service keeps its data (a named volume at runtime). */
@@ -79,9 +76,6 @@ const MYSQL = [
   release('mysql', '10.11', 'bookworm', 'mariadb-server mariadb-client', 'mysql'),
   release('mysql', '11.8', 'trixie', 'mariadb-server mariadb-client', 'mysql'),
 ];
-
-/** The default release's fields, as a kind carries them. */
-const defaults = (releases: ServiceRelease[]) => ({ image: releases[0]!.image, dockerfile: releases[0]!.dockerfile, version: releases[0]!.version, releases });
 
 const AS = (user: string) => `setpriv --reuid=${user} --regid=${user} --init-groups`;
 
@@ -138,7 +132,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   postgres: {
     name: 'postgres',
     title: 'PostgreSQL',
-    ...defaults(POSTGRES),
+    releases: POSTGRES,
     port: 5432,
     dataDir: '/data',
     command: sh(POSTGRES_START),
@@ -156,7 +150,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   redis: {
     name: 'redis',
     title: 'Redis',
-    ...defaults(REDIS),
+    releases: REDIS,
     port: 6379,
     dataDir: '/data',
     command: sh(REDIS_START),
@@ -173,7 +167,7 @@ export const SERVICE_KINDS: Record<ServiceKindName, ServiceKind> = {
   mysql: {
     name: 'mysql',
     title: 'MySQL (MariaDB)',
-    ...defaults(MYSQL),
+    releases: MYSQL,
     port: 3306,
     dataDir: '/data',
     command: sh(MYSQL_START),
@@ -237,4 +231,9 @@ export function upgradeTarget(kind: ServiceKind, from: string, to: string): Serv
       `${kind.title} ${target.version} is older than ${current.version}, and a dump of a newer server may not load in an older one: create a service at ${target.version} and restore a backup into it instead`,
     );
   return target;
+}
+
+/** Pure: the version new services and CI add-ons of `kind` run (bookworm's). */
+export function defaultRelease(kind: ServiceKind): ServiceRelease {
+  return kind.releases[0]!;
 }

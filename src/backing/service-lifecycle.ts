@@ -21,7 +21,7 @@ import {
   type LinkRow,
   type ServiceRow,
 } from '../store/backing-services.js';
-import { checkKind, releaseOf } from './kinds.js';
+import { checkKind, defaultRelease, releaseOf } from './kinds.js';
 import type { ServiceUnit } from '../docker/service-container.js';
 import { listBackups } from './backup-files.js';
 import { checkMayUseService, checkServiceName, mayUseService, newPassword, serviceUrl, unitOf } from './service-unit.js';
@@ -31,7 +31,7 @@ type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
 export async function createService(services: Deps, kindText: string, nameText: string, version: string | undefined, out: LineSink): Promise<ServiceRow> {
   const kind = checkKind(kindText);
   const name = checkServiceName(nameText);
-  const release = version === undefined ? kind.releases[0]! : releaseOf(kind, version);
+  const release = version === undefined ? defaultRelease(kind) : releaseOf(kind, version);
   if (await findService(services.db, name)) throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named "${name}" exists already: pick another name`);
   // Data left by an earlier service of this name is never adopted (its password differs), nor deleted here.
   for (const volume of serviceVolumes(name, kind))

@@ -8,6 +8,7 @@ import { ciNetworkName } from '../docker/names.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 import type { AddonKind } from './addons.js';
+import { defaultRelease } from '../backing/kinds.js';
 
 export interface RunServices {
   network: string;
@@ -32,7 +33,7 @@ export async function startRunServices(docker: DockerClient, app: string, runId:
       const password = randomBytes(8).toString('hex');
       const database = addon.name === 'postgres' ? 'postgres' : 'test';
       const container = await runContainer(docker, {
-        Image: addon.image,
+        Image: defaultRelease(addon).image,
         Cmd: [...addon.command, ...addon.ciOptions],
         Env: [`PAAS_SERVICE_PASSWORD=${password}`, `PAAS_SERVICE_DATABASE=${database}`, `PAAS_SERVICE_HOST=${addon.name}`],
         name: `${network}.${addon.name}`,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { SERVICE_KINDS, checkKind, databaseName, kindOf, releaseOf, upgradeTarget } from '../../../src/backing/kinds.js';
+import { SERVICE_KINDS, checkKind, databaseName, defaultRelease, kindOf, releaseOf, upgradeTarget } from '../../../src/backing/kinds.js';
 import { requestedAddons } from '../../../src/verify/addons.js';
 
 test('kinds as users and app.json name them: Heroku plans, Dokku names, MariaDB for MySQL', (t) => {
@@ -25,7 +25,7 @@ test('URLs have the names Heroku and Dokku apps read, with the password and the 
 
 test('every kind is built on the local stack image: nothing is pulled', (t) => {
   for (const kind of Object.values(SERVICE_KINDS)) {
-    t.true(kind.dockerfile.startsWith('FROM paas/stack:bookworm'), kind.name);
+    t.true(defaultRelease(kind).dockerfile.startsWith('FROM paas/stack:bookworm'), kind.name);
     for (const release of kind.releases) t.true(release.dockerfile.startsWith(`FROM paas/stack:${release.suite}\n`), `${kind.name} ${release.version}`);
   }
 });
@@ -33,7 +33,7 @@ test('every kind is built on the local stack image: nothing is pulled', (t) => {
 test("each kind has bookworm's version as its default and trixie's as the one to upgrade to", (t) => {
   const versions = Object.fromEntries(Object.values(SERVICE_KINDS).map((k) => [k.name, k.releases.map((r) => `${r.version} ${r.suite}`)]));
   t.deepEqual(versions, { postgres: ['15 bookworm', '17 trixie'], redis: ['7 bookworm', '8 trixie'], mysql: ['10.11 bookworm', '11.8 trixie'] });
-  t.is(SERVICE_KINDS.postgres.version, '15');
+  t.is(defaultRelease(SERVICE_KINDS.postgres).version, '15');
   t.is(releaseOf(SERVICE_KINDS.postgres, '17').image, 'paas/service-postgres:trixie');
   t.is(releaseOf(SERVICE_KINDS.redis, '8.0').version, '8');
   t.throws(() => releaseOf(SERVICE_KINDS.postgres, '16'), { message: 'PostgreSQL 16 is not available: use 15 (Debian bookworm) or 17 (Debian trixie)' });
@@ -51,8 +51,8 @@ test('an upgrade goes to a newer version only, and says what to do otherwise', (
 test('CI add-ons are the same kinds: one image per kind', (t) => {
   const addons = requestedAddons({ environments: { test: { addons: ['heroku-postgresql', { plan: 'heroku-redis' }, 'mysql'] } } });
   t.deepEqual(
-    addons.map((a) => a.image),
-    [SERVICE_KINDS.postgres.image, SERVICE_KINDS.redis.image, SERVICE_KINDS.mysql.image],
+    addons.map((a) => defaultRelease(a).image),
+    ['paas/service-postgres:bookworm', 'paas/service-redis:bookworm', 'paas/service-mysql:bookworm'],
   );
   t.throws(() => requestedAddons({ environments: { test: { addons: ['mongolab'] } } }), { message: /is not supported \(postgres, redis and mysql are\)/ });
 });
