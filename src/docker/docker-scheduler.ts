@@ -2,9 +2,9 @@
 import type Docker from 'dockerode';
 import type { DockerClient } from './client.js';
 import type { AppNetworks } from './subnets.js';
-import { replicaOutput } from './logs.js';
+import { containerLines, followContainer, replicaOutput, watchStarts } from './logs.js';
 import { isNotFound } from './client.js';
-import type { OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
+import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { LABEL, containerName } from './names.js';
 import { containerSpec, isOneOff, runtimeHostConfig, withoutRestarts } from './container-spec.js';
 import {
@@ -98,6 +98,22 @@ export class DockerScheduler implements Scheduler {
 
   logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string> {
     return containerLogTail(this.docker, replica.id, lines);
+  }
+
+  async logSources(app: string): Promise<LogSource[]> {
+    return (await listAppContainers(this.docker, app)).map((c) => ({ id: c.Id, labels: c.Labels, running: c.State === 'running' }));
+  }
+
+  logLines(id: string, tail: number): Promise<LogLine[]> {
+    return containerLines(this.docker, id, tail);
+  }
+
+  followLogs(id: string, tail: number | undefined, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
+    return followContainer(this.docker, id, tail, onLine, signal);
+  }
+
+  watchLogSources(app: string, onStart: (source: LogSource) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }> {
+    return watchStarts(this.docker, app, (id, labels) => onStart({ id, labels, running: true }), signal);
   }
 
   async runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {

@@ -2,12 +2,9 @@
 import type { DockerClient } from './client.js';
 import { demuxLogs, lineSplitter, streamClosed } from './containers.js';
 import { LABEL } from './names.js';
+import type { LogLine } from '../ports/scheduler.js';
 
-export interface LogLine {
-  /** Docker's RFC 3339 timestamp (nanoseconds), so lines of several containers sort by time. */
-  time: string;
-  text: string;
-}
+export type { LogLine };
 
 /** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
 export function sourceOf(labels: Record<string, string>): string {
@@ -24,26 +21,40 @@ function splitTimestamp(line: string): LogLine {
   return space > 0 ? { time: line.slice(0, space), text: line.slice(space + 1) } : { time: '', text: line };
 }
 
-/** The last `tail` lines of a container, stdout and stderr together. */
-export async function containerLines(docker: DockerClient, id: string, tail: number): Promise<LogLine[]> {
+/** Whose output: a container of this engine, or a Swarm service (its task's output, on whichever node it runs). */
+export type LogOwner = 'container' | 'service';
+
+function logsOf(docker: DockerClient, id: string, owner: LogOwner) {
+  return owner === 'service' ? docker.getService(id) : docker.getContainer(id);
+}
+
+/** The last `tail` lines of a container or service, stdout and stderr together. */
+export async function containerLines(docker: DockerClient, id: string, tail: number, owner: LogOwner = 'container'): Promise<LogLine[]> {
   if (tail === 0) return [];
-  const buffer = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as Buffer;
-  return demuxLogs(buffer)
+  const output = (await logsOf(docker, id, owner).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as unknown;
+  return demuxLogs(Buffer.isBuffer(output) ? output : Buffer.from(String(output)))
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => splitTimestamp(line.replace(/\r$/, '')));
 }
 
-/** Follows a container's output (its last `tail` lines first; all of it when omitted) until it stops or `signal` aborts. */
+/** Follows a container's (or service's) output (its last `tail` lines first; all of it when omitted) until it stops or `signal` aborts. */
 export async function followContainer(
   docker: DockerClient,
   id: string,
   tail: number | undefined,
   onLine: (line: LogLine) => void,
   signal: AbortSignal,
+  owner: LogOwner = 'container',
 ): Promise<void> {
   const from = tail === undefined ? {} : { tail };
-  const stream = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, ...from })) as NodeJS.ReadableStream & {
+  const stream = (await logsOf(docker, id, owner).logs({
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    follow: true,
+    ...from,
+  })) as unknown as NodeJS.ReadableStream & {
     destroy(): void;
   };
   const out = lineSplitter((line) => onLine(splitTimestamp(line)));

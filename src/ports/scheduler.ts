@@ -61,6 +61,22 @@ export interface ReplicaEvent {
   name?: string;
 }
 
+/** Something whose output `paas logs` reads: a replica or a one-off of an app, running or not. */
+export interface LogSource {
+  /** The scheduler's id for it. */
+  id: string;
+  /** Its labels (app, process, replica, release). */
+  labels: Record<string, string>;
+  running: boolean;
+}
+
+/** One line of output. */
+export interface LogLine {
+  /** Docker's RFC 3339 timestamp (nanoseconds), so lines of several sources sort by time. */
+  time: string;
+  text: string;
+}
+
 export interface Scheduler {
   /** Readies what the app's replicas need before any starts (its private network). */
   prepare(app: string): Promise<void>;
@@ -83,6 +99,14 @@ export interface Scheduler {
   pause(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void>;
   /** The last lines the replica wrote. */
   logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string>;
+  /** The app's replicas and one-offs whose output `paas logs` reads, wherever they run. */
+  logSources(app: string): Promise<LogSource[]>;
+  /** The last `tail` lines a source wrote. */
+  logLines(id: string, tail: number): Promise<LogLine[]>;
+  /** Follows a source's output (its last `tail` lines first; all of it when undefined) until it ends or `signal` aborts. */
+  followLogs(id: string, tail: number | undefined, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void>;
+  /** Calls `onStart` for each source of `app` that starts from now on, until `signal` aborts; resolves once watching. */
+  watchLogSources(app: string, onStart: (source: LogSource) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }>;
   /** Runs a command of a release to completion once (the release phase); resolves with its exit code and output. */
   runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }>;
   /** Follows replica events until `stop`. */

@@ -6,8 +6,7 @@ import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
 import { PaasError } from '../errors.js';
 import { PROCESS_TYPE } from '../input/patterns.js';
-import { listAppContainers } from '../docker/containers.js';
-import { containerLines, followContainer, printedLine, sourceOf, watchStarts } from '../docker/logs.js';
+import { printedLine, sourceOf } from '../docker/logs.js';
 import { isOneOff } from '../docker/container-spec.js';
 import type { RoutedRequest } from '../ports/data-plane.js';
 import { readHistory } from '../store/log-history.js';
@@ -82,13 +81,13 @@ export function wanted(labels: Record<string, string>, process: string | null): 
  * aborts.
  */
 export async function streamAppLogs(
-  services: Pick<Services, 'config' | 'docker' | 'dataPlane'>,
+  services: Pick<Services, 'config' | 'scheduler' | 'dataPlane'>,
   app: string,
   request: LogsRequest,
   write: (line: string) => void,
   signal: AbortSignal,
 ): Promise<number> {
-  const { docker, dataPlane } = services;
+  const { scheduler, dataPlane } = services;
   const appLines = request.source !== 'router';
   const routerLines = request.source !== 'app' && request.process === null && dataPlane.routerLog !== undefined;
   const labelsOf = new Map<string, Record<string, string>>();
@@ -103,19 +102,19 @@ export async function streamAppLogs(
     labelsOf.set(id, labels);
     if (!appLines || followed.has(id) || !wanted(labels, request.process)) return;
     followed.add(id);
-    follows.push(followContainer(docker, id, tail, (line) => write(printedLine(sourceOf(labels), line)), signal).catch(() => undefined));
+    follows.push(scheduler.followLogs(id, tail, (line) => write(printedLine(sourceOf(labels), line)), signal).catch(() => undefined));
   };
-  // Subscribe first, so that a container starting while the history is read is not missed.
-  const watching = request.follow ? await watchStarts(docker, app, (id, labels) => follow(id, labels, undefined), signal) : undefined;
+  // Subscribe first, so that a replica starting while the history is read is not missed.
+  const watching = request.follow ? await scheduler.watchLogSources(app, (s) => follow(s.id, s.labels, undefined), signal) : undefined;
 
-  const all = await listAppContainers(docker, app);
-  for (const c of all) labelsOf.set(c.Id, c.Labels);
-  const containers = appLines ? all.filter((c) => wanted(c.Labels, request.process)) : [];
-  // Running containers print their own history when followed (no gap between history and new lines).
-  const settled = watching ? containers.filter((c) => c.State !== 'running') : containers;
+  const all = await scheduler.logSources(app);
+  for (const s of all) labelsOf.set(s.id, s.labels);
+  const sources = appLines ? all.filter((s) => wanted(s.labels, request.process)) : [];
+  // Running replicas print their own history when followed (no gap between history and new lines).
+  const settled = watching ? sources.filter((s) => !s.running) : sources;
   const history = await Promise.all(
-    settled.map(async (c) =>
-      (await containerLines(docker, c.Id, request.tail).catch(() => [])).map((line) => ({ time: line.time, text: printedLine(sourceOf(c.Labels), line) })),
+    settled.map(async (s) =>
+      (await scheduler.logLines(s.id, request.tail).catch(() => [])).map((line) => ({ time: line.time, text: printedLine(sourceOf(s.labels), line) })),
     ),
   );
   let routed: Promise<void> = Promise.resolve();
@@ -140,7 +139,7 @@ export async function streamAppLogs(
   for (const { text } of merged) write(text);
   if (!watching) return 0;
 
-  for (const c of containers) if (c.State === 'running') follow(c.Id, c.Labels, request.tail);
+  for (const s of sources) if (s.running) follow(s.id, s.labels, request.tail);
   await watching.closed;
   await Promise.all([...follows, routed.catch(() => undefined)]);
   return 0;

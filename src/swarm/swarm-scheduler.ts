@@ -4,10 +4,11 @@
 import type { DockerClient } from '../docker/client.js';
 import { isNotFound } from '../docker/client.js';
 import { demuxLogs } from '../docker/containers.js';
+import { containerLines, followContainer, type LogOwner } from '../docker/logs.js';
 import { DockerScheduler } from '../docker/docker-scheduler.js';
 import { LABEL, serviceName } from '../docker/names.js';
 import type { AppNetworks } from '../docker/subnets.js';
-import type { OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
+import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import type { OverlayGateway } from './overlay-gateway.js';
@@ -25,6 +26,18 @@ import {
 } from './service-spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Swarm's label on the containers of its tasks. */
+const TASK_LABEL = 'com.docker.swarm.service.id';
+
+const isTaskContainer = (labels: Record<string, string>) => labels[TASK_LABEL] !== undefined;
+
+/** Container ids are 64 hex digits; Swarm's service ids are 25 letters and digits. */
+const logOwner = (id: string): LogOwner => (/^[0-9a-f]{64}$/.test(id) ? 'container' : 'service');
+
+function serviceLogSource(s: SwarmService): LogSource {
+  return { id: s.ID, labels: s.Spec?.Labels ?? {}, running: (s.Spec?.Mode?.Replicated?.Replicas ?? 0) > 0 };
+}
 
 export interface SwarmSettings {
   stopGraceSeconds: number;
@@ -153,6 +166,42 @@ export class SwarmScheduler implements Scheduler {
 
   runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {
     return this.local.runOnce(spec);
+  }
+
+  /**
+   * The app's services (their tasks' output comes through the manager from whichever node runs them) and its
+   * one-offs on the manager; the manager's own task containers are left out, their output is their service's.
+   */
+  async logSources(app: string): Promise<LogSource[]> {
+    const services = (await this.docker.listServices({ filters: { label: [`${LABEL.app}=${app}`] } })) as SwarmService[];
+    const local = (await this.local.logSources(app)).filter((c) => !isTaskContainer(c.labels));
+    return [...services.map(serviceLogSource), ...local];
+  }
+
+  logLines(id: string, tail: number): Promise<LogLine[]> {
+    return containerLines(this.docker, id, tail, logOwner(id));
+  }
+
+  followLogs(id: string, tail: number | undefined, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
+    return followContainer(this.docker, id, tail, onLine, signal, logOwner(id));
+  }
+
+  /** One-offs as the manager's engine starts them; services as they appear (read every `watchIntervalMs`). */
+  async watchLogSources(app: string, onStart: (source: LogSource) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }> {
+    const known = new Set(((await this.docker.listServices({ filters: { label: [`${LABEL.app}=${app}`] } })) as SwarmService[]).map((s) => s.ID));
+    const local = await this.local.watchLogSources(app, (source) => isTaskContainer(source.labels) || onStart(source), signal);
+    const polled = (async () => {
+      while (!signal.aborted) {
+        await sleep(this.settings.watchIntervalMs);
+        const services = (await this.docker.listServices({ filters: { label: [`${LABEL.app}=${app}`] } }).catch(() => [])) as SwarmService[];
+        for (const s of services) {
+          if (known.has(s.ID) || signal.aborted) continue;
+          known.add(s.ID);
+          onStart(serviceLogSource(s));
+        }
+      }
+    })();
+    return { closed: Promise.all([local.closed, polled]).then(() => undefined) };
   }
 
   /**

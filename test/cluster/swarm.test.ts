@@ -5,7 +5,8 @@ import test from 'ava';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from '../e2e/_daemon.js';
+import { spawn } from 'node:child_process';
+import { CLI, commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from '../e2e/_daemon.js';
 import { createCluster, registryBlobs, type Cluster } from './_swarm-cluster.js';
 
 let cluster: Cluster | undefined;
@@ -122,6 +123,39 @@ test.serial('a push deploys web=3 across the nodes, the router answers from all 
   // One new layer (the changed file) and the image config; the base layers were there already.
   t.true(shipped.length <= 3, `blobs shipped: ${JSON.stringify(shipped)}`);
   t.true(bytes < 1024 * 1024, `bytes shipped: ${bytes}`);
+});
+
+test.serial('paas logs shows the output of the replicas on every node, and logs -f follows the replicas that start on them', async (t) => {
+  const d = daemon!;
+  // Each replica says where it runs as it starts (the same app; only its command prints a line first).
+  await commitAll(repo, 'say where', {
+    Dockerfile: 'FROM debian:bookworm-slim\nCOPY www /www\nCMD ["sh", "-c", "echo listening on $(hostname); exec busybox httpd -f -p ${PORT} -h /www"]\n',
+  });
+  const push = await d.push(repo, app);
+  t.is(push.code, 0, push.output);
+  t.true(
+    (await placements()).some((h) => h.startsWith('paas-test-swarm-node-')),
+    'some replica runs on a worker node',
+  );
+  const said = (text: string) => new Set([...text.matchAll(/ app\[web\.[123]\]: listening on (\S+)$/gm)].map((m) => m[1]!));
+  const logs = await d.paas(['logs', app, '-n', '200']);
+  t.is(logs.code, 0, logs.output);
+  const first = said(logs.stdout);
+  t.is(first.size, 3, logs.stdout);
+
+  const child = spawn('node', [CLI, '--data-dir', d.dataDir, 'logs', app, '-f', '-n', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const restarted = await d.paas(['ps:restart', app]);
+    t.is(restarted.code, 0, restarted.output);
+    for (let i = 0; i < 300 && [...said(output)].filter((h) => !first.has(h)).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    t.is([...said(output)].filter((h) => !first.has(h)).length, 3, output);
+    t.is(child.exitCode, null, 'still following');
+  } finally {
+    child.kill();
+  }
 });
 
 test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) => {

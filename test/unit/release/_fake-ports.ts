@@ -2,7 +2,7 @@
 // real HTTP server on its own loopback address (127.0.0.N), so health checks probe it over the network as they do
 // a container. Every port call is written to one journal, so a test can assert the order of the steps.
 import http from 'node:http';
-import type { OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../../../src/ports/scheduler.js';
+import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../../../src/ports/scheduler.js';
 import type { DataPlane, Target } from '../../../src/ports/data-plane.js';
 import type { SwapPorts } from '../../../src/release/swap.js';
 import type { FaultPoint } from '../../../src/fault-point.js';
@@ -106,6 +106,21 @@ export class FakeScheduler implements Scheduler {
 
   async logTail(): Promise<string> {
     return 'Error: Cannot find module server.js';
+  }
+
+  // The swap reads no output.
+  async logSources(): Promise<LogSource[]> {
+    return [];
+  }
+
+  async logLines(): Promise<LogLine[]> {
+    return [];
+  }
+
+  async followLogs(): Promise<void> {}
+
+  async watchLogSources(): Promise<{ closed: Promise<void> }> {
+    return { closed: Promise.resolve() };
   }
 
   async runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {
