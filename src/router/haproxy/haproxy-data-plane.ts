@@ -278,7 +278,7 @@ export class HaproxyDataPlane implements DataPlane {
 
   /** Restarts HAProxy from its files if it died; keeps the access log bounded. */
   private async watch(): Promise<void> {
-    rotateAccessLog(this.paths, 20 * 1024 * 1024);
+    await rotateAccessLog(this.paths, 20 * 1024 * 1024);
     // Only a master process that is gone is started again (its socket is away during every reload).
     if (!this.live || this.lock.isLocked() || haproxyMasterPid(this.paths) !== undefined) return;
     await this.lock.runExclusive(async () => {

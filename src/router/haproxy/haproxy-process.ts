@@ -175,13 +175,32 @@ export async function stopHaproxy(paths: HaproxyPaths): Promise<void> {
   }
 }
 
-/** Keeps the access log under `maxBytes`: the file is copied to access.log.1 and emptied in place (HAProxy appends). */
-export function rotateAccessLog(paths: HaproxyPaths, maxBytes: number): void {
+/**
+ * Keeps the access log under `maxBytes`: the file is copied to access.log.1 (off the event loop), what HAProxy
+ * appended meanwhile is copied after it, and the file is emptied in place (HAProxy appends, so it writes on at the
+ * start). Only a line written between the last read and the truncation, microseconds apart, can be lost.
+ */
+export async function rotateAccessLog(paths: HaproxyPaths, maxBytes: number): Promise<void> {
   try {
     if (fs.statSync(paths.accessLog).size < maxBytes) return;
-    fs.copyFileSync(paths.accessLog, `${paths.accessLog}.1`);
-    fs.truncateSync(paths.accessLog, 0);
+    await fs.promises.copyFile(paths.accessLog, `${paths.accessLog}.1`);
   } catch {
-    // No log yet.
+    return; // No log yet.
+  }
+  const log = fs.openSync(paths.accessLog, 'r+');
+  const rotated = fs.openSync(`${paths.accessLog}.1`, 'a');
+  try {
+    let copied = fs.fstatSync(rotated).size;
+    const chunk = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = fs.readSync(log, chunk, 0, chunk.length, copied);
+      if (n === 0) break;
+      fs.writeSync(rotated, chunk, 0, n);
+      copied += n;
+    }
+    fs.ftruncateSync(log, 0);
+  } finally {
+    fs.closeSync(log);
+    fs.closeSync(rotated);
   }
 }
