@@ -10,6 +10,7 @@ import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeAppNetwork, removeContainer } from './docker/containers.js';
 import { removeAppImages } from './docker/images.js';
+import { listReleases } from './store/releases.js';
 import { listAppVolumes, removeVolume } from './docker/volumes.js';
 import { listCerts } from './store/certificates.js';
 import { appHostnames } from './tls/hostnames.js';
@@ -34,11 +35,12 @@ export async function createApp(
  * volumes, network, repo and build cache.
  */
 export async function destroyApp(
-  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues'>,
+  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'scheduler'>,
   name: string,
 ): Promise<void> {
   checkAppName(name);
   await getApp(services.db, name);
+  const versions = (await listReleases(services.db, name)).map((r) => r.version);
   const certs = await listCerts(services.db, name);
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
@@ -49,6 +51,7 @@ export async function destroyApp(
     await removeContainer(services.docker, container.Id, 10);
   }
   await removeAppImages(services.docker, name);
+  await services.scheduler.forgetReleases?.(name, versions, []);
   for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume, name);
   // Linked services leave the app's network; their data stays (only services:destroy deletes it).
   await forgetAppLinks(services, name);

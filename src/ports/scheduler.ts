@@ -109,6 +109,12 @@ export interface Scheduler {
   watchLogSources(app: string, onStart: (source: LogSource) => void, signal: AbortSignal): Promise<{ closed: Promise<void> }>;
   /** Runs a command of a release to completion once (the release phase); resolves with its exit code and output. */
   runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }>;
+  /**
+   * The images of `versions` will not run again (collected, or their app destroyed); `kept` are the app's releases
+   * that may. A scheduler that ships images elsewhere (Swarm: a registry) deletes them there; one that runs them
+   * where they were built has nothing to do.
+   */
+  forgetReleases?(app: string, versions: number[], kept: number[]): Promise<void>;
   /** Follows replica events until `stop`. */
   watch(onEvent: (event: ReplicaEvent) => void): { stop(): void };
 }

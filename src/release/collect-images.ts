@@ -1,4 +1,5 @@
-// Garbage-collects release images: the last K releases stay as rollback targets; older tags are removed.
+// Garbage-collects release images: the last K releases stay as rollback targets; older tags are removed, here and
+// in the registry they were shipped to.
 import type { Services } from '../services.js';
 import { listReleases, type ReleaseRow } from '../store/releases.js';
 import { imageParent, listAppImages, untagImage } from '../docker/images.js';
@@ -16,7 +17,7 @@ export function releasesToKeep(releases: ReleaseRow[], keep: number): Set<number
  * Removes the image tags of releases beyond the last `keepReleases`, then the app's dependency images that no
  * kept image builds on (Docker refuses to delete those); returns the release versions collected.
  */
-export async function collectImages(services: Pick<Services, 'db' | 'docker' | 'config'>, app: string): Promise<number[]> {
+export async function collectImages(services: Pick<Services, 'db' | 'docker' | 'config' | 'scheduler'>, app: string): Promise<number[]> {
   const releases = await listReleases(services.db, app);
   const kept = releasesToKeep(releases, services.config.keepReleases);
   const collected: number[] = [];
@@ -24,6 +25,8 @@ export async function collectImages(services: Pick<Services, 'db' | 'docker' | '
     if (kept.has(release.version)) continue;
     if (await untagImage(services.docker, imageTag(app, release.version).ref)) collected.push(release.version);
   }
+  // Where the images were shipped to (a Swarm cluster's registry), they go too.
+  await services.scheduler.forgetReleases?.(app, collected, [...kept]);
   const images = await listAppImages(services.docker, app);
   const inUse = await ancestorsOf(services, images);
   for (const image of images) {

@@ -18,6 +18,8 @@ export interface RegistryAccess {
   address: string;
   username?: string;
   password?: string;
+  /** The CA its certificate is signed by (PEM), when it is not one the system trusts (the daemon's own). */
+  ca?: string;
 }
 
 /** Where Docker engines look for a registry's CA (no restart needed to pick one up). */
@@ -124,7 +126,7 @@ export class SupervisedRegistry {
     this.spawnChild();
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (await canConnect(this.host, this.port)) return { address: this.address, ...credentials };
+      if (await canConnect(this.host, this.port)) return { address: this.address, ...credentials, ca: ca.certPem };
       if (this.child?.exitCode != null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -132,6 +134,29 @@ export class SupervisedRegistry {
       'PAAS_ERR_REGISTRY',
       `docker-registry did not start on ${this.address} (see ${path.join(this.dir, 'registry.log')}; apt-get install docker-registry)`,
     );
+  }
+
+  /**
+   * Deletes the blobs no manifest refers to any more (docker-registry garbage-collect) and says how many there were.
+   * The registry keeps serving pulls; the caller makes sure no push runs meanwhile (an upload's blobs are not yet
+   * referred to).
+   */
+  async garbageCollect(): Promise<number> {
+    // Nothing pushed yet: garbage-collect fails on a registry without repositories.
+    if (!fs.existsSync(path.join(this.dir, 'data', 'docker', 'registry', 'v2', 'repositories'))) return 0;
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('docker-registry', ['garbage-collect', path.join(this.dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0
+          ? resolve(text)
+          : reject(new PaasError('PAAS_ERR_REGISTRY', `docker-registry garbage-collect failed (exit ${code}): ${text.trim().split('\n').pop() ?? ''}`)),
+      );
+    });
+    return Number(/(\d+) blobs and \d+ manifests eligible for deletion/.exec(output)?.[1] ?? 0);
   }
 
   async stop(): Promise<void> {

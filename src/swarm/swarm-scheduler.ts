@@ -6,13 +6,16 @@ import { isNotFound } from '../docker/client.js';
 import { demuxLogs } from '../docker/containers.js';
 import { containerLines, followContainer, type LogOwner } from '../docker/logs.js';
 import { DockerScheduler } from '../docker/docker-scheduler.js';
-import { LABEL, serviceName } from '../docker/names.js';
+import { LABEL, imageRepo, serviceName } from '../docker/names.js';
+import { untagImage } from '../docker/images.js';
 import type { AppNetworks } from '../docker/subnets.js';
 import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaEvent, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import type { OverlayGateway } from './overlay-gateway.js';
-import { registryAuth, shipImage, type Shipped } from './registry-push.js';
+import { registryAuth, registryRef, shipImage, type Shipped } from './registry-push.js';
+import { deleteManifest, manifestDigest } from './registry-api.js';
+import { Semaphore } from 'async-mutex';
 import type { RegistryAccess } from './registry-server.js';
 import {
   currentTask,
@@ -26,6 +29,9 @@ import {
 } from './service-spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Pushes hold one unit of the registry each; its garbage collection holds all of them (no upload runs meanwhile). */
+const REGISTRY_UNITS = 1000;
 
 /** Swarm's label on the containers of its tasks. */
 const TASK_LABEL = 'com.docker.swarm.service.id';
@@ -51,6 +57,7 @@ export class SwarmScheduler implements Scheduler {
   private readonly local: DockerScheduler;
   /** Release images shipped (or being shipped) to the registry, by app and version. */
   private readonly shipped = new Map<string, Promise<Shipped>>();
+  private readonly registryUse = new Semaphore(REGISTRY_UNITS);
 
   constructor(
     private readonly docker: DockerClient,
@@ -60,6 +67,8 @@ export class SwarmScheduler implements Scheduler {
     private readonly settings: SwarmSettings,
     /** Told what each push sent, for the deploy's output. */
     private readonly onShipped: (app: string, version: number, shipped: Shipped) => void = () => undefined,
+    /** Deletes the registry's blobs no manifest refers to (the daemon's own registry); says how many. */
+    private readonly collectBlobs?: () => Promise<number>,
   ) {
     this.local = new DockerScheduler(docker, networks);
   }
@@ -74,10 +83,12 @@ export class SwarmScheduler implements Scheduler {
     const key = `${app}\n${version}\n${imageId}`;
     let shipping = this.shipped.get(key);
     if (!shipping) {
-      shipping = shipImage(this.docker, this.registry, imageId, app, version).then((shipped) => {
-        this.onShipped(app, version, shipped);
-        return shipped;
-      });
+      shipping = this.registryUse
+        .runExclusive(() => shipImage(this.docker, this.registry, imageId, app, version), 1)
+        .then((shipped) => {
+          this.onShipped(app, version, shipped);
+          return shipped;
+        });
       shipping.catch(() => this.shipped.delete(key));
       this.shipped.set(key, shipping);
     }
@@ -166,6 +177,32 @@ export class SwarmScheduler implements Scheduler {
 
   runOnce(spec: OneOffSpec): Promise<{ exitCode: number; output: string }> {
     return this.local.runOnce(spec);
+  }
+
+  /**
+   * Deletes the registry's manifests of `versions` (and so their tags) unless a kept release has the same image, the
+   * engine's tags of them, and then the blobs nothing refers to any more.
+   */
+  async forgetReleases(app: string, versions: number[], kept: number[]): Promise<void> {
+    if (versions.length === 0) return;
+    // A registry that refuses (an external one without deletes) keeps the images; the deploy is not failed for it.
+    await this.deleteShipped(app, versions, kept).catch((err: unknown) => daemonLog('registry.collect.failed', { app, error: err }));
+  }
+
+  private async deleteShipped(app: string, versions: number[], kept: number[]): Promise<void> {
+    const name = imageRepo(app);
+    const keptDigests = new Set((await Promise.all(kept.map((v) => manifestDigest(this.registry, name, `v${v}`)))).filter((d) => d !== undefined));
+    let deleted = 0;
+    for (const version of versions) {
+      for (const key of this.shipped.keys()) if (key.startsWith(`${app}\n${version}\n`)) this.shipped.delete(key);
+      await untagImage(this.docker, registryRef(this.registry.address, app, version).ref);
+      const digest = await manifestDigest(this.registry, name, `v${version}`);
+      if (digest === undefined || keptDigests.has(digest)) continue;
+      await deleteManifest(this.registry, name, digest);
+      deleted++;
+    }
+    const blobs = deleted && this.collectBlobs ? await this.registryUse.runExclusive(this.collectBlobs, REGISTRY_UNITS) : 0;
+    daemonLog('registry.collected', { app, versions: versions.join(','), manifests: deleted, blobs });
   }
 
   /**

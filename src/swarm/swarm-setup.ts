@@ -57,6 +57,7 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
     gateway,
     { stopGraceSeconds: config.stopGraceSeconds, startTimeoutMs: config.readyTimeoutMs * 2, watchIntervalMs: 1000 },
     (app, version, shipped) => daemonLog('registry.pushed', { app, version, image: shipped.ref, layers_sent: shipped.sent, layers_present: shipped.present }),
+    registry ? () => registry!.garbageCollect() : undefined,
   );
   return { scheduler, registry, access };
 }

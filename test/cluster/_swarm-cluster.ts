@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { docker } from '../e2e/_daemon.js';
 
@@ -84,6 +85,41 @@ export function registryBlobs(dataDir: string): Map<string, number> {
       if (fs.existsSync(file)) blobs.set(digest, fs.statSync(file).size);
     }
   return blobs;
+}
+
+/** The daemon's registry as a client of its API: address, credentials and CA from the data dir. */
+export function registryAccessOf(dataDir: string, address: string): { address: string; username: string; password: string; ca: string } {
+  const dir = path.join(dataDir, 'registry');
+  const credentials = JSON.parse(fs.readFileSync(path.join(dir, 'credentials.json'), 'utf8')) as { username: string; password: string };
+  return { address, ...credentials, ca: fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8') };
+}
+
+/** The blobs (hex digests) a tag's manifest refers to, the manifest's own included. */
+export function manifestBlobs(access: { address: string; username: string; password: string; ca: string }, repo: string, tag: string): Promise<string[]> {
+  const [host, port] = access.address.split(':');
+  return new Promise((resolve, reject) => {
+    https
+      .get(
+        {
+          host,
+          port: Number(port),
+          path: `/v2/${repo}/manifests/${tag}`,
+          ca: access.ca,
+          auth: `${access.username}:${access.password}`,
+          headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => {
+            const manifest = JSON.parse(body) as { config: { digest: string }; layers: { digest: string }[] };
+            const own = String(res.headers['docker-content-digest']);
+            resolve([own, manifest.config.digest, ...manifest.layers.map((l) => l.digest)].map((d) => d.replace(/^sha256:/, '')));
+          });
+        },
+      )
+      .on('error', reject);
+  });
 }
 
 /** A manager (this engine) and `count` worker nodes, all Ready. */
