@@ -15,6 +15,7 @@ import { median } from './_bench.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
 import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
+import { runtimeCommand } from '../src/router/haproxy/runtime-api.js';
 import { buildImage } from '../src/docker/images.js';
 
 const run = promisify(execFile);
@@ -101,11 +102,14 @@ function parseWrk(text: string): Round {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN), p50: pct('50'), p99: pct('99') };
 }
 
-async function wrk(port: number, proxyPid: number | undefined): Promise<Round> {
-  const before = proxyPid ? cpuSeconds(proxyPid) : 0;
+/** The CPU of the proxy's processes: its worker, and for HAProxy the writer of its access log as well. */
+async function wrk(port: number, proxyPid: number | number[] | undefined): Promise<Round> {
+  const pids = proxyPid === undefined ? [] : Array.isArray(proxyPid) ? proxyPid : [proxyPid];
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const before = cpu();
   const { stdout } = await run(...onLoadCore(['wrk', '-t1', '-c64', `-d${SECONDS}s`, '--latency', '-H', `Host: ${HOST}`, `http://127.0.0.1:${port}/`]));
   const round = parseWrk(stdout);
-  if (proxyPid) round.cpuPerRequestUs = ((cpuSeconds(proxyPid) - before) * 1e6) / (round.rps * SECONDS);
+  if (pids.length) round.cpuPerRequestUs = ((cpu() - before) * 1e6) / (round.rps * SECONDS);
   return round;
 }
 
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
     await haproxy.setTargets('bench', [target]);
     const haproxyMaster = Number(fs.readFileSync(haproxy.paths.pidFile, 'utf8').trim());
     const haproxyWorker = Number((await run('pgrep', ['-P', String(haproxyMaster)])).stdout.trim().split('\n')[0]);
+    const logWriter = fs.existsSync(haproxy.paths.logWriterPid) ? [Number(fs.readFileSync(haproxy.paths.logWriterPid, 'utf8'))] : [];
 
     const nodePort = await freePort();
     const nodePlane = new NodeDataPlane({ httpPort: nodePort, httpsPort: await freePort(), domain: 'localhost', upstreamTimeoutMs: 60_000, host: '127.0.0.1' });
@@ -160,7 +165,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       lines.direct!.push(await wrkUrl(`http://${app.ip}:5000/`));
       lines['nginx 1 worker']!.push(await wrk(nginxPort, nginxWorker));
-      lines.haproxy!.push(await wrk(haproxyPort, haproxyWorker));
+      lines.haproxy!.push(await wrk(haproxyPort, [haproxyWorker, ...logWriter]));
       lines['node router']!.push(await wrk(nodePort, process.pid));
     }
     const med = (rs: Round[], key: keyof Round) => median(rs.map((r) => r[key] ?? NaN));
@@ -177,6 +182,11 @@ async function main(): Promise<void> {
           (Number.isNaN(cpu) ? '' : `  cpu ${cpu.toFixed(1)} us/request (${(cpu / med(ref, 'cpuPerRequestUs')).toFixed(2)}x)`),
       );
     }
+    const info = await runtimeCommand(haproxy.paths.adminSocket, 'show info', undefined, 2000);
+    console.log(
+      `haproxy's access log: ${process.env.PAAS_ACCESS_LOG === '0' ? 'off' : `on, ${/^DroppedLogs: (\d+)/m.exec(info)?.[1] ?? '?'} lines dropped`}` +
+        (logWriter.length ? ' (its writer process counted in its cpu)' : ''),
+    );
     console.log('targets: haproxy >= 1.0x nginx req/s, p99 <= 1.5x, cpu per request <= 1.2x');
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -15,6 +15,9 @@ export interface HaproxyPaths {
   acmeSocket: string;
   pidFile: string;
   accessLog: string;
+  /** The FIFO HAProxy writes its log to, and the pid file of the process that writes it to accessLog. */
+  accessLogFifo: string;
+  logWriterPid: string;
   /** Error pages as raw HTTP responses. */
   pages: { notFound: string; badGateway: string; unreachable: string; stopped: string; gatewayTimeout: string; badRequest: string };
 }

@@ -24,7 +24,7 @@ import {
   type HaproxyListen,
   type HaproxyPaths,
 } from './haproxy-config.js';
-import { haproxyMasterPid, haproxyPaths, haproxyRunning, reloadHaproxy, rotateAccessLog, spawnHaproxy } from './haproxy-process.js';
+import { ensureLogWriter, haproxyMasterPid, haproxyPaths, haproxyRunning, reloadHaproxy, spawnHaproxy } from './haproxy-process.js';
 import { parseServerStats, runtimeCheck, runtimeCommand } from './runtime-api.js';
 
 export interface HaproxyDataPlaneOptions extends HaproxyListen {
@@ -214,8 +214,10 @@ export class HaproxyDataPlane implements DataPlane {
     fs.writeFileSync(pages.badRequest, rawResponse(400, 'Bad Request', BAD_REQUEST_PAGE));
     await this.listenForChallenges();
     await this.lock.runExclusive(async () => {
-      if (await haproxyRunning(this.paths)) await this.adopt();
-      else {
+      if (await haproxyRunning(this.paths)) {
+        await ensureLogWriter(this.paths);
+        await this.adopt();
+      } else {
         this.writeFiles();
         await spawnHaproxy(this.paths);
         this.live = this.snapshot();
@@ -276,9 +278,10 @@ export class HaproxyDataPlane implements DataPlane {
     daemonLog('router.haproxy.adopted', { backends: live.backends.size, hosts: live.hosts.size });
   }
 
-  /** Restarts HAProxy from its files if it died; keeps the access log bounded. */
+  /** Restarts HAProxy from its files if it died, and its access log's writer. */
   private async watch(): Promise<void> {
-    await rotateAccessLog(this.paths, 20 * 1024 * 1024);
+    if (haproxyMasterPid(this.paths) !== undefined)
+      await ensureLogWriter(this.paths).catch((err: unknown) => daemonLog('router.haproxy.error', { error: err }));
     // Only a master process that is gone is started again (its socket is away during every reload).
     if (!this.live || this.lock.isLocked() || haproxyMasterPid(this.paths) !== undefined) return;
     await this.lock.runExclusive(async () => {

@@ -1,7 +1,9 @@
 // Runs Debian's HAProxy for the data plane, in master-worker mode, detached from the daemon: it keeps serving when
 // the daemon stops or crashes, and a daemon that starts again finds it by its master socket instead of starting
-// another. Reloads are seamless (listeners handed to the new worker). Its access log is a file in the data dir.
+// another. Reloads are seamless (listeners handed to the new worker). Its access log is a file in the data dir,
+// written by a process of its own (access-log-writer.ts) from a FIFO HAProxy writes to.
 import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +30,8 @@ export function haproxyPaths(dataDir: string): HaproxyPaths {
     acmeSocket: path.join(dir, 'acme.sock'),
     pidFile: path.join(dir, 'haproxy.pid'),
     accessLog: path.join(dir, 'access.log'),
+    accessLogFifo: path.join(dir, 'access.fifo'),
+    logWriterPid: path.join(dir, 'log-writer.pid'),
     pages: {
       notFound: path.join(dir, 'pages', 'not-found.html'),
       badGateway: page('502'),
@@ -114,7 +118,9 @@ export async function spawnHaproxy(paths: HaproxyPaths): Promise<void> {
   if (running !== undefined) throw new PaasError('PAAS_ERR_ROUTER', `HAProxy already runs for ${paths.dir} (pid ${running}): not starting a second one`);
   await checkConfig(paths.config);
   for (const socket of [paths.adminSocket, paths.masterSocket]) fs.rmSync(socket, { force: true });
-  const log = fs.openSync(paths.accessLog, 'a', 0o600);
+  await ensureLogWriter(paths);
+  // Read and write, so that opening does not wait for a reader (the writer reads it).
+  const log = fs.openSync(paths.accessLogFifo, 'r+');
   const child = spawn('haproxy', ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config, '-p', paths.pidFile], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -150,8 +156,14 @@ export async function reloadHaproxy(paths: HaproxyPaths): Promise<void> {
   daemonLog('router.haproxy.reloaded', {});
 }
 
-/** Stops the HAProxy of a data dir (tests, and `paas` hosts that want the ports back); a missing one is fine. */
+/** Stops the HAProxy of a data dir (tests, and `paas` hosts that want the ports back), and its log's writer. */
 export async function stopHaproxy(paths: HaproxyPaths): Promise<void> {
+  await stopMaster(paths);
+  const writer = logWriterPid(paths);
+  if (writer !== undefined) process.kill(writer, 'SIGTERM');
+}
+
+async function stopMaster(paths: HaproxyPaths): Promise<void> {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
@@ -175,32 +187,34 @@ export async function stopHaproxy(paths: HaproxyPaths): Promise<void> {
   }
 }
 
-/**
- * Keeps the access log under `maxBytes`: the file is copied to access.log.1 (off the event loop), what HAProxy
- * appended meanwhile is copied after it, and the file is emptied in place (HAProxy appends, so it writes on at the
- * start). Only a line written between the last read and the truncation, microseconds apart, can be lost.
- */
-export async function rotateAccessLog(paths: HaproxyPaths, maxBytes: number): Promise<void> {
+/** The access log is renamed to access.log.1 past this size (by its writer). */
+export const ACCESS_LOG_MAX_BYTES = 20 * 1024 * 1024;
+
+const WRITER = fileURLToPath(new URL('./access-log-writer.js', import.meta.url));
+
+/** The pid of this data dir's access log writer when it is alive. */
+function logWriterPid(paths: HaproxyPaths): number | undefined {
   try {
-    if (fs.statSync(paths.accessLog).size < maxBytes) return;
-    await fs.promises.copyFile(paths.accessLog, `${paths.accessLog}.1`);
+    const pid = Number(fs.readFileSync(paths.logWriterPid, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('access-log-writer') ? pid : undefined;
   } catch {
-    return; // No log yet.
+    return undefined;
   }
-  const log = fs.openSync(paths.accessLog, 'r+');
-  const rotated = fs.openSync(`${paths.accessLog}.1`, 'a');
-  try {
-    let copied = fs.fstatSync(rotated).size;
-    const chunk = Buffer.alloc(1 << 20);
-    for (;;) {
-      const n = fs.readSync(log, chunk, 0, chunk.length, copied);
-      if (n === 0) break;
-      fs.writeSync(rotated, chunk, 0, n);
-      copied += n;
-    }
-    fs.ftruncateSync(log, 0);
-  } finally {
-    fs.closeSync(log);
-    fs.closeSync(rotated);
+}
+
+/** Makes the FIFO if it is missing, and starts the access log's writer, detached, unless it runs. */
+export async function ensureLogWriter(paths: HaproxyPaths): Promise<void> {
+  if (!fs.existsSync(paths.accessLogFifo) || !fs.statSync(paths.accessLogFifo).isFIFO()) {
+    fs.rmSync(paths.accessLogFifo, { force: true });
+    await run('mkfifo', ['-m', '600', paths.accessLogFifo]);
   }
+  if (logWriterPid(paths) !== undefined) return;
+  const child = spawn(process.execPath, [WRITER, paths.accessLogFifo, paths.accessLog, String(ACCESS_LOG_MAX_BYTES), paths.logWriterPid, paths.pidFile], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+  for (let i = 0; i < 100 && logWriterPid(paths) !== child.pid; i++) await sleep(20);
+  daemonLog('router.access_log.writer_started', { pid: child.pid });
 }
