@@ -21,6 +21,10 @@ async function readRange(file: string, start: number, end: number): Promise<stri
   }
 }
 
+async function inodeOf(file: string): Promise<number | undefined> {
+  return (await fs.stat(file).catch(() => undefined))?.ino;
+}
+
 async function sizeOf(file: string): Promise<number> {
   return (await fs.stat(file).catch(() => undefined))?.size ?? 0;
 }
@@ -55,19 +59,23 @@ export async function readRouterLog(
   if (!options.follow) return;
 
   let offset = current.size;
+  let inode = await inodeOf(file);
   let partial = '';
   while (!signal.aborted) {
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
     if (signal.aborted) break;
-    const size = await sizeOf(file);
-    if (size < offset) {
-      // Rotated (copied away and truncated): what is in the file now is new.
-      offset = 0;
-      partial = '';
+    let text = partial;
+    const now = await inodeOf(file);
+    if (now !== inode) {
+      // Rotated (renamed to .1 by the writer): the rest of the old file first, then the new one from its start.
+      if (inode !== undefined && (await inodeOf(`${file}.1`)) === inode) text += await readRange(`${file}.1`, offset, await sizeOf(`${file}.1`));
+      [inode, offset] = [now, 0];
     }
-    if (size === offset) continue;
-    const text = partial + (await readRange(file, offset, size));
-    offset = size;
+    const size = await sizeOf(file);
+    if (size < offset) offset = 0;
+    if (size > offset) text += await readRange(file, offset, size);
+    offset = Math.max(offset, size);
+    if (text === partial) continue;
     const end = text.lastIndexOf('\n');
     partial = text.slice(end + 1);
     for (const line of text.slice(0, end + 1).split('\n')) {
