@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Between reads of the FIFO: short while lines come fast, long when idle. */
+/** Between reads of the FIFO: short while lines come fast, longer when idle (a line shows in the file within 50 ms). */
 const MIN_PAUSE_MS = 2;
-const MAX_PAUSE_MS = 100;
+const MAX_PAUSE_MS = 50;
 
 /** Pure: where to cut a chunk so that the part before the cut ends a line (0 when no line ends in it). */
 export function lineBoundary(chunk: Buffer): number {

@@ -308,9 +308,20 @@ test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts
   const bodies = new Set<string>();
   for (let i = 0; i < 8; i++) bodies.add((await request(httpPort, 'shop.localhost')).body);
   t.deepEqual([...bodies].sort(), ['hello from a', 'hello from b']);
-  t.regex(fs.readFileSync(first.paths.accessLog, 'utf8'), /host="shop\.localhost" .*status=200 .*backend=app_shop server=r-/, 'requests are in the access log');
+  t.regex(
+    await logged(first.paths.accessLog, /host="shop\.localhost" .*status=200 .*backend=app_shop server=r-/),
+    /status=200/,
+    'requests are in the access log',
+  );
   await second.close();
 });
+
+/** The access log once a line matches `pattern` (the writer appends within a moment), or as it is after 5 s. */
+async function logged(file: string, pattern: RegExp): Promise<string> {
+  const read = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+  for (let i = 0; i < 100 && !pattern.test(read()); i++) await new Promise((r) => setTimeout(r, 50));
+  return read();
+}
 
 test('haproxy: each request becomes a router line of its app, naming the replica, read back as history and as it happens', async (t) => {
   const p = await startPlane('haproxy', t);
@@ -320,6 +331,8 @@ test('haproxy: each request becomes a router line of its app, naming the replica
   await p.plane.setTargets('blog', [a.target]);
   await request(p.http, 'shop.localhost', { path: '/first?x="quoted"' });
   await request(p.http, 'blog.localhost', { path: '/not-shop' });
+  // Lines reach the file through the log writer within a moment (it reads HAProxy's FIFO in batches).
+  await logged((p.plane as HaproxyDataPlane).paths.accessLog, /path="\/not-shop"/);
   const controller = new AbortController();
   t.teardown(() => controller.abort());
   const followed: RoutedRequest[] = [];
