@@ -130,17 +130,9 @@ export class HaproxyDataPlane implements DataPlane {
     const servers = live.servers.get(backend) ?? new Set();
     if (servers.has(name)) {
       this.leaving.delete(name);
-      // The same replica may be back at a new address: its container restarted while the daemon was away, or Swarm
-      // replaced its task. What the server still holds belongs to the old one, which is gone: cut, or leastconn
-      // would keep the server out until those sessions time out.
+      // The same replica may be at a new address (its container was restarted while the daemon was away).
       const url = new URL(target.url);
-      const port = url.port || '80';
-      const state = (await this.cmd(`show servers state ${backend}`)).split('\n').map((l) => l.split(' '));
-      const now = state.find((f) => f[3] === name);
-      if (now && (now[4] !== url.hostname || now[18] !== port)) {
-        await this.cmd(`shutdown sessions server ${backend}/${name}`);
-        await this.cmd(`set server ${backend}/${name} addr ${url.hostname} port ${port}`);
-      }
+      await this.cmd(`set server ${backend}/${name} addr ${url.hostname} port ${url.port || 80}`);
       await this.cmd(`set server ${backend}/${name} state ready`);
       return;
     }
