@@ -130,9 +130,6 @@ export class HaproxyDataPlane implements DataPlane {
     const servers = live.servers.get(backend) ?? new Set();
     if (servers.has(name)) {
       this.leaving.delete(name);
-      // The same replica may be at a new address (its container was restarted while the daemon was away).
-      const url = new URL(target.url);
-      await this.cmd(`set server ${backend}/${name} addr ${url.hostname} port ${url.port || 80}`);
       await this.cmd(`set server ${backend}/${name} state ready`);
       return;
     }
