@@ -108,7 +108,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   const takenBack = await reconcileReleases(services);
-  const firewall = await closeHostToApps(config.appNetworks.pool, [config.httpPort, config.httpsPort]);
+  const firewall = await closeHostToApps(config.appNetworks.pool, [config.httpPort, config.httpsPort], config.dataDir);
   const restored = await restoreRoutes(services);
   await restoreDomains(services);
   await restoreCertificates(services);

@@ -1,8 +1,13 @@
 // The host's own ports, closed to apps: packets from app networks (PAAS_NETWORK_POOL) to the host are dropped
 // unless they answer the host's own connections (health checks) or go to the router's ports, so that apps reach
 // neither the SSH gateway, the TCP API, nor a Redis or Postgres on the host. Rules are added, never flushed, so
-// that several daemons on one host (the tests) keep each other's. Needs iptables (Docker's own dependency).
+// that several daemons on one host (the tests) keep each other's. The ports a daemon opened are recorded in its
+// data dir, and those it no longer serves (the router moved to another port) are closed at its next start; they
+// stay open while the daemon is down, as HAProxy, which serves them, outlives it. Needs iptables (Docker's own
+// dependency).
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { daemonLog } from '../log.js';
 
@@ -29,9 +34,49 @@ export function firewallRules(pool: string, openPorts: number[]): Rule[] {
   ];
 }
 
-/** Ensures the rules; resolves false (and logs why) where iptables cannot be used. */
-export async function closeHostToApps(pool: string, openPorts: number[]): Promise<boolean> {
+/** Pure: the `iptables` arguments that delete the rule opening `port` (what `firewallRules` added for it). */
+export function closePortRule(port: number): string[] {
+  return ['-w', '-D', CHAIN, '-p', 'tcp', '--dport', String(port), '-j', 'RETURN'];
+}
+
+/** Pure: of the ports opened before, those to close now (no longer served). */
+export function stalePorts(before: number[], now: number[]): number[] {
+  return before.filter((port) => !now.includes(port));
+}
+
+/** The file in the data dir that records the ports this daemon opened. */
+export function openPortsFile(dataDir: string): string {
+  return path.join(dataDir, 'firewall-open-ports.json');
+}
+
+function recordedPorts(file: string): number[] {
   try {
+    const ports: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return Array.isArray(ports) ? ports.filter((p): p is number => Number.isInteger(p)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Closes `ports` to apps again (rules another daemon still needs are its own to restore at its start). */
+export async function closePorts(ports: number[]): Promise<void> {
+  for (const port of ports) {
+    // Deleted while present: a port opened twice (a test restarting on the same ports) has one rule, but be sure.
+    while (
+      await run('iptables', closePortRule(port)).then(
+        () => true,
+        () => false,
+      )
+    );
+  }
+}
+
+/** Ensures the rules; resolves false (and logs why) where iptables cannot be used. */
+export async function closeHostToApps(pool: string, openPorts: number[], dataDir: string): Promise<boolean> {
+  try {
+    const file = openPortsFile(dataDir);
+    await closePorts(stalePorts(recordedPorts(file), openPorts));
+    fs.writeFileSync(file, JSON.stringify(openPorts));
     await run('iptables', ['-w', '-N', CHAIN]).catch((err: { stderr?: string }) => {
       if (!/exists/i.test(err.stderr ?? '')) throw err;
     });

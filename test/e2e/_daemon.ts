@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import type { TestFn } from 'ava';
+import { CHAIN, closePortRule, openPortsFile } from '../../src/host/firewall.js';
 import { strayRedisPid } from '../../src/queue/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -90,10 +91,19 @@ function stopStrayRedis(dataDir: string): void {
   if (pid !== undefined) process.kill(pid, 'SIGTERM');
 }
 
-/** Data dirs of the daemons this test process started: their HAProxy (left running by design) goes when it exits. */
+/**
+ * Data dirs of the daemons this test process started: their HAProxy (left running by design) goes when it exits,
+ * and so do the holes their router ports made in the host firewall (they would accumulate over the suite, and a
+ * later daemon's SSH port could fall on one).
+ */
 const started = new Set<string>();
 process.once('exit', () => {
   for (const dir of started) {
+    try {
+      for (const port of JSON.parse(fs.readFileSync(openPortsFile(dir), 'utf8')) as number[]) while (spawnSync('iptables', closePortRule(port)).status === 0);
+    } catch {
+      // The daemon never got that far.
+    }
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'haproxy', 'haproxy.pid'), 'utf8').trim());
       if (pid > 1 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy')) process.kill(pid, 'SIGTERM');
@@ -103,10 +113,19 @@ process.once('exit', () => {
   }
 });
 
+/** A free port that no daemon's firewall rule opens to apps (for a port that apps must not reach). */
+export async function portClosedToApps(): Promise<number> {
+  const open = spawnSync('iptables', ['-w', '-S', CHAIN], { encoding: 'utf8' }).stdout ?? '';
+  for (;;) {
+    const port = await freePort();
+    if (!new RegExp(`--dport ${port} `).test(open)) return port;
+  }
+}
+
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
   const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paas-e2e-'));
   started.add(dataDir);
-  const sshPort = options.reuse?.sshPort ?? (await freePort());
+  const sshPort = options.reuse?.sshPort ?? (await portClosedToApps());
   const httpPort = options.reuse?.httpPort ?? (await freePort());
   const httpsPort = options.reuse?.httpsPort ?? (await freePort());
   // PAAS_E2E_ROUTER: which data plane the daemons of this test file run (test/e2e/node-router/ sets node).

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { commitAll, containersOf, docker, fixtureRepo, freePort, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, docker, fixtureRepo, portClosedToApps, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 const base = uniqueName('tn');
 const A = base;
@@ -62,7 +62,7 @@ async function webOf(app: string) {
 }
 
 test.before(async () => {
-  apiPort = await freePort();
+  apiPort = await portClosedToApps();
   // The TCP API on its default address: it must be out of the apps' reach.
   daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort) } });
   for (const app of [A, B]) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { firewallRules } from '../../../src/host/firewall.js';
+import { closePortRule, firewallRules, stalePorts } from '../../../src/host/firewall.js';
 
 test("the host firewall drops what apps send to the host but for the router's ports and answers", (t) => {
   const rules = firewallRules('10.231.0.0/16', [80, 443]);
@@ -14,4 +14,15 @@ test("the host firewall drops what apps send to the host but for the router's po
     ],
   );
   t.true(rules.every((r) => r.check[1] === '-C'));
+});
+
+test('a port the router no longer serves is closed to apps again at the next start; the ones it serves stay open', (t) => {
+  t.deepEqual(stalePorts([80, 443], [8080, 443]), [80]);
+  t.deepEqual(stalePorts([], [80, 443]), []);
+  t.deepEqual(closePortRule(80), ['-w', '-D', 'PAAS-APPS', '-p', 'tcp', '--dport', '80', '-j', 'RETURN']);
+  // The rule deleted is the one that was added for the port.
+  const added = firewallRules('10.231.0.0/16', [80])
+    .find((r) => r.add.includes('80'))!
+    .check.slice(2);
+  t.deepEqual(closePortRule(80).slice(2), added);
 });
