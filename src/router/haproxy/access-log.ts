@@ -2,7 +2,7 @@
 
 import type { RoutedRequest } from '../../ports/data-plane.js';
 
-/** App servers are named after their container: `r-` and the id's first 16 hex digits. */
+/** App servers are named after their container: `r-`, the id's first 16 hex digits, `-` and its address. */
 export const SERVER_PREFIX = 'r-';
 
 /**
@@ -39,7 +39,7 @@ export function parseAccessLine(line: string): (RoutedRequest & { backend: strin
     bytes: Number(m[8]),
     totalMs: Number(m[9]),
     backend: m[10]!,
-    replica: server.startsWith(SERVER_PREFIX) ? server.slice(SERVER_PREFIX.length) : undefined,
+    replica: server.startsWith(SERVER_PREFIX) ? server.slice(SERVER_PREFIX.length).split('-')[0] : undefined,
     retries: Math.abs(Number(m[12])),
   };
 }

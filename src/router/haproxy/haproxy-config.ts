@@ -49,10 +49,15 @@ export function backendName(app: string): string {
   return `app_${app}`;
 }
 
-/** The server of a target: named by its replica id, so the same replica keeps its name across daemon restarts. */
+/**
+ * The server of a target: named by its replica id and address, so the same replica keeps its name across daemon
+ * restarts, and one back at a new address (its container restarted by the engine, its Swarm task replaced on
+ * another node) is a new server: the old one, with its idle connections to an address that is gone, drains away.
+ */
 export function serverName(target: Pick<Target, 'id' | 'url'>): string {
-  const key = target.id ? target.id.slice(0, 16) : target.url.replace(/[^a-zA-Z0-9]/g, '-');
-  return `${SERVER_PREFIX}${key}`;
+  const url = new URL(target.url);
+  const address = `${url.hostname}_${url.port || 80}`.replace(/[^a-zA-Z0-9._]/g, '_');
+  return target.id ? `${SERVER_PREFIX}${target.id.slice(0, 16)}-${address}` : `${SERVER_PREFIX}${address}`;
 }
 
 /** host:port of a target's URL. */

@@ -316,6 +316,28 @@ test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts
   await second.close();
 });
 
+test('haproxy: a replica that came back at a new address while the daemon was away is routed there by the next daemon', async (t) => {
+  if (!hasHaproxy) return t.fail('haproxy is not installed');
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-haproxy-'));
+  const listen = { httpPort, httpsPort, domain: DOMAIN, upstreamTimeoutMs: 1500, host: '127.0.0.1', dataDir };
+  const a = await backend('a');
+  const b = await backend('b');
+  t.teardown(() => [a, b].forEach(close));
+  const first = new HaproxyDataPlane(listen);
+  await first.setTargets('shop', [a.target]);
+  await first.start();
+  t.teardown(() => stopHaproxy(first.paths));
+  await first.close();
+  // The same replica (same id), restarted by the engine at another address.
+  const moved = { ...a.target, url: b.target.url };
+  const second = new HaproxyDataPlane(listen);
+  await second.setTargets('shop', [moved]);
+  await second.start();
+  t.is((await request(httpPort, 'shop.localhost')).body, 'hello from b');
+  await second.close();
+});
+
 /** The access log once a line matches `pattern` (the writer appends within a moment), or as it is after 5 s. */
 async function logged(file: string, pattern: RegExp): Promise<string> {
   const read = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');

@@ -6,7 +6,7 @@ const line = (fields: string) => `23/Nov/2026:20:45:46.483 ts=1795466746.483 ${f
 test('an access log line reads back into the request, quoted fields unescaped, the replica from its server name', (t) => {
   const parsed = parseAccessLine(
     line(
-      'host="shop.example.com" client=10.0.0.9 method=GET path="/a?q=#22x#22" status=200 bytes=224 time=3 backend=app_shop server=r-0123456789abcdef retries=+1',
+      'host="shop.example.com" client=10.0.0.9 method=GET path="/a?q=#22x#22" status=200 bytes=224 time=3 backend=app_shop server=r-0123456789abcdef-10.231.0.5_5000 retries=+1',
     ),
   );
   t.deepEqual(parsed, {
