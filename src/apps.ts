@@ -9,6 +9,7 @@ import { checkAppName } from './input/app-name.js';
 import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeAppNetwork, removeContainer } from './docker/containers.js';
+import { removeOnceUnused } from './docker/client.js';
 import { removeAppImages } from './docker/images.js';
 import { listReleases } from './store/releases.js';
 import { listAppVolumes, removeVolume } from './docker/volumes.js';
@@ -47,15 +48,18 @@ export async function destroyApp(
   await deleteApp(services.db, name);
   await services.dataPlane.removeApp(name);
   for (const cert of certs) await services.dataPlane.removeCertificate(cert.host);
+  // Its replicas through the scheduler (under Swarm they are services, on any node), then what else of it runs here.
+  for (const replica of await services.scheduler.replicas(name)) await services.scheduler.remove(replica, 10);
   for (const container of await listAppContainers(services.docker, name)) {
     await removeContainer(services.docker, container.Id, 10);
   }
   await removeAppImages(services.docker, name);
   await services.scheduler.forgetReleases?.(name, versions, []);
-  for (const volume of await listAppVolumes(services.docker, name)) await removeVolume(services.docker, volume, name);
+  // A removed Swarm service's tasks stop on their nodes a moment later: its volume and network are in use until then.
+  for (const volume of await listAppVolumes(services.docker, name)) await removeOnceUnused(() => removeVolume(services.docker, volume, name));
   // Linked services leave the app's network; their data stays (only services:destroy deletes it).
   await forgetAppLinks(services, name);
-  await removeAppNetwork(services.docker, name);
+  await removeOnceUnused(() => removeAppNetwork(services.docker, name));
   removeRepo(services.config.dataDir, name);
   removeHistory(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });

@@ -31,3 +31,22 @@ export function engineMessage(err: unknown): string {
   if (json?.message) return json.message;
   return err instanceof Error ? err.message : String(err);
 }
+
+/** An object still used by a container that is going away (a Swarm task shutting down on its node). */
+export function isInUse(err: unknown): boolean {
+  const status = (err as { statusCode?: number })?.statusCode;
+  return (status === 409 || status === 403) && /in use|active endpoints/i.test(engineMessage(err));
+}
+
+/** Runs `remove` again while what it removes is still in use, for up to `timeoutMs`, then fails as it does. */
+export async function removeOnceUnused<T>(remove: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await remove();
+    } catch (err) {
+      if (!isInUse(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

@@ -240,8 +240,12 @@ test.serial('an app with a volume runs on the node that has it, the manager', as
       [manager, manager],
     );
   } finally {
-    await d.paas(['apps:destroy', pinned, '--confirm', pinned]);
+    const destroyed = await d.paas(['apps:destroy', pinned, '--confirm', pinned]);
+    t.is(destroyed.code, 0, destroyed.output);
   }
+  const left = await docker.listServices({ filters: { label: [`paas.app=${pinned}`] } });
+  t.deepEqual(left, [], 'apps:destroy removed its services');
+  t.deepEqual((await docker.listVolumes({ filters: { label: [`paas.app=${pinned}`] } })).Volumes, [], 'and its volume');
 });
 
 /** The worker node that runs most of the app's replicas now. */
