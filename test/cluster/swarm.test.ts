@@ -362,7 +362,11 @@ test.serial('a node that dies leaves the routes and Swarm brings the app back to
     await new Promise((r) => setTimeout(r, 250));
   }
   const { ok, failures } = await traffic.stop();
-  t.log(`targets of ${node} left the routes after ${droppedMs} ms; web=3 again after ${backMs} ms; ${ok} answered, ${failures.length} failed`);
+  const afterKill = failures.filter((f) => f.sent > killedAt);
+  t.log(
+    `targets of ${node} left the routes after ${droppedMs} ms; web=3 again after ${backMs} ms; ${ok} answered, ${failures.length} failed ` +
+      `(${failures.length - afterKill.length} in flight at the kill, ${afterKill.length} sent after it)`,
+  );
   t.not(droppedMs, undefined, 'the dead replicas should leave the routes');
   t.not(backMs, undefined, 'the app should be back at web=3');
   // What may fail are requests sent before the dead replicas left the routes; none sent after that.

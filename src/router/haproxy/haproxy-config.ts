@@ -115,7 +115,9 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // A connection an app refuses or resets before answering is tried once more, on another replica.
     '  option redispatch 1',
     '  retries 1',
-    '  timeout connect 5s',
+    // A replica answers a connect within a millisecond; one silent for 2 s (its node died, its container is gone
+    // from the network) gets the request retried on another replica (one SYN retransmit fits in the time).
+    '  timeout connect 2s',
     '  timeout client 60s',
     `  timeout server ${ms(listen.upstreamTimeoutMs)}`,
     // Slow headers: nginx's client_header_timeout is 60 s; requests get 10 s for their headers here.
