@@ -35,7 +35,8 @@ export function engineMessage(err: unknown): string {
 /** An object still used by a container that is going away (a Swarm task shutting down on its node). */
 export function isInUse(err: unknown): boolean {
   const status = (err as { statusCode?: number })?.statusCode;
-  return (status === 409 || status === 403) && /in use|active endpoints/i.test(engineMessage(err));
+  // 409 for a volume, 403 for a network with endpoints, 400 (FailedPrecondition) for an overlay one a task holds.
+  return (status === 409 || status === 403 || status === 400) && /in use|active endpoints/i.test(engineMessage(err));
 }
 
 /** Runs `remove` again while what it removes is still in use, for up to `timeoutMs`, then fails as it does. */

@@ -24,6 +24,9 @@ export function backendField(backend: string): string {
   return ` backend=${backend} `;
 }
 
+/** The replica id part of a server name past its prefix (the address after the last `-` has none). */
+const replicaOf = (name: string) => (name.lastIndexOf('-') > 0 ? name.slice(0, name.lastIndexOf('-')) : name);
+
 /** One line, or undefined when it is not a request line (HAProxy's own notices go to the same file). */
 export function parseAccessLine(line: string): (RoutedRequest & { backend: string }) | undefined {
   const m = LINE.exec(line);
@@ -39,7 +42,7 @@ export function parseAccessLine(line: string): (RoutedRequest & { backend: strin
     bytes: Number(m[8]),
     totalMs: Number(m[9]),
     backend: m[10]!,
-    replica: server.startsWith(SERVER_PREFIX) ? server.slice(SERVER_PREFIX.length).split('-')[0] : undefined,
+    replica: server.startsWith(SERVER_PREFIX) ? replicaOf(server.slice(SERVER_PREFIX.length)) : undefined,
     retries: Math.abs(Number(m[12])),
   };
 }

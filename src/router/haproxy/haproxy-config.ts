@@ -73,6 +73,13 @@ export function serverAddress(target: Pick<Target, 'url'>): string {
  */
 export const SERVER_OPTIONS = 'pool-purge-delay 5s';
 
+/**
+ * How long HAProxy waits for a replica to accept a connection before it tries another: long enough for two SYN
+ * retransmits (1 s, 3 s; a replica just started on another node sometimes needs them, across the overlay), short
+ * enough that a request sent to a replica whose node died is retried on a live one within it.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 /** The backend a stopped app's hosts map to: it answers the stopped page (503). */
 export const STOPPED_BACKEND = 'stopped';
 
@@ -115,9 +122,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // A connection an app refuses or resets before answering is tried once more, on another replica.
     '  option redispatch 1',
     '  retries 1',
-    // A replica answers a connect within a millisecond; one silent for 2 s (its node died, its container is gone
-    // from the network) gets the request retried on another replica (one SYN retransmit fits in the time).
-    '  timeout connect 2s',
+    `  timeout connect ${ms(CONNECT_TIMEOUT_MS)}`,
     '  timeout client 60s',
     `  timeout server ${ms(listen.upstreamTimeoutMs)}`,
     // Slow headers: nginx's client_header_timeout is 60 s; requests get 10 s for their headers here.

@@ -20,6 +20,7 @@ import {
   renderMap,
   serverAddress,
   serverName,
+  CONNECT_TIMEOUT_MS,
   SERVER_OPTIONS,
   type HaproxyListen,
   type HaproxyPaths,
@@ -55,6 +56,12 @@ export class HaproxyDataPlane implements DataPlane {
   private readonly challenges = new ChallengeStore();
   /** Servers on their way out (draining), by name: their backend. */
   private readonly leaving = new Map<string, string>();
+  /**
+   * Servers taken out but not deleted yet, by name: their backend, and when their sessions are cut. They are in
+   * maintenance (no new requests) and the watchdog deletes them: a dead replica's once requests still connecting
+   * to it have been retried elsewhere, and any whose deletion HAProxy refused (it still held connections).
+   */
+  private readonly condemned = new Map<string, { backend: string; cutAt: number }>();
   private live: Live | undefined;
   private acme: http.Server | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -122,6 +129,7 @@ export class HaproxyDataPlane implements DataPlane {
     this.live = this.snapshot();
     // Servers that were draining stay with the old worker, which finishes their requests.
     this.leaving.clear();
+    this.condemned.clear();
   }
 
   /** Adds (and enables) a server, or gives a draining one of the same name back its traffic. */
@@ -130,6 +138,7 @@ export class HaproxyDataPlane implements DataPlane {
     const servers = live.servers.get(backend) ?? new Set();
     if (servers.has(name)) {
       this.leaving.delete(name);
+      this.condemned.delete(name);
       await this.cmd(`set server ${backend}/${name} state ready`);
       return;
     }
@@ -139,17 +148,40 @@ export class HaproxyDataPlane implements DataPlane {
     live.servers.set(backend, servers);
   }
 
-  /** Takes a server out at once: no new requests, its sessions cut, deleted (later, if HAProxy still holds connections). */
-  private async removeServer(backend: string, name: string, live: Live): Promise<void> {
+  /**
+   * Takes a server out: no new requests at once, then its sessions cut and the server deleted (later, if HAProxy
+   * still holds connections to it). With `graceMs`, the cut waits that long: a request still connecting to a
+   * replica that died (its node is gone: nothing answers the SYN) is retried on another one at the connect timeout
+   * rather than failed.
+   */
+  private async removeServer(backend: string, name: string, live: Live, graceMs = 0): Promise<void> {
     this.leaving.delete(name);
     await runtimeCommand(this.paths.adminSocket, `set server ${backend}/${name} state maint`);
+    if (graceMs > 0) return void this.condemned.set(name, { backend, cutAt: Date.now() + graceMs });
     await runtimeCommand(this.paths.adminSocket, `shutdown sessions server ${backend}/${name}`);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const answer = await runtimeCommand(this.paths.adminSocket, `del server ${backend}/${name}`);
-      if (/deleted|No such server/i.test(answer)) break;
+      if (await this.deleteServer(backend, name, live)) return;
       await sleep(50);
     }
+    this.condemned.set(name, { backend, cutAt: 0 });
+  }
+
+  /** Deletes a server in maintenance; false while HAProxy still holds connections to it. */
+  private async deleteServer(backend: string, name: string, live: Live): Promise<boolean> {
+    const answer = await runtimeCommand(this.paths.adminSocket, `del server ${backend}/${name}`);
+    if (!/deleted|No such server/i.test(answer)) return false;
     live.servers.get(backend)?.delete(name);
+    this.condemned.delete(name);
+    return true;
+  }
+
+  /** Cuts the sessions of the condemned servers that are due and deletes them. */
+  private async removeCondemned(live: Live): Promise<void> {
+    for (const [name, { backend, cutAt }] of [...this.condemned]) {
+      if (cutAt > Date.now()) continue;
+      await runtimeCommand(this.paths.adminSocket, `shutdown sessions server ${backend}/${name}`);
+      await this.deleteServer(backend, name, live);
+    }
   }
 
   private async syncMaps(live: Live): Promise<void> {
@@ -181,7 +213,7 @@ export class HaproxyDataPlane implements DataPlane {
     if (!live.backends.has(backend) && (targets.length > 0 || this.stopped.has(app))) return this.reload();
     for (const t of targets) await this.addServer(backend, t, live);
     const wanted = new Set(targets.map(serverName));
-    for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n) && !this.leaving.has(n))) {
+    for (const name of [...(live.servers.get(backend) ?? [])].filter((n) => !wanted.has(n) && !this.leaving.has(n) && !this.condemned.has(n))) {
       await this.cmd(`set server ${backend}/${name} state drain`);
       this.leaving.set(name, backend);
     }
@@ -278,10 +310,14 @@ export class HaproxyDataPlane implements DataPlane {
     daemonLog('router.haproxy.adopted', { backends: live.backends.size, hosts: live.hosts.size });
   }
 
-  /** Restarts HAProxy from its files if it died, and its access log's writer. */
+  /** Restarts HAProxy from its files if it died, and its access log's writer; deletes servers it refused to before. */
   private async watch(): Promise<void> {
     if (haproxyMasterPid(this.paths) !== undefined)
       await ensureLogWriter(this.paths).catch((err: unknown) => daemonLog('router.haproxy.error', { error: err }));
+    if (this.live && this.condemned.size > 0 && !this.lock.isLocked())
+      await this.lock
+        .runExclusive(() => (this.live ? this.removeCondemned(this.live) : undefined))
+        .catch((err: unknown) => daemonLog('router.haproxy.error', { error: err }));
     // Only a master process that is gone is started again (its socket is away during every reload).
     if (!this.live || this.lock.isLocked() || haproxyMasterPid(this.paths) !== undefined) return;
     await this.lock.runExclusive(async () => {
@@ -354,7 +390,7 @@ export class HaproxyDataPlane implements DataPlane {
       },
       async (live) => {
         if (!dropped) return;
-        await this.removeServer(backendName(dropped.app), dropped.name, live);
+        await this.removeServer(backendName(dropped.app), dropped.name, live, CONNECT_TIMEOUT_MS);
         await this.syncMaps(live);
       },
     );

@@ -13,6 +13,12 @@ test('a network or volume still used by a task shutting down is removed once it 
   t.is(removed, 'removed');
   t.is(calls, 3);
 
+  let overlayCalls = 0;
+  await removeOnceUnused(async () => {
+    if (++overlayCalls === 1) throw engineError(400, 'rpc error: code = FailedPrecondition desc = network osylj61ra768 is in use by task idgb6hlgq1ls');
+  });
+  t.is(overlayCalls, 2, "an overlay network a Swarm task still holds (the manager's answer)");
+
   let volumeCalls = 0;
   await removeOnceUnused(async () => {
     if (++volumeCalls === 1) throw engineError(409, 'remove paas.shop.data: volume is in use - [4f2a]');
