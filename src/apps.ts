@@ -8,7 +8,7 @@ import { buildCacheDir } from './build/build-commit.js';
 import { checkAppName } from './input/app-name.js';
 import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
-import { listAppContainers, removeAppNetwork, removeContainer } from './docker/containers.js';
+import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeOnceUnused } from './docker/client.js';
 import { removeAppImages } from './docker/images.js';
 import { listReleases } from './store/releases.js';
@@ -59,7 +59,7 @@ export async function destroyApp(
   for (const volume of await listAppVolumes(services.docker, name)) await removeOnceUnused(() => removeVolume(services.docker, volume, name));
   // Linked services leave the app's network; their data stays (only services:destroy deletes it).
   await forgetAppLinks(services, name);
-  await removeOnceUnused(() => removeAppNetwork(services.docker, name));
+  await services.scheduler.teardown(name);
   removeRepo(services.config.dataDir, name);
   removeHistory(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import type { DockerClient } from './client.js';
 import type { AppNetworks } from './subnets.js';
 import { containerLines, followContainer, replicaOutput, watchStarts } from './logs.js';
-import { isNotFound } from './client.js';
+import { isNotFound, removeOnceUnused } from './client.js';
 import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaHealth, Scheduler } from '../ports/scheduler.js';
 import { LABEL, containerName } from './names.js';
 import { containerSpec, isOneOff, runtimeHostConfig, withoutRestarts } from './container-spec.js';
@@ -13,6 +13,7 @@ import {
   containerState,
   ensureAppNetwork,
   listAppContainers,
+  removeAppNetwork,
   removeContainer,
   renameContainer,
   runContainer,
@@ -51,6 +52,11 @@ export class DockerScheduler implements Scheduler {
 
   async prepare(app: string): Promise<void> {
     await ensureAppNetwork(this.docker, app, this.networks);
+  }
+
+  async teardown(app: string): Promise<void> {
+    // A removed Swarm service's tasks stop on their nodes a moment later: its network is in use until then.
+    await removeOnceUnused(() => removeAppNetwork(this.docker, app));
   }
 
   async start(spec: ProcessSpec): Promise<Replica> {

@@ -80,6 +80,8 @@ export interface LogLine {
 export interface Scheduler {
   /** Readies what the app's replicas need before any starts (its private network). */
   prepare(app: string): Promise<void>;
+  /** Removes what `prepare` made (the app is destroyed and its replicas are gone), once nothing uses it any more. */
+  teardown(app: string): Promise<void>;
   /**
    * Starts one replica with restarts off (a crash shows as an exit, not a loop); when its name is taken by the
    * replica it replaces, it starts under a temporary one that `settle` gives back.

@@ -9,11 +9,11 @@ import tarStream from 'tar-stream';
 import type { DockerClient } from '../docker/client.js';
 import { isNotFound } from '../docker/client.js';
 import { buildImage, findImage } from '../docker/images.js';
-import { connectNetwork } from '../docker/containers.js';
+import { connectNetwork, disconnectNetwork } from '../docker/containers.js';
 import { freeSubnet, parseCidr } from '../docker/subnets.js';
 import { LABEL, appNetworkName } from '../docker/names.js';
 import { STACK_IMAGE } from '../stack/build-stack.js';
-import { routeThrough } from '../host/routes.js';
+import { removeRoute, routeThrough } from '../host/routes.js';
 import { PaasError } from '../errors.js';
 
 export const GATEWAY_NAME = 'paas-swarm-gateway';
@@ -127,6 +127,19 @@ export class OverlayGateway {
   async attach(app: string): Promise<void> {
     await connectNetwork(this.docker, appNetworkName(app, 'overlay'), GATEWAY_NAME, []);
     await this.route(appNetworkName(app, 'overlay'));
+  }
+
+  /** Takes the gateway off `app`'s overlay and drops its route (the app is destroyed): the overlay can then go. */
+  async detach(app: string): Promise<void> {
+    const network = appNetworkName(app, 'overlay');
+    const info = await this.docker
+      .getNetwork(network)
+      .inspect()
+      .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    if (!info) return;
+    const subnet = (info as { IPAM?: { Config?: { Subnet?: string }[] } }).IPAM?.Config?.[0]?.Subnet;
+    await disconnectNetwork(this.docker, network, GATEWAY_NAME);
+    if (subnet) await removeRoute(subnet);
   }
 
   private async route(network: string): Promise<void> {

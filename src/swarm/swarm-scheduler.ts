@@ -78,6 +78,11 @@ export class SwarmScheduler implements Scheduler {
     await this.gateway.attach(app);
   }
 
+  async teardown(app: string): Promise<void> {
+    await this.gateway.detach(app);
+    await this.local.teardown(app);
+  }
+
   /** Pushes `app`'s release image `version` once; every replica of the release waits for the one push. */
   ship(app: string, version: number, imageId: string): Promise<Shipped> {
     const key = `${app}\n${version}\n${imageId}`;

@@ -36,6 +36,10 @@ export class FakeScheduler implements Scheduler {
     this.journal.push(`prepare ${app}`);
   }
 
+  async teardown(app: string): Promise<void> {
+    this.journal.push(`teardown ${app}`);
+  }
+
   async start(spec: ProcessSpec): Promise<Replica> {
     if (this.startDelayMs) await new Promise((resolve) => setTimeout(resolve, this.startDelayMs));
     const id = `${spec.process}.${spec.index}.v${spec.version}#${++this.seq}`;
