@@ -33,8 +33,12 @@ const TICKS = 100; // USER_HZ on Linux
 const PIN = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2;
 const onLoadCore = (argv: string[]): [string, string[]] => (PIN ? ['taskset', ['-c', '0', ...argv]] : [argv[0]!, argv.slice(1)]);
 
+/** Processes that ended while they were measured (their CPU of that round is missing from the figures). */
+const vanished = new Set<number>();
+
 /** CPU seconds a process has used (user + system). */
 function cpuSeconds(pid: number): number {
+  if (!fs.existsSync(`/proc/${pid}/stat`)) return (vanished.add(pid), 0);
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
@@ -152,7 +156,9 @@ async function main(): Promise<void> {
     await haproxy.setTargets('bench', [target]);
     const haproxyMaster = Number(fs.readFileSync(haproxy.paths.pidFile, 'utf8').trim());
     const haproxyWorker = Number((await run('pgrep', ['-P', String(haproxyMaster)])).stdout.trim().split('\n')[0]);
-    const logWriter = fs.existsSync(haproxy.paths.logWriterPid) ? [Number(fs.readFileSync(haproxy.paths.logWriterPid, 'utf8'))] : [];
+    // Read each round: the watchdog starts a new writer if one ended.
+    const writerPids = () => (fs.existsSync(haproxy.paths.logWriterPid) ? [Number(fs.readFileSync(haproxy.paths.logWriterPid, 'utf8'))] : []);
+    let logWriter = writerPids();
 
     const nodePort = await freePort();
     const nodePlane = new NodeDataPlane({ httpPort: nodePort, httpsPort: await freePort(), domain: 'localhost', upstreamTimeoutMs: 60_000, host: '127.0.0.1' });
@@ -162,10 +168,14 @@ async function main(): Promise<void> {
 
     // Direct: the same container at its own address (no proxy).
     const lines: Record<string, Round[]> = { direct: [], 'nginx 1 worker': [], haproxy: [], 'node router': [] };
+    let writerSeconds = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       lines.direct!.push(await wrkUrl(`http://${app.ip}:5000/`));
       lines['nginx 1 worker']!.push(await wrk(nginxPort, nginxWorker));
+      logWriter = writerPids();
+      const writerBefore = logWriter.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       lines.haproxy!.push(await wrk(haproxyPort, [haproxyWorker, ...logWriter]));
+      writerSeconds += logWriter.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - writerBefore;
       lines['node router']!.push(await wrk(nodePort, process.pid));
     }
     const med = (rs: Round[], key: keyof Round) => median(rs.map((r) => r[key] ?? NaN));
@@ -185,8 +195,11 @@ async function main(): Promise<void> {
     const info = await runtimeCommand(haproxy.paths.adminSocket, 'show info', undefined, 2000);
     console.log(
       `haproxy's access log: ${process.env.PAAS_ACCESS_LOG === '0' ? 'off' : `on, ${/^DroppedLogs: (\d+)/m.exec(info)?.[1] ?? '?'} lines dropped`}` +
-        (logWriter.length ? ' (its writer process counted in its cpu)' : ''),
+        (logWriter.length
+          ? ` (its writer process counted in its cpu: ${((writerSeconds * 1e6) / lines.haproxy!.reduce((sum, r) => sum + r.rps * SECONDS, 0)).toFixed(1)} us/request of it)`
+          : ''),
     );
+    if (vanished.size) console.log(`note: processes ${[...vanished].join(', ')} ended while measured; their CPU in that round is not counted`);
     console.log('targets: haproxy >= 1.0x nginx req/s, p99 <= 1.5x, cpu per request <= 1.2x');
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -210,10 +210,13 @@ export async function ensureLogWriter(paths: HaproxyPaths): Promise<void> {
     await run('mkfifo', ['-m', '600', paths.accessLogFifo]);
   }
   if (logWriterPid(paths) !== undefined) return;
+  // Why a writer ended, if it failed, goes to a file beside the log (the watchdog starts a new one).
+  const errors = fs.openSync(path.join(path.dirname(paths.accessLog), 'access-log-writer.err'), 'a', 0o600);
   const child = spawn(process.execPath, [WRITER, paths.accessLogFifo, paths.accessLog, String(ACCESS_LOG_MAX_BYTES), paths.logWriterPid, paths.pidFile], {
     detached: true,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', errors],
   });
+  fs.closeSync(errors);
   child.unref();
   for (let i = 0; i < 100 && logWriterPid(paths) !== child.pid; i++) await sleep(20);
   daemonLog('router.access_log.writer_started', { pid: child.pid });
