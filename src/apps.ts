@@ -55,7 +55,7 @@ export async function destroyApp(
   }
   await removeAppImages(services.docker, name);
   await services.scheduler.forgetReleases?.(name, versions, []);
-  // A removed Swarm service's tasks stop on their nodes a moment later: its volume and network are in use until then.
+  // A removed Swarm service's task stops a moment later: its volume is in use until then.
   for (const volume of await listAppVolumes(services.docker, name)) await removeOnceUnused(() => removeVolume(services.docker, volume, name));
   // Linked services leave the app's network; their data stays (only services:destroy deletes it).
   await forgetAppLinks(services, name);

@@ -55,7 +55,7 @@ export class DockerScheduler implements Scheduler {
   }
 
   async teardown(app: string): Promise<void> {
-    // A removed Swarm service's tasks stop on their nodes a moment later: its network is in use until then.
+    // Under Swarm (which detaches its gateway first), removed services' tasks leave the network a moment later.
     await removeOnceUnused(() => removeAppNetwork(this.docker, app));
   }
 

@@ -58,8 +58,9 @@ export class HaproxyDataPlane implements DataPlane {
   private readonly leaving = new Map<string, string>();
   /**
    * Servers taken out but not deleted yet, by name: their backend, and when their sessions are cut. They are in
-   * maintenance (no new requests) and the watchdog deletes them: a dead replica's once requests still connecting
-   * to it have been retried elsewhere, and any whose deletion HAProxy refused (it still held connections).
+   * maintenance (no new requests), and the watchdog cuts and deletes them when due: a dead replica's once the
+   * requests still connecting to it have been retried elsewhere, any other's once HAProxy no longer refuses (it
+   * refuses while it holds connections to the server).
    */
   private readonly condemned = new Map<string, { backend: string; cutAt: number }>();
   private live: Live | undefined;
