@@ -7,7 +7,7 @@ import type { Services } from '../services.js';
 import { activeRelease } from '../store/releases.js';
 import { findApp } from '../store/apps.js';
 import type { LineSink } from '../log.js';
-import { healPlan } from './swap-plan.js';
+import { healPlan, routedAtTheirAddress } from './swap-plan.js';
 import { runSwap } from './swap.js';
 import { swapPorts } from './swap-release.js';
 import { runtimeSettings } from './runtime-settings.js';
@@ -23,8 +23,9 @@ export async function healApp(
   if (!(await findApp(services.db, app)) || (await dataPlane.isStopped(app))) return 0;
   const release = await activeRelease(services.db, app);
   if (!release) return 0;
-  const routed = new Set((await dataPlane.targets(app)).map((t) => t.id ?? ''));
+  const targets = await dataPlane.targets(app);
   let current = await scheduler.replicas(app);
+  const routed = routedAtTheirAddress(targets, current, release.spec.port);
   // Most events (a swap's own starts and stops) leave nothing to do: then nothing else is read.
   let plan = healPlan(release, current, routed, () => ({}), config.checksUptimeSeconds, replaceRestarting);
   if (plan.steps.length === 0) return 0;

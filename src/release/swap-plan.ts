@@ -6,6 +6,7 @@
 //   ps:stop                         -> stopPlan: nothing starts; every replica unrouted, drained, stopped and kept
 //   healing                         -> healPlan: one step per missing replica, plus running ones to route again
 import type { ProcessSpec, Replica } from '../ports/scheduler.js';
+import { targetOf, type Target } from '../ports/data-plane.js';
 import type { HealthPlan } from '../input/healthchecks.js';
 import type { Limits } from '../input/resources.js';
 import type { ReleaseSpec } from '../store/releases.js';
@@ -109,6 +110,16 @@ export function restartPlan(release: PlannedRelease, current: Replica[], runtime
 export function stopPlan(release: PlannedRelease, current: Replica[]): SwapPlan {
   const old = current.filter((r) => r.release === release.version);
   return base(release, 0, [{ start: [], adopt: [], old, routes: 'all', then: 'pause' }]);
+}
+
+/**
+ * Pure: the replicas the router sends to at their current address. One the engine restarted at a new address
+ * while no event said so (the daemon was down, or starting) is not: healing routes it again.
+ */
+export function routedAtTheirAddress(targets: readonly Target[], replicas: readonly Replica[], releasePort: number): Set<string> {
+  const routed = new Set(targets.map((t) => `${t.id ?? ''} ${t.url}`));
+  const urlOf = (r: Replica) => targetOf(r, r.port || releasePort, r.release).url;
+  return new Set(replicas.filter((r) => r.ip && routed.has(`${r.id} ${urlOf(r)}`)).map((r) => r.id));
 }
 
 /**

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Replica } from '../../../src/ports/scheduler.js';
-import { healPlan } from '../../../src/release/swap-plan.js';
+import { healPlan, routedAtTheirAddress } from '../../../src/release/swap-plan.js';
 import { replicaEvent } from '../../../src/docker/container-events.js';
 import { RouteTable } from '../../../src/router/route-table.js';
 import { emptySpec } from '../../../src/store/releases.js';
@@ -43,6 +43,24 @@ test("healing looks at the active release's formation only: what runs unrouted, 
     kicked.steps.map((s) => ({ start: s.start.map((r) => `${r.process}.${r.index}`), old: s.old.map((r) => r.id) })),
     [{ start: ['web.1'], old: ['r'] }],
     "once the service it crash-loops on is back, a new replica replaces it instead of waiting out Docker's back-off",
+  );
+});
+
+test('a replica the engine restarted at a new address while no event said so counts as unrouted, and is routed again', (t) => {
+  const moved = { ...replica('w1', 'web', 1), ip: '10.0.0.12' };
+  const stayed = replica('w2', 'web', 2);
+  const unlabelled = { ...replica('w3', 'web', 3), port: 0 };
+  const targets = [
+    { url: 'http://10.0.0.9:5000', container: 'w1', release: 3, id: 'w1' },
+    { url: 'http://10.0.0.9:5000', container: 'w2', release: 3, id: 'w2' },
+    { url: 'http://10.0.0.9:5000', container: 'w3', release: 3, id: 'w3' },
+  ];
+  const routed = routedAtTheirAddress(targets, [moved, stayed, unlabelled], 5000);
+  t.deepEqual([...routed].sort(), ['w2', 'w3'], "w1's target names its old address; w3 serves on the release's port");
+  const plan = healPlan(release({ web: 3 }), [moved, stayed, unlabelled], routed, () => ({}), 1.5);
+  t.deepEqual(
+    plan.steps.map((s) => s.adopt.map((r) => r.id)),
+    [['w1']],
   );
 });
 
