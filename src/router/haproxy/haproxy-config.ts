@@ -119,9 +119,12 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // close" rather than closing it under a client that may be sending on it.
     '  option idle-close-on-response',
     '  option forwardfor',
-    // A connection an app refuses or resets before answering is tried once more, on another replica.
+    // A connection an app refuses or resets before answering is tried once more, on another replica; so is a
+    // GET or HEAD whose connection ended with no answer at all (a replica that died with it, its connection
+    // aborted by the daemon), as any client would retry it. Other methods are not sent twice.
     '  option redispatch 1',
     '  retries 1',
+    '  retry-on conn-failure empty-response',
     `  timeout connect ${ms(CONNECT_TIMEOUT_MS)}`,
     '  timeout client 60s',
     `  timeout server ${ms(listen.upstreamTimeoutMs)}`,
@@ -146,6 +149,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]',
     // As nginx: TRACE (it would echo cookies back) and CONNECT (this is no forward proxy) are not allowed.
     '  http-request deny deny_status 405 if METH_TRACE || METH_CONNECT',
+    '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
     // Only WebSocket upgrades are passed on; any other (h2c from curl --http2) is answered as a plain request.
     '  http-request del-header upgrade if { req.hdr(upgrade) -m found } !{ req.hdr(upgrade) -i websocket }',
     // The client's Connection options are its own with HAProxy (RFC 9110 7.6.1), not the app's.

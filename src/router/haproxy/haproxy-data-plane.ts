@@ -11,6 +11,7 @@ import type { DataPlane, RouterLogSink, Target } from '../../ports/data-plane.js
 import { readRouterLog } from './access-log-reader.js';
 import { ChallengeStore } from '../../tls/challenges.js';
 import { daemonLog } from '../../log.js';
+import { abortConnections } from '../../host/connections.js';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
 import {
   backendName,
@@ -375,7 +376,7 @@ export class HaproxyDataPlane implements DataPlane {
   }
 
   dropReplica(id: string): Promise<string | undefined> {
-    let dropped: { app: string; name: string } | undefined;
+    let dropped: { app: string; name: string; url: URL } | undefined;
     return this.change(
       () => {
         for (const [app, targets] of this.routes) {
@@ -384,7 +385,7 @@ export class HaproxyDataPlane implements DataPlane {
           const left = targets.filter((t) => t.id !== id);
           if (left.length) this.routes.set(app, left);
           else this.routes.delete(app);
-          dropped = { app, name: serverName(gone) };
+          dropped = { app, name: serverName(gone), url: new URL(gone.url) };
           return app;
         }
         return undefined;
@@ -392,6 +393,12 @@ export class HaproxyDataPlane implements DataPlane {
       async (live) => {
         if (!dropped) return;
         await this.removeServer(backendName(dropped.app), dropped.name, live, CONNECT_TIMEOUT_MS);
+        // A replica whose node died never answers, not even with a reset: HAProxy's connections to it are aborted,
+        // so that the requests waiting on them (sent on a kept-alive connection after the death) are retried on
+        // another replica now, rather than failed when their sessions are cut.
+        const aborted = await abortConnections(dropped.url.hostname, Number(dropped.url.port || 80));
+        if ('error' in aborted) daemonLog('router.haproxy.abort_failed', { server: dropped.name, error: aborted.error });
+        else if (aborted.aborted > 0) daemonLog('router.haproxy.connections_aborted', { server: dropped.name, connections: aborted.aborted });
         await this.syncMaps(live);
       },
     );

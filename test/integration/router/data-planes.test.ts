@@ -25,11 +25,12 @@ interface Backend {
 }
 
 /** A backend answering `name` (after `delayMs`), echoing WebSocket frames, on 127.0.N.M:port. */
-async function backend(name: string, options: { delayMs?: number; raw?: string } = {}): Promise<Backend> {
+async function backend(name: string, options: { delayMs?: number; raw?: string; hang?: boolean } = {}): Promise<Backend> {
   const seen: http.IncomingHttpHeaders[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
-    seen.push(req.headers);
+    seen.push({ ...req.headers, ':method': req.method });
+    if (options.hang) return;
     if (options.raw) return void res.socket!.end(options.raw);
     setTimeout(() => res.end(`hello from ${name}`), options.delayMs ?? 0);
   });
@@ -336,6 +337,43 @@ test('haproxy: a replica that came back at a new address while the daemon was aw
   await second.start();
   t.is((await request(httpPort, 'shop.localhost')).body, 'hello from b');
   await second.close();
+});
+
+test('haproxy: requests waiting on a replica that died without a word are answered by another once it is dropped; a POST is never sent twice', async (t) => {
+  const p = await startPlane('haproxy', t, 60_000);
+  // The replica whose node died: connections stay open and nothing ever answers (no reset, no close).
+  const dead = await backend('dead', { hang: true });
+  const b = await backend('b');
+  t.teardown(() => [dead, b].forEach(close));
+  await p.plane.setTargets('shop', [dead.target, b.target]);
+  const send = (method: string) =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: p.http, method, path: '/', headers: { host: 'shop.localhost' }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const gets = Array.from({ length: 6 }, () => send('GET'));
+  const posts = Array.from({ length: 6 }, () => send('POST'));
+  const waiting = () => dead.seen.length;
+  for (let i = 0; i < 100 && waiting() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  t.true(
+    dead.seen.some((h) => h[':method'] === 'GET'),
+    'some GET waits on the dead replica',
+  );
+  await p.plane.dropReplica(dead.target.id!);
+  const answered = await Promise.all(gets);
+  t.deepEqual(
+    answered.map((a) => `${a.status} ${a.body}`),
+    Array.from({ length: 6 }, () => '200 hello from b'),
+  );
+  const postAnswers = await Promise.all(posts);
+  const postsOnDead = dead.seen.filter((h) => h[':method'] === 'POST').length;
+  t.is(postAnswers.filter((a) => a.status === 200).length, 6 - postsOnDead, 'a POST that reached the dead replica is not retried');
+  t.is(b.seen.filter((h) => h[':method'] === 'POST').length, 6 - postsOnDead, 'each POST reached one replica only');
 });
 
 /** The access log once a line matches `pattern` (the writer appends within a moment), or as it is after 5 s. */
