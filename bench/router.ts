@@ -155,7 +155,8 @@ async function main(): Promise<void> {
     cleanups.push(() => haproxy.close().then(() => stopHaproxy(haproxy.paths)));
     await haproxy.setTargets('bench', [target]);
     const haproxyMaster = Number(fs.readFileSync(haproxy.paths.pidFile, 'utf8').trim());
-    const haproxyWorker = Number((await run('pgrep', ['-P', String(haproxyMaster)])).stdout.trim().split('\n')[0]);
+    // The newest worker: the one the reload for the app's new backend started (the old one may still be leaving).
+    const haproxyWorker = Number((await run('pgrep', ['-n', '-P', String(haproxyMaster)])).stdout.trim());
     // Read each round: the watchdog starts a new writer if one ended.
     const writerPids = () => (fs.existsSync(haproxy.paths.logWriterPid) ? [Number(fs.readFileSync(haproxy.paths.logWriterPid, 'utf8'))] : []);
     let logWriter = writerPids();

@@ -369,9 +369,9 @@ test.serial('a node that dies leaves the routes and Swarm brings the app back to
   );
   t.not(droppedMs, undefined, 'the dead replicas should leave the routes');
   t.not(backMs, undefined, 'the app should be back at web=3');
-  // What may fail are requests sent before the dead replicas left the routes; none sent after that.
-  const late = failures.filter((f) => f.sent > killedAt + droppedMs! + 1000);
-  t.deepEqual(late.map((f) => `sent ${f.sent - killedAt} ms after the kill: ${f.what}`).slice(0, 5), []);
+  // What may fail are requests in flight on the node at the kill; none sent after it (a GET that went to a dead
+  // replica before it left the routes, on a kept-alive connection, is retried on another one).
+  t.deepEqual(afterKill.map((f) => `sent ${f.sent - killedAt} ms after the kill: ${f.what}`).slice(0, 5), []);
   // The replacement is routed once its health check passes, which may come a moment after its task runs: the
   // router answers from three replicas within the 60 s the app has to be back at web=3.
   const hosts = new Set<string>();
