@@ -19,6 +19,17 @@ export function registryRef(address: string, app: string, version: number): { re
   return { repo, tag: `v${version}`, ref: `${repo}:v${version}` };
 }
 
+/**
+ * Pure: the release versions whose images leave the registry: those asked for, and any other tag `vN` of the app's
+ * repository older than the newest release asked for or kept that no kept release has.
+ */
+export function versionsToForget(tags: string[], asked: number[], kept: number[]): number[] {
+  const newest = Math.max(0, ...asked, ...kept);
+  const tagged = tags.flatMap((tag) => (/^v\d+$/.test(tag) ? [Number(tag.slice(1))] : []));
+  const stale = tagged.filter((v) => v < newest && !kept.includes(v));
+  return [...new Set([...asked, ...stale])].sort((a, b) => a - b);
+}
+
 /** Pure: the layers a push sent and the ones the registry already had, from its progress events. */
 export function pushSummary(events: ProgressEvent[]): { sent: number; present: number } {
   const sent = new Set<string>();
@@ -45,6 +56,15 @@ export async function shipImage(docker: DockerClient, access: RegistryAccess, im
     const events = await followProgress(docker, stream, () => undefined);
     return { ref, ...pushSummary(events) };
   } catch (err) {
-    throw new PaasError('PAAS_ERR_REGISTRY', `could not push ${ref} to the registry: ${(err as Error).message}`, { cause: err });
+    throw new PaasError('PAAS_ERR_REGISTRY', pushFailure(ref, access.address, (err as Error).message), { cause: err });
   }
+}
+
+/** Pure: the one line a failed push says, with what to change when the registry refused the credentials or its certificate is not trusted. */
+export function pushFailure(ref: string, address: string, reason: string): string {
+  const line = `could not push ${ref} to the registry: ${reason.trim().split('\n')[0]}`;
+  if (/unauthorized|authentication required|no basic auth credentials/i.test(reason))
+    return `${line} (check PAAS_REGISTRY_USER and PAAS_REGISTRY_PASSWORD for ${address})`;
+  if (/x509|certificate/i.test(reason)) return `${line} (this host and every node must trust its CA in /etc/docker/certs.d/${address}/ca.crt)`;
+  return line;
 }

@@ -13,8 +13,8 @@ import type { LogLine, LogSource, OneOffSpec, ProcessSpec, Replica, ReplicaEvent
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import type { OverlayGateway } from './overlay-gateway.js';
-import { registryAuth, registryRef, shipImage, type Shipped } from './registry-push.js';
-import { deleteManifest, manifestDigest } from './registry-api.js';
+import { registryAuth, registryRef, shipImage, versionsToForget, type Shipped } from './registry-push.js';
+import { deleteManifest, listTags, manifestDigest } from './registry-api.js';
 import { Semaphore } from 'async-mutex';
 import type { RegistryAccess } from './registry-server.js';
 import {
@@ -194,8 +194,10 @@ export class SwarmScheduler implements Scheduler {
     await this.deleteShipped(app, versions, kept).catch((err: unknown) => daemonLog('registry.collect.failed', { app, error: err }));
   }
 
-  private async deleteShipped(app: string, versions: number[], kept: number[]): Promise<void> {
+  private async deleteShipped(app: string, asked: number[], kept: number[]): Promise<void> {
     const name = imageRepo(app);
+    // Tags an earlier collection failed to delete (the registry was away, the daemon stopped midway) go now too.
+    const versions = versionsToForget(await listTags(this.registry, name), asked, kept);
     const keptDigests = new Set((await Promise.all(kept.map((v) => manifestDigest(this.registry, name, `v${v}`)))).filter((d) => d !== undefined));
     let deleted = 0;
     for (const version of versions) {

@@ -1,11 +1,13 @@
 // `--scheduler swarm`: checks that this engine manages a Swarm, starts (or finds) the registry and the overlay
 // gateway, and gives the Swarm scheduler that uses them.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config.js';
 import type { DockerClient } from '../docker/client.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import { OverlayGateway } from './overlay-gateway.js';
-import { SupervisedRegistry, type RegistryAccess } from './registry-server.js';
+import { DOCKER_CERTS_DIR, SupervisedRegistry, type RegistryAccess } from './registry-server.js';
 import { SwarmScheduler } from './swarm-scheduler.js';
 
 /** This engine's Swarm address, or a one-line error saying how to make it a manager. */
@@ -43,7 +45,10 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
   let registry: SupervisedRegistry | undefined;
   let access: RegistryAccess;
   if (config.registry.url) {
-    access = { address: config.registry.url, username: config.registry.username, password: config.registry.password };
+    // Its CA, where Docker itself looks for it (the daemon's calls to the registry's API trust the same one).
+    const caFile = path.join(DOCKER_CERTS_DIR, config.registry.url, 'ca.crt');
+    const ca = fs.existsSync(caFile) ? fs.readFileSync(caFile, 'utf8') : undefined;
+    access = { address: config.registry.url, username: config.registry.username, password: config.registry.password, ...(ca ? { ca } : {}) };
   } else {
     registry = new SupervisedRegistry(config.dataDir, address, config.registry.port);
     access = await registry.start();

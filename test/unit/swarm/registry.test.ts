@@ -1,7 +1,7 @@
 import test from 'ava';
 import YAML from 'yaml';
 import { X509Certificate } from 'node:crypto';
-import { pushSummary, registryAuth, registryRef } from '../../../src/swarm/registry-push.js';
+import { pushFailure, pushSummary, registryAuth, registryRef, versionsToForget } from '../../../src/swarm/registry-push.js';
 import { registryConfig } from '../../../src/swarm/registry-server.js';
 import { createRegistryCa, createRegistryCert } from '../../../src/swarm/registry-tls.js';
 
@@ -26,6 +26,23 @@ test('registry credentials go with pushes only when there are some', (t) => {
   t.is(registryAuth({ address: 'r:5000' }), undefined);
 });
 
+test('a refused push says in one line what to change: the credentials, or the CA the nodes trust', (t) => {
+  const ref = 'reg.example:5000/paas/app/shop:v3';
+  t.is(
+    pushFailure(ref, 'reg.example:5000', 'unauthorized: authentication required'),
+    'could not push reg.example:5000/paas/app/shop:v3 to the registry: unauthorized: authentication required (check PAAS_REGISTRY_USER and PAAS_REGISTRY_PASSWORD for reg.example:5000)',
+  );
+  t.regex(
+    pushFailure(
+      ref,
+      'reg.example:5000',
+      'Get "https://reg.example:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority\nmore',
+    ),
+    /x509: certificate signed by unknown authority \(this host and every node must trust its CA in \/etc\/docker\/certs\.d\/reg\.example:5000\/ca\.crt\)$/,
+  );
+  t.is(pushFailure(ref, 'reg.example:5000', 'connection refused'), 'could not push reg.example:5000/paas/app/shop:v3 to the registry: connection refused');
+});
+
 test('the registry listens with TLS and a password file, and allows deletes for garbage collection', (t) => {
   const config = YAML.parse(registryConfig('/d/registry', '172.17.0.1:5000'));
   t.is(config.http.addr, '172.17.0.1:5000');
@@ -46,4 +63,14 @@ test("the registry's certificate is for its address and signed by the daemon's C
   t.is(x509.checkIP('172.17.0.1'), '172.17.0.1');
   t.is(x509.checkIP('172.17.0.2'), undefined);
   t.regex(cert.keyPem, /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+});
+
+test("a collection also deletes the registry's tags an earlier one failed to, never a kept release's or a newer one's", (t) => {
+  // Releases 1 and 2 were collected before, but the registry was away; 3 is collected now; 4 to 8 are kept.
+  t.deepEqual(versionsToForget(['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'latest'], [3], [4, 5, 6, 7, 8]), [1, 2, 3]);
+  // A tag newer than every release known here (pushed by a deploy this collection does not know of) stays.
+  t.deepEqual(versionsToForget(['v3', 'v9'], [3], [4, 5]), [3]);
+  // apps:destroy forgets every release and keeps none.
+  t.deepEqual(versionsToForget(['v1', 'v2'], [1, 2], []), [1, 2]);
+  t.deepEqual(versionsToForget([], [3], [4]), [3]);
 });
