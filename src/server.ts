@@ -31,7 +31,7 @@ import { ActivityFeed } from './queue/activity-feed.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
 import { watchContainers } from './release/watch-containers.js';
 import { reconcileReleases } from './release/reconcile-releases.js';
-import { closeHostToApps } from './host/firewall.js';
+import { SWARM_EGRESS_BRIDGE, closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
 import { PushLocks } from './ssh/push-locks.js';
@@ -108,7 +108,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   const takenBack = await reconcileReleases(services);
-  const firewall = await closeHostToApps(config.appNetworks.pool, [config.httpPort, config.httpsPort], config.dataDir);
+  const firewall = await closeHostToApps(
+    config.appNetworks.pool,
+    [config.httpPort, config.httpsPort],
+    config.dataDir,
+    config.scheduler === 'swarm' ? [SWARM_EGRESS_BRIDGE] : [],
+  );
   const restored = await restoreRoutes(services);
   await restoreDomains(services);
   await restoreCertificates(services);

@@ -4,7 +4,8 @@
 // that several daemons on one host (the tests) keep each other's. The ports a daemon opened are recorded in its
 // data dir, and those it no longer serves (the router moved to another port) are closed at its next start; they
 // stay open while the daemon is down, as HAProxy, which serves them, outlives it. Needs iptables (Docker's own
-// dependency).
+// dependency). Under Swarm, a task also has an interface on the engine's docker_gwbridge (its way out), through which
+// the host is as near as through the overlay: what comes in on that bridge is closed the same way.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { daemonLog } from '../log.js';
 
 const run = promisify(execFile);
 export const CHAIN = 'PAAS-APPS';
+/** The bridge a Swarm engine gives every task for its traffic out of the overlay (Docker's name for it). */
+export const SWARM_EGRESS_BRIDGE = 'docker_gwbridge';
 
 /** A rule: the `iptables` arguments that check it (-C) and those that add it (-I or -A). */
 export interface Rule {
@@ -20,8 +23,11 @@ export interface Rule {
   add: string[];
 }
 
-/** Pure: the rules that close the host to `pool` but for `openPorts` (TCP), in the order they must be ensured. */
-export function firewallRules(pool: string, openPorts: number[]): Rule[] {
+/**
+ * Pure: the rules that close the host to `pool`, and to whatever comes in on `interfaces`, but for `openPorts`
+ * (TCP), in the order they must be ensured.
+ */
+export function firewallRules(pool: string, openPorts: number[], interfaces: string[] = []): Rule[] {
   const rule = (table: string, spec: string[], position: 'insert' | 'append'): Rule => ({
     check: ['-w', '-C', table, ...spec],
     add: position === 'insert' ? ['-w', '-I', table, '1', ...spec] : ['-w', '-A', table, ...spec],
@@ -31,6 +37,7 @@ export function firewallRules(pool: string, openPorts: number[]): Rule[] {
     ...openPorts.map((port) => rule(CHAIN, ['-p', 'tcp', '--dport', String(port), '-j', 'RETURN'], 'insert')),
     rule(CHAIN, ['-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'RETURN'], 'insert'),
     rule('INPUT', ['-s', pool, '-j', CHAIN], 'insert'),
+    ...interfaces.map((name) => rule('INPUT', ['-i', name, '-j', CHAIN], 'insert')),
   ];
 }
 
@@ -72,7 +79,7 @@ export async function closePorts(ports: number[]): Promise<void> {
 }
 
 /** Ensures the rules; resolves false (and logs why) where iptables cannot be used. */
-export async function closeHostToApps(pool: string, openPorts: number[], dataDir: string): Promise<boolean> {
+export async function closeHostToApps(pool: string, openPorts: number[], dataDir: string, interfaces: string[] = []): Promise<boolean> {
   try {
     const file = openPortsFile(dataDir);
     await closePorts(stalePorts(recordedPorts(file), openPorts));
@@ -80,7 +87,7 @@ export async function closeHostToApps(pool: string, openPorts: number[], dataDir
     await run('iptables', ['-w', '-N', CHAIN]).catch((err: { stderr?: string }) => {
       if (!/exists/i.test(err.stderr ?? '')) throw err;
     });
-    for (const rule of firewallRules(pool, openPorts)) {
+    for (const rule of firewallRules(pool, openPorts, interfaces)) {
       const present = await run('iptables', rule.check).then(
         () => true,
         () => false,

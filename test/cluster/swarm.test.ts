@@ -186,6 +186,21 @@ test.serial('run, config:set and ps:scale work under Swarm as they do on one hos
   t.is((await placements()).length, 3);
 });
 
+test.serial("an app's container reaches the router's port on the manager, and none of its other ports, at any of its addresses", async (t) => {
+  const d = daemon!;
+  // Besides its overlay, a container there has an interface on the engine's docker_gwbridge, its way out.
+  const egress = (await docker.getNetwork('docker_gwbridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
+  const connects = async (host: string, port: number) => {
+    const probe = await d.paas(['run', app, '--', 'sh', '-c', `echo | busybox nc -w 3 ${host} ${port} && echo CONNECTED; echo done`]);
+    t.regex(probe.output, /done/, probe.output);
+    return /CONNECTED/.test(probe.output);
+  };
+  for (const host of [egress.IPAM.Config[0]!.Gateway!, cluster!.managerAddr]) {
+    t.false(await connects(host, d.sshPort), `the SSH gateway at ${host} is out of the apps' reach`);
+    t.true(await connects(host, d.httpPort), `the router at ${host} is not: apps may call apps by their URLs`);
+  }
+});
+
 test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) => {
   const d = daemon!;
   const traffic = load(64);

@@ -119,11 +119,12 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // close" rather than closing it under a client that may be sending on it.
     '  option idle-close-on-response',
     '  option forwardfor',
-    // A connection an app refuses or resets before answering is tried once more, on another replica; so is a
-    // GET or HEAD whose connection ended with no answer at all (a replica that died with it, its connection
-    // aborted by the daemon), as any client would retry it. Other methods are not sent twice.
+    // A connection an app refuses or resets before answering is tried again, on another replica; so is a GET or
+    // HEAD whose connection ended with no answer at all (a replica that died with it, its connection aborted by
+    // the daemon), as any client would retry it. Other methods are not sent twice. Twice at most: when a node
+    // dies with two replicas, the first retry may go to the other one before either has left the routes.
     '  option redispatch 1',
-    '  retries 1',
+    '  retries 2',
     '  retry-on conn-failure empty-response',
     `  timeout connect ${ms(CONNECT_TIMEOUT_MS)}`,
     '  timeout client 60s',

@@ -16,6 +16,12 @@ test("the host firewall drops what apps send to the host but for the router's po
   t.true(rules.every((r) => r.check[1] === '-C'));
 });
 
+test("under Swarm, what comes in on the tasks' way out (docker_gwbridge) is closed the same way", (t) => {
+  const rules = firewallRules('10.231.0.0/16', [80], ['docker_gwbridge']);
+  t.deepEqual(rules.at(-1)!.add, ['-w', '-I', 'INPUT', '1', '-i', 'docker_gwbridge', '-j', 'PAAS-APPS']);
+  t.is(rules.at(-2)!.add.join(' '), '-w -I INPUT 1 -s 10.231.0.0/16 -j PAAS-APPS');
+});
+
 test('a port the router no longer serves is closed to apps again at the next start; the ones it serves stay open', (t) => {
   t.deepEqual(stalePorts([80, 443], [8080, 443]), [80]);
   t.deepEqual(stalePorts([], [80, 443]), []);
