@@ -63,7 +63,8 @@ export function gatewaySpec(subnet: string): Docker.ContainerCreateOptions {
   };
 }
 
-async function ensureImage(docker: DockerClient): Promise<void> {
+/** Builds the image of the gateway (the stack and iptables) once; the node guard runs it too. */
+export async function ensureGatewayImage(docker: DockerClient): Promise<void> {
   if (await findImage(docker, GATEWAY_IMAGE)) return;
   const pack = tarStream.pack();
   pack.entry(
@@ -112,7 +113,7 @@ export class OverlayGateway {
     }
     const subnet = bridge.IPAM?.Config?.[0]?.Subnet ?? '';
     this.address = gatewayAddresses(subnet).gateway;
-    await ensureImage(this.docker);
+    await ensureGatewayImage(this.docker);
     const found = await this.docker
       .getContainer(GATEWAY_NAME)
       .inspect()

@@ -49,12 +49,21 @@ export function registryAuth(access: RegistryAccess): { username: string; passwo
 
 /** Tags image `imageId` as `app`'s release `version` in the registry and pushes it. */
 export async function shipImage(docker: DockerClient, access: RegistryAccess, imageId: string, app: string, version: number): Promise<Shipped> {
-  const { repo, tag, ref } = registryRef(access.address, app, version);
-  await docker.getImage(imageId).tag({ repo, tag });
+  const { ref, events } = await push(docker, access, imageId, `${imageRepo(app)}`, `v${version}`);
+  return { ref, ...pushSummary(events) };
+}
+
+/** Tags image `image` as `repo:tag` in the registry and pushes it; resolves with the reference nodes pull. */
+export async function pushImage(docker: DockerClient, access: RegistryAccess, image: string, repo: string, tag: string): Promise<string> {
+  return (await push(docker, access, image, repo, tag)).ref;
+}
+
+async function push(docker: DockerClient, access: RegistryAccess, image: string, repo: string, tag: string): Promise<{ ref: string; events: ProgressEvent[] }> {
+  const ref = `${access.address}/${repo}:${tag}`;
+  await docker.getImage(image).tag({ repo: `${access.address}/${repo}`, tag });
   try {
     const stream = (await docker.getImage(ref).push({ authconfig: registryAuth(access) } as object)) as NodeJS.ReadableStream;
-    const events = await followProgress(docker, stream, () => undefined);
-    return { ref, ...pushSummary(events) };
+    return { ref, events: await followProgress(docker, stream, () => undefined) };
   } catch (err) {
     throw new PaasError('PAAS_ERR_REGISTRY', pushFailure(ref, access.address, (err as Error).message), { cause: err });
   }

@@ -7,6 +7,7 @@ import type { DockerClient } from '../docker/client.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import { OverlayGateway } from './overlay-gateway.js';
+import { ensureNodeGuard, NODE_GUARD_NAME } from './node-guard.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry, type RegistryAccess } from './registry-server.js';
 import { SwarmScheduler } from './swarm-scheduler.js';
 
@@ -55,6 +56,11 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
   }
   const gateway = new OverlayGateway(docker, config.appNetworks.pool);
   await gateway.start();
+  // The workers' firewall: without it an app on a worker reaches that node's ports and the manager's.
+  await ensureNodeGuard(docker, access, { pool: config.appNetworks.pool, manager: address, routerPorts: [config.httpPort, config.httpsPort] }).then(
+    () => daemonLog('swarm.node_guard', { service: NODE_GUARD_NAME }),
+    (err: unknown) => daemonLog('swarm.node_guard.failed', { error: err, hint: "apps on worker nodes can reach those nodes' ports and the manager's" }),
+  );
   const scheduler = new SwarmScheduler(
     docker,
     config.appNetworks,

@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { spawn } from 'node:child_process';
+import type Docker from 'dockerode';
 import { CLI, commitAll, docker, fixtureRepo, startDaemon, uniqueName, type Daemon } from '../e2e/_daemon.js';
-import { createCluster, manifestBlobs, registryAccessOf, registryBlobs, type Cluster } from './_swarm-cluster.js';
+import { createCluster, manifestBlobs, registryAccessOf, registryBlobs, type Cluster, type SwarmNode } from './_swarm-cluster.js';
 import { listTags, manifestDigest } from '../../src/swarm/registry-api.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry } from '../../src/swarm/registry-server.js';
 import { imageRepo } from '../../src/docker/names.js';
@@ -199,6 +201,50 @@ test.serial("an app's container reaches the router's port on the manager, and no
     t.false(await connects(host, d.sshPort), `the SSH gateway at ${host} is out of the apps' reach`);
     t.true(await connects(host, d.httpPort), `the router at ${host} is not: apps may call apps by their URLs`);
   }
+});
+
+/** Runs `cmd` in container `id` of `engine`; resolves with its output. */
+async function execIn(engine: Docker, id: string, cmd: string[]): Promise<string> {
+  const exec = await engine.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  engine.modem.demuxStream(stream, out, out);
+  await new Promise((r) => stream.on('end', r));
+  return text;
+}
+
+test.serial("an app's container on a worker reaches neither that node's ports nor the manager's, but for the router", async (t) => {
+  const d = daemon!;
+  let replica: { node: SwarmNode; id: string } | undefined;
+  for (const node of cluster!.nodes) {
+    const [c] = await node.engine.listContainers({ filters: { label: [`paas.app=${app}`] } });
+    if (c && !replica) replica = { node, id: c.Id };
+  }
+  if (!replica) return t.fail('no replica runs on a worker');
+  const { node, id } = replica;
+  // The node guard (a global service) puts the firewall on each worker once its image is pulled there.
+  const nodeId = ((await docker.listNodes()) as { ID: string; Description?: { Hostname?: string } }[]).find((n) => n.Description?.Hostname === node.name)?.ID;
+  let guarded = false;
+  for (let i = 0; i < 120 && !guarded; i++) {
+    const tasks = (await docker.listTasks({ filters: { service: ['paas-node-guard'] } })) as { NodeID: string; Status?: { State?: string } }[];
+    guarded = tasks.some((task) => task.NodeID === nodeId && task.Status?.State === 'running');
+    if (!guarded) await new Promise((r) => setTimeout(r, 500));
+  }
+  t.true(guarded, `the node guard runs on ${node.name}`);
+  await new Promise((r) => setTimeout(r, 1000));
+  const egress = ((await node.engine.getNetwork('docker_gwbridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } }).IPAM.Config[0]!.Gateway!;
+  const connects = async (host: string, port: number) => {
+    const output = await execIn(node.engine, id, ['sh', '-c', `echo | busybox nc -w 3 ${host} ${port} && echo CONNECTED; echo done`]);
+    t.regex(output, /done/, output);
+    return /CONNECTED/.test(output);
+  };
+  // The test's own way into each node is a Docker API on TCP: an app that reached it would own the node.
+  t.false(await connects(egress, 2375), `${node.name}'s Docker API at ${egress} is out of the apps' reach`);
+  t.false(await connects(node.ip, 2375), `and at ${node.ip}`);
+  t.false(await connects(cluster!.managerAddr, d.sshPort), "so is the manager's SSH gateway");
+  t.true(await connects(cluster!.managerAddr, d.httpPort), "the manager's router is not");
 });
 
 test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) => {

@@ -1,0 +1,90 @@
+// Under Swarm, the host firewall on the worker nodes. The daemon closes the manager to the apps (host/firewall.ts)
+// but runs nowhere else; on a worker, an app's task could reach that node's own ports (its SSH, a Docker API on TCP)
+// through the engine's docker_gwbridge, and the manager's ports (the SSH gateway, the registry) through the node's
+// address. The node guard is a global service on the workers, on the host's network with NET_ADMIN, that adds the
+// same rules there and then sleeps: what tasks send to the node is dropped but for answers, and what they send to
+// the manager is dropped but for the router's ports. Rules stay when the guard stops, as the manager's do.
+import type { DockerClient } from '../docker/client.js';
+import { isNotFound } from '../docker/client.js';
+import { LABEL } from '../docker/names.js';
+import { SWARM_EGRESS_BRIDGE } from '../host/firewall.js';
+import { PaasError } from '../errors.js';
+import { ensureGatewayImage, GATEWAY_IMAGE } from './overlay-gateway.js';
+import { pushImage, registryAuth } from './registry-push.js';
+import type { RegistryAccess } from './registry-server.js';
+
+export const NODE_GUARD_NAME = 'paas-node-guard';
+
+/**
+ * What the guard runs. Fixed text: the pool, the manager's address and the router's ports come in its environment,
+ * checked by `nodeGuardSpec`, and are only ever quoted arguments. Each rule is added only when missing.
+ */
+export const NODE_GUARD_SCRIPT = [
+  'set -e',
+  'ipt() { iptables -w "$@"; }',
+  'ipt -N PAAS-APPS 2>/dev/null || true',
+  'ipt -C PAAS-APPS -j DROP 2>/dev/null || ipt -A PAAS-APPS -j DROP',
+  'ipt -C PAAS-APPS -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN 2>/dev/null || ipt -I PAAS-APPS 1 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+  'ipt -C INPUT -s "$POOL" -j PAAS-APPS 2>/dev/null || ipt -I INPUT 1 -s "$POOL" -j PAAS-APPS',
+  'ipt -C INPUT -i "$EGRESS" -j PAAS-APPS 2>/dev/null || ipt -I INPUT 1 -i "$EGRESS" -j PAAS-APPS',
+  'ipt -N PAAS-TO-MANAGER 2>/dev/null || ipt -F PAAS-TO-MANAGER',
+  'ipt -A PAAS-TO-MANAGER -p tcp -m multiport --dports "$ROUTER_PORTS" -j RETURN',
+  'ipt -A PAAS-TO-MANAGER -j DROP',
+  // Docker's chain for rules of one's own, ahead of its own forwarding rules; FORWARD where Docker manages none.
+  'chain=DOCKER-USER; ipt -n -L DOCKER-USER >/dev/null 2>&1 || chain=FORWARD',
+  'ipt -C "$chain" -i "$EGRESS" -d "$MANAGER" -j PAAS-TO-MANAGER 2>/dev/null || ipt -I "$chain" 1 -i "$EGRESS" -d "$MANAGER" -j PAAS-TO-MANAGER',
+  'echo "paas node guard: rules in place"',
+  'exec sleep infinity',
+].join('\n');
+
+/** Pure: the guard's service spec; throws on a value that is not what its name says. */
+export function nodeGuardSpec(image: string, guard: { pool: string; manager: string; routerPorts: number[] }): Record<string, unknown> {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(guard.pool)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `not a network: ${guard.pool}`);
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(guard.manager)) throw new PaasError('PAAS_ERR_INVALID_INPUT', `not an address: ${guard.manager}`);
+  if (guard.routerPorts.length === 0 || !guard.routerPorts.every((p) => Number.isInteger(p) && p > 0 && p < 65536))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `not ports: ${guard.routerPorts.join(',')}`);
+  return {
+    Name: NODE_GUARD_NAME,
+    Labels: { [LABEL.managed]: 'true', [LABEL.role]: 'node-guard' },
+    Mode: { Global: {} },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: image,
+        Command: ['/bin/sh', '-c', NODE_GUARD_SCRIPT],
+        Env: [`POOL=${guard.pool}`, `MANAGER=${guard.manager}`, `ROUTER_PORTS=${guard.routerPorts.join(',')}`, `EGRESS=${SWARM_EGRESS_BRIDGE}`],
+        Labels: { [LABEL.managed]: 'true', [LABEL.role]: 'node-guard' },
+        CapabilityAdd: ['CAP_NET_ADMIN', 'CAP_NET_RAW'],
+      },
+      Networks: [{ Target: 'host' }],
+      Placement: { Constraints: ['node.role==worker'] },
+      RestartPolicy: { Condition: 'any', Delay: 5e9 },
+      Resources: { Limits: { MemoryBytes: 32 * 1024 * 1024 } },
+    },
+  };
+}
+
+/** Ships the guard's image to the registry and creates the guard, or updates it when its settings changed. */
+export async function ensureNodeGuard(
+  docker: DockerClient,
+  access: RegistryAccess,
+  guard: { pool: string; manager: string; routerPorts: number[] },
+): Promise<void> {
+  await ensureGatewayImage(docker);
+  const ref = await pushImage(docker, access, GATEWAY_IMAGE, 'paas/node-guard', '1');
+  const spec = nodeGuardSpec(ref, guard);
+  const auth = (registryAuth(access) ?? {}) as object;
+  const service = docker.getService(NODE_GUARD_NAME);
+  const found = (await service.inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)))) as
+    { Version: { Index: number }; Spec: { TaskTemplate?: { ContainerSpec?: { Env?: string[]; Image?: string } } } } | undefined;
+  if (!found) {
+    await docker.createService(auth, spec);
+    return;
+  }
+  const now = found.Spec.TaskTemplate?.ContainerSpec;
+  const wanted = (spec.TaskTemplate as { ContainerSpec: { Env: string[]; Image: string } }).ContainerSpec;
+  // Swarm pins the image to its digest (ref@sha256:...).
+  if (now?.Image?.split('@')[0] === wanted.Image && JSON.stringify(now.Env) === JSON.stringify(wanted.Env)) return;
+  // dockerode's update takes the registry credentials first (its types know only the one-argument form).
+  const update = service.update.bind(service) as unknown as (auth: object, options: object) => Promise<unknown>;
+  await update(auth, { ...spec, version: found.Version.Index });
+}
