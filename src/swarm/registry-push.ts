@@ -49,7 +49,7 @@ export function registryAuth(access: RegistryAccess): { username: string; passwo
 
 /** Tags image `imageId` as `app`'s release `version` in the registry and pushes it. */
 export async function shipImage(docker: DockerClient, access: RegistryAccess, imageId: string, app: string, version: number): Promise<Shipped> {
-  const { ref, events } = await push(docker, access, imageId, `${imageRepo(app)}`, `v${version}`);
+  const { ref, events } = await push(docker, access, imageId, imageRepo(app), `v${version}`);
   return { ref, ...pushSummary(events) };
 }
 

@@ -278,12 +278,13 @@ test.serial('the registry keeps only the images of the releases kept, and no blo
   const images = new Set(await Promise.all(tags.map((tag) => manifestDigest(access, repo, tag))));
   t.true(images.size <= 10, `tags left: ${tags.join(', ')}`);
   t.false(tags.includes('v1'), `tags left: ${tags.join(', ')}`);
-  const referred = new Set((await Promise.all(tags.map((tag) => manifestBlobs(access, repo, tag)))).flat());
+  // Besides the releases, the registry holds the node guard's image, which every worker runs.
+  const referred = new Set((await Promise.all([...tags.map((tag) => manifestBlobs(access, repo, tag)), manifestBlobs(access, 'paas/node-guard', '1')])).flat());
   const stored = [...registryBlobs(d.dataDir).keys()];
   t.deepEqual(
     stored.filter((digest) => !referred.has(digest)),
     [],
-    'every blob left is part of a kept release',
+    "every blob left is part of a kept release or of the node guard's image",
   );
   t.log(`${tags.length} release images in the registry, ${stored.length} blobs`);
 });
