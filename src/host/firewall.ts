@@ -100,3 +100,34 @@ export async function closeHostToApps(pool: string, openPorts: number[], dataDir
     return false;
   }
 }
+
+/** The chain of the other Swarm nodes' addresses, which apps on this host may not reach. */
+export const NODES_CHAIN = 'PAAS-TO-NODES';
+
+/** Pure: the `iptables` argument lists that make the nodes chain drop `addresses` (after a flush), in order. */
+export function nodesChainRules(addresses: string[]): string[][] {
+  return [['-w', '-F', NODES_CHAIN], ...addresses.map((address) => ['-w', '-A', NODES_CHAIN, '-d', address, '-j', 'DROP'])];
+}
+
+/**
+ * Under Swarm: what tasks here send out through docker_gwbridge to another node's address is dropped (Docker's
+ * DOCKER-USER chain comes before its own forwarding rules). The list is replaced whole as nodes come and go.
+ */
+export async function closeNodesToApps(addresses: string[]): Promise<boolean> {
+  try {
+    await run('iptables', ['-w', '-N', NODES_CHAIN]).catch((err: { stderr?: string }) => {
+      if (!/exists/i.test(err.stderr ?? '')) throw err;
+    });
+    for (const args of nodesChainRules(addresses)) await run('iptables', args);
+    const jump = ['DOCKER-USER', '-i', SWARM_EGRESS_BRIDGE, '-j', NODES_CHAIN];
+    const present = await run('iptables', ['-w', '-C', ...jump]).then(
+      () => true,
+      () => false,
+    );
+    if (!present) await run('iptables', ['-w', '-I', jump[0]!, '1', ...jump.slice(1)]);
+    return true;
+  } catch (err) {
+    daemonLog('firewall.unavailable', { error: (err as { stderr?: string }).stderr?.trim() || err, hint: "apps can reach the other nodes' ports" });
+    return false;
+  }
+}

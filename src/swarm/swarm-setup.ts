@@ -7,7 +7,8 @@ import type { DockerClient } from '../docker/client.js';
 import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import { OverlayGateway } from './overlay-gateway.js';
-import { ensureNodeGuard, NODE_GUARD_NAME } from './node-guard.js';
+import { ensureNodeGuard, NODE_GUARD_NAME, otherNodeAddresses } from './node-guard.js';
+import { closeNodesToApps } from '../host/firewall.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry, type RegistryAccess } from './registry-server.js';
 import { SwarmScheduler } from './swarm-scheduler.js';
 
@@ -56,11 +57,7 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
   }
   const gateway = new OverlayGateway(docker, config.appNetworks.pool);
   await gateway.start();
-  // The workers' firewall: without it an app on a worker reaches that node's ports and the manager's.
-  await ensureNodeGuard(docker, access, { pool: config.appNetworks.pool, manager: address, routerPorts: [config.httpPort, config.httpsPort] }).then(
-    () => daemonLog('swarm.node_guard', { service: NODE_GUARD_NAME }),
-    (err: unknown) => daemonLog('swarm.node_guard.failed', { error: err, hint: "apps on worker nodes can reach those nodes' ports and the manager's" }),
-  );
+  await guardNodes(docker, access, config, address);
   const scheduler = new SwarmScheduler(
     docker,
     config.appNetworks,
@@ -71,4 +68,24 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
     registry ? () => registry!.garbageCollect() : undefined,
   );
   return { scheduler, registry, access };
+}
+
+/**
+ * The firewall across the cluster: on the workers (the node guard) and, for the other nodes' addresses, here. Set
+ * at start and again whenever the nodes' addresses change (a node joined or left), checked every 15 s.
+ */
+async function guardNodes(docker: DockerClient, access: RegistryAccess, config: Config, manager: string): Promise<void> {
+  let applied = '';
+  const apply = async () => {
+    const nodes = otherNodeAddresses((await docker.listNodes()) as { Status?: { Addr?: string } }[], manager);
+    if (nodes.join(',') === applied) return;
+    await closeNodesToApps(nodes);
+    await ensureNodeGuard(docker, access, { pool: config.appNetworks.pool, manager, routerPorts: [config.httpPort, config.httpsPort], nodes });
+    applied = nodes.join(',');
+    daemonLog('swarm.node_guard', { service: NODE_GUARD_NAME, nodes: applied || 'none' });
+  };
+  const failed = (err: unknown) =>
+    daemonLog('swarm.node_guard.failed', { error: err, hint: "apps on worker nodes can reach those nodes' ports and the manager's" });
+  await apply().catch(failed);
+  setInterval(() => void apply().catch(failed), 15_000).unref();
 }

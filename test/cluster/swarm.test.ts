@@ -201,6 +201,8 @@ test.serial("an app's container reaches the router's port on the manager, and no
     t.false(await connects(host, d.sshPort), `the SSH gateway at ${host} is out of the apps' reach`);
     t.true(await connects(host, d.httpPort), `the router at ${host} is not: apps may call apps by their URLs`);
   }
+  // Nor are the workers (the test's own way into each is a Docker API on TCP: an app that reached it would own it).
+  for (const node of cluster!.nodes) t.false(await connects(node.ip, 2375), `${node.name}'s Docker API at ${node.ip}`);
 });
 
 /** Runs `cmd` in container `id` of `engine`; resolves with its output. */
@@ -243,6 +245,7 @@ test.serial("an app's container on a worker reaches neither that node's ports no
   // The test's own way into each node is a Docker API on TCP: an app that reached it would own the node.
   t.false(await connects(egress, 2375), `${node.name}'s Docker API at ${egress} is out of the apps' reach`);
   t.false(await connects(node.ip, 2375), `and at ${node.ip}`);
+  for (const other of cluster!.nodes.filter((n) => n !== node)) t.false(await connects(other.ip, 2375), `and ${other.name}'s at ${other.ip}`);
   t.false(await connects(cluster!.managerAddr, d.sshPort), "so is the manager's SSH gateway");
   t.true(await connects(cluster!.managerAddr, d.httpPort), "the manager's router is not");
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { closePortRule, firewallRules, stalePorts } from '../../../src/host/firewall.js';
+import { closePortRule, firewallRules, nodesChainRules, stalePorts } from '../../../src/host/firewall.js';
 
 test("the host firewall drops what apps send to the host but for the router's ports and answers", (t) => {
   const rules = firewallRules('10.231.0.0/16', [80, 443]);
@@ -31,4 +31,13 @@ test('a port the router no longer serves is closed to apps again at the next sta
     .find((r) => r.add.includes('80'))!
     .check.slice(2);
   t.deepEqual(closePortRule(80).slice(2), added);
+});
+
+test("under Swarm, the other nodes' addresses are replaced whole in their chain as nodes come and go", (t) => {
+  t.deepEqual(nodesChainRules(['172.17.0.2', '172.17.0.3']), [
+    ['-w', '-F', 'PAAS-TO-NODES'],
+    ['-w', '-A', 'PAAS-TO-NODES', '-d', '172.17.0.2', '-j', 'DROP'],
+    ['-w', '-A', 'PAAS-TO-NODES', '-d', '172.17.0.3', '-j', 'DROP'],
+  ]);
+  t.deepEqual(nodesChainRules([]), [['-w', '-F', 'PAAS-TO-NODES']]);
 });
