@@ -201,8 +201,6 @@ test.serial("an app's container reaches the router's port on the manager, and no
     t.false(await connects(host, d.sshPort), `the SSH gateway at ${host} is out of the apps' reach`);
     t.true(await connects(host, d.httpPort), `the router at ${host} is not: apps may call apps by their URLs`);
   }
-  // Nor are the workers (the test's own way into each is a Docker API on TCP: an app that reached it would own it).
-  for (const node of cluster!.nodes) t.false(await connects(node.ip, 2375), `${node.name}'s Docker API at ${node.ip}`);
 });
 
 /** Runs `cmd` in container `id` of `engine`; resolves with its output. */
