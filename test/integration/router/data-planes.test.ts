@@ -160,7 +160,8 @@ for (const kind of PLANES) {
   });
 
   tested(name('drain lets a slow request finish before it resolves, and counts it as in flight meanwhile'), async (t) => {
-    const p = await startPlane(kind, t);
+    // An upstream timeout far beyond the slow answer's 600 ms: on a loaded machine it must not be what ends it.
+    const p = await startPlane(kind, t, 30_000);
     const slow = await backend('slow', { delayMs: 600 });
     const next = await backend('next');
     t.teardown(() => [slow, next].forEach(close));
