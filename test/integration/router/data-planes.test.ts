@@ -114,7 +114,8 @@ for (const kind of PLANES) {
   });
 
   tested(name('switching targets in one step, and a reload for a new app, under load drop no request; drain waits for the one in flight'), async (t) => {
-    const p = await startPlane(kind, t);
+    // No request may fail here, and none may be cut by the upstream timeout either on a loaded machine.
+    const p = await startPlane(kind, t, 30_000);
     const blue = [await backend('blue'), await backend('blue2')];
     const green = [await backend('green', { delayMs: 5 })];
     t.teardown(() => [...blue, ...green].forEach(close));
