@@ -122,6 +122,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const removedStrays = await removeStrays(scheduler, restored.strays);
   const backups = startBackupSchedule(services, config.backupCheckMs);
   const sampler = startMetricsSampler(services, services.metrics, config.metricsIntervalMs);
+  const nodeStats = swarm?.followNodeStats(services.metrics);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
     queues.ensureWorker(app.name);
@@ -175,6 +176,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       watcher.stop();
       backups.stop();
       sampler.stop();
+      nodeStats?.stop();
       await certs.close();
       await services.webhooks.close();
       await queues.close();

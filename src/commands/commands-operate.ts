@@ -64,16 +64,19 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
       const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
       const memory = (p: ProcessView) =>
         p.memoryBytes === undefined ? '' : `${formatBytes(p.memoryBytes)} / ${p.memoryLimit ? formatBytes(p.memoryLimit) : 'none'}`;
-      // Under Swarm each replica also says which node runs it.
+      const cpu = (p: ProcessView) => (p.cpuPercent === undefined ? '' : `${p.cpuPercent.toFixed(1)}%`);
+      // Under Swarm each replica also says which node runs it (Swarm replaces a replica rather than restart it).
       if (processes.some((p) => p.node !== undefined))
-        return printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'SERVICE', 'STATE', 'RELEASE', 'NODE', 'STATUS'], (p) => [
+        return printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'SERVICE', 'STATE', 'RELEASE', 'NODE', 'CPU', 'MEMORY', 'STATUS'], (p) => [
           p.process,
           p.replica,
           p.container,
           p.state,
           p.release,
           p.node,
-          p.status,
+          cpu(p),
+          memory(p),
+          p.uptime ? `${p.status}, ${p.uptime}` : p.status,
         ]);
       printList(io, processes, opts.json, ['TYPE', 'REPLICA', 'CONTAINER', 'STATE', 'RELEASE', 'CPU', 'MEMORY', 'RESTARTS', 'UP'], (p) => [
         p.process,
@@ -81,7 +84,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
         p.container,
         p.state,
         p.release,
-        p.cpuPercent === undefined ? '' : `${p.cpuPercent.toFixed(1)}%`,
+        cpu(p),
         memory(p),
         p.restarts,
         p.uptime ?? p.status,

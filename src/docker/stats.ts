@@ -16,10 +16,26 @@ export interface RawStats {
   startedAt: string;
 }
 
-interface EngineStats {
+export interface EngineStats {
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number; cache?: number } };
+}
+
+/** Pure: the Engine API's stats reading of a container as RawStats, with its restart count and start time. */
+export function rawStatsOf(stats: EngineStats, restarts: number, startedAt: string): RawStats {
+  return {
+    cpuTotal: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    preCpuTotal: stats.precpu_stats?.cpu_usage?.total_usage ?? 0,
+    system: stats.cpu_stats?.system_cpu_usage ?? 0,
+    preSystem: stats.precpu_stats?.system_cpu_usage ?? 0,
+    onlineCpus: stats.cpu_stats?.online_cpus ?? 1,
+    memoryUsage: stats.memory_stats?.usage ?? 0,
+    memoryCache: stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.cache ?? 0,
+    memoryLimit: stats.memory_stats?.limit ?? 0,
+    restarts,
+    startedAt,
+  };
 }
 
 /** Reads container `id`'s stats; undefined when it is gone or not running. */
@@ -28,18 +44,7 @@ export async function readStats(docker: DockerClient, id: string): Promise<RawSt
     const container = docker.getContainer(id);
     const [stats, info] = await Promise.all([container.stats({ stream: false }) as Promise<EngineStats>, container.inspect()]);
     if (!info.State.Running) return undefined;
-    return {
-      cpuTotal: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
-      preCpuTotal: stats.precpu_stats?.cpu_usage?.total_usage ?? 0,
-      system: stats.cpu_stats?.system_cpu_usage ?? 0,
-      preSystem: stats.precpu_stats?.system_cpu_usage ?? 0,
-      onlineCpus: stats.cpu_stats?.online_cpus ?? 1,
-      memoryUsage: stats.memory_stats?.usage ?? 0,
-      memoryCache: stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.cache ?? 0,
-      memoryLimit: stats.memory_stats?.limit ?? 0,
-      restarts: info.RestartCount ?? 0,
-      startedAt: info.State.StartedAt,
-    };
+    return rawStatsOf(stats, info.RestartCount ?? 0, info.State.StartedAt);
   } catch {
     return undefined;
   }

@@ -38,6 +38,8 @@ export interface Replica {
   state: 'running' | 'restarting' | 'stopped';
   /** The node it was placed on, where there are several (a Swarm node id). */
   node?: string;
+  /** The container it runs as, where that differs from its id (a Swarm task's container). */
+  container?: string;
 }
 
 /** What a health check reads of a replica besides its HTTP answers. */

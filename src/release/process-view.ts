@@ -21,8 +21,29 @@ export interface ProcessView {
   node?: string;
 }
 
-/** Pure: replicas a scheduler placed on several nodes (a Swarm's services), as `paas ps` shows them. */
-export function replicaViews(replicas: Replica[], nodeNames: Map<string, string>): ProcessView[] {
+/** Pure: a sample as ps shows it. */
+function sampleView(sample: MetricSample | undefined, now: Date): Partial<ProcessView> {
+  return sample
+    ? {
+        cpuPercent: sample.cpuPercent,
+        memoryBytes: sample.memoryBytes,
+        memoryLimit: sample.memoryLimit,
+        restarts: sample.restarts,
+        uptime: uptime(sample.startedAt, now),
+      }
+    : {};
+}
+
+/**
+ * Pure: replicas a scheduler placed on several nodes (a Swarm's services), as `paas ps` shows them, with the last
+ * sample of each running one's container (from whichever node runs it).
+ */
+export function replicaViews(
+  replicas: Replica[],
+  nodeNames: Map<string, string>,
+  latest: (container: string) => MetricSample | undefined = () => undefined,
+  now = new Date(),
+): ProcessView[] {
   return replicas
     .map((r) => ({
       process: r.process,
@@ -32,6 +53,7 @@ export function replicaViews(replicas: Replica[], nodeNames: Map<string, string>
       status: r.state === 'running' ? `up at ${r.ip}` : r.state,
       release: `v${r.release}`,
       ...(r.node ? { node: nodeNames.get(r.node) ?? r.node } : {}),
+      ...sampleView(r.state === 'running' && r.container ? latest(r.container) : undefined, now),
     }))
     .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica);
 }
@@ -54,15 +76,7 @@ export function processViews(
         state: c.State,
         status: c.Status,
         release: `v${c.Labels[LABEL.release]}`,
-        ...(sample
-          ? {
-              cpuPercent: sample.cpuPercent,
-              memoryBytes: sample.memoryBytes,
-              memoryLimit: sample.memoryLimit,
-              restarts: sample.restarts,
-              uptime: uptime(sample.startedAt, now),
-            }
-          : {}),
+        ...sampleView(sample, now),
       };
     })
     .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica);

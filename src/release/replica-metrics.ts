@@ -27,22 +27,32 @@ export function sampleOf(raw: RawStats, at: Date): MetricSample {
   };
 }
 
-/** The last `size` samples of each replica by container id (an hour at 10 s by default); replicas that are gone are forgotten. */
+/**
+ * The last `size` samples of each replica by container id (an hour at 10 s by default); replicas that are gone are
+ * forgotten. Each replica's samples come from one origin: `local` (this engine's sampler) or `nodes` (the Swarm
+ * workers' stats agent); each origin forgets only its own.
+ */
 export class MetricsHistory {
-  private readonly series = new Map<string, { app: string; samples: MetricSample[] }>();
+  private readonly series = new Map<string, { app: string; origin: string; samples: MetricSample[] }>();
 
   constructor(private readonly size = 360) {}
 
-  add(container: string, app: string, sample: MetricSample): void {
-    const entry = this.series.get(container) ?? { app, samples: [] };
+  add(container: string, app: string, sample: MetricSample, origin = 'local'): void {
+    const entry = this.series.get(container) ?? { app, origin, samples: [] };
     entry.samples.push(sample);
     if (entry.samples.length > this.size) entry.samples.splice(0, entry.samples.length - this.size);
     this.series.set(container, entry);
   }
 
-  /** Forgets every replica not in `live`. */
-  keepOnly(live: ReadonlySet<string>): void {
-    for (const container of this.series.keys()) if (!live.has(container)) this.series.delete(container);
+  /** Forgets every replica of `origin` not in `live`. */
+  keepOnly(live: ReadonlySet<string>, origin = 'local'): void {
+    for (const [container, entry] of this.series) if (entry.origin === origin && !live.has(container)) this.series.delete(container);
+  }
+
+  /** Forgets every replica of `origin` with no sample since `since`. */
+  forgetSilentSince(since: Date, origin: string): void {
+    const iso = since.toISOString();
+    for (const [container, entry] of this.series) if (entry.origin === origin && (entry.samples.at(-1)?.at ?? '') < iso) this.series.delete(container);
   }
 
   latest(container: string): MetricSample | undefined {

@@ -10,7 +10,7 @@ import { isNotFound } from '../docker/client.js';
 import { LABEL } from '../docker/names.js';
 import { SWARM_EGRESS_BRIDGE } from '../host/firewall.js';
 import { PaasError } from '../errors.js';
-import { ensureGatewayImage, GATEWAY_IMAGE } from './overlay-gateway.js';
+import { ensureGatewayImage, GATEWAY_IMAGE, NODE_IMAGE } from './overlay-gateway.js';
 import { pushImage, registryAuth } from './registry-push.js';
 import type { RegistryAccess } from './registry-server.js';
 
@@ -96,7 +96,7 @@ export function nodeGuardSpec(image: string, guard: GuardSettings): Record<strin
 /** Ships the guard's image to the registry and creates the guard, or updates it when its settings changed. */
 export async function ensureNodeGuard(docker: DockerClient, access: RegistryAccess, guard: GuardSettings): Promise<void> {
   await ensureGatewayImage(docker);
-  const ref = await pushImage(docker, access, GATEWAY_IMAGE, 'paas/node-guard', '1');
+  const ref = await pushImage(docker, access, GATEWAY_IMAGE, NODE_IMAGE.repo, NODE_IMAGE.tag);
   const spec = nodeGuardSpec(ref, guard);
   const auth = (registryAuth(access) ?? {}) as object;
   const service = docker.getService(NODE_GUARD_NAME);

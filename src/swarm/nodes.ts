@@ -71,10 +71,10 @@ async function listNodes(services: Pick<Services, 'docker'>): Promise<SwarmNode[
   return (await services.docker.listNodes()) as SwarmNode[];
 }
 
-/** `paas ps` under Swarm: each replica with the node it runs on. */
-export async function swarmProcesses(services: Pick<Services, 'docker' | 'scheduler'>, app: string): Promise<ProcessView[]> {
+/** `paas ps` under Swarm: each replica with the node it runs on and its last sample. */
+export async function swarmProcesses(services: Pick<Services, 'docker' | 'scheduler' | 'metrics'>, app: string): Promise<ProcessView[]> {
   const names = new Map((await listNodes(services)).map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
-  return replicaViews(await services.scheduler.replicas(app), names);
+  return replicaViews(await services.scheduler.replicas(app), names, (id) => services.metrics.latest(id));
 }
 
 export async function nodesList(services: Pick<Services, 'config' | 'docker' | 'scheduler'>): Promise<NodeView[]> {

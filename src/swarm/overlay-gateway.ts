@@ -17,7 +17,10 @@ import { removeRoute, routeThrough } from '../host/routes.js';
 import { PaasError } from '../errors.js';
 
 export const GATEWAY_NAME = 'paas-swarm-gateway';
-export const GATEWAY_IMAGE = 'paas/swarm-gateway:1';
+export const GATEWAY_IMAGE = 'paas/swarm-gateway:2';
+
+/** The gateway's image as the workers pull it from the registry (the node guard and the stats agent run it). */
+export const NODE_IMAGE = { repo: 'paas/node-guard', tag: '2' };
 
 /**
  * What the gateway runs: forward only connections the host opens (its address is HOST_IP), masquerade them onto
@@ -63,7 +66,7 @@ export function gatewaySpec(subnet: string): Docker.ContainerCreateOptions {
   };
 }
 
-/** Builds the image of the gateway (the stack and iptables) once; the node guard runs it too. */
+/** Builds the image of the gateway (the stack, iptables, and curl for the stats agent) once; the node guard runs it too. */
 export async function ensureGatewayImage(docker: DockerClient): Promise<void> {
   if (await findImage(docker, GATEWAY_IMAGE)) return;
   const pack = tarStream.pack();
@@ -71,7 +74,7 @@ export async function ensureGatewayImage(docker: DockerClient): Promise<void> {
     { name: 'Dockerfile' },
     [
       `FROM ${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`,
-      'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*',
+      'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables curl && rm -rf /var/lib/apt/lists/*',
       '',
     ].join('\n'),
   );

@@ -100,6 +100,7 @@ export function replicaOfService(service: SwarmService, tasks: SwarmTask[]): Rep
     port: Number(labels[LABEL.port] ?? 0),
     state: paused ? 'stopped' : state === 'running' ? 'running' : 'restarting',
     ...(task?.NodeID ? { node: task.NodeID } : {}),
+    ...(task?.Status?.ContainerStatus?.ContainerID ? { container: task.Status.ContainerStatus.ContainerID } : {}),
   };
 }
 

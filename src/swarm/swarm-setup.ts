@@ -9,6 +9,8 @@ import { daemonLog } from '../log.js';
 import { OverlayGateway } from './overlay-gateway.js';
 import { ensureNodeGuard, NODE_GUARD_NAME, otherNodeAddresses } from './node-guard.js';
 import { closeNodesToApps } from '../host/firewall.js';
+import type { MetricsHistory } from '../release/replica-metrics.js';
+import { ensureNodeStats, followNodeStats, NODE_STATS_NAME } from './node-stats.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry, type RegistryAccess } from './registry-server.js';
 import { SwarmScheduler } from './swarm-scheduler.js';
 
@@ -39,6 +41,8 @@ export interface SwarmParts {
   scheduler: SwarmScheduler;
   registry: SupervisedRegistry | undefined;
   access: RegistryAccess;
+  /** Takes the workers' replicas' resource use into `history` (the stats agent's output) until stopped. */
+  followNodeStats(history: MetricsHistory): { stop(): void };
 }
 
 export async function startSwarm(docker: DockerClient, config: Config): Promise<SwarmParts> {
@@ -58,6 +62,10 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
   const gateway = new OverlayGateway(docker, config.appNetworks.pool);
   await gateway.start();
   await guardNodes(docker, access, config, address);
+  const statsSeconds = Math.max(1, Math.round(config.metricsIntervalMs / 1000));
+  await ensureNodeStats(docker, access, statsSeconds).catch((err: unknown) =>
+    daemonLog('swarm.node_stats.failed', { service: NODE_STATS_NAME, error: err, hint: 'paas ps shows no CPU or memory for replicas on worker nodes' }),
+  );
   const scheduler = new SwarmScheduler(
     docker,
     config.appNetworks,
@@ -67,7 +75,12 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
     (app, version, shipped) => daemonLog('registry.pushed', { app, version, image: shipped.ref, layers_sent: shipped.sent, layers_present: shipped.present }),
     registry ? () => registry!.garbageCollect() : undefined,
   );
-  return { scheduler, registry, access };
+  const followStats = (history: MetricsHistory) => {
+    const stop = new AbortController();
+    followNodeStats(docker, history, statsSeconds * 1000, stop.signal);
+    return { stop: () => stop.abort() };
+  };
+  return { scheduler, registry, access, followNodeStats: followStats };
 }
 
 /**

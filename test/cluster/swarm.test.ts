@@ -14,6 +14,7 @@ import { createCluster, manifestBlobs, registryAccessOf, registryBlobs, type Clu
 import { listTags, manifestDigest } from '../../src/swarm/registry-api.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry } from '../../src/swarm/registry-server.js';
 import { imageRepo } from '../../src/docker/names.js';
+import { NODE_IMAGE } from '../../src/swarm/overlay-gateway.js';
 import { freePort } from '../_free-port.js';
 
 let cluster: Cluster | undefined;
@@ -21,7 +22,7 @@ let daemon: Daemon | undefined;
 const app = uniqueName('swarm');
 let repo: string;
 
-const ENV = { PAAS_SCHEDULER: 'swarm', PAAS_READY_TIMEOUT: '60', PAAS_STOP_GRACE: '5', PAAS_DRAIN_TIMEOUT: '5' };
+const ENV = { PAAS_SCHEDULER: 'swarm', PAAS_READY_TIMEOUT: '60', PAAS_STOP_GRACE: '5', PAAS_DRAIN_TIMEOUT: '5', PAAS_METRICS_INTERVAL: '2' };
 
 interface Blob {
   digest: string;
@@ -280,7 +281,7 @@ test.serial('the registry keeps only the images of the releases kept, and no blo
   t.true(images.size <= 10, `tags left: ${tags.join(', ')}`);
   t.false(tags.includes('v1'), `tags left: ${tags.join(', ')}`);
   // Besides the releases, the registry holds the node guard's image, which every worker runs.
-  const referred = new Set((await Promise.all([...tags.map((tag) => manifestBlobs(access, repo, tag)), manifestBlobs(access, 'paas/node-guard', '1')])).flat());
+  const referred = new Set((await Promise.all([...tags.map((tag) => manifestBlobs(access, repo, tag)), manifestBlobs(access, NODE_IMAGE.repo, NODE_IMAGE.tag)])).flat());
   const stored = [...registryBlobs(d.dataDir).keys()];
   t.deepEqual(
     stored.filter((digest) => !referred.has(digest)),
@@ -322,6 +323,27 @@ async function busiestWorker(): Promise<string> {
   for (const h of where) counts.set(h, (counts.get(h) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
 }
+
+test.serial('ps shows the CPU and memory of every replica, on the workers as on the manager', async (t) => {
+  const d = daemon!;
+  type Row = { state: string; node?: string; cpuPercent?: number; memoryBytes?: number };
+  const sampled = (rows: Row[]) => rows.filter((p) => p.state === 'running' && p.cpuPercent !== undefined && (p.memoryBytes ?? 0) > 0);
+  let rows: Row[] = [];
+  // The agent reports every 2 s here (PAAS_METRICS_INTERVAL); a replica just started may wait a round or two.
+  for (let i = 0; i < 60; i++) {
+    rows = JSON.parse((await d.paas(['ps', app, '--json'])).stdout) as Row[];
+    if (rows.length === 3 && sampled(rows).length === 3) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  t.is(sampled(rows).length, 3, JSON.stringify(rows));
+  t.true(
+    sampled(rows).some((p) => p.node?.startsWith('paas-test-swarm-node-')),
+    `a replica on a worker has figures: ${JSON.stringify(rows)}`,
+  );
+  const table = (await d.paas(['ps', app])).stdout;
+  t.regex(table, /NODE\s+CPU\s+MEMORY\s+STATUS/);
+  t.regex(table, /paas-test-swarm-node-\S+\s+\d+\.\d%\s+[\d.]+ \w?B \/ /, table);
+});
 
 test.serial('paas nodes lists the cluster, and join-command says how to add a host', async (t) => {
   const d = daemon!;

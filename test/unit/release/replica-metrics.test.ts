@@ -55,3 +55,16 @@ test('ps shows the last sample of running replicas; uptime reads like ps', (t) =
   t.is(uptime('2026-12-02T10:00:00.000Z', new Date('2026-12-02T10:00:42.000Z')), '42s');
   t.is(uptime('2026-11-29T10:00:00.000Z', new Date('2026-12-02T10:00:00.000Z')), '3d');
 });
+
+test("the workers' readings and this engine's are forgotten each by their own source", (t) => {
+  const history = new MetricsHistory();
+  const at = (iso: string) => ({ at: iso, cpuPercent: 1, memoryBytes: 1, memoryLimit: 0, restarts: 0, startedAt: iso });
+  history.add('local', 'shop', at('2026-12-03T08:00:00.000Z'));
+  history.add('remote', 'shop', at('2026-12-03T08:00:00.000Z'), 'nodes');
+  history.add('fresh', 'shop', at('2026-12-03T08:01:00.000Z'), 'nodes');
+  history.keepOnly(new Set());
+  t.is(history.latest('local'), undefined);
+  t.truthy(history.latest('remote'));
+  history.forgetSilentSince(new Date('2026-12-03T08:00:30.000Z'), 'nodes');
+  t.deepEqual(Object.keys(history.ofApp('shop')), ['fresh']);
+});

@@ -62,3 +62,15 @@ test('ps under Swarm shows the node each replica runs on', (t) => {
     ],
   );
 });
+
+test("ps under Swarm shows each running replica's last sample, from its task's container", (t) => {
+  const sample = { at: '2026-12-03T08:00:00.000Z', cpuPercent: 12.5, memoryBytes: 1000, memoryLimit: 0, restarts: 0, startedAt: '2026-12-03T07:58:00.000Z' };
+  const views = replicaViews(
+    [replica({ node: 'n2', container: 'c1' }), replica({ index: 2, node: 'n2', state: 'restarting', ip: '', container: 'c2' })],
+    new Map([['n2', 'web-2']]),
+    (id) => (id === 'c1' || id === 'c2' ? sample : undefined),
+    new Date('2026-12-03T08:00:00.000Z'),
+  );
+  t.like(views[0], { cpuPercent: 12.5, memoryBytes: 1000, uptime: '2m' });
+  t.is(views[1]!.cpuPercent, undefined, 'a replica that is not running shows no figures');
+});
