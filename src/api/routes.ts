@@ -201,8 +201,13 @@ export const ROUTES: Route[] = [
     pattern: app('/metrics'),
     scope: 'app',
     handler: async (c) => {
-      const series = c.services.metrics.ofApp(await appOf(c));
-      const names = new Map((await listAppContainers(c.services.docker, c.params[0])).map((ct) => [ct.Id, (ct.Names[0] ?? '').replace(/^\//, '')]));
+      const name = await appOf(c);
+      const series = c.services.metrics.ofApp(name);
+      // Under Swarm a replica's samples are its task container's, on whichever node; it is named by its service.
+      const names =
+        c.services.config.scheduler === 'swarm'
+          ? new Map((await c.services.scheduler.replicas(name)).map((r) => [r.container ?? '', r.name]))
+          : new Map((await listAppContainers(c.services.docker, name)).map((ct) => [ct.Id, (ct.Names[0] ?? '').replace(/^\//, '')]));
       return Object.fromEntries(Object.entries(series).map(([id, samples]) => [names.get(id) ?? id, samples]));
     },
   },

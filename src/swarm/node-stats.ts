@@ -65,7 +65,7 @@ export function nodeStatsSpec(image: string, intervalSeconds: number): Record<st
         Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true }],
         CapabilityDrop: ['ALL'],
       },
-      Networks: [{ Target: 'none' }],
+      Networks: [{ Target: 'host' }],
       Placement: { Constraints: ['node.role==worker'] },
       RestartPolicy: { Condition: 'any', Delay: 5e9 },
       Resources: { Limits: { MemoryBytes: 32 * 1024 * 1024 } },

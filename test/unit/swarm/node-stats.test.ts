@@ -9,7 +9,7 @@ const STATS = {
   memory_stats: { usage: 50_000_000, limit: 512_000_000, stats: { inactive_file: 10_000_000 } },
 };
 
-test('the stats agent runs once on every worker, with no network, no capability and the engine socket only', (t) => {
+test("the stats agent runs once on every worker, on the host's network (it listens on nothing), with no capability and the engine socket only", (t) => {
   const spec = nodeStatsSpec('172.17.0.1:5000/paas/node-guard:1', 10) as {
     Mode: unknown;
     TaskTemplate: {
@@ -20,7 +20,7 @@ test('the stats agent runs once on every worker, with no network, no capability 
   };
   t.deepEqual(spec.Mode, { Global: {} });
   t.deepEqual(spec.TaskTemplate.Placement, { Constraints: ['node.role==worker'] });
-  t.deepEqual(spec.TaskTemplate.Networks, [{ Target: 'none' }]);
+  t.deepEqual(spec.TaskTemplate.Networks, [{ Target: 'host' }]);
   t.deepEqual(spec.TaskTemplate.ContainerSpec.CapabilityDrop, ['ALL']);
   t.deepEqual(spec.TaskTemplate.ContainerSpec.Mounts, [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true }]);
   t.deepEqual(spec.TaskTemplate.ContainerSpec.Env, ['INTERVAL=10']);
