@@ -110,8 +110,7 @@ export async function ensureNodeStats(docker: DockerClient, access: RegistryAcce
   const auth = (registryAuth(access) ?? {}) as object;
   const service = docker.getService(NODE_STATS_NAME);
   const found = (await service.inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)))) as
-    | { Version: { Index: number }; Spec: { TaskTemplate?: { ContainerSpec?: { Env?: string[]; Image?: string; Command?: string[] } } } }
-    | undefined;
+    { Version: { Index: number }; Spec: { TaskTemplate?: { ContainerSpec?: { Env?: string[]; Image?: string; Command?: string[] } } } } | undefined;
   if (!found) {
     await docker.createService(auth, spec);
     return;

@@ -281,7 +281,9 @@ test.serial('the registry keeps only the images of the releases kept, and no blo
   t.true(images.size <= 10, `tags left: ${tags.join(', ')}`);
   t.false(tags.includes('v1'), `tags left: ${tags.join(', ')}`);
   // Besides the releases, the registry holds the node guard's image, which every worker runs.
-  const referred = new Set((await Promise.all([...tags.map((tag) => manifestBlobs(access, repo, tag)), manifestBlobs(access, NODE_IMAGE.repo, NODE_IMAGE.tag)])).flat());
+  const referred = new Set(
+    (await Promise.all([...tags.map((tag) => manifestBlobs(access, repo, tag)), manifestBlobs(access, NODE_IMAGE.repo, NODE_IMAGE.tag)])).flat(),
+  );
   const stored = [...registryBlobs(d.dataDir).keys()];
   t.deepEqual(
     stored.filter((digest) => !referred.has(digest)),

@@ -87,7 +87,8 @@ export async function checkConfig(file: string): Promise<void> {
   try {
     await run('haproxy', ['-c', '-q', '-f', file]);
   } catch (err) {
-    const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+    // Its own words; when it said nothing (it was killed, or could not run), what happened to it.
+    const text = String((err as { stderr?: string }).stderr || (err as Error).message);
     throw new PaasError('PAAS_ERR_ROUTER', `HAProxy refused its configuration: ${text.split('\n').find((l) => l.includes('ALERT')) ?? text.slice(0, 300)}`);
   }
 }

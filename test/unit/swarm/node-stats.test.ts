@@ -34,7 +34,14 @@ test("the stats agent runs once on every worker, on the host's network (it liste
 test("an agent's line is a container's reading, computed as docker stats does; anything else is no reading", (t) => {
   const reading = parseStatsLine(`paas-stats ${ID} 2026-12-03T08:00:00.5Z ${JSON.stringify(STATS)}`);
   t.is(reading?.container, ID);
-  t.like(reading?.raw, { cpuTotal: 3_000_000, preCpuTotal: 1_000_000, onlineCpus: 2, memoryUsage: 50_000_000, memoryCache: 10_000_000, memoryLimit: 512_000_000 });
+  t.like(reading?.raw, {
+    cpuTotal: 3_000_000,
+    preCpuTotal: 1_000_000,
+    onlineCpus: 2,
+    memoryUsage: 50_000_000,
+    memoryCache: 10_000_000,
+    memoryLimit: 512_000_000,
+  });
   t.is(reading?.raw.startedAt, '2026-12-03T08:00:00.5Z');
   t.is(parseStatsLine(`paas-stats ${ID.slice(2)} x ${JSON.stringify(STATS)}`), undefined);
   t.is(parseStatsLine(`paas-stats ${ID} x {"cpu_stats": `), undefined);
