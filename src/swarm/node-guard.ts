@@ -6,12 +6,10 @@
 // manager is dropped but for the router's ports, and what they send to another node is dropped (the manager drops
 // that too: host/firewall.ts). Rules stay when the guard stops, as the manager's do.
 import type { DockerClient } from '../docker/client.js';
-import { isNotFound } from '../docker/client.js';
 import { LABEL } from '../docker/names.js';
 import { SWARM_EGRESS_BRIDGE } from '../host/firewall.js';
 import { PaasError } from '../errors.js';
-import { ensureGatewayImage, GATEWAY_IMAGE, NODE_IMAGE } from './overlay-gateway.js';
-import { pushImage, registryAuth } from './registry-push.js';
+import { ensureNodeService } from './node-service.js';
 import type { RegistryAccess } from './registry-server.js';
 
 export const NODE_GUARD_NAME = 'paas-node-guard';
@@ -93,24 +91,7 @@ export function nodeGuardSpec(image: string, guard: GuardSettings): Record<strin
   };
 }
 
-/** Ships the guard's image to the registry and creates the guard, or updates it when its settings changed. */
-export async function ensureNodeGuard(docker: DockerClient, access: RegistryAccess, guard: GuardSettings): Promise<void> {
-  await ensureGatewayImage(docker);
-  const ref = await pushImage(docker, access, GATEWAY_IMAGE, NODE_IMAGE.repo, NODE_IMAGE.tag);
-  const spec = nodeGuardSpec(ref, guard);
-  const auth = (registryAuth(access) ?? {}) as object;
-  const service = docker.getService(NODE_GUARD_NAME);
-  const found = (await service.inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)))) as
-    { Version: { Index: number }; Spec: { TaskTemplate?: { ContainerSpec?: { Env?: string[]; Image?: string } } } } | undefined;
-  if (!found) {
-    await docker.createService(auth, spec);
-    return;
-  }
-  const now = found.Spec.TaskTemplate?.ContainerSpec;
-  const wanted = (spec.TaskTemplate as { ContainerSpec: { Env: string[]; Image: string } }).ContainerSpec;
-  // Swarm pins the image to its digest (ref@sha256:...).
-  if (now?.Image?.split('@')[0] === wanted.Image && JSON.stringify(now.Env) === JSON.stringify(wanted.Env)) return;
-  // dockerode's update takes the registry credentials first (its types know only the one-argument form).
-  const update = service.update.bind(service) as unknown as (auth: object, options: object) => Promise<unknown>;
-  await update(auth, { ...spec, version: found.Version.Index });
+/** Creates the guard on the workers, or updates it when its settings changed. */
+export function ensureNodeGuard(docker: DockerClient, access: RegistryAccess, guard: GuardSettings): Promise<void> {
+  return ensureNodeService(docker, access, NODE_GUARD_NAME, (image) => nodeGuardSpec(image, guard));
 }

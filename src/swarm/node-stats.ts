@@ -13,8 +13,7 @@ import { PaasError } from '../errors.js';
 import { daemonLog } from '../log.js';
 import type { MetricsHistory } from '../release/replica-metrics.js';
 import { sampleOf } from '../release/replica-metrics.js';
-import { ensureGatewayImage, GATEWAY_IMAGE, NODE_IMAGE } from './overlay-gateway.js';
-import { pushImage, registryAuth } from './registry-push.js';
+import { ensureNodeService } from './node-service.js';
 import type { RegistryAccess } from './registry-server.js';
 import type { SwarmService, SwarmTask } from './service-spec.js';
 
@@ -102,24 +101,9 @@ export function replicaContainers(services: SwarmService[], tasks: SwarmTask[]):
   return apps;
 }
 
-/** Ships the agent's image (the guard's) and creates the agent, or updates it when its interval changed. */
-export async function ensureNodeStats(docker: DockerClient, access: RegistryAccess, intervalSeconds: number): Promise<void> {
-  await ensureGatewayImage(docker);
-  const ref = await pushImage(docker, access, GATEWAY_IMAGE, NODE_IMAGE.repo, NODE_IMAGE.tag);
-  const spec = nodeStatsSpec(ref, intervalSeconds);
-  const auth = (registryAuth(access) ?? {}) as object;
-  const service = docker.getService(NODE_STATS_NAME);
-  const found = (await service.inspect().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)))) as
-    { Version: { Index: number }; Spec: { TaskTemplate?: { ContainerSpec?: { Env?: string[]; Image?: string; Command?: string[] } } } } | undefined;
-  if (!found) {
-    await docker.createService(auth, spec);
-    return;
-  }
-  const now = found.Spec.TaskTemplate?.ContainerSpec;
-  const wanted = (spec.TaskTemplate as { ContainerSpec: { Env: string[]; Image: string; Command: string[] } }).ContainerSpec;
-  if (now?.Image?.split('@')[0] === wanted.Image && JSON.stringify([now.Env, now.Command]) === JSON.stringify([wanted.Env, wanted.Command])) return;
-  const update = service.update.bind(service) as unknown as (auth: object, options: object) => Promise<unknown>;
-  await update(auth, { ...spec, version: found.Version.Index });
+/** Creates the agent on the workers, or updates it when its interval changed. */
+export function ensureNodeStats(docker: DockerClient, access: RegistryAccess, intervalSeconds: number): Promise<void> {
+  return ensureNodeService(docker, access, NODE_STATS_NAME, (image) => nodeStatsSpec(image, intervalSeconds));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
