@@ -93,6 +93,28 @@ export async function watchStarts(
   return { closed: streamClosed(stream) };
 }
 
+/** What changed of a Swarm node, as the manager's engine says. */
+export interface NodeChange {
+  action: string;
+  node: string;
+  state?: string;
+}
+
+/** Calls `onChange` for every change to a Swarm node (joined, updated, declared down, removed) until `signal` aborts. */
+export async function watchNodes(docker: DockerClient, onChange: (change: NodeChange) => void, signal: AbortSignal): Promise<void> {
+  const stream = (await docker.getEvents({ filters: { type: ['node'] } })) as NodeJS.ReadableStream & { destroy(): void };
+  const lines = lineSplitter((line) => {
+    if (!line.trim()) return;
+    const event = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    const attributes = event.Actor?.Attributes ?? {};
+    const state = attributes['state.new'];
+    onChange({ action: event.Action ?? '', node: attributes.name ?? event.Actor?.ID ?? '', ...(state ? { state } : {}) });
+  });
+  stream.on('data', (chunk: Buffer) => lines.write(chunk));
+  signal.addEventListener('abort', () => stream.destroy(), { once: true });
+  await streamClosed(stream);
+}
+
 /** A replica's last `tail` lines as printed in logs (`TIME app[web.1]: text`), with its app; undefined for other containers. */
 export async function replicaOutput(docker: DockerClient, id: string, tail: number): Promise<{ app: string; lines: string[] } | undefined> {
   const info = await docker.getContainer(id).inspect();

@@ -4,7 +4,7 @@
 import type { DockerClient } from '../docker/client.js';
 import { isNotFound } from '../docker/client.js';
 import { demuxLogs } from '../docker/containers.js';
-import { containerLines, followContainer, type LogOwner } from '../docker/logs.js';
+import { containerLines, followContainer, watchNodes, type LogOwner } from '../docker/logs.js';
 import { DockerScheduler } from '../docker/docker-scheduler.js';
 import { LABEL, imageRepo, serviceName } from '../docker/names.js';
 import { untagImage } from '../docker/images.js';
@@ -29,6 +29,37 @@ import {
 } from './service-spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A pause that a wake ends early; a wake while no pause runs ends the next one at once. */
+class Waker {
+  private early = false;
+  private end: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    if (this.early) {
+      this.early = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.finish(), ms);
+      this.end = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  wake(): void {
+    if (this.end) this.finish();
+    else this.early = true;
+  }
+
+  private finish(): void {
+    const end = this.end;
+    this.end = undefined;
+    end?.();
+  }
+}
 
 /** Pushes hold one unit of the registry each; its garbage collection holds all of them (no upload runs meanwhile). */
 const REGISTRY_UNITS = 1000;
@@ -249,8 +280,9 @@ export class SwarmScheduler implements Scheduler {
   }
 
   /**
-   * Reads the tasks every `watchIntervalMs`: a replica whose task stopped running, or was replaced by Swarm
-   * (after a crash or with a lost node, at a new address), is gone; one running again is back.
+   * Reads the tasks every `watchIntervalMs`, and at once when a node changes (the manager declared one down: Swarm
+   * replaces its tasks right after): a replica whose task stopped running, or was replaced by Swarm (after a crash
+   * or with a lost node, at a new address), is gone; one running again is back.
    */
   watch(onEvent: (event: ReplicaEvent) => void): { stop(): void } {
     let stopped = false;
@@ -268,15 +300,29 @@ export class SwarmScheduler implements Scheduler {
       }
       for (const id of [...seen.keys()]) if (!now.has(id)) seen.delete(id);
     };
+    const waker = new Waker();
+    const nodeEvents = new AbortController();
+    void watchNodes(
+      this.docker,
+      (change) => {
+        daemonLog('swarm.node_changed', { ...change });
+        // Swarm replaces the tasks of a node it declared down a moment after saying so: read now and again shortly.
+        waker.wake();
+        for (const ms of [250, 750]) setTimeout(() => waker.wake(), ms).unref();
+      },
+      nodeEvents.signal,
+    ).catch((err: unknown) => daemonLog('swarm.node_events.failed', { error: err }));
     void (async () => {
       while (!stopped) {
         await tick().catch((err: unknown) => daemonLog('swarm.watch.error', { error: err }));
-        await sleep(this.settings.watchIntervalMs);
+        await waker.sleep(this.settings.watchIntervalMs);
       }
     })();
     return {
       stop() {
         stopped = true;
+        nodeEvents.abort();
+        waker.wake();
       },
     };
   }
