@@ -68,6 +68,8 @@ export function nodeStatsSpec(image: string, intervalSeconds: number): Record<st
       Placement: { Constraints: ['node.role==worker'] },
       RestartPolicy: { Condition: 'any', Delay: 5e9 },
       Resources: { Limits: { MemoryBytes: 32 * 1024 * 1024 } },
+      // Its output is read as it comes; the node keeps only the last few MB of it (some KB per replica per interval).
+      LogDriver: { Name: 'json-file', Options: { 'max-size': '1m', 'max-file': '2' } },
     },
   };
 }

@@ -16,6 +16,7 @@ test("the stats agent runs once on every worker, on the host's network (it liste
       ContainerSpec: { Env: string[]; Command: string[]; Mounts: unknown[]; CapabilityDrop: string[] };
       Networks: unknown;
       Placement: unknown;
+      LogDriver: unknown;
     };
   };
   t.deepEqual(spec.Mode, { Global: {} });
@@ -24,6 +25,8 @@ test("the stats agent runs once on every worker, on the host's network (it liste
   t.deepEqual(spec.TaskTemplate.ContainerSpec.CapabilityDrop, ['ALL']);
   t.deepEqual(spec.TaskTemplate.ContainerSpec.Mounts, [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', ReadOnly: true }]);
   t.deepEqual(spec.TaskTemplate.ContainerSpec.Env, ['INTERVAL=10']);
+  // It prints a reading per replica every interval: the node keeps only the last 2 MB of that.
+  t.deepEqual(spec.TaskTemplate.LogDriver, { Name: 'json-file', Options: { 'max-size': '1m', 'max-file': '2' } });
   t.is(spec.TaskTemplate.ContainerSpec.Command.at(-1), NODE_STATS_SCRIPT);
   t.throws(() => nodeStatsSpec('img', 1.5), { message: /not an interval/ });
   // A container id is used only once it matched 64 hex digits; the app's environment (in inspect) is never printed.
