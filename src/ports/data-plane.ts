@@ -79,4 +79,6 @@ export interface RoutedRequest {
   /** The start of the replica's container id, or undefined when no replica took it (a 503). */
   replica: string | undefined;
   retries: number;
+  /** How the request ended, in words, when it ended early: the client left, the app closed the connection, ... */
+  ended?: string;
 }

@@ -36,7 +36,8 @@ export function checkLogsRequest(body: unknown): LogsRequest {
 
 /**
  * Pure: one router line as Heroku's `heroku[router]` prints it: `TIME paas[router]: at=info method=GET path="/"
- * host=... fwd="..." dyno=web.1 service=3ms status=200 bytes=224`; a 5xx is at=error.
+ * host=... fwd="..." dyno=web.1 service=3ms status=200 bytes=224`; a 5xx is at=error, and a request that ended
+ * early says how in `desc`.
  */
 export function formatRouterLine(request: RoutedRequest, dyno: string | undefined): string {
   const fields = [
@@ -50,6 +51,7 @@ export function formatRouterLine(request: RoutedRequest, dyno: string | undefine
     `status=${request.status}`,
     `bytes=${request.bytes}`,
     ...(request.retries > 0 ? [`retries=${request.retries}`] : []),
+    ...(request.ended ? [`desc=${JSON.stringify(request.ended)}`] : []),
   ];
   return `${request.time} paas[router]: ${fields.join(' ')}`;
 }

@@ -82,6 +82,35 @@ function load(clients: number) {
   };
 }
 
+/**
+ * What the daemon logged within a second of each failure, and the router's lines that were not a 200: what a
+ * failed run needs to be understood, since the cluster is gone after it.
+ */
+function aroundFailures(d: Daemon, failures: { sent: number; what: string }[]): string {
+  const near = (ms: number) => failures.some((f) => Math.abs(ms - f.sent) < 1500);
+  const events = d
+    .log()
+    .split('\n')
+    .filter((line) => {
+      const at = /^time=(\S+)/.exec(line);
+      return at && near(Date.parse(at[1]!));
+    });
+  const accessLog = path.join(d.dataDir, 'haproxy', 'access.log');
+  const routed = fs.existsSync(accessLog)
+    ? fs
+        .readFileSync(accessLog, 'utf8')
+        .split('\n')
+        .filter((l) => / status=(?!200 )| term=[^-C]/.test(l))
+    : [];
+  return [
+    ...failures.slice(0, 10).map((f) => `failed: ${new Date(f.sent).toISOString()} ${f.what}`),
+    'daemon:',
+    ...events.slice(-80),
+    'router, not 200:',
+    ...routed.slice(-20),
+  ].join('\n');
+}
+
 test.before(async () => {
   cluster = await createCluster(2);
   daemon = await startDaemon({ env: ENV });
@@ -262,6 +291,7 @@ test.serial('10 deploys and 10 rollbacks under load fail no request', async (t) 
   const { ok, failures } = await traffic.stop();
   t.log(`${ok} requests answered during 10 deploys and 10 rollbacks`);
   t.true(ok > 0);
+  if (failures.length) t.log(aroundFailures(d, failures));
   t.deepEqual(
     failures.slice(0, 5).map((f) => f.what),
     [],

@@ -178,4 +178,8 @@ test("router lines read like Heroku's heroku[router] lines; a request no replica
     formatRouterLine({ ...request, status: 503, replica: undefined, retries: 1 }, undefined),
     /at=error .* dyno=none service=3ms status=503 bytes=224 retries=1$/,
   );
+  t.regex(
+    formatRouterLine({ ...request, status: 502, ended: 'the app closed or refused the connection before the response headers were complete' }, 'web.1'),
+    / status=502 bytes=224 desc="the app closed or refused the connection before the response headers were complete"$/,
+  );
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { lastLines, parseAccessLine } from '../../../../src/router/haproxy/access-log.js';
+import { endedEarly, lastLines, parseAccessLine } from '../../../../src/router/haproxy/access-log.js';
 
 const line = (fields: string) => `23/Nov/2026:20:45:46.483 ts=1795466746.483 ${fields}`;
 
@@ -27,6 +27,25 @@ test('an access log line reads back into the request, quoted fields unescaped, t
     undefined,
   );
   t.is(parseAccessLine('[NOTICE]   (1) : New worker (2) forked'), undefined, "HAProxy's own notices are not requests");
+  const cut = parseAccessLine(
+    line('host="a" client=1.2.3.4 method=GET path="/" status=200 bytes=90 time=4 backend=app_shop server=r-0123456789abcdef-10.231.0.5_5000 retries=0 term=SD'),
+  );
+  t.is(cut?.ended, 'the app closed or refused the connection during the response', 'a response the app cut says so');
+  const normal = parseAccessLine(
+    line('host="a" client=1.2.3.4 method=GET path="/" status=200 bytes=90 time=4 backend=app_shop server=r-0123456789abcdef-10.231.0.5_5000 retries=0 term=--'),
+  );
+  t.is(normal?.status, 200);
+  t.false('ended' in normal!, 'a request that ended normally has no description');
+});
+
+test("how a request ended early is told in words: who ended it and when; normal ends and the router's own answers are not", (t) => {
+  t.is(endedEarly('KD'), 'the router cut the connection (its replica left the routes) during the response');
+  t.is(endedEarly('SH'), 'the app closed or refused the connection before the response headers were complete');
+  t.is(endedEarly('sH'), 'the app timed out before the response headers were complete');
+  t.is(endedEarly('CR'), 'the client closed the connection before the request was complete');
+  t.is(endedEarly('--'), undefined);
+  t.is(endedEarly('LR'), undefined, 'a redirect or a page of the router');
+  t.is(endedEarly(undefined), undefined);
 });
 
 test('the history is the last lines that match, oldest first', (t) => {
