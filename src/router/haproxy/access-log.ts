@@ -67,6 +67,7 @@ export function parseAccessLine(line: string): (RoutedRequest & { backend: strin
   const m = LINE.exec(line);
   if (!m) return undefined;
   const server = m[11]!;
+  const ended = endedEarly(m[13]);
   return {
     time: new Date(Number(m[1]) * 1000 + Number(m[2])).toISOString(),
     host: unescape(m[3]!),
@@ -79,7 +80,7 @@ export function parseAccessLine(line: string): (RoutedRequest & { backend: strin
     backend: m[10]!,
     replica: server.startsWith(SERVER_PREFIX) ? replicaOf(server.slice(SERVER_PREFIX.length)) : undefined,
     retries: Math.abs(Number(m[12])),
-    ...(endedEarly(m[13]) ? { ended: endedEarly(m[13])! } : {}),
+    ...(ended ? { ended } : {}),
   };
 }
 
