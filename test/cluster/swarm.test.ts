@@ -83,7 +83,7 @@ function load(clients: number) {
 }
 
 /**
- * What the daemon logged within a second of each failure, and the router's lines that were not a 200: what a
+ * What the daemon logged within 1.5 s of each failure, and the router's lines that were not a clean 200: what a
  * failed run needs to be understood, since the cluster is gone after it.
  */
 function aroundFailures(d: Daemon, failures: { sent: number; what: string }[]): string {
