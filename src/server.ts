@@ -177,6 +177,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       backups.stop();
       sampler.stop();
       nodeStats?.stop();
+      swarm?.nodeGuard.stop();
       await certs.close();
       await services.webhooks.close();
       await queues.close();

@@ -2,6 +2,7 @@
 import type { DockerClient } from './client.js';
 import { demuxLogs, lineSplitter, streamClosed } from './containers.js';
 import { LABEL } from './names.js';
+import { subscribeEvents, type DockerEvent } from './events.js';
 import type { LogLine } from '../ports/scheduler.js';
 
 export type { LogLine };
@@ -73,46 +74,17 @@ export async function followContainer(
  * Calls `onStart` with the id and labels of every container of `app` that starts, until `signal` aborts.
  * Resolves once subscribed, with a promise of the end.
  */
-export async function watchStarts(
+export function watchStarts(
   docker: DockerClient,
   app: string,
   onStart: (id: string, labels: Record<string, string>) => void,
   signal: AbortSignal,
 ): Promise<{ closed: Promise<void> }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`${LABEL.app}=${app}`] } })) as NodeJS.ReadableStream & {
-    destroy(): void;
+  const filters = { type: ['container'], event: ['start'], label: [`${LABEL.app}=${app}`] };
+  const started = (event: DockerEvent) => {
+    if (event.id) onStart(event.id, event.Actor?.Attributes ?? {});
   };
-  const lines = lineSplitter((line) => {
-    if (!line.trim()) return;
-    const event = JSON.parse(line) as { id?: string; Actor?: { Attributes?: Record<string, string> } };
-    const attributes = event.Actor?.Attributes ?? {};
-    if (event.id) onStart(event.id, attributes);
-  });
-  stream.on('data', (chunk: Buffer) => lines.write(chunk));
-  signal.addEventListener('abort', () => stream.destroy(), { once: true });
-  return { closed: streamClosed(stream) };
-}
-
-/** What changed of a Swarm node, as the manager's engine says. */
-export interface NodeChange {
-  action: string;
-  node: string;
-  state?: string;
-}
-
-/** Calls `onChange` for every change to a Swarm node (joined, updated, declared down, removed) until `signal` aborts. */
-export async function watchNodes(docker: DockerClient, onChange: (change: NodeChange) => void, signal: AbortSignal): Promise<void> {
-  const stream = (await docker.getEvents({ filters: { type: ['node'] } })) as NodeJS.ReadableStream & { destroy(): void };
-  const lines = lineSplitter((line) => {
-    if (!line.trim()) return;
-    const event = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
-    const attributes = event.Actor?.Attributes ?? {};
-    const state = attributes['state.new'];
-    onChange({ action: event.Action ?? '', node: attributes.name ?? event.Actor?.ID ?? '', ...(state ? { state } : {}) });
-  });
-  stream.on('data', (chunk: Buffer) => lines.write(chunk));
-  signal.addEventListener('abort', () => stream.destroy(), { once: true });
-  await streamClosed(stream);
+  return subscribeEvents(docker, filters, started, signal);
 }
 
 /** A replica's last `tail` lines as printed in logs (`TIME app[web.1]: text`), with its app; undefined for other containers. */

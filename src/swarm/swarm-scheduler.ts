@@ -4,7 +4,9 @@
 import type { DockerClient } from '../docker/client.js';
 import { isNotFound } from '../docker/client.js';
 import { demuxLogs } from '../docker/containers.js';
-import { containerLines, followContainer, watchNodes, type LogOwner } from '../docker/logs.js';
+import { containerLines, followContainer, type LogOwner } from '../docker/logs.js';
+import { watchNodes } from '../docker/events.js';
+import { Waker } from './waker.js';
 import { DockerScheduler } from '../docker/docker-scheduler.js';
 import { LABEL, imageRepo, serviceName } from '../docker/names.js';
 import { untagImage } from '../docker/images.js';
@@ -29,37 +31,6 @@ import {
 } from './service-spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A pause that a wake ends early; a wake while no pause runs ends the next one at once. */
-class Waker {
-  private early = false;
-  private end: (() => void) | undefined;
-
-  sleep(ms: number): Promise<void> {
-    if (this.early) {
-      this.early = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.finish(), ms);
-      this.end = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  wake(): void {
-    if (this.end) this.finish();
-    else this.early = true;
-  }
-
-  private finish(): void {
-    const end = this.end;
-    this.end = undefined;
-    end?.();
-  }
-}
 
 /** Pushes hold one unit of the registry each; its garbage collection holds all of them (no upload runs meanwhile). */
 const REGISTRY_UNITS = 1000;
@@ -302,7 +273,7 @@ export class SwarmScheduler implements Scheduler {
     };
     const waker = new Waker();
     const nodeEvents = new AbortController();
-    void watchNodes(
+    watchNodes(
       this.docker,
       (change) => {
         daemonLog('swarm.node_changed', { ...change });
@@ -311,7 +282,8 @@ export class SwarmScheduler implements Scheduler {
         for (const ms of [250, 750]) setTimeout(() => waker.wake(), ms).unref();
       },
       nodeEvents.signal,
-    ).catch((err: unknown) => daemonLog('swarm.node_events.failed', { error: err }));
+      (err) => daemonLog('swarm.node_events.failed', { error: err }),
+    );
     void (async () => {
       while (!stopped) {
         await tick().catch((err: unknown) => daemonLog('swarm.watch.error', { error: err }));

@@ -13,6 +13,8 @@ import type { MetricsHistory } from '../release/replica-metrics.js';
 import { ensureNodeStats, followNodeStats, NODE_STATS_NAME } from './node-stats.js';
 import { DOCKER_CERTS_DIR, SupervisedRegistry, type RegistryAccess } from './registry-server.js';
 import { SwarmScheduler } from './swarm-scheduler.js';
+import { Waker } from './waker.js';
+import { watchNodes } from '../docker/events.js';
 
 /** This engine's Swarm address, or a one-line error saying how to make it a manager. */
 export async function managerAddress(docker: DockerClient): Promise<string> {
@@ -43,6 +45,8 @@ export interface SwarmParts {
   access: RegistryAccess;
   /** Takes the workers' replicas' resource use into `history` (the stats agent's output) until stopped. */
   followNodeStats(history: MetricsHistory): { stop(): void };
+  /** Keeps the firewall across the cluster in step with its nodes until stopped. */
+  nodeGuard: { stop(): void };
 }
 
 export async function startSwarm(docker: DockerClient, config: Config): Promise<SwarmParts> {
@@ -61,7 +65,7 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
   }
   const gateway = new OverlayGateway(docker, config.appNetworks.pool);
   await gateway.start();
-  await guardNodes(docker, access, config, address);
+  const nodeGuard = await guardNodes(docker, access, config, address);
   const statsSeconds = Math.max(1, Math.round(config.metricsIntervalMs / 1000));
   await ensureNodeStats(docker, access, statsSeconds).catch((err: unknown) =>
     daemonLog('swarm.node_stats.failed', { service: NODE_STATS_NAME, error: err, hint: 'paas ps shows no CPU or memory for replicas on worker nodes' }),
@@ -80,14 +84,15 @@ export async function startSwarm(docker: DockerClient, config: Config): Promise<
     followNodeStats(docker, history, statsSeconds * 1000, stop.signal);
     return { stop: () => stop.abort() };
   };
-  return { scheduler, registry, access, followNodeStats: followStats };
+  return { scheduler, registry, access, followNodeStats: followStats, nodeGuard };
 }
 
 /**
  * The firewall across the cluster: on the workers (the node guard) and, for the other nodes' addresses, here. Set
- * at start and again whenever the nodes' addresses change (a node joined or left), checked every 15 s.
+ * at start and again whenever the nodes' addresses change: checked when the engine says a node changed (joined,
+ * left, went down), and every 15 s in case an event was missed.
  */
-async function guardNodes(docker: DockerClient, access: RegistryAccess, config: Config, manager: string): Promise<void> {
+async function guardNodes(docker: DockerClient, access: RegistryAccess, config: Config, manager: string): Promise<{ stop(): void }> {
   let applied = '';
   const apply = async () => {
     const nodes = otherNodeAddresses((await docker.listNodes()) as { Status?: { Addr?: string } }[], manager);
@@ -100,5 +105,25 @@ async function guardNodes(docker: DockerClient, access: RegistryAccess, config: 
   const failed = (err: unknown) =>
     daemonLog('swarm.node_guard.failed', { error: err, hint: "apps on worker nodes can reach those nodes' ports and the manager's" });
   await apply().catch(failed);
-  setInterval(() => void apply().catch(failed), 15_000).unref();
+  const stop = new AbortController();
+  const waker = new Waker();
+  // A node that joins has no address at its first event; its next (ready) has one.
+  watchNodes(
+    docker,
+    () => waker.wake(),
+    stop.signal,
+    (err) => daemonLog('swarm.node_events.failed', { error: err }),
+  );
+  void (async () => {
+    while (!stop.signal.aborted) {
+      await waker.sleep(15_000);
+      if (!stop.signal.aborted) await apply().catch(failed);
+    }
+  })();
+  return {
+    stop() {
+      stop.abort();
+      waker.wake();
+    },
+  };
 }
