@@ -1,6 +1,8 @@
 // bench/router: the data plane's cost, in one run against the same app container (nginx answering 100 bytes):
 // wrk with 64 keep-alive connections, interleaved rounds of 5 s, through
-//   direct (no proxy) | nginx, 1 worker (a config written here) | this project on HAProxy | this project's node router.
+//   direct (no proxy) | nginx, 1 worker (a config written here) | this project on HAProxy | this project's node router,
+// and HAProxy's floor: the same HAProxy with a bare config written here (one frontend, one server, no rules) and the
+// same access log straight to a file: what any HAProxy 2.6 data plane with an access log costs at least.
 // Prints req/s, p50, p99 and the proxy process's CPU per request (utime + stime from /proc), with ratios to nginx.
 // Each proxy runs on a core of its own, wrk and the app on the other (BENCH_PIN=0: no pinning).
 // Loopback and the bench's own container only; every process it starts is stopped at the end.
@@ -16,6 +18,8 @@ import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
 import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
 import { runtimeCommand } from '../src/router/haproxy/runtime-api.js';
+import { ACCESS_LOG_FORMAT } from '../src/router/haproxy/access-log.js';
+import { SERVER_OPTIONS } from '../src/router/haproxy/haproxy-config.js';
 import { buildImage } from '../src/docker/images.js';
 
 const run = promisify(execFile);
@@ -141,6 +145,36 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     const nginxWorker = Number((await run('pgrep', ['-P', String(nginx.pid)])).stdout.trim().split('\n')[0]);
 
+    // HAProxy's floor: no routing, no header rules, no retries, the access log written to a file by HAProxy itself.
+    const floorPort = await freePort();
+    const floorConf = path.join(dir, 'haproxy-floor.cfg');
+    fs.writeFileSync(
+      floorConf,
+      [
+        'global',
+        '  nbthread 1',
+        '  log stdout format raw local0',
+        'defaults',
+        '  mode http',
+        '  log global',
+        `  log-format "${ACCESS_LOG_FORMAT}"`,
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        'frontend http',
+        `  bind 127.0.0.1:${floorPort}`,
+        '  default_backend app',
+        'backend app',
+        `  server app ${app.ip}:5000 ${SERVER_OPTIONS}`,
+        '',
+      ].join('\n'),
+    );
+    const floorLog = fs.openSync(path.join(dir, 'haproxy-floor.log'), 'a');
+    const floor = spawn('haproxy', ['-db', '-f', floorConf], { stdio: ['ignore', floorLog, 'ignore'] });
+    fs.closeSync(floorLog);
+    children.push(floor);
+    await new Promise((r) => setTimeout(r, 500));
+
     const haproxyPort = await freePort();
     const haproxy = new HaproxyDataPlane({
       dataDir: dir,
@@ -168,7 +202,7 @@ async function main(): Promise<void> {
     await nodePlane.setTargets('bench', [target]);
 
     // Direct: the same container at its own address (no proxy).
-    const lines: Record<string, Round[]> = { direct: [], 'nginx 1 worker': [], haproxy: [], 'node router': [] };
+    const lines: Record<string, Round[]> = { direct: [], 'nginx 1 worker': [], haproxy: [], 'haproxy floor': [], 'node router': [] };
     let writerSeconds = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       lines.direct!.push(await wrkUrl(`http://${app.ip}:5000/`));
@@ -177,6 +211,7 @@ async function main(): Promise<void> {
       const writerBefore = logWriter.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
       lines.haproxy!.push(await wrk(haproxyPort, [haproxyWorker, ...logWriter]));
       writerSeconds += logWriter.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - writerBefore;
+      lines['haproxy floor']!.push(await wrk(floorPort, floor.pid));
       lines['node router']!.push(await wrk(nodePort, process.pid));
     }
     const med = (rs: Round[], key: keyof Round) => median(rs.map((r) => r[key] ?? NaN));
@@ -201,6 +236,7 @@ async function main(): Promise<void> {
           : ''),
     );
     if (vanished.size) console.log(`note: processes ${[...vanished].join(', ')} ended while measured; their CPU in that round is not counted`);
+    console.log('haproxy floor: HAProxy 2.6 with a bare config (no rules) and the same access log written to a file by itself');
     console.log('targets: haproxy >= 1.0x nginx req/s, p99 <= 1.5x, cpu per request <= 1.2x');
   } finally {
     for (const c of children) c.kill('SIGTERM');
