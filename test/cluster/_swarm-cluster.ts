@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { docker } from '../e2e/_daemon.js';
 
@@ -122,15 +123,55 @@ export function manifestBlobs(access: { address: string; username: string; passw
   });
 }
 
-/** A manager (this engine) and `count` worker nodes, all Ready. */
+/**
+ * The host's address on Docker's default bridge: the manager's Swarm address, which the nodes (containers on that
+ * bridge) reach. An engine that found its bridge already up records no gateway for it: the interface has it.
+ */
+async function bridgeAddress(): Promise<string> {
+  const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] }; Options?: Record<string, string> };
+  const gateway = bridge.IPAM.Config[0]?.Gateway;
+  if (gateway) return gateway;
+  const name = bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
+  const address = os.networkInterfaces()[name]?.find((a) => a.family === 'IPv4')?.address;
+  if (!address) throw new Error(`${name}, Docker's default bridge, has no IPv4 address`);
+  return address;
+}
+
+/** Undoes a cluster: its nodes, the overlay gateway and its routes, the swarm, its networks, the registry's CA. */
+async function removeCluster(managerAddr: string): Promise<void> {
+  await removeNodes();
+  const gateway = await docker
+    .getContainer('paas-swarm-gateway')
+    .inspect()
+    .catch(() => undefined);
+  removeGatewayRoutes(gateway?.NetworkSettings.Networks['paas-swarm-gateway']?.IPAddress);
+  if (gateway) await docker.getContainer(gateway.Id).remove({ force: true });
+  await docker.swarmLeave({ force: true }).catch(() => undefined);
+  for (const name of ['paas-swarm-gateway', 'docker_gwbridge'])
+    await docker
+      .getNetwork(name)
+      .remove()
+      .catch(() => undefined);
+  fs.rmSync(`/etc/docker/certs.d/${managerAddr}:5000`, { recursive: true, force: true });
+}
+
+/** A manager (this engine) and `count` worker nodes, all Ready; what a failure left half made is undone. */
 export async function createCluster(count: number): Promise<Cluster> {
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState !== 'inactive')
     throw new Error(`the host engine is already in a swarm (${info.Swarm?.LocalNodeState}): the test leaves it alone`);
   await ensureNodeImage();
   await removeNodes();
-  const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
-  const managerAddr = bridge.IPAM.Config[0]!.Gateway!;
+  const managerAddr = await bridgeAddress();
+  try {
+    return await joinCluster(managerAddr, count);
+  } catch (err) {
+    await removeCluster(managerAddr);
+    throw err;
+  }
+}
+
+async function joinCluster(managerAddr: string, count: number): Promise<Cluster> {
   await docker.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: managerAddr });
   const token = ((await docker.swarmInspect()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;
   const nodes: SwarmNode[] = [];
@@ -182,21 +223,6 @@ export async function createCluster(count: number): Promise<Cluster> {
         await docker.getContainer(node.name).putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/' });
       }
     },
-    async destroy() {
-      await removeNodes();
-      const gateway = await docker
-        .getContainer('paas-swarm-gateway')
-        .inspect()
-        .catch(() => undefined);
-      removeGatewayRoutes(gateway?.NetworkSettings.Networks['paas-swarm-gateway']?.IPAddress);
-      if (gateway) await docker.getContainer(gateway.Id).remove({ force: true });
-      await docker.swarmLeave({ force: true }).catch(() => undefined);
-      for (const name of ['paas-swarm-gateway', 'docker_gwbridge'])
-        await docker
-          .getNetwork(name)
-          .remove()
-          .catch(() => undefined);
-      fs.rmSync(`/etc/docker/certs.d/${managerAddr}:5000`, { recursive: true, force: true });
-    },
+    destroy: () => removeCluster(managerAddr),
   };
 }
