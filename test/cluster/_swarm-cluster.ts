@@ -7,7 +7,6 @@ import Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { docker } from '../e2e/_daemon.js';
 
@@ -131,9 +130,11 @@ async function bridgeAddress(): Promise<string> {
   const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] }; Options?: Record<string, string> };
   const gateway = bridge.IPAM.Config[0]?.Gateway;
   if (gateway) return gateway;
+  // Read with ip(8): Node lists no interface that is down, and docker0 is while no container is on it.
   const name = bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
-  const address = os.networkInterfaces()[name]?.find((a) => a.family === 'IPv4')?.address;
-  if (!address) throw new Error(`${name}, Docker's default bridge, has no IPv4 address`);
+  const shown = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', name], { encoding: 'utf8' });
+  const address = /\binet (\d+\.\d+\.\d+\.\d+)\//.exec(shown.stdout ?? '')?.[1];
+  if (!address) throw new Error(`${name}, Docker's default bridge, has no IPv4 address: ${shown.stderr || shown.stdout}`);
   return address;
 }
 
