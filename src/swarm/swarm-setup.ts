@@ -107,7 +107,7 @@ async function guardNodes(docker: DockerClient, access: RegistryAccess, config: 
   await apply().catch(failed);
   const stop = new AbortController();
   const waker = new Waker();
-  // A node that joins has no address at its first event; its next (ready) has one.
+  // Any node event only wakes the check: it reads the node list again and acts only when the addresses changed.
   watchNodes(
     docker,
     () => waker.wake(),
