@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import tar from 'tar-stream';
 import { docker, freePort } from '../test/e2e/_daemon.js';
 import { median } from './_bench.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
@@ -20,7 +19,7 @@ import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
 import { runtimeCommand } from '../src/router/haproxy/runtime-api.js';
 import { ACCESS_LOG_FORMAT } from '../src/router/haproxy/access-log.js';
 import { SERVER_OPTIONS } from '../src/router/haproxy/haproxy-config.js';
-import { buildImage } from '../src/docker/images.js';
+import { buildImage, dockerfileContext } from '../src/docker/images.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -75,11 +74,8 @@ async function startApp(): Promise<{ id: string; ip: string }> {
       .inspect()
       .catch(() => undefined))
   ) {
-    const pack = tar.pack();
-    pack.entry({ name: 'Dockerfile' }, dockerfile);
-    pack.finalize();
     console.log('-----> Building the bench app image (once)');
-    await buildImage(docker, pack as never, { tag: IMAGE, labels: {} }, () => {});
+    await buildImage(docker, dockerfileContext(dockerfile), { tag: IMAGE, labels: {} }, () => {});
   }
   const container = await docker.createContainer({
     Image: IMAGE,

@@ -79,7 +79,7 @@ export async function buildWithBuildpack(
     const runtimeTag = `paas/runtime:${detected.buildpack}-${contentHash(runtime, buildpackDir)}`;
     const runtimeImageId = await buildImage(
       docker,
-      buildpackContext(runtime, buildpackDir, undefined),
+      () => buildpackContext(runtime, buildpackDir, undefined),
       { tag: runtimeTag, labels: { [LABEL.role]: 'runtime' } },
       show,
     );
@@ -95,13 +95,13 @@ export async function buildWithBuildpack(
     const dockerfile = appDockerfile(plan, base, web, stackImage);
     const context = () => buildpackContext(dockerfile, undefined, archiveCommit(request.repo, request.sha, request.gitEnv));
     if (!hasReleaseStage(plan)) {
-      const imageId = await buildImage(docker, context(), { tag: request.tag, labels, buildArgs: { SOURCE_VERSION: request.sha } }, show);
+      const imageId = await buildImage(docker, context, { tag: request.tag, labels, buildArgs: { SOURCE_VERSION: request.sha } }, show);
       return { imageId, testImageId: imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
     }
     // The test stage first (its layers are then all cached for the final stage, which only adds the prune step).
     const buildArgs = { SOURCE_VERSION: request.sha };
-    const testImageId = await buildImage(docker, context(), { tag: `${request.tag}-test`, labels, target: TEST_STAGE, buildArgs }, show);
-    const imageId = await buildImage(docker, context(), { tag: request.tag, labels, buildArgs }, (event) => {
+    const testImageId = await buildImage(docker, context, { tag: `${request.tag}-test`, labels, target: TEST_STAGE, buildArgs }, show);
+    const imageId = await buildImage(docker, context, { tag: request.tag, labels, buildArgs }, (event) => {
       if (!/Using cache|^Step \d+\/\d+ : (?!RUN \["\/paas\/buildpack\/bin\/prune)/.test(event.stream ?? '')) show(event);
     });
     return { imageId, testImageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };

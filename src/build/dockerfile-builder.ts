@@ -70,7 +70,7 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
   const buildArgs = request.buildArgs ?? {};
   await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '', buildArgs);
   const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
-  const context = filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
+  const context = () => filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
   try {
     return await buildImage(
       docker,

@@ -1,9 +1,10 @@
 // Images through the Engine API: build, import, tag, inspect, remove.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import tarStream from 'tar-stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
-import { followProgress, type ProgressEvent } from './progress.js';
+import { cacheVanished, followProgress, type ProgressEvent } from './progress.js';
 import { layersWithSizes } from './layers.js';
 import { LABEL, imageRepo } from './names.js';
 import type { Layer } from '../store/releases.js';
@@ -19,24 +20,54 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
 }
 
+/** How many times a build starts again when a cached step's image was deleted under it (see `cacheVanished`). */
+const BUILD_ATTEMPTS = 3;
+
 /**
  * Builds an image from a tar context with the classic builder, calling onEvent for each progress event.
- * Resolves with the image id; rejects with Docker's message when the build fails.
+ * Resolves with the image id; rejects with Docker's message when the build fails. `context` makes a fresh
+ * stream per attempt: a build whose cached step's image another removal deleted meanwhile starts again.
  */
-export async function buildImage(docker: DockerClient, context: Readable, options: BuildOptions, onEvent: (event: ProgressEvent) => void): Promise<string> {
-  const stream = await docker.buildImage(context, {
-    t: options.tag,
-    labels: options.labels,
-    version: '1',
-    rm: true,
-    forcerm: true,
-    ...(options.target ? { target: options.target } : {}),
-    ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
-    ...(options.buildArgs && Object.keys(options.buildArgs).length > 0 ? { buildargs: options.buildArgs } : {}),
-  } as Parameters<DockerClient['buildImage']>[1]);
-  await followProgress(docker, stream, onEvent);
+export async function buildImage(
+  docker: DockerClient,
+  context: () => Readable,
+  options: BuildOptions,
+  onEvent: (event: ProgressEvent) => void,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stream = await docker.buildImage(
+        context() as unknown as NodeJS.ReadableStream,
+        {
+          t: options.tag,
+          labels: options.labels,
+          version: '1',
+          rm: true,
+          forcerm: true,
+          ...(options.target ? { target: options.target } : {}),
+          ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+          ...(options.buildArgs && Object.keys(options.buildArgs).length > 0 ? { buildargs: options.buildArgs } : {}),
+        } as Parameters<DockerClient['buildImage']>[1],
+      );
+      await followProgress(docker, stream, onEvent);
+      break;
+    } catch (err) {
+      if (attempt >= BUILD_ATTEMPTS || !cacheVanished((err as Error).message)) throw err;
+      onEvent({ stream: `An image this build reused from the cache was deleted meanwhile (by an image removal on the engine); building again\n` });
+    }
+  }
   const image = await docker.getImage(options.tag).inspect();
   return image.Id;
+}
+
+/** A build context holding nothing but a Dockerfile. */
+export function dockerfileContext(dockerfile: string): () => Readable {
+  return () => {
+    const pack = tarStream.pack();
+    pack.entry({ name: 'Dockerfile' }, dockerfile);
+    pack.finalize();
+    return pack as unknown as Readable;
+  };
 }
 
 /** Imports a root filesystem tarball as an image `repo:tag`. */
@@ -112,11 +143,10 @@ export async function untagImage(docker: DockerClient, ref: string): Promise<boo
 
 /** Lists the files a layer adds or changes, read from `docker save` of the image (streamed, nothing kept). */
 export async function filesInLayers(docker: DockerClient, image: string, diffIds: Set<string>, limit = 200): Promise<Map<string, string[]>> {
-  const { default: tar } = await import('tar-stream');
   const { createHash } = await import('node:crypto');
   const stream = (await docker.getImage(image).get()) as NodeJS.ReadableStream;
   const files = new Map<string, string[]>();
-  const outer = tar.extract();
+  const outer = tarStream.extract();
   outer.on('entry', (header, entry, next) => {
     if (!/(^|\/)layer\.tar$/.test(header.name) || header.type !== 'file') {
       entry.on('end', next);
@@ -126,7 +156,7 @@ export async function filesInLayers(docker: DockerClient, image: string, diffIds
     // A layer's diff id is the sha256 of its uncompressed tar: hash while listing, keep the list if it matches.
     const hash = createHash('sha256');
     const names: string[] = [];
-    const inner = tar.extract();
+    const inner = tarStream.extract();
     inner.on('entry', (h, e, n) => {
       if (names.length < limit) names.push(h.name);
       e.on('end', n);

@@ -27,3 +27,12 @@ export function followProgress(docker: DockerClient, stream: NodeJS.ReadableStre
     );
   });
 }
+
+/**
+ * Pure: whether a build failed because an image it had taken from the cache was deleted before its next step
+ * used it. The classic builder's cache is every image on the engine, so removing any image (with its untagged
+ * parents) can delete a step another build just matched; the build itself was fine and succeeds when run again.
+ */
+export function cacheVanished(message: string): boolean {
+  return /unknown parent image ID|No such image: sha256:[0-9a-f]{64}/.test(message);
+}

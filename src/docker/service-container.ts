@@ -2,11 +2,10 @@
 // (no way out, no app on it), its data volume, and its container, which is connected to the network of each app
 // it is linked to and nowhere else. Client containers (dump, restore, connect) join the service's own network.
 import type Docker from 'dockerode';
-import tar from 'tar-stream';
 import type { DockerClient } from './client.js';
 import type { AppNetworks } from './subnets.js';
 import { isNotFound } from './client.js';
-import { buildImage, findImage } from './images.js';
+import { buildImage, dockerfileContext, findImage } from './images.js';
 import { connectNetwork, disconnectNetwork, ensureAppNetwork, execSucceeds, removeContainer, removeNetwork } from './containers.js';
 import { ensureVolume } from './volumes.js';
 import { LABEL, appNetworkName, serviceAlias, serviceObjectName } from './names.js';
@@ -35,10 +34,7 @@ const READY_TIMEOUT_MS = 120_000;
 export async function ensureServiceImage(docker: DockerClient, kind: ServiceKind, out: LineSink, release: ServiceRelease = kind.releases[0]!): Promise<void> {
   if (await findImage(docker, release.image)) return;
   out.step(`Building the ${kind.title} ${release.version} image (once, from Debian ${release.suite}'s packages)`);
-  const pack = tar.pack();
-  pack.entry({ name: 'Dockerfile' }, release.dockerfile);
-  pack.finalize();
-  await buildImage(docker, pack as unknown as NodeJS.ReadableStream as never, { tag: release.image, labels: { [LABEL.addon]: kind.name } }, () => {});
+  await buildImage(docker, dockerfileContext(release.dockerfile), { tag: release.image, labels: { [LABEL.addon]: kind.name } }, () => {});
 }
 
 /** Pure: the environment a service's containers (server and clients) read their secrets from. */

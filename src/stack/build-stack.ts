@@ -5,9 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DockerClient } from '../docker/client.js';
-import type { Readable } from 'node:stream';
-import tarStream from 'tar-stream';
-import { buildImage, findImage, importImage, tagImage } from '../docker/images.js';
+import { buildImage, dockerfileContext, findImage, importImage, tagImage } from '../docker/images.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 
@@ -66,11 +64,8 @@ async function buildAppsStack(docker: DockerClient, out: LineSink): Promise<void
   const ref = `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`;
   if (await findImage(docker, ref)) return void out.step(`Apps stack ${ref} exists; reusing it`);
   out.step(`Building the apps stack ${ref} (${APPS_STACK_PACKAGES.join(', ')})`);
-  const pack = tarStream.pack();
-  pack.entry({ name: 'Dockerfile' }, appsStackDockerfile());
-  pack.finalize();
   try {
-    await buildImage(docker, pack as unknown as Readable, { tag: ref, labels: { [LABEL.stack]: 'apps' } }, (event) => {
+    await buildImage(docker, dockerfileContext(appsStackDockerfile()), { tag: ref, labels: { [LABEL.stack]: 'apps' } }, (event) => {
       const line = event.stream?.trim();
       if (line && /^(Step|Setting up|E:)/.test(line)) out.detail(line);
     });

@@ -4,11 +4,9 @@
 // (masquerading, so replies come back over the overlay) only what the host itself starts. The router and the
 // health checks then reach task addresses directly, as they reach container addresses under the local scheduler.
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
-import tarStream from 'tar-stream';
 import type { DockerClient } from '../docker/client.js';
 import { isNotFound } from '../docker/client.js';
-import { buildImage, findImage } from '../docker/images.js';
+import { buildImage, dockerfileContext, findImage } from '../docker/images.js';
 import { connectNetwork, disconnectNetwork } from '../docker/containers.js';
 import { freeSubnet, parseCidr } from '../docker/subnets.js';
 import { LABEL, appNetworkName } from '../docker/names.js';
@@ -69,18 +67,13 @@ export function gatewaySpec(subnet: string): Docker.ContainerCreateOptions {
 /** Builds the image of the gateway (the stack, iptables, and curl for the stats agent) once; the node guard runs it too. */
 export async function ensureGatewayImage(docker: DockerClient): Promise<void> {
   if (await findImage(docker, GATEWAY_IMAGE)) return;
-  const pack = tarStream.pack();
-  pack.entry(
-    { name: 'Dockerfile' },
-    [
-      `FROM ${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`,
-      'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables curl && rm -rf /var/lib/apt/lists/*',
-      '',
-    ].join('\n'),
-  );
-  pack.finalize();
+  const dockerfile = [
+    `FROM ${STACK_IMAGE.repo}:${STACK_IMAGE.tag}`,
+    'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables curl && rm -rf /var/lib/apt/lists/*',
+    '',
+  ].join('\n');
   try {
-    await buildImage(docker, pack as unknown as Readable, { tag: GATEWAY_IMAGE, labels: { [LABEL.managed]: 'true' } }, () => undefined);
+    await buildImage(docker, dockerfileContext(dockerfile), { tag: GATEWAY_IMAGE, labels: { [LABEL.managed]: 'true' } }, () => undefined);
   } catch (err) {
     throw new PaasError('PAAS_ERR_SWARM', `could not build the overlay gateway image ${GATEWAY_IMAGE}: ${(err as Error).message}`, { cause: err });
   }
