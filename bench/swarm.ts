@@ -3,6 +3,8 @@
 //   - push-to-live of a code-only change (median of ROUNDS), Swarm against local (target: at most 2x);
 //   - bytes the registry received per code-only deploy, against the bytes changed (target: changed + 1 MB);
 //   - router req/s (wrk, 64 keep-alive connections) to one replica on a worker node against one on the manager.
+// Both pairs are measured in interleaved rounds (local then Swarm; manager then worker), so a noisy moment of the
+// machine falls on both sides.
 // Installs wrk when missing; everything stays on this machine and stops by itself.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,31 +17,19 @@ import { median } from './_bench.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-/** Code-only pushes of the bench app; push-to-live (ms) of each, and what each changed (bytes). */
-async function pushToLive(
-  daemon: Daemon,
-  app: string,
-  repo: string,
-  onRound: (round: number) => void = () => {},
-): Promise<{ times: number[]; changed: number[] }> {
-  const times: number[] = [];
-  const changed: number[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    onRound(round);
-    const body = `swarm bench round ${round} ${Date.now()}\n`;
-    await commitAll(repo, `round ${round}`, { 'index.html': body });
-    const start = performance.now();
-    const push = await daemon.push(repo, app);
-    if (push.code !== 0) throw new Error(`push failed:\n${push.output}`);
-    for (;;) {
-      const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
-      if (res.body === body) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    times.push(performance.now() - start);
-    changed.push(Buffer.byteLength(body));
+/** One code-only push of the bench app: its push-to-live (ms) and the bytes it changed. */
+async function pushToLive(daemon: Daemon, app: string, repo: string, round: number): Promise<{ ms: number; changed: number }> {
+  const body = `swarm bench round ${round} ${app} ${Date.now()}\n`;
+  await commitAll(repo, `round ${round}`, { 'index.html': body });
+  const start = performance.now();
+  const push = await daemon.push(repo, app);
+  if (push.code !== 0) throw new Error(`push failed:\n${push.output}`);
+  for (;;) {
+    const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
+    if (res.body === body) break;
+    await new Promise((r) => setTimeout(r, 5));
   }
-  return { times, changed };
+  return { ms: performance.now() - start, changed: Buffer.byteLength(body) };
 }
 
 async function wrkRps(daemon: Daemon, app: string): Promise<number> {
@@ -49,10 +39,38 @@ async function wrkRps(daemon: Daemon, app: string): Promise<number> {
   return Number(rps[1]);
 }
 
-async function nodeOf(daemon: Daemon): Promise<{ hostname: string; role: string }[]> {
-  const nodes = JSON.parse((await daemon.paas(['nodes', '--json'])).stdout) as { hostname: string; role: string; replicas: number }[];
-  return nodes.filter((n) => n.replicas > 0);
+interface NodeRow {
+  hostname: string;
+  role: string;
+  replicas: number;
 }
+
+async function nodes(daemon: Daemon): Promise<NodeRow[]> {
+  return JSON.parse((await daemon.paas(['nodes', '--json'])).stdout) as NodeRow[];
+}
+
+const isManager = (n: NodeRow) => n.role.startsWith('manager');
+
+/** Where the app's one replica runs: 'manager' or 'worker'. */
+async function placement(daemon: Daemon): Promise<'manager' | 'worker'> {
+  const where = (await nodes(daemon)).find((n) => n.replicas > 0);
+  if (!where) throw new Error('the bench app has no running replica');
+  return isManager(where) ? 'manager' : 'worker';
+}
+
+/** Moves the app's replica to the other kind of node: every node active, then the current kind drained. */
+async function move(daemon: Daemon): Promise<void> {
+  const all = await nodes(daemon);
+  for (const node of all) await daemon.paas(['nodes:activate', node.hostname]);
+  const from = (await placement(daemon)) === 'manager';
+  for (const node of all.filter((n) => isManager(n) === from)) {
+    const out = await daemon.paas(['nodes:drain', node.hostname]);
+    if (out.code !== 0) throw new Error(out.output);
+  }
+}
+
+const blobsAdded = (before: Map<string, number>, after: Map<string, number>) =>
+  [...after].filter(([d]) => !before.has(d)).reduce((sum, [, bytes]) => sum + bytes, 0);
 
 async function main(): Promise<void> {
   if (spawnSync('wrk', ['--version']).error) {
@@ -62,70 +80,61 @@ async function main(): Promise<void> {
   const repo = await nodeAppRepo();
   const env = { PAAS_READY_TIMEOUT: '60', PAAS_STOP_GRACE: '5', PAAS_DRAIN_TIMEOUT: '5' };
 
-  // The local scheduler first, on the same engine, with the same app.
+  // Both daemons on the same engine, with the same app: the local scheduler's, and the Swarm one's on a cluster.
   const local = await startDaemon({ env });
   const localApp = uniqueName('bench-local');
-  let localTimes: number[];
-  try {
-    const warm = await local.push(repo, localApp);
-    if (warm.code !== 0) throw new Error(warm.output);
-    localTimes = (await pushToLive(local, localApp, repo)).times;
-    await local.paas(['apps:destroy', localApp, '--confirm', localApp]);
-  } finally {
-    await local.stop();
-  }
-
   const cluster = await createCluster(2);
   let daemon: Daemon | undefined;
   const app = uniqueName('bench-swarm');
   try {
+    const warmLocal = await local.push(repo, localApp);
+    if (warmLocal.code !== 0) throw new Error(warmLocal.output);
     daemon = await startDaemon({ env: { ...env, PAAS_SCHEDULER: 'swarm' } });
     await cluster.trustRegistry(`${cluster.managerAddr}:5000`, fs.readFileSync(path.join(daemon.dataDir, 'registry', 'ca.crt'), 'utf8'));
     await daemon.paas(['apps:create', app]);
     const warm = await daemon.push(repo, app);
     if (warm.code !== 0) throw new Error(warm.output);
-    let before = registryBlobs(daemon.dataDir);
-    const shipped: number[] = [];
-    const swarm = await pushToLive(daemon, app, repo, (round) => {
-      if (round > 1) {
-        const after = registryBlobs(daemon!.dataDir);
-        shipped.push([...after].filter(([d]) => !before.has(d)).reduce((sum, [, bytes]) => sum + bytes, 0));
-        before = after;
-      }
-    });
-    const after = registryBlobs(daemon.dataDir);
-    shipped.push([...after].filter(([d]) => !before.has(d)).reduce((sum, [, bytes]) => sum + bytes, 0));
 
-    // One replica: measured where it runs, then moved (by draining) to the other kind of node and measured again.
-    const rps: Record<string, number> = {};
-    let where = (await nodeOf(daemon))[0]!;
-    rps[where.role.startsWith('manager') ? 'manager' : 'worker'] = await wrkRps(daemon, app);
-    const manager = JSON.parse((await daemon.paas(['nodes', '--json'])).stdout).find((n: { role: string }) => n.role.startsWith('manager')).hostname as string;
-    const toDrain = where.role.startsWith('manager') ? [manager] : cluster.nodes.map((n) => n.name);
-    for (const node of toDrain) {
-      const out = await daemon.paas(['nodes:drain', node]);
-      if (out.code !== 0) throw new Error(out.output);
+    const localTimes: number[] = [];
+    const swarmTimes: number[] = [];
+    const shipped: number[] = [];
+    let changed = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      localTimes.push((await pushToLive(local, localApp, repo, round)).ms);
+      const before = registryBlobs(daemon.dataDir);
+      const pushed = await pushToLive(daemon, app, repo, round);
+      swarmTimes.push(pushed.ms);
+      shipped.push(blobsAdded(before, registryBlobs(daemon.dataDir)));
+      changed = pushed.changed;
     }
-    where = (await nodeOf(daemon))[0]!;
-    rps[where.role.startsWith('manager') ? 'manager' : 'worker'] = await wrkRps(daemon, app);
-    for (const node of toDrain) await daemon.paas(['nodes:activate', node]);
+    await local.paas(['apps:destroy', localApp, '--confirm', localApp]);
+
+    // One replica, measured where it runs, then moved to the other kind of node, and back, ROUNDS times each.
+    const rps: Record<'manager' | 'worker', number[]> = { manager: [], worker: [] };
+    for (let i = 0; i < 2 * ROUNDS; i++) {
+      if (i > 0) await move(daemon);
+      rps[await placement(daemon)].push(await wrkRps(daemon, app));
+    }
+    for (const node of await nodes(daemon)) await daemon.paas(['nodes:activate', node.hostname]);
 
     const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const localMedian = median(localTimes);
-    const swarmMedian = median(swarm.times);
-    console.log(`bench/swarm: ${ROUNDS} code-only pushes of a small Node app, manager + 2 Docker-in-Docker workers, web=1`);
+    const swarmMedian = median(swarmTimes);
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    console.log(`bench/swarm: ${ROUNDS} interleaved code-only pushes of a small Node app, manager + 2 Docker-in-Docker workers, web=1`);
     console.log(`  push-to-live, local scheduler (baseline): median ${fmt(localMedian)}  [${localTimes.map(fmt).join(', ')}]`);
-    console.log(`  push-to-live, swarm scheduler:            median ${fmt(swarmMedian)}  [${swarm.times.map(fmt).join(', ')}]`);
+    console.log(`  push-to-live, swarm scheduler:            median ${fmt(swarmMedian)}  [${swarmTimes.map(fmt).join(', ')}]`);
     console.log(`  ratio swarm/local: ${(swarmMedian / localMedian).toFixed(2)}x (target: at most 2x)`);
     console.log(
-      `  bytes the registry received per code-only deploy: ${shipped.map((b) => `${b} B`).join(', ')}; bytes changed: ${swarm.changed[0]} B (target: changed + 1 MB)`,
+      `  bytes the registry received per code-only deploy: ${shipped.map((b) => `${b} B`).join(', ')}; bytes changed: ${changed} B (target: changed + 1 MB)`,
     );
     console.log(
-      `  router req/s, wrk 64 connections, ${SECONDS} s: replica on a worker ${rps.worker?.toFixed(0)}, on the manager ${rps.manager?.toFixed(0)}, ratio ${(
-        (rps.worker ?? 0) / (rps.manager ?? 1)
-      ).toFixed(2)}x`,
+      `  router req/s, wrk 64 connections, ${SECONDS} s rounds: replica on a worker median ${median(rps.worker).toFixed(0)} [${list(rps.worker)}], ` +
+        `on the manager median ${median(rps.manager).toFixed(0)} [${list(rps.manager)}], ratio ${(median(rps.worker) / median(rps.manager)).toFixed(2)}x`,
     );
   } finally {
+    await local.paas(['apps:destroy', localApp, '--confirm', localApp]).catch(() => undefined);
+    await local.stop();
     await daemon?.paas(['apps:destroy', app, '--confirm', app]).catch(() => undefined);
     await daemon?.stop();
     await cluster.destroy();
