@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   // Both daemons on the same engine, with the same app: the local scheduler's, and the Swarm one's on a cluster.
   const local = await startDaemon({ env });
   const localApp = uniqueName('bench-local');
-  const cluster = await createCluster(2);
+  const cluster = await createCluster(2).catch(async (err: unknown) => {
+    await local.stop();
+    throw err;
+  });
   let daemon: Daemon | undefined;
   const app = uniqueName('bench-swarm');
   try {

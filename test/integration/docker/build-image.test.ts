@@ -53,7 +53,7 @@ test('a build whose cached step is deleted by another image removal mid-build bu
   await removal;
 
   t.truthy(await findImage(docker, second));
-  t.is((await docker.getImage(built).inspect()).Id, built);
+  t.true((await docker.getImage(built).inspect()).Size >= 128 << 20, 'the image holds the file the second build copied');
   t.falsy(await findImage(docker, first));
   t.true(
     lines.some((l) => /deleted meanwhile.*building again/.test(l)),
