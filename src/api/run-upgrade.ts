@@ -12,6 +12,7 @@ import type { Attached, AttachedIo } from '../docker/attach.js';
 import type { RunRequest } from '../commands/io.js';
 import { authorizeLogged } from './dispatch.js';
 import { FRAME, FrameDecoder, encodeFrame } from './run-frames.js';
+import { clientSink } from './client-sink.js';
 
 const RUN_PATH = /^\/apps\/([a-z0-9-]{1,63})\/run$/;
 const CONNECT_PATH = /^\/services\/([a-z0-9-]{1,63})\/connect$/;
@@ -67,22 +68,21 @@ function requestOf(req: http.IncomingMessage): RunRequest & { rows?: number; col
 }
 
 export function serveRunUpgrade(services: Services, caller: Caller, req: http.IncomingMessage, socket: Duplex): void {
+  // Node takes its own error listener off an upgraded socket: the sink puts one back before anything waits.
+  const sink = clientSink(socket, `run ${req.url}`);
   void (async () => {
     let upgraded = false;
     try {
       const run = requestOf(req);
       await checkRunAllowed(services, caller, run);
-      const abort = new AbortController();
-      socket.on('close', () => abort.abort());
-      socket.on('error', () => abort.abort());
-      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: paas-run\r\nconnection: Upgrade\r\n\r\n');
+      sink.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: paas-run\r\nconnection: Upgrade\r\n\r\n');
       upgraded = true;
       const attached = await startAttached(services, caller, run, {
         tty: run.tty,
         size: run.rows && run.cols ? { rows: run.rows, cols: run.cols } : undefined,
-        stdout: (chunk) => socket.write(encodeFrame(FRAME.stdout, chunk)),
-        stderr: (chunk) => socket.write(encodeFrame(FRAME.stderr, chunk)),
-        signal: abort.signal,
+        stdout: (chunk) => sink.write(encodeFrame(FRAME.stdout, chunk)),
+        stderr: (chunk) => sink.write(encodeFrame(FRAME.stderr, chunk)),
+        signal: sink.signal,
       });
       const decoder = new FrameDecoder();
       socket.on('data', (chunk: Buffer) => {
@@ -97,9 +97,10 @@ export function serveRunUpgrade(services: Services, caller: Caller, req: http.In
         }
       });
       const exit = await attached.exit;
-      socket.end(encodeFrame(FRAME.exit, String(exit)));
+      if (!sink.gone) socket.end(encodeFrame(FRAME.exit, String(exit)));
     } catch (err) {
       const error = asPaasError(err);
+      if (socket.destroyed || socket.writableEnded) return;
       if (!upgraded) return refuse(socket, error);
       socket.write(encodeFrame(FRAME.stderr, `${ERROR}${error.message}\n`));
       socket.end(encodeFrame(FRAME.exit, '1'));

@@ -16,6 +16,7 @@ import { ROUTES } from './routes.js';
 import { serveRunUpgrade } from './run-upgrade.js';
 import { DashboardDoor } from './dashboard-door.js';
 import { createSession } from 'better-sse';
+import { clientSink } from './client-sink.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -46,13 +47,12 @@ function readBody(req: http.IncomingMessage): Promise<unknown> {
 /** Streams lines as NDJSON ({"line"} ... then {"exit"}); stops following when the caller goes away. */
 async function writeStreamed(streamed: Streamed, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const abort = new AbortController();
-  req.socket.on('close', () => abort.abort());
-  const write: LineWriter = Object.assign((line: string) => void res.write(JSON.stringify({ line }) + '\n'), {
-    accepted: () => void res.write(JSON.stringify({ accepted: true }) + '\n'),
+  const sink = clientSink(res, `${req.method} ${req.url}`, undefined, [req.socket]);
+  const write: LineWriter = Object.assign((line: string) => sink.write(JSON.stringify({ line }) + '\n'), {
+    accepted: () => sink.write(JSON.stringify({ accepted: true }) + '\n'),
   });
-  const exit = await streamed.run(write, abort.signal);
-  res.end(JSON.stringify({ exit }) + '\n');
+  const exit = await streamed.run(write, sink.signal);
+  if (!sink.gone) res.end(JSON.stringify({ exit }) + '\n');
 }
 
 /** Streams a file's bytes (a backup) as the answer. */
@@ -64,11 +64,11 @@ async function writeFile(file: string, res: http.ServerResponse): Promise<void> 
 /** Streams lines as server-sent events (`line` events, then one `exit`), for the dashboard's EventSource. */
 async function writeEvents(streamed: Streamed, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const session = await createSession(req, res, { retry: 2000, keepAlive: 15_000 });
-  const abort = new AbortController();
-  session.on('disconnected', () => abort.abort());
-  const exit = await streamed.run((line) => void session.push(line, 'line'), abort.signal);
-  if (session.isConnected) session.push(exit, 'exit');
-  res.end();
+  const sink = clientSink<[unknown, string]>(res, `SSE ${req.url}`, ([data, event]) => session.push(data, event), [req.socket]);
+  session.on('disconnected', () => sink.stop());
+  const exit = await streamed.run((line) => sink.write([line, 'line']), sink.signal);
+  sink.write([exit, 'exit']);
+  if (!res.writableEnded) res.end();
 }
 
 async function handle(services: Services, identify: Identify, req: http.IncomingMessage, res: http.ServerResponse, door?: DashboardDoor): Promise<void> {
@@ -98,8 +98,16 @@ async function handle(services: Services, identify: Identify, req: http.Incoming
 }
 
 function serve(services: Services, server: http.Server, identify: Identify, door?: DashboardDoor, identifyUpgrade: Identify = identify): void {
-  server.on('request', (req, res) => void handle(services, identify, req, res, door));
+  // A request's failure ends that request only: whatever escapes its handler is logged and its socket closed.
+  server.on('request', (req, res) =>
+    handle(services, identify, req, res, door).catch((err: unknown) => {
+      daemonLog('api.error', { path: (req.url ?? '/').split('?')[0], error: err instanceof Error ? err.stack : err });
+      res.destroy();
+    }),
+  );
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+    // Node takes its error listener off an upgraded socket: a reset while the caller is identified must not end the daemon.
+    socket.on('error', () => socket.destroy());
     identifyUpgrade(req).then(
       (caller) => serveRunUpgrade(services, caller, req, socket),
       (err) => {

@@ -136,9 +136,15 @@ export async function startSshGateway(services: Services, port: number): Promise
         session.on('shell', (accept) => refuse(accept(), 'interactive shells are not supported: use git push, or a command (try: help)'));
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
+          // A client that goes away mid-write makes the channel emit 'error': never unheard, never the daemon's end.
+          channel.on('error', () => undefined);
+          channel.stderr.on('error', () => undefined);
           const t = terminal;
           const tty = t ? { rows: t.rows, cols: t.cols, onResize: (handler: (rows: number, cols: number) => void) => void (t.resize = handler) } : undefined;
-          void serveExec(services, user!, info.command, gitProtocol, channel, tty);
+          serveExec(services, user!, info.command, gitProtocol, channel, tty).catch((err: unknown) => {
+            daemonLog('ssh.error', { key: user?.name, error: err instanceof Error ? err.stack : err });
+            channel.destroy();
+          });
         });
       });
     });

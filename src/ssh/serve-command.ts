@@ -11,6 +11,7 @@ import { PaasError, asPaasError } from '../errors.js';
 import { ERROR, daemonLog } from '../log.js';
 import { startAttached } from '../api/run-upgrade.js';
 import { colourLines } from '../commands/colour.js';
+import { clientSink } from '../api/client-sink.js';
 
 export interface Terminal {
   rows: number;
@@ -56,14 +57,14 @@ function readAll(channel: ServerChannel): Promise<string> {
 
 /** Runs `argv` (already split, never through a shell) for `caller`; ends the channel with the exit status. */
 export async function serveCommand(services: Services, caller: Caller, argv: string[], channel: ServerChannel, terminal: Terminal | undefined): Promise<void> {
-  const abort = new AbortController();
-  channel.on('close', () => abort.abort());
+  const out = clientSink(channel, `ssh ${argv[0] ?? ''}`, undefined, [channel.stderr]);
+  const errSink = clientSink(channel.stderr, `ssh ${argv[0] ?? ''}`, (chunk) => channel.stderr.write(chunk), [channel]);
   let exit = 0;
   const io: CliIo = {
-    client: () => localClient(services, caller, abort.signal),
+    client: () => localClient(services, caller, out.signal),
     // On a terminal (ssh -t) the house prefixes are coloured, as on the CLI's.
-    out: (text) => void channel.write(terminal && typeof text === 'string' ? colourLines(text) : text),
-    err: (text) => void channel.stderr.write(terminal ? colourLines(text) : text),
+    out: (text) => out.write(terminal && typeof text === 'string' ? colourLines(text) : text),
+    err: (text) => errSink.write(terminal ? colourLines(text) : text),
     readStdin: () => readAll(channel),
     readFile: async () => {
       throw new PaasError(
@@ -78,9 +79,9 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
       const attached = await startAttached(services, caller, request, {
         tty: request.tty,
         size: terminal,
-        stdout: (chunk) => channel.write(chunk),
-        stderr: (chunk) => channel.stderr.write(chunk),
-        signal: abort.signal,
+        stdout: (chunk) => out.write(chunk),
+        stderr: (chunk) => errSink.write(chunk),
+        signal: out.signal,
       });
       channel.on('data', (chunk: Buffer) => attached.write(chunk));
       channel.on('end', () => attached.endInput());
@@ -100,11 +101,12 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
     else {
       const error = asPaasError(err);
       if (error.code === 'PAAS_ERR_INTERNAL') daemonLog('ssh.command.error', { caller: caller.name, error: err instanceof Error ? err.stack : err });
-      channel.stderr.write(`${ERROR}${error.message}\n`);
+      errSink.write(`${ERROR}${error.message}\n`);
       exit = error.exitCode;
     }
   }
   daemonLog('ssh.command', { caller: caller.name, command: argv[0], exit });
+  if (out.gone) return;
   channel.exit(exit);
   channel.end();
 }
