@@ -16,6 +16,7 @@ import { haproxyInstalled } from './router/haproxy/haproxy-process.js';
 import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
 import { startSwarm } from './swarm/swarm-setup.js';
+import { removeSwarmLeftovers } from './swarm/leftovers.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
@@ -76,6 +77,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const redis = connectRedis(redisTarget);
   // Replicas' output outlives them: kept in the app's log history when they are removed.
   const swarm = config.scheduler === 'swarm' ? await startSwarm(docker, config) : undefined;
+  if (!swarm) {
+    const leftovers = await removeSwarmLeftovers(docker);
+    if (leftovers.length) daemonLog('swarm.leftovers.removed', { removed: leftovers.join(', ') });
+  }
   const scheduler =
     swarm?.scheduler ??
     new DockerScheduler(docker, config.appNetworks, {

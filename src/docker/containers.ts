@@ -4,6 +4,7 @@ import tar from 'tar-stream';
 import type { DockerClient } from './client.js';
 import { isNotFound } from './client.js';
 import { LABEL, appNetworkName } from './names.js';
+import { hostIpv4Ranges } from '../host/addresses.js';
 import { freeSubnet, type AppNetworks } from './subnets.js';
 import { PaasError } from '../errors.js';
 
@@ -32,7 +33,8 @@ export async function ensureAppNetwork(docker: DockerClient, app: string, networ
         throw new PaasError('PAAS_ERR_NAME_CONFLICT', `network ${name} exists but does not belong to ${app}: remove it`);
       return name;
     }
-    const used = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
+    // Never a subnet the host already routes or has an address in (a route left by another run would shadow it).
+    const used = [...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')), ...(await hostIpv4Ranges())];
     // After a clash, skip ahead: other daemons (or this one) are taking the first free subnets meanwhile.
     const subnet = freeSubnet(pool, used, attempt === 0 ? 0 : Math.floor(Math.random() * 64));
     if (!subnet) throw new PaasError('PAAS_ERR_NETWORK', `no free /24 left in the app network pool ${pool}: set PAAS_NETWORK_POOL to a larger range`);

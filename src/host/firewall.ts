@@ -131,3 +131,26 @@ export async function closeNodesToApps(addresses: string[]): Promise<boolean> {
     return false;
   }
 }
+
+/** Takes the nodes chain and its jump out (a Swarm run's leftover on a host that is in no swarm now); absent is fine. */
+export async function removeNodesChain(): Promise<boolean> {
+  const jump = ['DOCKER-USER', '-i', SWARM_EGRESS_BRIDGE, '-j', NODES_CHAIN];
+  let removed = false;
+  while (
+    await run('iptables', ['-w', '-D', ...jump]).then(
+      () => true,
+      () => false,
+    )
+  )
+    removed = true;
+  if (
+    await run('iptables', ['-w', '-F', NODES_CHAIN]).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    await run('iptables', ['-w', '-X', NODES_CHAIN]).catch(() => undefined);
+    removed = true;
+  }
+  return removed;
+}

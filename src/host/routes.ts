@@ -21,3 +21,16 @@ export async function routeThrough(subnet: string, via: string): Promise<void> {
 export async function removeRoute(subnet: string): Promise<void> {
   await run('ip', ['route', 'del', subnet]).catch(() => undefined);
 }
+
+/** Pure: the destinations of the routes in `ip -j route` output that go through `via`. */
+export function routesVia(json: string, via: string): string[] {
+  return (JSON.parse(json) as { dst?: string; gateway?: string }[]).filter((r) => r.gateway === via && r.dst && r.dst !== 'default').map((r) => r.dst!);
+}
+
+/** Removes every route through `via`; resolves with the destinations removed. */
+export async function removeRoutesVia(via: string): Promise<string[]> {
+  const { stdout } = await run('ip', ['-j', 'route', 'show']);
+  const gone = routesVia(stdout, via);
+  for (const dst of gone) await removeRoute(dst);
+  return gone;
+}

@@ -5,8 +5,16 @@ import { judgeAnswer, type HealthPlan, type HttpCheck } from '../input/healthche
 
 const MAX_BODY = 64 * 1024;
 
-/** One HTTP GET; resolves with status and (the start of) the body, or undefined when nothing answered. */
-export function probe(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+/** Why nothing answered: the address could not be reached at all, or it was but nothing listened on the port. */
+export type NoAnswer = { unreachable: boolean };
+
+/** Pure: whether a connection error means the address itself is out of reach (not merely a closed port). */
+export function isUnreachable(code: string | undefined): boolean {
+  return code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || code === 'CONNECT_TIMEOUT';
+}
+
+/** One HTTP GET; resolves with status and (the start of) the body, or how it failed when nothing answered. */
+export function probe(url: string, timeoutMs: number): Promise<{ status: number; body: string } | NoAnswer> {
   return new Promise((resolve) => {
     try {
       const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
@@ -16,13 +24,16 @@ export function probe(url: string, timeoutMs: number): Promise<{ status: number;
           if (body.length < MAX_BODY) body += chunk;
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', () => resolve(undefined));
+        res.on('error', () => resolve({ unreachable: false }));
       });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(undefined));
+      let connected = false;
+      req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+      // A timeout before the connection was made: no route answered (a SYN unanswered); after it, the app is slow.
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: connected ? 'ANSWER_TIMEOUT' : 'CONNECT_TIMEOUT' })));
+      req.on('error', (err: NodeJS.ErrnoException) => resolve({ unreachable: isUnreachable(err.code) }));
     } catch {
       // A container that died before it got an address gives no valid URL.
-      resolve(undefined);
+      resolve({ unreachable: false });
     }
   });
 }
@@ -53,18 +64,25 @@ async function runHttpCheck(target: HealthTarget, check: HttpCheck, deadline: nu
   const port = check.port ?? target.port;
   const url = `http://${target.ip}:${port}${check.path}`;
   let lastFailure: string | undefined;
+  let unreachable = false;
   for (let attempt = 1; check.attempts === 0 || attempt <= check.attempts; attempt++) {
     const answer = await probe(url, check.timeoutSeconds * 1000);
-    if (answer) {
+    if ('status' in answer) {
       lastFailure = judgeAnswer(check, answer.status, answer.body);
       if (!lastFailure) return;
-    }
+    } else unreachable = answer.unreachable;
     await exitedError(target);
     if (Date.now() > deadline) break;
     await sleep(check.waitSeconds * 1000);
   }
   const waited = Math.round((Date.now() - target.startedAt) / 1000);
-  throw new PaasError('PAAS_ERR_UNHEALTHY', lastFailure ?? `no answer on port ${port} after ${waited} s`);
+  if (lastFailure) throw new PaasError('PAAS_ERR_UNHEALTHY', lastFailure);
+  throw new PaasError(
+    'PAAS_ERR_UNHEALTHY',
+    unreachable
+      ? `the daemon could not reach the replica's address ${target.ip} (no route, or a route on the host shadows the app network) after ${waited} s`
+      : `no answer on port ${port} after ${waited} s`,
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { freeSubnet, parseCidr } from '../docker/subnets.js';
 import { LABEL, appNetworkName } from '../docker/names.js';
 import { STACK_IMAGE } from '../stack/build-stack.js';
 import { removeRoute, routeThrough } from '../host/routes.js';
+import { hostIpv4Ranges } from '../host/addresses.js';
 import { PaasError } from '../errors.js';
 
 export const GATEWAY_NAME = 'paas-swarm-gateway';
@@ -93,10 +94,7 @@ export class OverlayGateway {
     const networks = await this.docker.listNetworks();
     let bridge = networks.find((n) => n.Name === GATEWAY_NAME);
     if (!bridge) {
-      const subnet = freeSubnet(
-        this.pool,
-        networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')),
-      );
+      const subnet = freeSubnet(this.pool, [...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')), ...(await hostIpv4Ranges())]);
       if (!subnet) throw new PaasError('PAAS_ERR_NETWORK', `no free /24 left in the app network pool ${this.pool} for the overlay gateway`);
       await this.docker.createNetwork({
         Name: GATEWAY_NAME,

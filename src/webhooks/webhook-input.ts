@@ -3,7 +3,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { lookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
 import { PaasError } from '../errors.js';
+import { hostAddresses } from '../host/addresses.js';
 
 export const WEBHOOK_EVENTS = ['release', 'build', 'ci'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -39,41 +41,32 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-// Two lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too.
-const PRIVATE_V4 = new net.BlockList();
-for (const [address, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE_V4.addSubnet(address, prefix, 'ipv4');
-const PRIVATE_V6 = new net.BlockList();
-for (const [address, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const)
-  PRIVATE_V6.addSubnet(address, prefix, 'ipv6');
-
-/** Whether `address` is loopback, private, link-local or otherwise not on the internet (apps and the daemon live there). */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1];
-  if (mapped) return isPrivateAddress(mapped);
-  if (net.isIPv4(address)) return PRIVATE_V4.check(address, 'ipv4');
-  if (net.isIPv6(address)) return /^::ffff:/i.test(address) || PRIVATE_V6.check(address, 'ipv6');
-  return true;
+/**
+ * Pure: whether `address` is anywhere but the public internet: loopback, private, link-local, CGNAT, multicast,
+ * documentation, benchmarking, NAT64, 6to4, Teredo and every other special-purpose range (ipaddr.js's table: all
+ * but "unicast"), IPv4-mapped forms included, or one of `own` (the host's addresses). Unparsable means refused.
+ */
+export function isPrivateAddress(address: string, own: readonly string[] = []): boolean {
+  if (!ipaddr.isValid(address)) return true;
+  const parsed = ipaddr.process(address);
+  if (parsed.range() !== 'unicast') return true;
+  return own.some((o) => ipaddr.isValid(o) && ipaddr.process(o).toNormalizedString() === parsed.toNormalizedString());
 }
 
-/** Refuses a URL whose host is (or resolves to) a private address: where a collaborator's webhook may not go. */
+/**
+ * Refuses a URL whose host is (or resolves to) an address off the public internet or one of the host's own
+ * (read now, every interface): where only an admin's webhook may go.
+ */
 export async function checkPublicTarget(url: URL): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = net.isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) throw new PaasError('PAAS_ERR_INVALID_INPUT', `${host} does not resolve: give a webhook URL that does`);
-  if (addresses.some(isPrivateAddress))
-    throw new PaasError('PAAS_ERR_PERMISSION_DENIED', `${host} is a private address (the host, the apps' networks): only an admin may send webhooks there`);
+  const own = await hostAddresses().catch((err: unknown) => {
+    throw new PaasError('PAAS_ERR_INTERNAL', `could not read the host's addresses to check ${host} against them: ${String(err)}`);
+  });
+  if (addresses.some((a) => isPrivateAddress(a, own)))
+    throw new PaasError(
+      'PAAS_ERR_PERMISSION_DENIED',
+      `${host} is not on the public internet (the host itself, the apps' networks, a reserved range): only an admin may send webhooks there`,
+    );
 }

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { hostAddresses } from '../../src/host/addresses.js';
 import { spawnSync } from 'node:child_process';
 import { fixtureRepo, freePort, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
@@ -97,10 +98,15 @@ test.serial("a collaborator cannot aim a webhook at the host or the apps' networ
   const keyFile = path.join(daemon.dataDir, 'collab_key');
   spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'collab', '-f', keyFile]);
   t.is((await daemon.paas(['keys:add', 'collab', '--app', app], fs.readFileSync(keyFile + '.pub', 'utf8'))).code, 0);
-  for (const target of [`http://127.0.0.1:${port}/x`, 'http://10.231.0.2/', 'http://[::1]:80/', 'http://169.254.169.254/latest/meta-data']) {
+  // The host's own interface addresses (eth0's, whatever its range), and special-purpose ranges.
+  const own = (await hostAddresses()).filter((a) => !a.startsWith('127.') && a !== '::1');
+  const targets = [`http://127.0.0.1:${port}/x`, 'http://10.231.0.2/', 'http://[::1]:80/', 'http://169.254.169.254/latest/meta-data'];
+  targets.push(...own.slice(0, 3).map((a) => (a.includes(':') ? `http://[${a}]:${port}/` : `http://${a}:${port}/`)));
+  targets.push('http://198.18.0.1/', 'http://192.0.0.9/', 'http://[64:ff9b::808:808]/', 'http://[2001:db8::1]/');
+  for (const target of targets) {
     const tried = await daemon.ssh(['webhooks:add', app, target], { keyFile });
     t.not(tried.code, 0, target);
-    t.regex(tried.stderr, /is a private address .*only an admin may send webhooks there/, target);
+    t.regex(tried.stderr, /is not on the public internet .*only an admin may send webhooks there/, target);
   }
   t.regex((await daemon.ssh(['webhooks:add', app, 'file:///etc/passwd'], { keyFile })).stderr, /a webhook URL is http:\/\/ or https:\/\//);
   t.is(JSON.parse((await daemon.paas(['webhooks', app, '--json'])).stdout).length, 1, 'only the admin one');

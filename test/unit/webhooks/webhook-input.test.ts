@@ -29,7 +29,23 @@ test("private addresses: the host, the apps' networks, link-local metadata, mapp
     '::ffff:127.0.0.1',
     '0.0.0.0',
     'nonsense',
+    '192.0.2.7',
+    '198.51.100.1',
+    '203.0.113.200',
+    '198.19.255.1',
+    '192.0.0.170',
+    '64:ff9b::8.8.8.8',
+    '2001:db8::5',
+    '2002:808:808::1',
+    '::ffff:10.1.2.3',
+    '100.100.0.1',
+    '255.255.255.255',
+    '240.0.0.1',
   ])
     t.true(isPrivateAddress(address), address);
   for (const address of ['93.184.216.34', '1.1.1.1', '2606:4700::1111']) t.false(isPrivateAddress(address), address);
+  // The host's own addresses, whatever their range, in either spelling.
+  t.true(isPrivateAddress('93.184.216.34', ['10.0.0.1', '93.184.216.34']));
+  t.true(isPrivateAddress('2606:4700:0::1111', ['2606:4700::1111']));
+  t.false(isPrivateAddress('93.184.216.35', ['93.184.216.34']));
 });
