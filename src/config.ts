@@ -1,11 +1,20 @@
 // Settings, read once here from flags and the environment, then passed down. Nothing else in the daemon reads
 // process.env; the git hook (hooks/pre-receive.ts, a process of its own) reads what the daemon put in its environment.
 import os from 'node:os';
+import bytes from 'bytes';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PaasError } from './errors.js';
 import { parseCidr, type AppNetworks } from './docker/subnets.js';
 import { parseCpus, parseMemory, type Limits } from './input/resources.js';
+
+/** A size such as 2g or 500m (bytes, at least 1m). */
+function size(name: string, raw: string): number {
+  const value = bytes.parse(/^\d+(\.\d+)?[kmgt]$/i.test(raw) ? `${raw}b` : raw);
+  if (value === null || !Number.isFinite(value) || value < 1024 * 1024)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `${name} must be a size of at least 1m, such as 500m or 2g; got ${JSON.stringify(raw.slice(0, 40))}`);
+  return Math.floor(value);
+}
 
 export interface Config {
   /** Where the store, repos, host key, Redis and the admin socket live. */
@@ -42,6 +51,8 @@ export interface Config {
   ciConcurrency: number;
   /** Images of this many latest releases are kept as rollback targets. */
   keepReleases: number;
+  /** The most an app's git repository may hold on disk, a push's new objects included (PAAS_REPO_MAX_SIZE, 2g). */
+  repoMaxBytes: number;
   /** The folder this package is installed in (holds hooks/ and dist/). */
   installDir: string;
   /** TCP port of the token-only API; undefined: the unix socket only. */
@@ -213,6 +224,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
+    repoMaxBytes: size('PAAS_REPO_MAX_SIZE', env.PAAS_REPO_MAX_SIZE || '2g'),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
     apiPort: (flags.apiPort ?? env.PAAS_API_PORT) ? port('--api-port', flags.apiPort ?? env.PAAS_API_PORT, 0) : undefined,
     apiHost: env.PAAS_API_HOST || '127.0.0.1',

@@ -17,6 +17,7 @@ import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
 import { startSwarm } from './swarm/swarm-setup.js';
 import { removeSwarmLeftovers } from './swarm/leftovers.js';
+import { lockDataDir } from './host/daemon-lock.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
@@ -57,6 +58,8 @@ async function chooseDataPlane(config: Config): Promise<DataPlane> {
 
 /** Starts every part of the daemon and resolves once all listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // Before anything is touched: a second daemon on this data dir would take the first one's Redis, sockets and containers.
+  const unlock = await lockDataDir(config.dataDir);
   // Owner only: the store holds config values and keys, the data dir the repos, sockets and certificates.
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(config.dataDir, 0o700);
@@ -191,6 +194,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await embedded?.stop();
       await swarm?.registry?.stop();
       await db.destroy();
+      unlock();
     },
   };
 }

@@ -17,11 +17,25 @@ export async function ensureRepo(dataDir: string, installDir: string, app: strin
   }
   const hooksDir = path.join(repo, 'hooks');
   fs.mkdirSync(hooksDir, { recursive: true });
-  for (const hook of ['pre-receive']) {
-    fs.copyFileSync(path.join(installDir, 'hooks', hook), path.join(hooksDir, hook));
-    fs.chmodSync(path.join(hooksDir, hook), 0o755);
-  }
+  for (const hook of ['pre-receive']) installHook(path.join(installDir, 'hooks', hook), path.join(hooksDir, hook));
   return repo;
+}
+
+/**
+ * Puts the hook in place only when it differs, and atomically (written beside, then renamed over): git may be
+ * executing the old one for a concurrent push, and a hook half written is `Text file busy` or worse.
+ */
+function installHook(source: string, target: string): void {
+  const wanted = fs.readFileSync(source);
+  try {
+    if (fs.readFileSync(target).equals(wanted) && (fs.statSync(target).mode & 0o777) === 0o755) return;
+  } catch {
+    // Not there yet.
+  }
+  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(temporary, wanted, { mode: 0o755 });
+  fs.chmodSync(temporary, 0o755);
+  fs.renameSync(temporary, target);
 }
 
 export function removeRepo(dataDir: string, app: string): void {

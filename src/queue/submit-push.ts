@@ -12,6 +12,9 @@ import { currentActor, withActor } from '../actor.js';
 import { recordEvent } from '../store/events.js';
 import { lineSink, STEP } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
+import { checkPushPolicy } from '../git/push-policy.js';
+import { diskBytes } from '../git/repo-size.js';
+import { repoPath } from '../git/repos.js';
 
 export interface PushRequest {
   app: string;
@@ -43,7 +46,7 @@ export function checkPushRequest(body: unknown): PushRequest {
  * (0 accepts the push, anything else rejects it and leaves the refs where they were).
  */
 export async function submitPush(
-  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
   request: PushRequest,
   write: (line: string) => void,
   signal: AbortSignal,
@@ -63,7 +66,7 @@ export async function submitPush(
 }
 
 async function handlePush(
-  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
   request: PushRequest,
   write: (line: string) => void,
   signal: AbortSignal,
@@ -71,6 +74,8 @@ async function handlePush(
   const out = lineSink(write);
   try {
     const app = await getApp(services.db, request.app);
+    const repoBytes = await diskBytes(repoPath(services.config.dataDir, request.app));
+    checkPushPolicy(request.refs, { admin: services.pushLocks.isAdmin(request.session) }, repoBytes, services.config.repoMaxBytes);
     if (!request.refs.some((update) => decideRefAction(update, app.deployBranch) === 'deploy')) services.pushLocks.releaseEarly(request.session);
     for (const update of request.refs) {
       const action = decideRefAction(update, app.deployBranch);
@@ -101,7 +106,7 @@ async function handlePush(
 }
 
 async function deployRef(
-  services: Pick<Services, 'ciQueues' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
+  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
   request: PushRequest,
   update: RefUpdate,
   write: (line: string) => void,

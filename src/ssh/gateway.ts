@@ -76,7 +76,7 @@ async function servePush(services: Services, key: KeyRow, app: string, gitProtoc
     const locks = services.pushLocks;
     if (locks.isHeld(app)) channel.stderr.write(`${STEP}Another push to ${app} is in progress; waiting for it to finish\n`);
     const session = randomUUID();
-    const release = await locks.acquire(app, session, key.name);
+    const release = await locks.acquire(app, session, key.name, key.role === 'admin');
     try {
       const env: Record<string, string> = {
         PAAS_INSTALL_DIR: services.config.installDir,

@@ -2,6 +2,7 @@
 // impersonate, reach and read app B (named X-y, so that names built by joining with "-" collide), while B is
 // asked for its page all along. Every attack must fail, and B must only ever answer with its own page.
 import test from 'ava';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -64,7 +65,7 @@ async function webOf(app: string) {
 test.before(async () => {
   apiPort = await portClosedToApps();
   // The TCP API on its default address: it must be out of the apps' reach.
-  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort) } });
+  daemon = await startDaemon({ env: { PAAS_API_PORT: String(apiPort), PAAS_REPO_MAX_SIZE: '8m' } });
   for (const app of [A, B]) {
     const created = await daemon.paas(['apps:create', app]);
     if (created.code !== 0) throw new Error(created.output);
@@ -111,6 +112,29 @@ test.serial("a process type named to collide with another app's container kills 
   t.is((await asCollaborator(['config:set', A, 'X=1'])).code, 0);
   t.is((await webOf(B))[0]?.Id, before!.Id);
   t.deepEqual(await getB(), { status: 200, body: B_PAGE });
+});
+
+test.serial('a collaborator pushes branches and tags only, and no push grows a repository past its limit', async (t) => {
+  const repo = await fixtureRepo('dockerfile-hello');
+  for (const ref of ['refs/notes/commits', 'refs/pull/1/head']) {
+    const pushed = await daemon.push(repo, A, `HEAD:${ref}`, keyFile);
+    t.not(pushed.code, 0, ref);
+    t.regex(pushed.output, /only branches and tags can be pushed here .*an admin key may push other refs/, ref);
+  }
+  t.is((await daemon.push(repo, A, 'HEAD:refs/tags/v-ok', keyFile)).code, 0, 'a tag is fine');
+  // 12 MB that git cannot compress, against a limit of 8 MB (PAAS_REPO_MAX_SIZE=8m).
+  await commitAll(repo, 'big', { 'blob.bin': crypto.randomBytes(12 * 1024 * 1024).toString('base64') });
+  const big = await daemon.push(repo, A, 'HEAD:refs/heads/big', keyFile);
+  t.not(big.code, 0);
+  t.regex(big.output, /this push would make the app's repository .* over its limit of 8 MB: .*PAAS_REPO_MAX_SIZE/);
+  let bytes = 0;
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+      e.isDirectory() ? walk(path.join(dir, e.name)) : (bytes += fs.statSync(path.join(dir, e.name)).size);
+  };
+  walk(path.join(daemon.dataDir, 'repos', `${A}.git`));
+  t.true(bytes < 8 * 1024 * 1024, `the refused objects are not kept (${bytes} bytes)`);
+  t.is((await daemon.get(A)).body, A_PAGE, "A's release keeps serving");
 });
 
 test.serial("a Dockerfile cannot build on another app's image", async (t) => {
