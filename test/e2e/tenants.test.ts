@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { diskBytes } from '../../src/git/repo-size.js';
 import { commitAll, containersOf, docker, fixtureRepo, portClosedToApps, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 const base = uniqueName('tn');
@@ -127,12 +128,7 @@ test.serial('a collaborator pushes branches and tags only, and no push grows a r
   const big = await daemon.push(repo, A, 'HEAD:refs/heads/big', keyFile);
   t.not(big.code, 0);
   t.regex(big.output, /this push would make the app's repository .* over its limit of 8 MB: .*PAAS_REPO_MAX_SIZE/);
-  let bytes = 0;
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }))
-      e.isDirectory() ? walk(path.join(dir, e.name)) : (bytes += fs.statSync(path.join(dir, e.name)).size);
-  };
-  walk(path.join(daemon.dataDir, 'repos', `${A}.git`));
+  const bytes = await diskBytes(path.join(daemon.dataDir, 'repos', `${A}.git`));
   t.true(bytes < 8 * 1024 * 1024, `the refused objects are not kept (${bytes} bytes)`);
   t.is((await daemon.get(A)).body, A_PAGE, "A's release keeps serving");
 });
