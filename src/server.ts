@@ -18,6 +18,7 @@ import { DockerScheduler } from './docker/docker-scheduler.js';
 import { startSwarm } from './swarm/swarm-setup.js';
 import { removeSwarmLeftovers } from './swarm/leftovers.js';
 import { lockDataDir } from './host/daemon-lock.js';
+import { removeUnfinishedBackups } from './backing/backup-files.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
@@ -116,6 +117,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   const takenBack = await reconcileReleases(services);
+  const unfinished = removeUnfinishedBackups(config.dataDir);
+  if (unfinished.length) daemonLog('backups.unfinished.removed', { files: unfinished.join(', ') });
   const firewall = await closeHostToApps(
     config.appNetworks.pool,
     [config.httpPort, config.httpsPort],

@@ -29,6 +29,24 @@ export function checkBackupName(service: string, name: string): string {
   return name;
 }
 
+/**
+ * Removes the dumps a daemon was writing when it ended (NAME-TIME.dump.partial): called at start, before anything
+ * can begin a backup. Resolves with the files removed.
+ */
+export function removeUnfinishedBackups(dataDir: string): string[] {
+  const root = path.join(dataDir, 'services');
+  const removed: string[] = [];
+  for (const service of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+    const dir = backupDir(dataDir, service);
+    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+      if (file.endsWith('.partial')) {
+        fs.rmSync(path.join(dir, file), { force: true });
+        removed.push(file);
+      }
+  }
+  return removed;
+}
+
 /** A service's finished backups, oldest first (a dump still being written is not one). */
 export function listBackups(dataDir: string, service: string): BackupView[] {
   const dir = backupDir(dataDir, service);

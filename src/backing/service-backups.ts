@@ -15,6 +15,7 @@ import type { ServiceRow } from '../store/backing-services.js';
 import { usableService } from './service-lifecycle.js';
 import { backupDir, backupName, checkBackupName, listBackups, type BackupView } from './backup-files.js';
 import { unitOf } from './service-unit.js';
+import { swapData } from './data-swap.js';
 
 type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
 
@@ -100,15 +101,35 @@ export async function loadBackup(services: Deps, unit: ServiceUnit, id: string, 
   await waitUntilReady(services.docker, unit, id);
 }
 
-/** `services:restore NAME BACKUP`: the backup's data replaces the service's. */
+/**
+ * `services:restore NAME BACKUP`: the backup's data replaces the service's, all or nothing. It is loaded into a
+ * new server beside the live one, which serves its data unchanged meanwhile; the two are switched once the load
+ * is complete. A failure or a crash before the switch leaves the data as it was.
+ */
 export async function restoreService(services: Deps, caller: Caller, name: string, backup: string, out: LineSink): Promise<void> {
   const row = await usableService(services, caller, name);
   const file = path.join(backupDir(services.config.dataDir, row.name), checkBackupName(row.name, backup));
   if (!fs.existsSync(file)) throw new PaasError('PAAS_ERR_NOT_FOUND', `no backup ${backup} of ${row.name}: see paas services:backups ${row.name}`);
-  const id = await runningId(services, row);
+  await runningId(services, row);
   const started = Date.now();
-  out.step(`Restoring ${row.name} from ${backup}`);
-  await loadBackup(services, unitOf(row), id, file, out);
+  out.step(`Restoring ${row.name} from ${backup} beside the live data (it serves unchanged until the switch)`);
+  try {
+    await swapData(
+      services,
+      {
+        row,
+        next: { ...row, generation: row.generation + 1 },
+        cutOff: false,
+        fill: (unit, id, network) => loadBackup(services, unit, id, file, out, network),
+        fault: 'restore-filled',
+      },
+      out,
+    );
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_SERVICE_FAILED', `restore of ${row.name} from ${backup} failed, and its data is as it was: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   out.done(`Restored ${row.name} from ${backup} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -6,9 +6,18 @@ import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
 import { PaasError } from '../errors.js';
 import { daemonLog, lineSink, type LineSink } from '../log.js';
-import { execOutput, removeContainer, removeNetwork } from '../docker/containers.js';
+import { execOutput, removeNetwork } from '../docker/containers.js';
 import { serviceObjectName } from '../docker/names.js';
-import { ensureServiceRunning, removeServiceObjects, serviceState, serviceVolumes, volumeExists } from '../docker/service-container.js';
+import {
+  dataVolumesOf,
+  ensureServiceRunning,
+  removeServiceObjects,
+  removeVolume,
+  serviceState,
+  serviceVolumes,
+  volumeExists,
+} from '../docker/service-container.js';
+import { removeBeside } from './data-swap.js';
 import { ensureSuiteStack } from '../stack/build-stack.js';
 import {
   deleteService,
@@ -147,17 +156,18 @@ export async function restoreServices(services: Deps): Promise<string[]> {
   for (const row of await listServices(services.db)) {
     const links = await listLinks(services.db, { service: row.name });
     try {
-      // The new server of an upgrade the daemon did not see through is not the service (the store names the old).
-      await removeContainer(services.docker, serviceObjectName(row.name, 'upgrade'), 0).catch(() => undefined);
-      await removeNetwork(services.docker, serviceObjectName(row.name, 'upgrade'));
+      // The new server of an upgrade or restore the daemon did not see through is not the service (the store names the old).
+      await removeBeside(services, row.name);
       const before = await serviceState(services.docker, unitOf(row));
-      await ensureServiceRunning(
+      const id = await ensureServiceRunning(
         services.docker,
         unitOf(row),
         links.map((l) => l.app),
         services.config.appNetworks,
         quiet,
       );
+      const left = await removeLeftovers(services, row, id);
+      if (left.length) daemonLog('service.leftovers.removed', { service: row.name, removed: left.join(', ') });
       if (!before?.running) {
         daemonLog('service.started', { service: row.name, apps: links.map((l) => l.app).join(',') });
         affected.push(...links.map((l) => l.app));
@@ -167,6 +177,22 @@ export async function restoreServices(services: Deps): Promise<string[]> {
     }
   }
   return [...new Set(affected)];
+}
+
+/**
+ * What an interrupted upgrade or restore of `row` left: data volumes the store does not name (the old ones once a
+ * swap was recorded, the new one when it was not). The service runs in
+ * container `id` when this is called, so the volume it uses is never among them.
+ */
+async function removeLeftovers(services: Deps, row: ServiceRow, id: string): Promise<string[]> {
+  const removed: string[] = [];
+  const inUse = new Set(((await services.docker.getContainer(id).inspect()).Mounts ?? []).map((m) => m.Name));
+  for (const volume of await dataVolumesOf(services.docker, row.name)) {
+    if (volume === unitOf(row).volume || inUse.has(volume)) continue;
+    await removeVolume(services.docker, volume);
+    removed.push(`volume ${volume}`);
+  }
+  return removed;
 }
 
 /** The stored service named `name` that `caller` may use. */

@@ -15,7 +15,7 @@ export function unitOf(row: ServiceRow): ServiceUnit {
     name: row.name,
     kind,
     release,
-    volume: serviceVolume(row.name, kind, release),
+    volume: serviceVolume(row.name, kind, release, row.generation),
     password: row.password,
     database: databaseName(row.name),
     exposed: row.exposed,

@@ -147,7 +147,12 @@ export async function ensureServiceRunning(
   let info = await inspectServiceContainer(docker, row);
   // Published ports and the image are fixed when a container is created: a change of exposure replaces it, and
   // so does a container of another version than the store's (an upgrade cut short); the volume stays.
-  if (info && (publishedAt(info) !== (row.exposed ? `${row.exposed.host}:${row.exposed.port}` : undefined) || info.Config.Image !== row.release.image)) {
+  // A container on another data volume than the store's (a restore cut short between its switch and its record) too.
+  const onVolume = (info?.Mounts ?? []).some((m) => m.Type === 'volume' && m.Name === row.volume);
+  if (
+    info &&
+    (publishedAt(info) !== (row.exposed ? `${row.exposed.host}:${row.exposed.port}` : undefined) || info.Config.Image !== row.release.image || !onVolume)
+  ) {
     out.detail(`replacing the ${row.name} container (its data stays on its volume)`);
     await removeContainer(docker, info.Id, 30);
     info = undefined;
@@ -187,7 +192,8 @@ export async function removeServiceObjects(docker: DockerClient, row: ServiceUni
   if (state) await removeContainer(docker, state.id, 30);
   await removeNetwork(docker, serviceObjectName(row.name));
   await removeNetwork(docker, serviceObjectName(row.name, 'exposed'));
-  if (data) for (const volume of serviceVolumes(row.name, row.kind)) await removeVolume(docker, volume);
+  if (data)
+    for (const volume of new Set([...serviceVolumes(row.name, row.kind), ...(await dataVolumesOf(docker, row.name))])) await removeVolume(docker, volume);
 }
 
 /** Removes a volume; a missing one is fine. */
@@ -199,9 +205,17 @@ export async function removeVolume(docker: DockerClient, volume: string): Promis
 }
 
 /** Pure: the data volume of service `name` at `release`: the first version's keeps the name it always had. */
-export function serviceVolume(name: string, kind: ServiceKind, release: ServiceRelease): string {
+export function serviceVolume(name: string, kind: ServiceKind, release: ServiceRelease, generation = 0): string {
   const data = serviceObjectName(name, 'data');
-  return release === kind.releases[0] ? data : `${data}-${release.version.replace(/\./g, '-')}`;
+  const version = release === kind.releases[0] ? data : `${data}-${release.version.replace(/\./g, '-')}`;
+  return generation > 0 ? `${version}-g${generation}` : version;
+}
+
+/** Every data volume the engine holds for service `name` (labelled with it): every version and generation. */
+export async function dataVolumesOf(docker: DockerClient, name: string): Promise<string[]> {
+  const prefix = serviceObjectName(name, 'data');
+  const listed = (await docker.listVolumes({ filters: { label: [`${LABEL.service}=${name}`] } })).Volumes ?? [];
+  return listed.map((v) => v.Name).filter((v) => v === prefix || v.startsWith(`${prefix}-`));
 }
 
 /** Pure: every data volume a service of `kind` named `name` may have, one per version. */

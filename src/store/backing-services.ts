@@ -9,6 +9,8 @@ export interface ServiceRow {
   name: string;
   kind: ServiceKindName;
   version: string;
+  /** Which data volume of its version it runs on (0 first; each restore moves to the next). */
+  generation: number;
   password: string;
   createdAt: string;
   /** Scheduled backups: one every so many seconds, the newest `keep` kept; undefined when off. */
@@ -33,6 +35,7 @@ const serviceOf = (row: Record<string, string | number | null>): ServiceRow => (
   name: String(row.name),
   kind: row.kind as ServiceKindName,
   version: String(row.version),
+  generation: Number(row.data_generation ?? 0),
   password: String(row.password),
   createdAt: String(row.created_at),
   ...(row.expose_port ? { exposed: { host: String(row.expose_host), port: Number(row.expose_port) } } : {}),
@@ -56,7 +59,7 @@ export async function getService(db: Db, name: string): Promise<ServiceRow> {
   return row;
 }
 
-export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt'>): Promise<ServiceRow> {
+export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt' | 'generation'>): Promise<ServiceRow> {
   try {
     await db('backing_services').insert({ name: row.name, kind: row.kind, version: row.version, password: row.password, created_at: now() });
   } catch (err) {
@@ -79,9 +82,9 @@ export async function setExposed(db: Db, name: string, exposed: { host: string; 
     .update({ expose_host: exposed?.host ?? null, expose_port: exposed?.port ?? null });
 }
 
-/** The version a service runs, recorded once an upgrade has switched it over. */
-export async function setServiceVersion(db: Db, name: string, version: string): Promise<void> {
-  await db('backing_services').where({ name }).update({ version });
+/** The version and data generation a service runs, recorded once an upgrade or a restore has switched it over. */
+export async function setServiceData(db: Db, name: string, data: { version: string; generation: number }): Promise<void> {
+  await db('backing_services').where({ name }).update({ version: data.version, data_generation: data.generation });
 }
 
 export async function deleteService(db: Db, name: string): Promise<void> {

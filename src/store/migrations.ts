@@ -406,6 +406,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Which data volume of its version a service runs on: a restore fills a new one beside and switches to it.
+    name: '020_service_data_generation',
+    async up(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.integer('data_generation').notNullable().defaultTo(0);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.dropColumn('data_generation');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -6,7 +6,7 @@ import { appJsonAddons } from '../../../src/backing/service-links.js';
 import { backupName, checkBackupName } from '../../../src/backing/backup-files.js';
 import type { ServiceRow } from '../../../src/store/backing-services.js';
 
-const row: ServiceRow = { name: 'shop-db', kind: 'postgres', version: '15', password: 'a1b2c3', createdAt: '2026-12-02T00:00:00.000Z' };
+const row: ServiceRow = { name: 'shop-db', kind: 'postgres', version: '15', generation: 0, password: 'a1b2c3', createdAt: '2026-12-02T00:00:00.000Z' };
 
 test('a link sets the kind var, or an alias as Dokku names it', (t) => {
   t.is(linkVar(SERVICE_KINDS.postgres, undefined), 'DATABASE_URL');
