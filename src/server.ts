@@ -33,7 +33,7 @@ import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { ActivityFeed } from './queue/activity-feed.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
 import { watchContainers } from './release/watch-containers.js';
-import { reconcileReleases } from './release/reconcile-releases.js';
+import { releasesToTakeBack, takeBack } from './release/reconcile-releases.js';
 import { SWARM_EGRESS_BRIDGE, closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
 import { processJob } from './queue/process-job.js';
@@ -116,7 +116,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const apps = await listApps(db);
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
-  const takenBack = await reconcileReleases(services);
+  // Decided now, done once the data plane serves (the routes keep the release to take back until then).
+  const toTakeBack = await releasesToTakeBack(services);
   const unfinished = removeUnfinishedBackups(config.dataDir);
   if (unfinished.length) daemonLog('backups.unfinished.removed', { files: unfinished.join(', ') });
   const firewall = await closeHostToApps(
@@ -131,6 +132,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The data plane serves the restored state (an HAProxy left running is adopted: only differences change).
   await dataPlane.start();
   const removedStrays = await removeStrays(scheduler, restored.strays);
+  let takenBack = 0;
+  for (const item of toTakeBack) if (await takeBack(services, item)) takenBack++;
   const backups = startBackupSchedule(services, config.backupCheckMs);
   const sampler = startMetricsSampler(services, services.metrics, config.metricsIntervalMs);
   const nodeStats = swarm?.followNodeStats(services.metrics);
@@ -173,7 +176,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     firewall: firewall ? 'apps reach only the router' : 'unavailable',
     routed: restored.routed,
     interrupted_jobs: interrupted,
-    releases_taken_back: takenBack.length,
+    releases_taken_back: takenBack,
     removed_stray_containers: removedStrays,
   });
 

@@ -141,6 +141,7 @@ async function runStep(
   await Promise.all(
     step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))),
   );
+  ports.fault?.('replaced');
   for (const r of started) await scheduler.settle(r);
   return { stopped: step.old.length, cut: stillRunning };
 }
