@@ -51,6 +51,9 @@ export interface Config {
   ciConcurrency: number;
   /** Images of this many latest releases are kept as rollback targets. */
   keepReleases: number;
+  /** The daemon's own log file (PAAS_LOG_FILE), kept under logMaxBytes (PAAS_LOG_MAX_SIZE, 10m) by rotation; unset: stderr. */
+  logFile: string | undefined;
+  logMaxBytes: number;
   /** The most an app's git repository may hold on disk, a push's new objects included (PAAS_REPO_MAX_SIZE, 2g). */
   repoMaxBytes: number;
   /** The folder this package is installed in (holds hooks/ and dist/). */
@@ -225,6 +228,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
     repoMaxBytes: size('PAAS_REPO_MAX_SIZE', env.PAAS_REPO_MAX_SIZE || '2g'),
+    logFile: env.PAAS_LOG_FILE ? path.resolve(env.PAAS_LOG_FILE) : undefined,
+    logMaxBytes: size('PAAS_LOG_MAX_SIZE', env.PAAS_LOG_MAX_SIZE || '10m'),
     installDir: env.PAAS_INSTALL_DIR || INSTALL_DIR,
     apiPort: (flags.apiPort ?? env.PAAS_API_PORT) ? port('--api-port', flags.apiPort ?? env.PAAS_API_PORT, 0) : undefined,
     apiHost: env.PAAS_API_HOST || '127.0.0.1',

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   PAAS_ERR_UNKNOWN_COMMAND: { exit: 128, http: 400 },
   PAAS_ERR_PERMISSION_DENIED: { exit: 1, http: 403 },
   PAAS_ERR_QUOTA: { exit: 1, http: 413 },
+  PAAS_ERR_RATE_LIMITED: { exit: 1, http: 429 },
   PAAS_ERR_LOCKED: { exit: 1, http: 409 },
   PAAS_ERR_UNAUTHENTICATED: { exit: 1, http: 401 },
   PAAS_ERR_DOMAIN_TAKEN: { exit: 1, http: 409 },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../store/db.js';
 import { PaasError } from '../errors.js';
+import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { daemonLog } from '../log.js';
 import type { Caller } from '../auth/caller.js';
 import { callerForToken, callerForTokenHash } from '../auth/tokens.js';
@@ -54,6 +55,7 @@ export class DashboardDoor {
   constructor(
     private readonly db: Db,
     private readonly secure: boolean,
+    private readonly limiter: SignInLimiter,
   ) {
     // Only the files the build made are served, by exact name: no path from a request reaches the filesystem.
     if (fs.existsSync(WEB_DIR))
@@ -80,10 +82,12 @@ export class DashboardDoor {
     if (req.method === 'POST') {
       // No other site's page may sign a browser in (with a token of its choosing).
       if (crossSite(req)) throw new PaasError('PAAS_ERR_PERMISSION_DENIED', 'sign in from the dashboard itself');
+      const source = req.socket.remoteAddress ?? 'unknown';
+      await this.limiter.check(source);
       const body = (await readBody()) as { token?: unknown } | undefined;
       const found = typeof body?.token === 'string' ? await callerForToken(this.db, body.token.trim()) : undefined;
       if (!found) {
-        daemonLog('auth.refused', { door: 'dashboard', remote: req.socket.remoteAddress });
+        if (await this.limiter.failed(source)) daemonLog('auth.refused', { door: 'dashboard', remote: source });
         throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'that is not an API token of this host: paas tokens:create NAME makes one');
       }
       this.sessions.close(id);

@@ -17,6 +17,7 @@ import { serveRunUpgrade } from './run-upgrade.js';
 import { DashboardDoor } from './dashboard-door.js';
 import { createSession } from 'better-sse';
 import { clientSink } from './client-sink.js';
+import { SignInLimiter } from '../auth/sign-in-limiter.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -151,11 +152,16 @@ export interface TcpApiOptions {
  */
 export async function startTcpApi(services: Services, options: TcpApiOptions): Promise<http.Server> {
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }) : http.createServer();
-  const door = new DashboardDoor(services.db, options.tls !== undefined);
+  const limiter = new SignInLimiter();
+  const door = new DashboardDoor(services.db, options.tls !== undefined, limiter);
   const bearer = async (req: http.IncomingMessage) => {
+    const source = req.socket.remoteAddress ?? 'unknown';
+    await limiter.check(source);
     const caller = await callerForBearer(services.db, req.headers.authorization);
     if (!caller) {
-      daemonLog('auth.refused', { door: 'tcp', remote: req.socket.remoteAddress, path: (req.url ?? '').split('?')[0] });
+      // Only a token that was given and is wrong counts as a guess (a browser signed out sends none).
+      if (!req.headers.authorization || (await limiter.failed(source)))
+        daemonLog('auth.refused', { door: 'tcp', remote: source, path: (req.url ?? '').split('?')[0] });
       throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'an API token is required: paas tokens:create NAME on the server, then PAAS_API_TOKEN=...');
     }
     return caller;

@@ -6,7 +6,7 @@ import { Option } from 'commander';
 import { adminSocketPath, loadConfig, type ConfigFlags } from '../config.js';
 import { httpClient, type ApiTarget } from '../api/client.js';
 import { asPaasError, PaasError } from '../errors.js';
-import { ERROR, lineSink } from '../log.js';
+import { ERROR, lineSink, logToFile } from '../log.js';
 import { buildProgram, withAppArgument } from '../commands/program.js';
 import { appOfRemote } from '../commands/app-arg.js';
 import { execFileSync } from 'node:child_process';
@@ -100,6 +100,7 @@ program
   .action(async (opts: ConfigFlags) => {
     const { startServer } = await import('../server.js');
     const config = loadConfig({ ...opts, dataDir: flags.dataDir });
+    if (config.logFile) logToFile(config.logFile, config.logMaxBytes);
     const server = await startServer(config);
     let stopping = false;
     const stop = () => {

@@ -14,3 +14,4 @@ export const STOPPED_PAGE = page(503, 'Service Unavailable', 'This app is stoppe
 export const GATEWAY_TIMEOUT_PAGE = page(504, 'Gateway Timeout', 'The app took too long to answer.');
 export const BAD_REQUEST_PAGE = page(400, 'Bad Request', 'The request could not be understood.');
 export const METHOD_NOT_ALLOWED_PAGE = page(405, 'Method Not Allowed', 'This method is not served here.');
+export const VERSION_NOT_SUPPORTED_PAGE = page(505, 'HTTP Version Not Supported', 'This port speaks HTTP/1.0 and HTTP/1.1.');

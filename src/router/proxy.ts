@@ -10,7 +10,15 @@ import httpProxy from 'http-proxy';
 import type { RouteTable, Target } from './route-table.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { relayResponse } from './relay.js';
-import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from './pages.js';
+import {
+  BAD_GATEWAY_PAGE,
+  BAD_REQUEST_PAGE,
+  GATEWAY_TIMEOUT_PAGE,
+  METHOD_NOT_ALLOWED_PAGE,
+  NOT_FOUND_PAGE,
+  STOPPED_PAGE,
+  VERSION_NOT_SUPPORTED_PAGE,
+} from './pages.js';
 import { absoluteTarget, refusal } from './request-checks.js';
 import type { Inflight } from './inflight.js';
 import { hostOf } from './hostname.js';
@@ -131,7 +139,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
   const admit = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
     const status = refusal(req);
     if (status) {
-      sendPage(res, status, status === 405 ? METHOD_NOT_ALLOWED_PAGE : BAD_REQUEST_PAGE);
+      sendPage(res, status, status === 405 ? METHOD_NOT_ALLOWED_PAGE : status === 505 ? VERSION_NOT_SUPPORTED_PAGE : BAD_REQUEST_PAGE);
       return false;
     }
     const absolute = absoluteTarget(req.url);

@@ -1,8 +1,10 @@
 // Pure: what the router refuses before routing, as nginx does, and the absolute-form request target.
 import type http from 'node:http';
 
-/** The status to refuse `req` with (400: a duplicate Host; 405: TRACE), or undefined to route it. */
-export function refusal(req: Pick<http.IncomingMessage, 'method' | 'rawHeaders'>): 400 | 405 | undefined {
+/** The status to refuse `req` with (400: a duplicate Host; 405: TRACE; 505: not HTTP/1.x), or undefined to route it. */
+export function refusal(req: Pick<http.IncomingMessage, 'method' | 'rawHeaders' | 'httpVersionMajor'>): 400 | 405 | 505 | undefined {
+  // "GET / HTTP/2.0" on a plain HTTP/1 connection is no HTTP/2 request: nginx answers 505.
+  if (req.httpVersionMajor !== 1) return 505;
   let hosts = 0;
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') hosts++;
   if (hosts > 1) return 400;

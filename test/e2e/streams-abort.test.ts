@@ -133,7 +133,7 @@ async function keepAppBusy(until: () => boolean): Promise<number> {
   return answered;
 }
 
-test('a thousand clients that reset their streams at random bytes leave the daemon serving', async (t) => {
+test.serial('a thousand clients that reset their streams at random bytes leave the daemon serving', async (t) => {
   let done = false;
   const busy = keepAppBusy(() => done);
   const list = probes();
@@ -195,4 +195,26 @@ test('a thousand clients that reset their streams at random bytes leave the daem
   const page = await daemon.get(app);
   t.is(page.status, 200);
   t.notRegex(daemon.log(), /SseError|Uncaught|ERR_STREAM_WRITE_AFTER_END|unhandled/i);
+});
+
+test.serial('wrong tokens are slowed per source: past ten a minute the source is refused at once, and the log has a line per burst', async (t) => {
+  const ask = (token: string) =>
+    new Promise<{ status: number; body: string }>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: apiPort, path: '/apps', headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', () => resolve({ status: 0, body: '' }));
+    });
+  const logged = () => (daemon.log().match(/event=auth\.refused door=tcp/g) ?? []).length;
+  const before = logged();
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i++) statuses.push((await ask(`paas_wrong${i}`)).status);
+  t.deepEqual(statuses.slice(0, 10), Array(10).fill(401), 'the first ten are told the token is wrong');
+  t.deepEqual(statuses.slice(11), Array(29).fill(429), 'then the source is held back');
+  const held = await ask(adminToken);
+  t.is(held.status, 429, 'even a right token waits while its source is held back (no guessing meanwhile)');
+  t.regex(held.body, /too many failed sign-ins from 127\.0\.0\.1: try again in \d+ s with a valid token/);
+  t.true(logged() - before <= 2, `${logged() - before} log lines for 41 refusals`);
 });

@@ -150,6 +150,8 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]',
     // As nginx: TRACE (it would echo cookies back) and CONNECT (this is no forward proxy) are not allowed.
     '  http-request deny deny_status 405 if METH_TRACE || METH_CONNECT',
+    // "GET / HTTP/2.0" over HTTP/1 is no HTTP/2 request: a 505, as nginx answers (false at its first test for HTTP/1.1).
+    '  http-request return status 505 content-type text/plain string "HTTP version not supported\\n" if !{ req.ver 1.1 } !{ req.ver 1.0 } !{ ssl_fc }',
     '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
     // Only WebSocket upgrades are passed on; any other (h2c from curl --http2) is answered as a plain request.
     '  http-request del-header upgrade if { req.hdr(upgrade) -m found } !{ req.hdr(upgrade) -i websocket }',

@@ -70,6 +70,16 @@ for (const kind of PLANES) {
     r.stop();
   });
 
+  test(`${kind}: a request line that is not HTTP/1.x gets 505 as from nginx, and no app sees it`, async (t) => {
+    const r = await setup(kind, t);
+    t.is((await r.raw('GET / HTTP/2.0\r\nHost: alpha.localhost\r\nConnection: close\r\n\r\n')).status, 505);
+    // A version no parser knows is refused one way or the other (Node's own parser answers 400 before routing).
+    t.true([400, 505].includes((await r.raw('GET / HTTP/3.0\r\nHost: alpha.localhost\r\nConnection: close\r\n\r\n')).status));
+    t.is((await r.raw('GET / HTTP/1.0\r\nHost: alpha.localhost\r\n\r\n')).status, 200, 'HTTP/1.0 is served');
+    t.is(r.seen.length, 1);
+    r.stop();
+  });
+
   test(`${kind}: a duplicate Host is refused with 400; TRACE and CONNECT with 405`, async (t) => {
     const r = await setup(kind, t);
     t.is((await r.raw('GET / HTTP/1.1\r\nHost: alpha.localhost\r\nHost: beta.localhost\r\n\r\n')).status, 400);
