@@ -71,6 +71,7 @@ export class SupervisedRedis {
   readonly socket: string;
   private child: ChildProcess | undefined;
   private stopping = false;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'redis');
@@ -97,11 +98,29 @@ export class SupervisedRedis {
     this.spawnChild();
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (await canConnect(this.socket)) return;
+      if (await canConnect(this.socket)) return this.watch();
       if (this.child?.exitCode != null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new PaasError('PAAS_ERR_QUEUE_UNAVAILABLE', `redis-server did not start (see ${path.join(this.dir, 'redis.log')})`);
+  }
+
+  /**
+   * Every few seconds, checks that the socket still takes connections: a redis-server that runs but cannot be
+   * reached (its socket deleted, say) is restarted, once, instead of the daemon logging the same error forever.
+   */
+  private watch(): void {
+    let failures = 0;
+    this.watchdog = setInterval(() => {
+      void canConnect(this.socket).then((ok) => {
+        failures = ok ? 0 : failures + 1;
+        if (failures < 2 || this.stopping || !this.child || this.child.exitCode !== null) return;
+        failures = 0;
+        daemonLog('redis.unreachable', { socket: this.socket, action: 'restarting redis-server' });
+        this.child.kill('SIGTERM');
+      });
+    }, 5000);
+    this.watchdog.unref();
   }
 
   private spawnChild(): void {
@@ -120,6 +139,7 @@ export class SupervisedRedis {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
