@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
 import { checkAppName } from './input/app-name.js';
-import { deleteApp, getApp, insertApp, type AppRow } from './store/apps.js';
+import { deleteApp, getApp, insertApp, listApps, type AppRow } from './store/apps.js';
+import path from 'node:path';
+import { faultPoint } from './fault-point.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeOnceUnused } from './docker/client.js';
@@ -48,6 +50,15 @@ export async function destroyApp(
   await deleteApp(services.db, name);
   await services.dataPlane.removeApp(name);
   for (const cert of certs) await services.dataPlane.removeCertificate(cert.host);
+  faultPoint(services.config, 'destroying');
+  await removeRemnants(services, name, versions);
+}
+
+/**
+ * What an app leaves once its records are gone: replicas, containers, images, volumes, links, network, repo,
+ * log history and build cache. Also run at start for an app a destroy did not see through (see finishDestroys).
+ */
+async function removeRemnants(services: Pick<Services, 'config' | 'db' | 'docker' | 'scheduler'>, name: string, versions: number[]): Promise<void> {
   // Its replicas through the scheduler (under Swarm they are services, on any node), then what else of it runs here.
   for (const replica of await services.scheduler.replicas(name)) await services.scheduler.remove(replica, 10);
   for (const container of await listAppContainers(services.docker, name)) {
@@ -63,4 +74,31 @@ export async function destroyApp(
   removeRepo(services.config.dataDir, name);
   removeHistory(services.config.dataDir, name);
   fs.rmSync(buildCacheDir(services.config.dataDir, name), { recursive: true, force: true });
+}
+
+/**
+ * On start, before routes are restored: an app whose repository is in this data dir but whose record is gone was
+ * being destroyed when a daemon ended (a destroy removes the repository last). Its destroy is finished, its routes
+ * first. (Containers alone say nothing: another daemon on this engine may own them.) Resolves with their names.
+ */
+export async function finishDestroys(services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>): Promise<string[]> {
+  const known = new Set((await listApps(services.db)).map((a) => a.name));
+  const found = new Set<string>();
+  const repos = path.join(services.config.dataDir, 'repos');
+  for (const dir of fs.existsSync(repos) ? fs.readdirSync(repos) : []) {
+    const app = dir.replace(/\.git$/, '');
+    if (dir.endsWith('.git') && !known.has(app)) found.add(app);
+  }
+  const finished: string[] = [];
+  for (const app of found) {
+    try {
+      checkAppName(app);
+    } catch {
+      continue;
+    }
+    await services.dataPlane.removeApp(app);
+    await removeRemnants(services, app, []);
+    finished.push(app);
+  }
+  return finished;
 }

@@ -6,7 +6,7 @@ import { daemonLog } from './log.js';
 /** The steps of a deploy a test can arm, in the order a deploy reaches them. */
 export const FAULT_POINTS = ['building', 'testing', 'starting', 'checking', 'switched', 'draining', 'replaced'] as const;
 /** A deploy's steps, and a service upgrade's or restore's last step before its switch (the new server filled beside the old). */
-export type FaultPoint = (typeof FAULT_POINTS)[number] | 'upgrade-restored' | 'restore-filled';
+export type FaultPoint = (typeof FAULT_POINTS)[number] | 'upgrade-restored' | 'restore-filled' | 'destroying' | 'backing-up';
 
 /** Kills the daemon here when `config.faultPoint` names this step. */
 export function faultPoint(config: Pick<Config, 'faultPoint'>, step: FaultPoint): void {

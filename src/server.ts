@@ -19,6 +19,7 @@ import { startSwarm } from './swarm/swarm-setup.js';
 import { removeSwarmLeftovers } from './swarm/leftovers.js';
 import { lockDataDir } from './host/daemon-lock.js';
 import { removeUnfinishedBackups } from './backing/backup-files.js';
+import { finishDestroys } from './apps.js';
 import { CertRenewals, renewalJob } from './tls/renewal.js';
 import { restoreCertificates } from './tls/certificates.js';
 import { startSshGateway } from './ssh/gateway.js';
@@ -118,6 +119,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   for (const app of apps) await ensureRepo(config.dataDir, config.installDir, app.name);
   // Decided now, done once the data plane serves (the routes keep the release to take back until then).
   const toTakeBack = await releasesToTakeBack(services);
+  const destroyed = await finishDestroys(services);
+  if (destroyed.length) daemonLog('apps.destroy_finished', { apps: destroyed.join(', ') });
   const unfinished = removeUnfinishedBackups(config.dataDir);
   if (unfinished.length) daemonLog('backups.unfinished.removed', { files: unfinished.join(', ') });
   const firewall = await closeHostToApps(

@@ -16,6 +16,7 @@ import { usableService } from './service-lifecycle.js';
 import { backupDir, backupName, checkBackupName, listBackups, type BackupView } from './backup-files.js';
 import { unitOf } from './service-unit.js';
 import { swapData } from './data-swap.js';
+import { faultPoint } from '../fault-point.js';
 
 type Deps = Pick<Services, 'config' | 'db' | 'docker'>;
 
@@ -68,7 +69,12 @@ export async function takeBackup(services: Deps, row: ServiceRow, out: LineSink)
   const started = Date.now();
   out.step(`Backing up ${row.name} (${kind.title})`);
   try {
-    await runClient(services, unitOf(row), kind.dump, (chunk) => fs.writeSync(fd, chunk));
+    let first = true;
+    await runClient(services, unitOf(row), kind.dump, (chunk) => {
+      fs.writeSync(fd, chunk);
+      if (first) faultPoint(services.config, 'backing-up');
+      first = false;
+    });
     fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);

@@ -29,9 +29,12 @@ export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels
   // Containers of releases made before replicas were labelled count too, so that restore can remove them.
   if (labels[LABEL.release] === undefined || labels[LABEL.process] === undefined || isOneOff(labels)) return undefined;
   const app = labels[LABEL.app]!;
+  const name = (c.Names[0] ?? '').replace(/^\//, '');
+  const settled = containerName(app, labels[LABEL.process]!, Number(labels[LABEL.release]), Number(labels[LABEL.replica] ?? 0));
   return {
+    ...(name !== settled ? { replacing: true } : {}),
     id: c.Id,
-    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    name,
     app,
     process: labels[LABEL.process]!,
     index: Number(labels[LABEL.replica] ?? 0),

@@ -40,6 +40,8 @@ export interface Replica {
   node?: string;
   /** The container it runs as, where that differs from its id (a Swarm task's container). */
   container?: string;
+  /** Started under a temporary name beside the replica it replaces, and not settled yet (a rolling restart under way). */
+  replacing?: boolean;
 }
 
 /** What a health check reads of a replica besides its HTTP answers. */

@@ -18,7 +18,9 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     const mine = replicas.filter((r) => r.app === app.name);
     strays.push(...mine.filter((r) => !release || r.release !== release.version));
     if (!release) continue;
-    const current = mine.filter((r) => r.release === release.version);
+    const replacements = unfinishedReplacements(mine.filter((r) => r.release === release.version));
+    strays.push(...replacements);
+    const current = mine.filter((r) => r.release === release.version && !replacements.includes(r));
     const targets = current.filter((r) => r.state === 'running' && r.process === 'web').map((r) => targetOf(r, r.port || release.spec.port, r.release));
     await dataPlane.setTargets(app.name, targets);
     if (targets.length) routed++;
@@ -26,6 +28,17 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     if (app.stopped) await dataPlane.markStopped(app.name);
   }
   return { routed, strays };
+}
+
+/**
+ * Pure: the replacements a rolling restart left unfinished (a crash between their start and the removal of the
+ * replica they replace): where a replica and its replacement both exist, the replacement goes and the replica it
+ * was to replace, known good, stays; a replacement alone is the replica now.
+ */
+export function unfinishedReplacements(ofRelease: Replica[]): Replica[] {
+  const key = (r: Replica) => `${r.process}.${r.index}`;
+  const settled = new Set(ofRelease.filter((r) => !r.replacing).map(key));
+  return ofRelease.filter((r) => r.replacing && settled.has(key(r)));
 }
 
 /** Removes the replicas of releases that are not active (after the routes no longer name them). */

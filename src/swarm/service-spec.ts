@@ -2,7 +2,7 @@
 // replica is a service of one task, so the swap starts, checks, routes, drains and stops replicas one by one in
 // its own order (never Swarm's rolling update), and the router knows each replica's address.
 import type Docker from 'dockerode';
-import { LABEL, appNetworkName } from '../docker/names.js';
+import { LABEL, appNetworkName, serviceName } from '../docker/names.js';
 import { containerSpec, DROPPED_CAPABILITIES, isOneOff } from '../docker/container-spec.js';
 import type { ProcessSpec, Replica, ReplicaHealth } from '../ports/scheduler.js';
 
@@ -89,7 +89,10 @@ export function replicaOfService(service: SwarmService, tasks: SwarmTask[]): Rep
   const task = currentTask(tasks);
   const state = task?.Status?.State;
   const paused = service.Spec?.Mode?.Replicated?.Replicas === 0;
+  const name = service.Spec?.Name ?? '';
+  const settled = serviceName(app, labels[LABEL.process]!, Number(labels[LABEL.release]), Number(labels[LABEL.replica] ?? 0));
   return {
+    ...(name !== settled ? { replacing: true } : {}),
     id: service.ID,
     name: service.Spec?.Name ?? '',
     app,

@@ -1,0 +1,208 @@
+// The fault matrix: the daemon is killed with SIGKILL at each fault point of each operation that changes what
+// runs (config:set, ps:scale, rollback, ps:restart at checking, switched and replaced; apps:destroy; a backup),
+// under a steady GET loop, then started again. After each kill one invariant must hold: what the store says is
+// what runs, is what is routed, and git's deploy branch is the active release's commit; no request fails.
+// (Deploys are the crash test's; upgrades and restores the services-upgrade test's.)
+import test from 'ava';
+import knex from 'knex';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { containersOf, fixtureRepo, removeApps, removeServices, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { repoPath } from '../../src/git/repos.js';
+
+const app = uniqueName('fm');
+const doomed = uniqueName('fmd');
+const db = `${app}-pg`;
+let d: Daemon;
+let ports: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
+
+test.after.always(async () => {
+  await d?.stop();
+  await removeServices([db]);
+  await removeApps([app, doomed]);
+});
+
+/** Resolves once the daemon's API stops answering (it killed itself at its fault point). */
+async function gone(daemon: Daemon): Promise<boolean> {
+  const socket = path.join(daemon.dataDir, 'paas.sock');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const alive = await new Promise<boolean>((resolve) => {
+      const req = http.get({ socketPath: socket, path: '/health', timeout: 500 }, (res) => (res.resume(), resolve(true)));
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => (req.destroy(), resolve(false)));
+    });
+    if (!alive) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+async function restart(env: Record<string, string> = {}): Promise<void> {
+  await d.stop();
+  d = await startDaemon({ reuse: ports, env });
+}
+
+interface Stored {
+  version: number;
+  sha: string;
+  config: Record<string, string>;
+  formation: Record<string, number>;
+}
+
+/** What the store says of the app: its active releases (one, when all is well), read from its own file. */
+async function storedActive(): Promise<Stored[]> {
+  const store = knex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(ports.dataDir, 'paas.sqlite3'), options: { readonly: true } },
+    useNullAsDefault: true,
+  });
+  try {
+    const rows = (await store('releases').where({ app, status: 'active' }).select('version', 'sha', 'spec_json')) as {
+      version: number;
+      sha: string;
+      spec_json: string;
+    }[];
+    return rows.map((r) => {
+      const spec = JSON.parse(r.spec_json) as { config: Record<string, string>; formation: Record<string, number> };
+      return { version: r.version, sha: r.sha, config: spec.config, formation: spec.formation };
+    });
+  } finally {
+    await store.destroy();
+  }
+}
+
+/** One sentence of what disagrees, or undefined when store, containers, routes and git agree. */
+async function disagreement(): Promise<string | undefined> {
+  const active = await storedActive();
+  if (active.length !== 1) return `${active.length} active releases`;
+  const [release] = active as [Stored];
+  const web = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  const wanted = release.formation.web ?? 0;
+  if (web.length !== wanted) return `${web.length} web replicas run, the store says ${wanted}`;
+  const foreign = web.filter((c) => c.Labels['paas.release'] !== String(release.version));
+  if (foreign.length) return `web replicas of v${foreign[0]!.Labels['paas.release']} run, the store says v${release.version}`;
+  const served = (await d.get(app, '/cgi-bin/greeting').catch(() => ({ status: 0, body: '' }))).body;
+  const greeting = release.config.GREETING ?? '';
+  if (served !== greeting) return `the router serves ${JSON.stringify(served)}, the store's v${release.version} says ${JSON.stringify(greeting)}`;
+  const branch = (await run('git', ['--git-dir', repoPath(ports.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
+  if (branch !== release.sha) return `git's main is ${branch.slice(0, 7)}, the active release's commit ${release.sha.slice(0, 7)}`;
+  return undefined;
+}
+
+/** Waits (up to a minute: healing may still be bringing the formation back) until everything agrees. */
+async function agrees(): Promise<{ ok: boolean; why?: string; ms: number }> {
+  const started = Date.now();
+  let why: string | undefined;
+  while (Date.now() - started < 60_000) {
+    why = await disagreement();
+    if (!why) return { ok: true, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { ok: false, why, ms: Date.now() - started };
+}
+
+/** GETs the app in a loop until stopped (bounded to 15 minutes), counting what fails. */
+function steadyLoad() {
+  let running = true;
+  const counts = { sent: 0, failed: [] as string[] };
+  const deadline = Date.now() + 15 * 60_000;
+  const loop = (async () => {
+    while (running && Date.now() < deadline) {
+      const r = await d.get(app, '/cgi-bin/greeting').catch((err: Error) => ({ status: 0, body: err.message }));
+      counts.sent++;
+      if (r.status !== 200) counts.failed.push(`${r.status} ${r.body.slice(0, 60)}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  })();
+  return {
+    sent: () => counts.sent,
+    failed: () => counts.failed.length,
+    async stop() {
+      running = false;
+      await loop;
+      return counts;
+    },
+  };
+}
+
+test.serial(
+  'a kill at each fault point of config, scale, rollback and restart leaves store, containers, routes and git in agreement, with no request failed',
+  async (t) => {
+    d = await startDaemon();
+    ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
+    const pushed = await d.push(await fixtureRepo('config-app'), app);
+    t.is(pushed.code, 0, pushed.output);
+    t.is((await d.paas(['config:set', app, 'GREETING=first'])).code, 0);
+    const load = steadyLoad();
+    const operations: { name: string; args: (i: number) => string[] }[] = [
+      { name: 'config:set', args: (i) => ['config:set', app, `GREETING=set ${i}`] },
+      { name: 'ps:scale', args: (i) => ['ps:scale', app, `web=${1 + (i % 2)}`] },
+      { name: 'rollback', args: () => ['rollback', app] },
+      { name: 'ps:restart', args: () => ['ps:restart', app] },
+    ];
+    const report: string[] = [];
+    let i = 0;
+    for (const point of ['checking', 'switched', 'replaced']) {
+      for (const op of operations) {
+        i++;
+        await restart({ PAAS_FAULT_POINT: point });
+        const sentBefore = load.sent();
+        const before = (await storedActive())[0]?.version;
+        const lost = await d.paas(op.args(i));
+        const died = await gone(d);
+        await restart();
+        const result = await agrees();
+        const after = (await storedActive())[0]?.version;
+        report.push(
+          `${op.name} at ${point}: ${died ? 'killed' : 'not reached'} (client exit ${lost.code}); the next daemon serves ${before === after ? `v${after} as before` : `v${after} (was v${before})`}, all agreeing after ${(result.ms / 1000).toFixed(1)} s; ${load.sent() - sentBefore} requests meanwhile, ${load.failed()} failed so far`,
+        );
+        t.true(died, `${op.name} reaches ${point}`);
+        t.true(result.ok, `${op.name} at ${point}: ${result.why}`);
+      }
+    }
+    const counts = await load.stop();
+    t.log(report.join('\n'));
+    t.log(`requests through the matrix: ${counts.sent} sent, ${counts.failed.length} failed`);
+    t.deepEqual(counts.failed, [], 'no request failed');
+  },
+);
+
+test.serial('a kill in the middle of apps:destroy is finished by the next daemon: nothing of the app runs, routes or stays on disk', async (t) => {
+  const pushed = await d.push(await fixtureRepo('dockerfile-hello'), doomed);
+  t.is(pushed.code, 0, pushed.output);
+  await restart({ PAAS_FAULT_POINT: 'destroying' });
+  await d.paas(['apps:destroy', doomed, '--confirm', doomed]);
+  t.true(await gone(d), 'the daemon died with the records gone and the containers still there');
+  t.true((await containersOf(doomed)).length > 0, 'its containers outlived the kill');
+  await restart();
+  t.regex(d.log(), new RegExp(`event=apps\\.destroy_finished apps=${doomed}`));
+  t.deepEqual(await containersOf(doomed), []);
+  t.false(fs.existsSync(repoPath(ports.dataDir, doomed)), 'its repository is gone');
+  t.is((await d.get(doomed)).status, 404, 'nothing is routed for it');
+  t.is((await d.paas(['apps:info', doomed])).code, 1);
+  t.is((await disagreement()) ?? 'agree', 'agree', 'the other app is untouched');
+});
+
+test.serial('a kill in the middle of a backup leaves no unfinished file, and the next backup goes through', async (t) => {
+  t.is((await d.paas(['services:create', 'postgres', db])).code, 0);
+  await restart({ PAAS_FAULT_POINT: 'backing-up' });
+  await d.paas(['services:backup', db]);
+  t.true(await gone(d));
+  const dir = path.join(ports.dataDir, 'services', db, 'backups');
+  t.true(
+    fs.readdirSync(dir).some((f) => f.endsWith('.partial')),
+    'the kill left a dump half written',
+  );
+  await restart();
+  t.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.endsWith('.partial')),
+    [],
+    'the next daemon removed it',
+  );
+  t.regex(d.log(), /event=backups\.unfinished\.removed/);
+  t.deepEqual(JSON.parse((await d.paas(['services:info', db, '--json'])).stdout).backups, [], 'it is not listed as a backup');
+  const backup = await d.paas(['services:backup', db]);
+  t.is(backup.code, 0, backup.output);
+});
