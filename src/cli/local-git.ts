@@ -14,8 +14,11 @@ export function inGitRepo(): boolean {
   }
 }
 
-/** Sets remote `name` to `url` in the current repository: added, or its URL replaced. */
-export function setGitRemote(name: string, url: string): 'added' | 'updated' | 'unchanged' {
+/**
+ * Sets remote `name` to `url` in the current repository: added, or its URL replaced; with `keep`, a remote of that
+ * name that points elsewhere is left as it is ('kept').
+ */
+export function setGitRemote(name: string, url: string, keep = false): 'added' | 'updated' | 'unchanged' | 'kept' {
   if (!inGitRepo()) throw new PaasError('PAAS_ERR_INVALID_INPUT', "not in a git repository: run this in your app's repository (or git init first)");
   let current: string | undefined;
   try {
@@ -24,8 +27,18 @@ export function setGitRemote(name: string, url: string): 'added' | 'updated' | '
     current = undefined;
   }
   if (current === url) return 'unchanged';
+  if (keep && current !== undefined) return 'kept';
   git(current === undefined ? ['remote', 'add', name, url] : ['remote', 'set-url', name, url]);
   return current === undefined ? 'added' : 'updated';
+}
+
+/** The URL of remote `name` of the current repository, or undefined. */
+export function gitRemoteUrl(name: string): string | undefined {
+  try {
+    return git(['remote', 'get-url', name]).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Opens `url` in the desktop's browser when there is a desktop; resolves whether it tried. */

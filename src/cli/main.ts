@@ -8,11 +8,10 @@ import { httpClient, type ApiTarget } from '../api/client.js';
 import { asPaasError, PaasError } from '../errors.js';
 import { ERROR, lineSink, logToFile } from '../log.js';
 import { buildProgram, withAppArgument } from '../commands/program.js';
-import { appOfRemote } from '../commands/app-arg.js';
-import { execFileSync } from 'node:child_process';
+import { APP_ENV, appOfRemote, type AppSources } from '../commands/app-arg.js';
 import type { CliIo } from '../commands/io.js';
 import { colourLines, wantsColour } from '../commands/colour.js';
-import { inGitRepo, openInBrowser, setGitRemote } from './local-git.js';
+import { gitRemoteUrl, inGitRepo, openInBrowser, setGitRemote } from './local-git.js';
 import { runAttached } from './run-attached.js';
 
 interface RootFlags {
@@ -132,13 +131,45 @@ program
     );
   });
 
-/** The app of the current repository's `paas` git remote, as Heroku infers it from its `heroku` remote. */
-function remoteApp(): string | undefined {
-  try {
-    return appOfRemote(execFileSync('git', ['remote', 'get-url', 'paas'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }));
-  } catch {
-    return undefined;
+/** The app git remote `name` of the current repository points at, as Heroku infers it from its `heroku` remote. */
+function remoteApp(name: string): string | undefined {
+  const url = gitRemoteUrl(name);
+  return url === undefined ? undefined : appOfRemote(url);
+}
+
+/** The root options before the command (`--data-dir DIR`, `--api-url=URL`), else their environment variables. */
+function rootFlags(argv: string[]): RootFlags {
+  const named: Record<string, keyof RootFlags> = { '--data-dir': 'dataDir', '--api-url': 'apiUrl', '--token': 'token', '--api-ca': 'apiCa' };
+  const found: RootFlags = {
+    dataDir: process.env.PAAS_DATA_DIR || undefined,
+    apiUrl: process.env.PAAS_API_URL || undefined,
+    token: process.env.PAAS_API_TOKEN || undefined,
+    apiCa: process.env.PAAS_API_CA || undefined,
+  };
+  for (let i = 0; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const key = named[flag];
+    if (key) found[key] = inline ?? argv[++i];
   }
+  return found;
+}
+
+/**
+ * Where the app of a command comes from besides -a (see placeApp). The apps the caller may use are asked of the
+ * daemon only when the app could come from elsewhere too, to tell `paas config shop` from `paas rollback v1`.
+ */
+async function appSources(): Promise<AppSources> {
+  const env = process.env[APP_ENV] || undefined;
+  const sources: AppSources = { remote: remoteApp, env };
+  if (env === undefined && remoteApp('paas') === undefined && !args.some((a) => a === '-r' || a.startsWith('--remote'))) return sources;
+  // The root options are read by commander only when it parses: the daemon is found by them now, as it will be then.
+  flags = rootFlags(args);
+  const apps = await io
+    .client()
+    .call<{ name: string }[]>('GET', '/apps')
+    .then((list) => new Set(list.map((a) => a.name)))
+    .catch(() => undefined);
+  return { ...sources, usable: (name) => apps?.has(name) };
 }
 
 const version = (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -156,13 +187,23 @@ function asksVersion(args: string[]): boolean {
   }
   return false;
 }
-program.addHelpText('after', '\nPrint the version with paas --version (or -v).');
+program.addHelpText(
+  'after',
+  [
+    '',
+    "Which app a command means: -a/--app APP; else -r/--remote REMOTE (that git remote's app); else a first argument",
+    "naming an app you may use; else $PAAS_CLI_APP; else the app of this repository's paas remote. When the app",
+    "comes from -r, $PAAS_CLI_APP or the remote, every argument is the command's own: paas rollback v1, paas run ls -la.",
+    '',
+    'Print the version with paas --version (or -v).',
+  ].join('\n'),
+);
 
 const args = process.argv.slice(2);
 Promise.resolve()
   .then(async () => {
     if (asksVersion(args)) io.out(`${version}\n`);
-    else await program.parseAsync(withAppArgument(program, args, remoteApp), { from: 'user' });
+    else await program.parseAsync(withAppArgument(program, args, await appSources()), { from: 'user' });
   })
   .catch((err: unknown) => {
     const error = asPaasError(err);

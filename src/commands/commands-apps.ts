@@ -28,7 +28,14 @@ export function registerAppCommands(program: Command, io: CliIo): void {
       // As `heroku create` does: inside a repository, its remote is added (an existing one is left alone).
       if (io.inGitRepo?.() && io.setGitRemote) {
         try {
-          const done = io.setGitRemote(opts.remote, created.gitUrl);
+          // A remote that points at another app stays as it is: every later command and push would go elsewhere.
+          const done = io.setGitRemote(opts.remote, created.gitUrl, true);
+          if (done === 'kept') {
+            io.out(
+              `${STEP}Git remote ${opts.remote} points at another app and is left as it is: paas git:remote ${app} repoints it, or apps:create ${app} -r NAME adds another (then -r NAME picks it)\n`,
+            );
+            return;
+          }
           io.out(`${STEP}Git remote ${opts.remote} ${done === 'unchanged' ? 'already points at' : 'added:'} ${created.gitUrl}\n`);
           return;
         } catch {

@@ -19,7 +19,7 @@ export interface CliIo {
   prompt?(question: string): Promise<string>;
   setExit(code: number): void;
   /** Sets a git remote in the user's repository (the terminal CLI only: over SSH there is no repository). */
-  setGitRemote?(name: string, url: string): 'added' | 'updated' | 'unchanged';
+  setGitRemote?(name: string, url: string, keep?: boolean): 'added' | 'updated' | 'unchanged' | 'kept';
   /** Whether the current directory is a git repository (terminal CLI only). */
   inGitRepo?(): boolean;
   /** Opens a URL in the user's browser when there is one; resolves whether it tried. */

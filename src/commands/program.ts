@@ -8,7 +8,7 @@ import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
 import { registerNodeCommands } from './commands-nodes.js';
-import { placeApp, type CommandShape } from './app-arg.js';
+import { placeApp, type AppSources, type CommandShape } from './app-arg.js';
 import { completionScript } from './completion.js';
 
 /** Heroku's and Dokku's words for what has another name here (typed from habit, answered with ours). */
@@ -100,6 +100,7 @@ function shapeOf(command: Command): CommandShape {
     required: args.filter((a) => a.required).length,
     valued: valuedFlags(command),
     runsCommand: command.name() === 'run',
+    ownsRemote: command.options.some((o) => o.long === '--remote'),
   };
 }
 
@@ -107,7 +108,7 @@ function shapeOf(command: Command): CommandShape {
  * The user's arguments (no `node` and script) with Heroku's `-a APP` / `--app APP`, or the app of the repository's
  * `paas` remote, made the app positional of the command they are for. Root options (`--data-dir DIR`) stay first.
  */
-export function withAppArgument(program: Command, args: string[], remoteApp: () => string | undefined): string[] {
+export function withAppArgument(program: Command, args: string[], sources: AppSources): string[] {
   const rootValued = valuedFlags(program);
   let i = 0;
   while (i < args.length && args[i]!.startsWith('-')) i += rootValued.has(args[i]!) ? 2 : 1;
@@ -115,5 +116,5 @@ export function withAppArgument(program: Command, args: string[], remoteApp: () 
   const command = program.commands.find((c) => c.name() === name || c.aliases().includes(name ?? ''));
   // Commands with an --app option of their own (keys:add --app, tokens:create --app: an access scope) keep it.
   if (!command || command.options.some((o) => o.long === '--app' || o.short === '-a')) return args;
-  return [...args.slice(0, i + 1), ...placeApp(args.slice(i + 1), shapeOf(command), remoteApp)];
+  return [...args.slice(0, i + 1), ...placeApp(args.slice(i + 1), shapeOf(command), sources)];
 }

@@ -2,7 +2,8 @@
 import type { Services } from '../services.js';
 import { activeRelease, getRelease, listReleases, type ReleaseRow } from '../store/releases.js';
 import { findImage } from '../docker/images.js';
-import { setAppConfig } from '../store/apps.js';
+import { getApp, setAppConfig } from '../store/apps.js';
+import { listLinks } from '../store/backing-services.js';
 import { appUrl } from '../config.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
@@ -19,6 +20,17 @@ export function previousGoodRelease(releases: ReleaseRow[], active: ReleaseRow):
 export function rollbackSpec(target: ReleaseRow, active: ReleaseRow): ReleaseRow['spec'] {
   const formation = Object.fromEntries(Object.entries(target.spec.formation).map(([type, n]) => [type, active.spec.formation[type] ?? n]));
   return { ...target.spec, formation };
+}
+
+/**
+ * Pure: the config a rollback brings back: the target's, but the variables of the services linked now keep their
+ * current values (attachments are not rolled back, as on Heroku): a rollback to before `services:link` keeps
+ * DATABASE_URL, and one to before a service was relinked keeps its new URL.
+ */
+export function rollbackConfig(target: Record<string, string>, current: Record<string, string>, attached: string[]): Record<string, string> {
+  const next = { ...target };
+  for (const name of attached) if (name in current) next[name] = current[name]!;
+  return next;
 }
 
 async function oldestPossibleTarget(
@@ -55,11 +67,18 @@ export async function rollbackRelease(
     );
   }
 
+  const links = await listLinks(db, { app });
+  const config = rollbackConfig(
+    target.spec.config,
+    (await getApp(db, app)).config,
+    links.map((l) => l.envVar),
+  );
+  if (links.length) out.detail(`linked services keep their variables as they are now: ${links.map((l) => `${l.envVar} (${l.service})`).join(', ')}`);
   const newVersion = await releaseAgain(
     services,
     target,
     {
-      spec: rollbackSpec(target, active),
+      spec: { ...rollbackSpec(target, active), config },
       description: `Rollback to v${target.version}`,
       announce: (v) => `Rolling back ${app} to v${target.version} as v${v} (image ${target.imageId.slice(7, 19)}, no build)`,
     },
@@ -67,7 +86,7 @@ export async function rollbackRelease(
     {
       replacedStatus: 'rolled back',
       uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds),
-      alsoRecord: (trx) => setAppConfig(trx, app, target.spec.config),
+      alsoRecord: (trx) => setAppConfig(trx, app, config),
     },
   );
   await collectImages(services, app);

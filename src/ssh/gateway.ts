@@ -70,7 +70,10 @@ async function servePush(services: Services, key: KeyRow, app: string, gitProtoc
     if (!(await findApp(services.db, app))) {
       if (key.role !== 'admin') return refuse(channel, `app "${app}" does not exist`);
       channel.stderr.write(`${STEP}Creating app ${app}\n`);
-      await createApp(services, app);
+      // Another first push may create it meanwhile: then this one pushes to it.
+      await createApp(services, app).catch((err: unknown) => {
+        if (asPaasError(err).code !== 'PAAS_ERR_APP_EXISTS') throw err;
+      });
     }
     const repo = await ensureRepo(services.config.dataDir, services.config.installDir, app);
     const locks = services.pushLocks;

@@ -92,10 +92,7 @@ export async function serveCommand(services: Services, caller: Caller, argv: str
   try {
     const program = buildProgram(io, { exitOverride: true });
     // Over SSH there is no repository to infer the app from: -a/--app or the positional.
-    await program.parseAsync(
-      withAppArgument(program, argv, () => undefined),
-      { from: 'user' },
-    );
+    await program.parseAsync(withAppArgument(program, argv, { remote: () => undefined }), { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) exit = err.exitCode;
     else {

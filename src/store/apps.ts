@@ -146,7 +146,13 @@ export async function listApps(db: Db): Promise<AppRow[]> {
 /** Inserts an app; the name must already be checked. */
 export async function insertApp(db: Db, name: string, options: { certsAuto?: boolean } = {}): Promise<AppRow> {
   if (await findApp(db, name)) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);
-  await db('apps').insert({ name, deploy_branch: null, certs_auto: options.certsAuto ?? false, created_at: now() });
+  try {
+    await db('apps').insert({ name, deploy_branch: null, certs_auto: options.certsAuto ?? false, created_at: now() });
+  } catch (err) {
+    // Two creations at once (two first pushes): the second is told the app exists, as if it came later.
+    if (/UNIQUE|duplicate key/i.test(String((err as Error).message))) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);
+    throw err;
+  }
   return getApp(db, name);
 }
 

@@ -85,6 +85,23 @@ export interface DaemonOptions {
   reuse?: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
 }
 
+/** The OpenSSH client's options for the test key `key`: no agent, no known hosts, no prompts. */
+export function sshOptions(key: string): string[] {
+  const set = ['IdentitiesOnly=yes', 'BatchMode=yes', 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'];
+  return ['-i', key, ...set.flatMap((o) => ['-o', o])];
+}
+
+/** Resolves once the daemon's admin API stops answering (it killed itself at an armed fault point); false after a minute. */
+export async function waitUntilGone(daemon: Pick<Daemon, 'dataDir'>): Promise<boolean> {
+  const socket = path.join(daemon.dataDir, 'paas.sock');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!(await health(socket))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 /** A daemon killed with SIGKILL leaves its embedded redis-server running: stop it too. */
 function stopStrayRedis(dataDir: string): void {
   const pid = strayRedisPid(path.join(dataDir, 'redis', 'redis.pid'));
@@ -193,21 +210,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       return run('git', ['push', `ssh://git@127.0.0.1:${sshPort}/${app}`, refspec], { cwd: repo, env: { ...process.env, GIT_SSH_COMMAND: ssh }, onData });
     },
     ssh(args, { keyFile: key = keyFile, input, tty } = {}) {
-      const options = [
-        '-i',
-        key,
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-      ];
-      return run('ssh', [...options, ...(tty ? ['-tt'] : ['-T']), '-p', String(sshPort), 'git@127.0.0.1', ...args], input === undefined ? {} : { input });
+      return run(
+        'ssh',
+        [...sshOptions(key), ...(tty ? ['-tt'] : ['-T']), '-p', String(sshPort), 'git@127.0.0.1', ...args],
+        input === undefined ? {} : { input },
+      );
     },
     get: (app, urlPath = '/') => getHost(`${app}.localhost`, urlPath),
     getHost,

@@ -3,9 +3,8 @@
 // agree, and a push the client saw fail must not have been deployed.
 import test from 'ava';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
 import { FAULT_POINTS } from '../../src/fault-point.js';
 import { repoPath } from '../../src/git/repos.js';
 
@@ -19,18 +18,7 @@ test.after.always(async () => {
 
 /** Resolves once the daemon's API stops answering (it killed itself). */
 async function gone(d: Daemon): Promise<void> {
-  const socket = path.join(d.dataDir, 'paas.sock');
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const alive = await new Promise<boolean>((resolve) => {
-      const req = http.get({ socketPath: socket, path: '/health', timeout: 500 }, (res) => (res.resume(), resolve(true)));
-      req.on('error', () => resolve(false));
-      req.on('timeout', () => (req.destroy(), resolve(false)));
-    });
-    if (!alive) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the daemon did not die at its fault point');
+  if (!(await waitUntilGone(d))) throw new Error('the daemon did not die at its fault point');
 }
 
 interface Release {

@@ -6,9 +6,8 @@
 import test from 'ava';
 import knex from 'knex';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { containersOf, fixtureRepo, removeApps, removeServices, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { containersOf, fixtureRepo, removeApps, removeServices, run, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
 import { repoPath } from '../../src/git/repos.js';
 
 const app = uniqueName('fm');
@@ -22,22 +21,6 @@ test.after.always(async () => {
   await removeServices([db]);
   await removeApps([app, doomed]);
 });
-
-/** Resolves once the daemon's API stops answering (it killed itself at its fault point). */
-async function gone(daemon: Daemon): Promise<boolean> {
-  const socket = path.join(daemon.dataDir, 'paas.sock');
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const alive = await new Promise<boolean>((resolve) => {
-      const req = http.get({ socketPath: socket, path: '/health', timeout: 500 }, (res) => (res.resume(), resolve(true)));
-      req.on('error', () => resolve(false));
-      req.on('timeout', () => (req.destroy(), resolve(false)));
-    });
-    if (!alive) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 async function restart(env: Record<string, string> = {}): Promise<void> {
   await d.stop();
@@ -151,7 +134,7 @@ test.serial(
         const sentBefore = load.sent();
         const before = (await storedActive())[0]?.version;
         const lost = await d.paas(op.args(i));
-        const died = await gone(d);
+        const died = await waitUntilGone(d);
         await restart();
         const result = await agrees();
         const after = (await storedActive())[0]?.version;
@@ -174,7 +157,7 @@ test.serial('a kill in the middle of apps:destroy is finished by the next daemon
   t.is(pushed.code, 0, pushed.output);
   await restart({ PAAS_FAULT_POINT: 'destroying' });
   await d.paas(['apps:destroy', doomed, '--confirm', doomed]);
-  t.true(await gone(d), 'the daemon died with the records gone and the containers still there');
+  t.true(await waitUntilGone(d), 'the daemon died with the records gone and the containers still there');
   t.true((await containersOf(doomed)).length > 0, 'its containers outlived the kill');
   await restart();
   t.regex(d.log(), new RegExp(`event=apps\\.destroy_finished apps=${doomed}`));
@@ -189,7 +172,7 @@ test.serial('a kill in the middle of a backup leaves no unfinished file, and the
   t.is((await d.paas(['services:create', 'postgres', db])).code, 0);
   await restart({ PAAS_FAULT_POINT: 'backing-up' });
   await d.paas(['services:backup', db]);
-  t.true(await gone(d));
+  t.true(await waitUntilGone(d));
   const dir = path.join(ports.dataDir, 'services', db, 'backups');
   t.true(
     fs.readdirSync(dir).some((f) => f.endsWith('.partial')),

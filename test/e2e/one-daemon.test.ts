@@ -44,3 +44,19 @@ test('a second daemon on the same data dir exits at once, and the first serves o
     await removeApps([app]);
   }
 });
+
+test('concurrent first pushes to a new app all go through: one creates it, the hook is never busy', async (t) => {
+  const app = uniqueName('cf');
+  const daemon = await startDaemon();
+  try {
+    const repo = await fixtureRepo('dockerfile-hello');
+    const pushes = await Promise.all(Array.from({ length: 12 }, (_, i) => daemon.push(repo, app, `HEAD:refs/tags/t${i}`)));
+    for (const [i, push] of pushes.entries()) t.is(push.code, 0, `push ${i}: ${push.output}`);
+    t.false(pushes.some((p) => /Text file busy|already exists/.test(p.output)));
+    const tags = await run('git', ['--git-dir', path.join(daemon.dataDir, 'repos', `${app}.git`), 'tag']);
+    t.is(tags.stdout.trim().split('\n').length, 12);
+  } finally {
+    await daemon.stop();
+    await removeApps([app]);
+  }
+});

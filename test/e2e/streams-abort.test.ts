@@ -5,7 +5,7 @@ import test from 'ava';
 import net from 'node:net';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { fixtureRepo, portClosedToApps, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { fixtureRepo, portClosedToApps, removeApps, sshOptions, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 const app = uniqueName('sa');
 let daemon: Daemon;
@@ -157,29 +157,7 @@ test.serial('a thousand clients that reset their streams at random bytes leave t
   }
   // SSH commands that follow the logs, cut by killing the client at random times.
   for (let i = 0; i < 12; i++) {
-    const ssh = spawn(
-      'ssh',
-      [
-        '-i',
-        daemon.keyFile,
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-T',
-        '-p',
-        String(daemon.sshPort),
-        'git@127.0.0.1',
-        'logs',
-        app,
-        '--tail',
-      ],
-      { stdio: 'ignore' },
-    );
+    const ssh = spawn('ssh', [...sshOptions(daemon.keyFile), '-T', '-p', String(daemon.sshPort), 'git@127.0.0.1', 'logs', app, '--tail'], { stdio: 'ignore' });
     await new Promise((res) => setTimeout(res, 200 + Math.random() * 1500));
     ssh.kill('SIGKILL');
     aborts++;

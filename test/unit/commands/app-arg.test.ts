@@ -8,8 +8,13 @@ const configSet: CommandShape = { takesApp: true, required: 2, valued: new Set()
 const scale: CommandShape = { takesApp: true, required: 1, valued: new Set(), runsCommand: false };
 const run: CommandShape = { takesApp: true, required: 2, valued: new Set(), runsCommand: true };
 const keys: CommandShape = { takesApp: false, required: 0, valued: new Set(), runsCommand: false };
-const noRemote = () => undefined;
-const remote = () => 'shop';
+const noRemote = { remote: () => undefined };
+const remote = { remote: (name: string) => (name === 'paas' ? 'shop' : name === 'staging' ? 'shop-staging' : undefined) };
+/** In the repository of shop, for a caller who may use shop, shop-staging and blog. */
+const known = { ...remote, usable: (name: string) => ['shop', 'shop-staging', 'blog'].includes(name) };
+const rollback: CommandShape = { takesApp: true, required: 1, valued: new Set(), runsCommand: false };
+const restart: CommandShape = { takesApp: true, required: 1, valued: new Set(), runsCommand: false };
+const gitRemote: CommandShape = { takesApp: true, required: 1, valued: new Set(['-r', '--remote']), runsCommand: false, ownsRemote: true };
 
 test('-a APP and --app APP become the app argument, wherever they stand before the command it runs', (t) => {
   t.deepEqual(placeApp(['-n', '5', '-a', 'shop'], logs, noRemote), ['shop', '-n', '5']);
@@ -27,6 +32,23 @@ test("a left-out app is the app of the repository's paas remote, as Heroku infer
   t.deepEqual(placeApp(['ls', '-la'], run, remote), ['shop', '--', 'ls', '-la']);
   t.deepEqual(placeApp(['blog', '-n', '5'], logs, remote), ['blog', '-n', '5'], 'a named app wins');
   t.deepEqual(placeApp(['A=1'], configSet, noRemote), ['A=1'], 'no remote: left for commander to say what is missing');
+});
+
+test('one rule for every command: -a, then -r, then a first positional naming a usable app, then PAAS_CLI_APP, then the paas remote', (t) => {
+  t.deepEqual(placeApp(['v1'], rollback, known), ['shop', 'v1'], 'rollback v1: v1 is no app of the caller');
+  t.deepEqual(placeApp(['web'], restart, known), ['shop', 'web'], 'ps:restart web');
+  t.deepEqual(placeApp(['ls', '-la'], run, known), ['shop', '--', 'ls', '-la'], 'run ls -la');
+  t.deepEqual(placeApp(['ls', '-la', '/www'], run, known), ['shop', '--', 'ls', '-la', '/www'], 'run ls -la /www');
+  t.deepEqual(placeApp(['blog', 'ls', '-la', '/www'], run, known), ['blog', '--', 'ls', '-la', '/www'], 'run blog ls -la /www');
+  t.deepEqual(placeApp(['blog'], logs, known), ['blog'], 'a first positional naming an app the caller may use is the app');
+  t.deepEqual(placeApp(['blog', 'v1'], rollback, known), ['blog', 'v1']);
+  t.deepEqual(placeApp(['-r', 'staging', 'v1'], rollback, known), ['shop-staging', 'v1'], '-r picks another remote');
+  t.deepEqual(placeApp(['--remote=staging', 'blog'], restart, known), ['shop-staging', 'blog'], "with -r every positional is the command's own");
+  t.deepEqual(placeApp(['-a', 'blog', '-r', 'staging', 'v1'], rollback, known), ['blog', 'v1'], '-a wins over -r');
+  t.deepEqual(placeApp(['v1'], rollback, { ...known, env: 'blog' }), ['blog', 'v1'], 'PAAS_CLI_APP comes before the paas remote');
+  t.deepEqual(placeApp(['shop-staging', 'v1'], rollback, { ...known, env: 'blog' }), ['shop-staging', 'v1'], 'a named app comes before PAAS_CLI_APP');
+  t.throws(() => placeApp(['-r', 'origin', 'v1'], rollback, known), { message: /no git remote "origin" pointing at an app of this server/ });
+  t.deepEqual(placeApp(['shop', '-r', 'upstream'], gitRemote, known), ['shop', '-r', 'upstream'], "git:remote's own -r is its own");
 });
 
 test('the app of a git remote URL', (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { previousGoodRelease, rollbackSpec } from '../../../src/release/rollback.js';
+import { previousGoodRelease, rollbackConfig, rollbackSpec } from '../../../src/release/rollback.js';
 import { releasesToKeep } from '../../../src/release/collect-images.js';
 import { releaseViews } from '../../../src/release/release-view.js';
 import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/store/releases.js';
@@ -63,4 +63,16 @@ test('versions are given as v3 or 3', (t) => {
   t.is(parseVersionArg('12'), 12);
   t.is(parseVersionArg(undefined), undefined);
   for (const bad of ['v0', 'three', 'v3; rm -rf /', '-1']) t.throws(() => parseVersionArg(bad), { message: /not a release version/ });
+});
+
+test("a rollback brings back the config the user set, never the platform's attachments", (t) => {
+  const before = { GREETING: 'old' };
+  const now = { GREETING: 'new', DATABASE_URL: 'postgres://db/now', REDIS_URL: 'redis://cache' };
+  t.deepEqual(rollbackConfig(before, now, ['DATABASE_URL']), { GREETING: 'old', DATABASE_URL: 'postgres://db/now' }, 'linked after v1: kept');
+  t.deepEqual(
+    rollbackConfig({ ...before, DATABASE_URL: 'postgres://db/was' }, now, ['DATABASE_URL']).DATABASE_URL,
+    'postgres://db/now',
+    'relinked: its URL now',
+  );
+  t.deepEqual(rollbackConfig(before, now, []), before, 'nothing linked: the old config, REDIS_URL set by hand goes');
 });
