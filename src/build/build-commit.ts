@@ -59,7 +59,15 @@ export type BuildSettings = Pick<AppRow, 'buildpack' | 'dockerfilePath' | 'build
 export async function buildCommit(
   services: Pick<Services, 'config' | 'docker'>,
   source: CommitSource,
-  target: { app: string; tag: string; labels: Record<string, string>; what: string; settings: BuildSettings },
+  target: {
+    app: string;
+    tag: string;
+    labels: Record<string, string>;
+    what: string;
+    settings: BuildSettings;
+    /** Whether tests will run in the image a buildpack of this name makes (default: yes, a CI run). */
+    testsWith?: (buildpack: string) => boolean;
+  },
   out: LineSink,
 ): Promise<BuiltCommit> {
   const dockerfile = target.settings.dockerfilePath ?? undefined;
@@ -85,6 +93,6 @@ export async function buildCommit(
     );
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
-  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.settings.buildpack, out);
+  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.settings.buildpack, out, target.testsWith);
   return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
 }

@@ -19,6 +19,7 @@ import { buildpackOrder, buildpackUrlOf, detectBuildpack } from './detect-buildp
 import { buildpackPlan } from './buildpack-plans.js';
 import { isCustomBuildpack } from './buildpack-setting.js';
 import type { BuildRequest } from './dockerfile-builder.js';
+import { parseProcfile } from '../input/procfile.js';
 
 export interface BuildpackBuild {
   /** The runtime image (devDependencies pruned where the buildpack prunes). */
@@ -28,6 +29,15 @@ export interface BuildpackBuild {
   buildpack: string;
   /** Process types the buildpack proposes (bin/release); a Procfile overrides them. */
   defaultProcessTypes: Record<string, string>;
+}
+
+/** Whether a Procfile's text declares a web process (an unreadable one counts as declaring it: its error comes later). */
+function procfileNamesWeb(text: string): boolean {
+  try {
+    return 'web' in parseProcfile(text);
+  } catch {
+    return true;
+  }
 }
 
 /** A short hash of a Dockerfile and a buildpack folder's files: the runtime image's tag. */
@@ -54,6 +64,7 @@ export async function buildWithBuildpack(
   installDir: string,
   setting: string | null,
   out: LineSink,
+  testsWith: (buildpack: string) => boolean = () => true,
 ): Promise<BuildpackBuild> {
   const read = (file: string) => readFileAtCommit(request.repo, request.sha, file, request.gitEnv, request.cache);
   const stackImage = `${APPS_STACK_IMAGE.repo}:${APPS_STACK_IMAGE.tag}`;
@@ -68,8 +79,10 @@ export async function buildWithBuildpack(
   out.step(`${detected.name} app detected (buildpack ${custom ?? detected.buildpack})`);
 
   const plan = await buildpackPlan(detected.buildpack, read, out);
+  // The buildpack's web command is the image's CMD unless the Procfile names its own web (Heroku keeps
+  // default_process_types for every type the Procfile leaves out: a Procfile with only `release:` keeps web).
   const procfile = await read('Procfile');
-  const web = procfile ? undefined : detected.defaultProcessTypes.web;
+  const web = procfile && procfileNamesWeb(procfile.toString('utf8')) ? undefined : detected.defaultProcessTypes.web;
   const buildpackDir = custom ?? path.join(installDir, 'buildpacks', detected.buildpack);
   const labels = { ...request.labels, [LABEL.sha]: request.sha, [LABEL.buildpack]: detected.buildpack };
   const show = (event: ProgressEvent) => buildEventLines(event).forEach((line) => out.detail(line));
@@ -94,7 +107,8 @@ export async function buildWithBuildpack(
     }
     const dockerfile = appDockerfile(plan, base, web, stackImage);
     const context = () => buildpackContext(dockerfile, undefined, archiveCommit(request.repo, request.sha, request.gitEnv));
-    if (!hasReleaseStage(plan)) {
+    // Built once when nothing will be tested in it: the test stage (devDependencies kept) serves only tests.
+    if (!hasReleaseStage(plan) || !testsWith(detected.buildpack)) {
       const imageId = await buildImage(docker, context, { tag: request.tag, labels, buildArgs: { SOURCE_VERSION: request.sha } }, show);
       return { imageId, testImageId: imageId, buildpack: detected.buildpack, defaultProcessTypes: detected.defaultProcessTypes };
     }

@@ -14,6 +14,7 @@ import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/re
 import { LABEL, imageTag } from '../docker/names.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { testCommit } from '../verify/test-commit.js';
+import { resolveTestCommand } from '../verify/test-command.js';
 import { repoPath } from '../git/repos.js';
 import { branchOf } from '../git/refs.js';
 import { exposedTcpPorts, findImage, imageLayers, untagImage } from '../docker/images.js';
@@ -85,6 +86,7 @@ export async function deployCommit(
       labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
       what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
       settings,
+      testsWith: (buildpack) => resolveTestCommand(files, buildpack) !== undefined,
     },
     out,
   );

@@ -51,6 +51,14 @@ test('a Node app pinned to a Node older than the buildpack installs is refused i
   t.regex(push.output, /nothing was deployed|pre-receive hook declined/);
 });
 
+test('a Procfile with only a release command keeps the buildpack’s web process, as on Heroku', async (t) => {
+  const { app, output } = await deploy(t, 'node-procfile-release-only', 'relonly');
+  t.regex(output, /migrations: 0 pending/, 'the release command ran');
+  t.is((await daemon().get(app)).body, 'notes api up (not migrated here)\n', 'web runs npm start');
+  const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.replica']).map((c) => c.Labels['paas.process']);
+  t.deepEqual(running, ['web']);
+});
+
 test('Procfile types other than web start at zero, so one-shot and clock types do not fail the deploy', async (t) => {
   const { app } = await deploy(t, 'procfile-oneshot', 'oneshot');
   t.is((await daemon().get(app)).body, 'one-shot types stay at zero\n');
