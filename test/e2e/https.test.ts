@@ -4,6 +4,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import https from 'node:https';
+import http2 from 'node:http2';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
@@ -33,6 +34,21 @@ function httpsGet(name: string, ca: string, urlPath = '/'): Promise<Served> {
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial: cert.serialNumber, issuer: String(cert.issuer?.CN ?? '') }));
     });
+    req.on('error', reject);
+  });
+}
+
+/** GET over HTTP/2 (ALPN h2 only) for `name`, trusting only `ca`: the status and body. */
+function h2Get(name: string, ca: string, urlPath = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const client = http2.connect(`https://127.0.0.1:${daemon.httpsPort}`, { servername: name, ca, ALPNProtocols: ['h2'] });
+    client.on('error', reject);
+    const req = client.request({ ':path': urlPath, ':authority': name });
+    let status = 0;
+    let body = '';
+    req.on('response', (headers) => (status = Number(headers[':status'])));
+    req.on('data', (d) => (body += d));
+    req.on('end', () => (client.close(), resolve({ status, body })));
     req.on('error', reject);
   });
 }
@@ -93,6 +109,11 @@ test.serial('certs:auto gets a certificate from the ACME server; a client trusti
   const served = await httpsGet(host, root, '/cgi-bin/marker');
   t.is(served.status, 200);
   t.is(served.body.trim(), 'first');
+  // HAProxy offers HTTP/2 on the HTTPS port; the in-process router (--router node) HTTP/1.1 only.
+  if (process.env.PAAS_E2E_ROUTER !== 'node') {
+    const overH2 = await h2Get(host, root, '/cgi-bin/marker');
+    t.deepEqual({ status: overH2.status, body: overH2.body.trim() }, { status: 200, body: 'first' }, 'an HTTP/2 client gets the app too');
+  }
   const listed = await certOf(host);
   t.is(listed?.status, 'valid');
   t.regex(listed?.issuer ?? '', /Pebble/);

@@ -143,7 +143,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     'frontend http',
     // HTTP/1 only on the plain port, as nginx without http2: an HTTP/2 preface is a bad request, not h2c.
     `  bind ${bindHost}:${listen.httpPort} proto h1`,
-    `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn http/1.1`,
+    `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn h2,http/1.1`,
     '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:)',
     // A trailing dot (a fully qualified name) is dropped; the regex runs only for the rare host that has one.
     '  http-request set-var(txn.host) var(txn.host),regsub(\\.$,) if { var(txn.host) -m end . }',

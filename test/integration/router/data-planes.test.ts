@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import http2 from 'node:http2';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -288,6 +289,83 @@ for (const kind of PLANES) {
     await t.throwsAsync(tlsGet('shop.localhost'));
   });
 }
+
+test('haproxy: the HTTPS port speaks HTTP/2 (ALPN h2) and HTTP/1.1, and opens a WebSocket over HTTP/2 (RFC 8441)', async (t) => {
+  if (!(await haproxyInstalled())) return t.pass('haproxy is not installed');
+  const p = await startPlane('haproxy', t);
+  const app = http.createServer((req, res) => res.end(`hello over ${req.httpVersion}`));
+  app.on('upgrade', (req, socket) => {
+    const accept = crypto
+      .createHash('sha1')
+      .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.end(Buffer.from([0x81, 0x02, 0x68, 0x69])); // a text frame: "hi"
+  });
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => app.close());
+  await p.plane.setTargets('shop', [
+    { url: `http://127.0.0.1:${(app.address() as net.AddressInfo).port}`, container: 'a', release: 1, id: 'a000000000000000' },
+  ]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-cert-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${dir}/k.pem`,
+      '-out',
+      `${dir}/c.pem`,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=shop.localhost',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  // Added at runtime, as certs:add and ACME do.
+  await p.plane.installCertificate('shop.localhost', fs.readFileSync(`${dir}/c.pem`, 'utf8'), fs.readFileSync(`${dir}/k.pem`, 'utf8'));
+  const client = http2.connect(`https://127.0.0.1:${p.https}`, { servername: 'shop.localhost', rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+  t.teardown(() => client.close());
+  const stream = (headers: http2.OutgoingHttpHeaders) =>
+    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      const req = client.request({ ':authority': 'shop.localhost', ...headers });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      req.on('response', (h) => (status = Number(h[':status'])));
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+      req.on('error', reject);
+    });
+  const got = await stream({ ':path': '/' });
+  t.deepEqual({ status: got.status, body: got.body.toString() }, { status: 200, body: 'hello over 1.1' }, 'HTTP/2 to the router, HTTP/1.1 to the app');
+  t.is(client.alpnProtocol, 'h2');
+  t.true(client.remoteSettings.enableConnectProtocol, 'the router offers WebSockets over HTTP/2');
+  const ws = await stream({ ':method': 'CONNECT', ':protocol': 'websocket', ':path': '/', ':scheme': 'https', 'sec-websocket-version': '13' });
+  t.is(ws.status, 200, 'a WebSocket over HTTP/2 is opened');
+  t.deepEqual([...ws.body], [0x81, 0x02, 0x68, 0x69], "and carries the app's frames");
+  // HTTP/1.1 clients (and their WebSocket upgrades) are served on the same port.
+  const h1 = await new Promise<number>((resolve, reject) =>
+    https
+      .get(
+        { host: '127.0.0.1', port: p.https, servername: 'shop.localhost', headers: { host: 'shop.localhost' }, rejectUnauthorized: false, agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+      .on('error', reject),
+  );
+  t.is(h1, 200);
+});
 
 test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts the running HAProxy without a reload', async (t) => {
   if (!hasHaproxy) return t.fail('haproxy is not installed');
