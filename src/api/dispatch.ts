@@ -13,6 +13,14 @@ export class Streamed {
   constructor(readonly run: (write: (line: string) => void, signal: AbortSignal) => Promise<number>) {}
 }
 
+/** A route's answer that is text of its own format (Prometheus metrics), not JSON. */
+export class Text {
+  constructor(
+    readonly body: string,
+    readonly contentType: string,
+  ) {}
+}
+
 /** A route's answer that is a file's bytes (a backup streamed out), not JSON. */
 export class Download {
   constructor(readonly file: string) {}

@@ -4,6 +4,7 @@ import { SERVICE_ROUTES } from './service-routes.js';
 import { DASHBOARD_ROUTES } from './dashboard-routes.js';
 import { WEBHOOK_ROUTES } from './webhook-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
+import { METRICS_ROUTES } from './metrics-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -445,6 +446,7 @@ export const ROUTES: Route[] = [
   ...DASHBOARD_ROUTES,
   ...WEBHOOK_ROUTES,
   ...NODE_ROUTES,
+  ...METRICS_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

@@ -11,7 +11,7 @@ import { daemonLog, ERROR } from '../log.js';
 import type { LineWriter } from '../queue/run-queued.js';
 import { LOCAL_ADMIN, type Caller } from '../auth/caller.js';
 import { callerForBearer } from '../auth/tokens.js';
-import { Download, dispatch, Streamed } from './dispatch.js';
+import { Download, dispatch, Streamed, Text } from './dispatch.js';
 import { ROUTES } from './routes.js';
 import { serveRunUpgrade } from './run-upgrade.js';
 import { DashboardDoor } from './dashboard-door.js';
@@ -84,6 +84,10 @@ async function handle(services: Services, identify: Identify, req: http.Incoming
       return await writeStreamed(result, req, res);
     }
     if (result instanceof Download) return await writeFile(result.file, res);
+    if (result instanceof Text) {
+      res.writeHead(200, { 'content-type': result.contentType });
+      return void res.end(result.body);
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(result ?? null));
   } catch (err) {

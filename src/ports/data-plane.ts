@@ -39,6 +39,8 @@ export interface DataPlane {
   isStopped(app: string): Promise<boolean>;
   /** Forgets an app: its targets, hostnames and settings. */
   removeApp(app: string): Promise<void>;
+  /** The data plane's own metrics in Prometheus text format (HAProxy's exporter); absent where it has none. */
+  metricsText?(): Promise<string>;
 
   /** A custom hostname for an app. */
   addHost(host: string, app: string): Promise<void>;

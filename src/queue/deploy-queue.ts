@@ -131,6 +131,12 @@ export class DeployQueues {
     return Math.max(0, (counts.active ?? 0) + (counts.waiting ?? 0) - this.perApp);
   }
 
+  /** The app's jobs waiting and running now (for the metrics). */
+  async depth(app: string): Promise<{ waiting: number; active: number }> {
+    const counts = await this.queue(app).getJobCounts('active', 'waiting');
+    return { waiting: counts.waiting ?? 0, active: counts.active ?? 0 };
+  }
+
   /** Starts the app's worker when this process works jobs and it is not running yet. */
   ensureWorker(app: string): void {
     const processor = this.processor;

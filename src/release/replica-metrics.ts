@@ -55,6 +55,11 @@ export class MetricsHistory {
     for (const [container, entry] of this.series) if (entry.origin === origin && (entry.samples.at(-1)?.at ?? '') < iso) this.series.delete(container);
   }
 
+  /** Every replica's newest sample, with its app. */
+  latestAll(): { container: string; app: string; sample: MetricSample }[] {
+    return [...this.series].flatMap(([container, entry]) => (entry.samples.length ? [{ container, app: entry.app, sample: entry.samples.at(-1)! }] : []));
+  }
+
   latest(container: string): MetricSample | undefined {
     return this.series.get(container)?.samples.at(-1);
   }

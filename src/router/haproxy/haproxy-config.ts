@@ -13,6 +13,8 @@ export interface HaproxyPaths {
   adminSocket: string;
   masterSocket: string;
   acmeSocket: string;
+  /** Where HAProxy's Prometheus exporter answers (the daemon's /metrics reads it). */
+  metricsSocket: string;
   pidFile: string;
   accessLog: string;
   /** The FIFO HAProxy writes its log to, and the pid file of the process that writes it to accessLog. */
@@ -182,6 +184,12 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '',
     'backend acme',
     `  server daemon unix@${paths.acmeSocket}`,
+    '',
+    // HAProxy's own Prometheus exporter, for the daemon's /metrics only (a socket of the owner's; no log line).
+    'frontend prometheus',
+    `  bind unix@${paths.metricsSocket} mode 600`,
+    '  no log',
+    '  http-request use-service prometheus-exporter',
     '',
   ];
   for (const [app, { targets }] of [...state.apps].sort(([a], [b]) => a.localeCompare(b))) {

@@ -532,6 +532,21 @@ export class HaproxyDataPlane implements DataPlane {
     this.challenges.delete(token);
   }
 
+  /** HAProxy's exporter output (frontends, backends per app, servers per replica). */
+  metricsText(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = http.get({ socketPath: this.paths.metricsSocket, path: '/metrics', timeout: 5000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HAProxy's exporter answered ${res.statusCode}`))));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error("HAProxy's exporter did not answer in 5 s")));
+      req.on('error', reject);
+    });
+  }
+
   routerLog(app: string, options: { tail: number; follow: boolean }, sink: RouterLogSink, signal: AbortSignal): Promise<void> {
     return readRouterLog(this.paths.accessLog, backendName(app), options, sink, signal);
   }

@@ -28,6 +28,7 @@ export function haproxyPaths(dataDir: string): HaproxyPaths {
     adminSocket: path.join(dir, 'admin.sock'),
     masterSocket: path.join(dir, 'master.sock'),
     acmeSocket: path.join(dir, 'acme.sock'),
+    metricsSocket: path.join(dir, 'metrics.sock'),
     pidFile: path.join(dir, 'haproxy.pid'),
     accessLog: path.join(dir, 'access.log'),
     accessLogFifo: path.join(dir, 'access.fifo'),
