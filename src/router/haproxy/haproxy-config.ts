@@ -2,6 +2,7 @@
 // What the Runtime API changes (servers, map entries, certificates) is also written here, so that a reload (the
 // one thing a new app's backend needs) starts from exactly what serves.
 import type { Target } from '../../ports/data-plane.js';
+import { createHash } from 'node:crypto';
 import { ACCESS_LOG_FORMAT, SERVER_PREFIX } from './access-log.js';
 
 export interface HaproxyPaths {
@@ -91,6 +92,15 @@ export function rawResponse(status: number, reason: string, body: string): strin
 }
 
 const ms = (n: number) => `${Math.max(1, Math.round(n))}ms`;
+
+/** The first line's prefix: the fingerprint of the configuration's routing-independent part follows. */
+export const STATIC_MARK = '# paas static ';
+
+/** Pure: the fingerprint line of a configuration file's text (its first line), or '' when it has none. */
+export function staticMark(config: string): string {
+  const first = config.slice(0, config.indexOf('\n') + 1 || undefined).trim();
+  return first.startsWith(STATIC_MARK) ? first : '';
+}
 
 /** Pure: the whole configuration file. */
 export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: RoutingState): string {
@@ -192,6 +202,9 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  http-request use-service prometheus-exporter',
     '',
   ];
+  // What does not depend on the routes, fingerprinted on the first line: a daemon that adopts a running HAProxy
+  // reloads it when its own fingerprint differs (an upgrade changed the frontend), and only then.
+  lines.unshift(`${STATIC_MARK}${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`);
   for (const [app, { targets }] of [...state.apps].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`backend ${backendName(app)}`, '  balance leastconn');
     for (const t of targets) lines.push(`  server ${serverName(t)} ${serverAddress(t)} ${SERVER_OPTIONS}`);

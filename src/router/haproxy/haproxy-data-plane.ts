@@ -18,6 +18,7 @@ import {
   STOPPED_BACKEND,
   rawResponse,
   renderConfig,
+  staticMark,
   renderMap,
   serverAddress,
   serverName,
@@ -92,13 +93,18 @@ export class HaproxyDataPlane implements DataPlane {
     return new Set([...this.httpsOnly].flatMap((app) => this.hostsOf(app).filter((h) => this.certs.has(h))));
   }
 
-  private writeFiles(): void {
-    const state = {
+  /** What the files say: every app's backend and targets, the hosts, redirects and certificates. */
+  private routingState() {
+    return {
       apps: new Map(this.backendApps().map((app) => [app, { targets: this.routes.get(app) ?? [] }])),
       hosts: this.wantedHosts(),
       redirects: this.wantedRedirects(),
       certFiles: [...this.certs.values()],
     };
+  }
+
+  private writeFiles(): void {
+    const state = this.routingState();
     const write = (file: string, text: string) => {
       fs.writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
       fs.renameSync(`${file}.tmp`, file);
@@ -107,6 +113,11 @@ export class HaproxyDataPlane implements DataPlane {
     write(this.paths.redirectMap, renderMap([...state.redirects].map((h): [string, string] => [h, '1'])));
     write(this.paths.crtList, state.certFiles.map((f) => `${f}\n`).join(''));
     write(this.paths.config, renderConfig(this.paths, this.options, state));
+  }
+
+  /** The configuration this daemon would write now. */
+  private renderedConfig(): string {
+    return renderConfig(this.paths, this.options, this.routingState());
   }
 
   private snapshot(): Live {
@@ -286,8 +297,11 @@ export class HaproxyDataPlane implements DataPlane {
     );
     this.live = live;
     const missing = this.backendApps().some((app) => !live.backends.has(backendName(app)));
+    // The running HAProxy was configured by another version of the daemon (its frontend differs): reloaded onto this one's.
+    const running = fs.existsSync(this.paths.config) ? staticMark(fs.readFileSync(this.paths.config, 'utf8')) : '';
+    const upgraded = running !== staticMark(this.renderedConfig());
     const certsDiffer = [...this.certs.values()].some((f) => !live.certFiles.has(f)) || [...live.certFiles].some((f) => ![...this.certs.values()].includes(f));
-    if (missing || certsDiffer) {
+    if (missing || certsDiffer || upgraded) {
       await this.reload();
     } else {
       for (const app of this.backendApps()) await this.syncApp(app, live);
