@@ -88,7 +88,7 @@ export function parseHealthchecks(appJson: unknown): Record<string, HealthPlan> 
         expectStatus: 200,
         attempts: Math.max(1, Math.floor(num(raw.attempts, 5, `${where}.attempts`))),
         timeoutSeconds: num(raw.timeout, 5, `${where}.timeout`),
-        waitSeconds: num(raw.wait, 1, `${where}.wait`),
+        waitSeconds: num(raw.wait, 5, `${where}.wait`),
         initialDelaySeconds: num(raw.initialDelay, 0, `${where}.initialDelay`),
         ...(raw.port !== undefined ? { port: num(raw.port, 0, `${where}.port`) } : {}),
       });
