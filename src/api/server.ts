@@ -166,6 +166,11 @@ export async function startTcpApi(services: Services, options: TcpApiOptions): P
       // Only a token that was given and is wrong counts as a guess (a browser signed out sends none).
       if (!req.headers.authorization || (await limiter.failed(source)))
         daemonLog('auth.refused', { door: 'tcp', remote: source, path: (req.url ?? '').split('?')[0] });
+      if (req.headers.authorization)
+        throw new PaasError(
+          'PAAS_ERR_UNAUTHENTICATED',
+          'that API token is not one of this server (unknown, or revoked with tokens:revoke): make one with paas tokens:create NAME on the server',
+        );
       throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'an API token is required: paas tokens:create NAME on the server, then PAAS_API_TOKEN=...');
     }
     return caller;

@@ -118,7 +118,7 @@ export const SERVICE_ROUTES: Route[] = [
     scope: 'any',
     handler: async (c) =>
       new Streamed(async (write) => {
-        await restoreService(c.services, c.caller, c.params[0]!, text(c.body, 'backup') ?? '', lineSink(write));
+        await restoreService(c.services, c.caller, c.params[0]!, text(c.body, 'backup'), lineSink(write));
         return 0;
       }),
   },

@@ -112,8 +112,11 @@ export async function loadBackup(services: Deps, unit: ServiceUnit, id: string, 
  * new server beside the live one, which serves its data unchanged meanwhile; the two are switched once the load
  * is complete. A failure or a crash before the switch leaves the data as it was.
  */
-export async function restoreService(services: Deps, caller: Caller, name: string, backup: string, out: LineSink): Promise<void> {
+export async function restoreService(services: Deps, caller: Caller, name: string, named: string | undefined, out: LineSink): Promise<void> {
   const row = await usableService(services, caller, name);
+  // As Heroku's pg:backups:restore: the newest backup unless one is named.
+  const backup = named ?? listBackups(services.config.dataDir, row.name).at(-1)?.name;
+  if (backup === undefined) throw new PaasError('PAAS_ERR_NOT_FOUND', `${row.name} has no backup to restore: paas services:backup ${row.name} takes one`);
   const file = path.join(backupDir(services.config.dataDir, row.name), checkBackupName(row.name, backup));
   if (!fs.existsSync(file)) throw new PaasError('PAAS_ERR_NOT_FOUND', `no backup ${backup} of ${row.name}: see paas services:backups ${row.name}`);
   await runningId(services, row);

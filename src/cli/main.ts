@@ -164,9 +164,9 @@ async function appSources(): Promise<AppSources> {
   if (env === undefined && remoteApp('paas') === undefined && !args.some((a) => a === '-r' || a.startsWith('--remote'))) return sources;
   // The root options are read by commander only when it parses: the daemon is found by them now, as it will be then.
   flags = rootFlags(args);
-  const apps = await io
-    .client()
-    .call<{ name: string }[]>('GET', '/apps')
+  // Unknown when the daemon cannot be asked (the command itself then says why).
+  const apps = await Promise.resolve()
+    .then(() => io.client().call<{ name: string }[]>('GET', '/apps'))
     .then((list) => new Set(list.map((a) => a.name)))
     .catch(() => undefined);
   return { ...sources, usable: (name) => apps?.has(name) };

@@ -137,10 +137,10 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     });
 
   program
-    .command('services:restore <name> <backup>')
-    .description("replace a service's data with a backup's (see services:backups)")
-    .action(async (name: string, backup: string) => {
-      await streamToOut(io, servicePath(name, '/restore'), { backup });
+    .command('services:restore <name> [backup]')
+    .description("replace a service's data with a backup's, all or nothing: the newest unless one is named (see services:backups)")
+    .action(async (name: string, backup: string | undefined) => {
+      await streamToOut(io, servicePath(name, '/restore'), backup === undefined ? {} : { backup });
     });
 
   program

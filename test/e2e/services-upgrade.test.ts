@@ -203,10 +203,12 @@ test.serial(
         await new Promise((res) => setTimeout(res, 20));
       }
     })();
-    const restored = await daemon.paas(['services:restore', pg, backup]);
+    // No backup named: the newest, as Heroku's pg:backups:restore.
+    const restored = await daemon.paas(['services:restore', pg]);
     reading = false;
     await reader;
     t.is(restored.code, 0, restored.output);
+    t.regex(restored.stdout, new RegExp(`Restoring ${pg} from ${backup.replace(/\./g, '\\.')}`));
     const counts = seen.filter((s) => /^\d+$/.test(s)).map(Number);
     t.log(
       `${seen.length} reads during the restore: ${counts.filter((n) => n === after).length} of the live data, ${counts.filter((n) => n === inBackup).length} of the backup's, ${seen.length - counts.length} failed (at the switch, while the app reconnects)`,

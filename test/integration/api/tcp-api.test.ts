@@ -46,8 +46,10 @@ test('HTTPS with a token answers for the token; no token, a wrong one or an untr
   try {
     const ca = fs.readFileSync(cert);
     t.deepEqual(await httpClient({ url, token, ca }).call('GET', '/whoami'), { name: 'laptop', role: 'collaborator', apps: ['shop'] });
-    await t.throwsAsync(httpClient({ url, token: 'paas_' + 'A'.repeat(43), ca }).call('GET', '/whoami'), { message: /an API token is required/ });
-    await t.throwsAsync(httpClient({ url, token: 'not-a-token', ca }).call('GET', '/apps'), { message: /an API token is required/ });
+    await t.throwsAsync(httpClient({ url, token: 'paas_' + 'A'.repeat(43), ca }).call('GET', '/whoami'), {
+      message: /that API token is not one of this server/,
+    });
+    await t.throwsAsync(httpClient({ url, token: 'not-a-token', ca }).call('GET', '/apps'), { message: /that API token is not one of this server/ });
     await t.throwsAsync(httpClient({ url, token, ca }).call('GET', '/keys'), { message: /needs an admin/ });
     await t.throwsAsync(httpClient({ url, token }).call('GET', '/whoami'), { message: /cannot reach the paas daemon.*self.signed/i });
   } finally {
