@@ -31,7 +31,7 @@ export async function appInfo(services: Pick<Services, 'config' | 'db' | 'docker
   const release = await activeRelease(services.db, row.name);
   const [build] = await listBuilds(services.db, row.name);
   const [ci] = await listCiRuns(services.db, row.name);
-  const processes = processViews(await listAppContainers(services.docker, row.name));
+  const processes = processViews(await listAppContainers(services.docker, row.name), undefined, undefined, release?.version);
   return {
     name: row.name,
     url: appUrl(services.config, row.name),

@@ -30,6 +30,7 @@ import { restoreServices } from './backing/service-lifecycle.js';
 import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
 import { HISTORY_LINES, appendHistory } from './store/log-history.js';
+import { RetiringReplicas } from './release/retiring.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { ActivityFeed } from './queue/activity-feed.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
@@ -112,6 +113,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     metrics: new MetricsHistory(),
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
     activity: new ActivityFeed(),
+    retiring: new RetiringReplicas(),
     ...(swarm ? { swarm: { registry: swarm.access.address, caPem: swarm.registry?.caPem() } } : {}),
   };
 

@@ -12,6 +12,7 @@ import type { CertRenewals } from './tls/renewal.js';
 import type { MetricsHistory } from './release/replica-metrics.js';
 import type { ActivityFeed } from './queue/activity-feed.js';
 import type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import type { RetiringReplicas } from './release/retiring.js';
 
 export interface Services {
   config: Config;
@@ -38,6 +39,11 @@ export interface Services {
   webhooks: WebhookDeliveries;
   /** The jobs running now and their lines, for live views. */
   activity: ActivityFeed;
+  /** Replicas that swaps replaced, draining and stopping after the swap returned. */
+  retiring: RetiringReplicas;
   /** Under the Swarm scheduler: the registry nodes pull from, and the CA they must trust (the daemon's own registry). */
   swarm?: { registry: string; caPem: string | undefined };
 }
+
+/** What changing what runs needs: the store, the engine, the two ports, and the replicas still retiring. */
+export type ReleaseServices = Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler' | 'retiring'>;

@@ -9,6 +9,7 @@ import type { ActivityFeed } from '../queue/activity-feed.js';
 import type { Services } from '../services.js';
 import { listAppContainers } from '../docker/containers.js';
 import { processViews, type ProcessView } from '../release/process-view.js';
+import { activeRelease } from '../store/releases.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 
 const APP = '([a-z0-9-]{1,63})';
@@ -24,21 +25,22 @@ function followActivity(activity: ActivityFeed, wanted: (app: string) => boolean
 }
 
 /** The app's processes as `paas ps --json` lists them, each with the container its samples are kept under. */
-async function processesOf(services: Pick<Services, 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Promise<[ProcessView, string][]> {
+async function processesOf(services: Pick<Services, 'db' | 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Promise<[ProcessView, string][]> {
   if (services.config.scheduler === 'swarm') {
     // A replica on any node: its samples are its task container's (sampled here on the manager, or by the workers' agent).
     const containers = new Map((await services.scheduler.replicas(app)).map((r) => [r.name, r.container ?? '']));
     return (await swarmProcesses(services, app)).map((view) => [view, containers.get(view.container) ?? '']);
   }
   const containers = await listAppContainers(services.docker, app);
-  return processViews(containers, (id) => services.metrics.latest(id)).map((view) => [
+  const active = (await activeRelease(services.db, app))?.version;
+  return processViews(containers, (id) => services.metrics.latest(id), undefined, active).map((view) => [
     view,
     containers.find((c) => (c.Names[0] ?? '').replace(/^\//, '') === view.container)?.Id ?? '',
   ]);
 }
 
 /** The app's processes (as `paas ps --json`) with each replica's recent CPU, now and after every metrics sample. */
-function followProcesses(services: Pick<Services, 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Streamed {
+function followProcesses(services: Pick<Services, 'db' | 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Streamed {
   return new Streamed(async (write, signal) => {
     const send = async () => {
       const series = services.metrics.ofApp(app);

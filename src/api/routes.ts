@@ -194,7 +194,12 @@ export const ROUTES: Route[] = [
     handler: async (c) =>
       c.services.config.scheduler === 'swarm'
         ? swarmProcesses(c.services, await appOf(c))
-        : processViews(await listAppContainers(c.services.docker, await appOf(c)), (id) => c.services.metrics.latest(id)),
+        : processViews(
+            await listAppContainers(c.services.docker, await appOf(c)),
+            (id) => c.services.metrics.latest(id),
+            undefined,
+            (await activeRelease(c.services.db, await appOf(c)))?.version,
+          ),
   },
   {
     // The last hour of each running replica's samples, by container name.

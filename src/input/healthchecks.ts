@@ -20,7 +20,15 @@ export interface HealthPlan {
   http: HttpCheck[];
   /** The container must stay up this long after it started (absent: the server's default, PAAS_CHECKS_UPTIME). */
   uptimeSeconds?: number;
+  /**
+   * With HTTP checks and no declared uptime, an answer is evidence: once the checks pass, a replica still running
+   * and answering again this long after its first good answer is healthy before its uptime window ends (0: never).
+   */
+  confirmSeconds?: number;
 }
+
+/** How long after its first good answer a replica must still run and answer again, when answers are evidence. */
+export const CONFIRM_SECONDS = 0.5;
 
 /** A rollback target already ran healthy as a release, so its containers are watched for at most this long. */
 export const ROLLBACK_UPTIME_SECONDS = 1;
@@ -33,8 +41,10 @@ export function defaultWebCheck(): HttpCheck {
 /** The plan of `process`: the declared one, else the default (HTTP for web, uptime only for the others). */
 export function planFor(process: string, declared: Record<string, HealthPlan>, uptimeSeconds: number): Required<HealthPlan> {
   const plan = declared[process];
-  if (plan) return { http: plan.http, uptimeSeconds: plan.uptimeSeconds ?? uptimeSeconds };
-  return { http: process === 'web' ? [defaultWebCheck()] : [], uptimeSeconds };
+  const confirm = (http: HttpCheck[], declaredUptime?: number) => (http.length && declaredUptime === undefined ? Math.min(CONFIRM_SECONDS, uptimeSeconds) : 0);
+  if (plan) return { http: plan.http, uptimeSeconds: plan.uptimeSeconds ?? uptimeSeconds, confirmSeconds: confirm(plan.http, plan.uptimeSeconds) };
+  const http = process === 'web' ? [defaultWebCheck()] : [];
+  return { http, uptimeSeconds, confirmSeconds: confirm(http) };
 }
 
 /** A JSON syntax error as "FILE line N: message". */

@@ -1,6 +1,6 @@
 // A config change: stored for the next release, and (unless staged) rolled out at once as a new release with the
 // same image and the new config, through the same swap as deploys and rollbacks.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { getApp, setAppConfig } from '../store/apps.js';
 import { activeRelease } from '../store/releases.js';
 import { appUrl } from '../config.js';
@@ -16,7 +16,7 @@ export interface ConfigChange {
 }
 
 export async function changeConfig(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   app: string,
   change: ConfigChange,
   out: LineSink,

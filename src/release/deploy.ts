@@ -7,7 +7,7 @@
 //     -> garbage-collect old images
 //
 // Any failure before the route swap leaves the old release routed and serving, and rejects the push.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import type { DeployJob } from '../queue/deploy-queue.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
@@ -45,7 +45,7 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
 async function runReleaseCommand(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   imageId: string,
   command: string,
   config: Record<string, string>,
@@ -61,7 +61,7 @@ async function runReleaseCommand(
 
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
 export async function deployCommit(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   data: DeployJob,
   out: LineSink,
 ): Promise<number> {

@@ -3,7 +3,7 @@
 // checked like any other before it is routed; a running one that is not routed (Docker restarted it, perhaps at
 // a new address) is checked and routed again, or replaced when it fails. Runs on the app's deploy queue, so
 // never alongside a deploy of the same app.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { activeRelease } from '../store/releases.js';
 import { findApp } from '../store/apps.js';
 import type { LineSink } from '../log.js';
@@ -14,7 +14,7 @@ import { runtimeSettings } from './runtime-settings.js';
 
 /** Reconciles `app` with its active release's formation; resolves with how many replicas it replaced or re-routed. */
 export async function healApp(
-  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>,
+  services: ReleaseServices,
   app: string,
   out: LineSink,
   replaceRestarting = false,

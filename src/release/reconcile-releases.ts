@@ -3,7 +3,7 @@
 // is a swap like any other: the routes keep serving it while the release before it starts and passes its checks,
 // then the routes switch and the store records the earlier release active again in the same step, and only then
 // does the taken-back release stop. Config, scale and rollback releases build on commits the repository has: they stand.
-import type { Services } from '../services.js';
+import type { ReleaseServices, Services } from '../services.js';
 import { activeRelease, demoteRelease, listReleases, type ReleaseRow } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
 import { repoPath } from '../git/repos.js';
@@ -42,7 +42,7 @@ export async function releasesToTakeBack(services: Pick<Services, 'db' | 'config
  * Takes `item` back through the swap (the data plane serving, before any job runs). Should the earlier release
  * fail its checks, the taken-back one keeps serving (and is tried again at the next start): better than nothing.
  */
-export async function takeBack(services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>, item: TakeBack): Promise<boolean> {
+export async function takeBack(services: ReleaseServices, item: TakeBack): Promise<boolean> {
   const { active, previous } = item;
   const app = active.app;
   const commit = () => demoteRelease(services.db, active, previous, REASON);

@@ -1,6 +1,6 @@
 // A new release of an image that already ran (config change, scale, rollback): no build, the image tagged as the
 // new version, then the same swap as every deploy.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { nextReleaseVersion, type ReleaseRow, type ReleaseSpec } from '../store/releases.js';
 import { tagImage } from '../docker/images.js';
 import { imageTag } from '../docker/names.js';
@@ -12,7 +12,7 @@ import { swapRelease, type SwapOptions } from './swap-release.js';
  * (given the new version) before the swap starts. Resolves with the new version.
  */
 export async function releaseAgain(
-  services: Pick<Services, 'db' | 'docker' | 'config' | 'scheduler' | 'dataPlane'>,
+  services: ReleaseServices,
   from: ReleaseRow,
   change: { spec: ReleaseSpec; description: string; announce: (version: number) => string },
   out: LineSink,

@@ -2,7 +2,7 @@
 // restart replaces replicas one at a time (each new one started beside the one it replaces, checked, routed in
 // its place, the old one drained and stopped), so a web process with 1 replica never drops a request; stop
 // unroutes, drains and stops every replica (kept, to start again); start brings the formation back as restart does.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { activeRelease, type ReleaseRow } from '../store/releases.js';
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
@@ -16,7 +16,7 @@ import { getApp } from '../store/apps.js';
 
 export type PsAction = 'restart' | 'stop' | 'start';
 
-type PsServices = Pick<Services, 'db' | 'docker' | 'config' | 'scheduler' | 'dataPlane'>;
+type PsServices = ReleaseServices;
 
 async function requireActive(services: PsServices, app: string): Promise<ReleaseRow> {
   const active = await activeRelease(services.db, app);

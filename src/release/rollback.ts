@@ -1,5 +1,5 @@
 // Rollback: a new release vM with vN's image and config, deployed through the same swap, with no build.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { activeRelease, getRelease, listReleases, type ReleaseRow } from '../store/releases.js';
 import { findImage } from '../docker/images.js';
 import { getApp, setAppConfig } from '../store/apps.js';
@@ -34,7 +34,7 @@ export function rollbackConfig(target: Record<string, string>, current: Record<s
 }
 
 async function oldestPossibleTarget(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   releases: ReleaseRow[],
   active: ReleaseRow,
 ): Promise<number | undefined> {
@@ -45,7 +45,7 @@ async function oldestPossibleTarget(
 
 /** Rolls `app` back to `version` (default: the previous good release); resolves with the new release's version. */
 export async function rollbackRelease(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   app: string,
   version: number | undefined,
   out: LineSink,

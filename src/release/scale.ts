@@ -1,5 +1,5 @@
 // Scaling: a new release with the same image and config and the new formation, through the same swap.
-import type { Services } from '../services.js';
+import type { ReleaseServices } from '../services.js';
 import { activeRelease } from '../store/releases.js';
 import { getApp, setAppFormation } from '../store/apps.js';
 import type { LineSink } from '../log.js';
@@ -7,7 +7,7 @@ import { releaseAgain } from './release-again.js';
 import { applyFormation } from '../input/formation.js';
 
 export async function scaleApp(
-  services: Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler'>,
+  services: ReleaseServices,
   app: string,
   change: Record<string, number>,
   out: LineSink,

@@ -35,6 +35,12 @@ export interface SwapPlan {
   uptimeSeconds: number;
   /** abort: a step that fails undoes itself and ends the plan (all or nothing); skip: the next step still runs. */
   onFailure: 'abort' | 'skip';
+  /**
+   * wait: the plan ends once what its steps replaced is drained and stopped (a rolling restart's next step needs
+   * the name); background: it ends once the routes switched and were recorded, and the replaced replicas drain
+   * and stop after, while the next job may already run.
+   */
+  retire: 'wait' | 'background';
 }
 
 /** A release as the planners need it. */
@@ -74,24 +80,38 @@ function replicasOf(formation: Record<string, number>, only?: string): { process
     .flatMap(([process, n]) => Array.from({ length: n }, (_, i) => ({ process, index: i + 1 })));
 }
 
-const base = (release: PlannedRelease, uptimeSeconds: number, steps: SwapStep[], onFailure: SwapPlan['onFailure'] = 'abort'): SwapPlan => ({
+const base = (
+  release: PlannedRelease,
+  uptimeSeconds: number,
+  steps: SwapStep[],
+  onFailure: SwapPlan['onFailure'] = 'abort',
+  retire: SwapPlan['retire'] = 'wait',
+): SwapPlan => ({
   app: release.app,
   release: release.version,
   steps,
   healthchecks: release.spec.healthchecks,
   uptimeSeconds,
   onFailure,
+  retire,
 });
 
 /**
  * Pure: a new release replaces everything: all its replicas start and pass their checks, the routes switch to its
- * web replicas at once, and every replica of any other release is drained and removed. Replicas of the same
- * version (left by a crash mid-deploy) are replaced by name, never kept.
+ * web replicas at once, and every replica of any other release is drained and removed, after the plan ends
+ * (`retiring`: replicas an earlier plan is draining already, left to it). Replicas of the same version (left by a
+ * crash mid-deploy) are replaced by name, never kept.
  */
-export function releasePlan(release: PlannedRelease, current: Replica[], runtime: RuntimeOf, uptimeSeconds: number): SwapPlan {
+export function releasePlan(
+  release: PlannedRelease,
+  current: Replica[],
+  runtime: RuntimeOf,
+  uptimeSeconds: number,
+  retiring: ReadonlySet<string> = new Set(),
+): SwapPlan {
   const start = replicasOf(release.spec.formation).map((r) => replicaSpec(release, r.process, r.index, runtime));
-  const old = current.filter((r) => r.app === release.app && r.release !== release.version);
-  return base(release, uptimeSeconds, [{ start, adopt: [], old, routes: 'all', then: 'remove' }]);
+  const old = current.filter((r) => r.app === release.app && r.release !== release.version && !retiring.has(r.id));
+  return base(release, uptimeSeconds, [{ start, adopt: [], old, routes: 'all', then: 'remove' }], 'abort', 'background');
 }
 
 /**

@@ -9,6 +9,7 @@ import { faultPoint } from '../fault-point.js';
 import { releasePlan } from './swap-plan.js';
 import { runSwap, type SwapPorts } from './swap.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { appendHistory } from '../store/log-history.js';
 
 export interface SwapOptions {
   /** What the replaced release becomes (superseded, or rolled back). */
@@ -19,16 +20,33 @@ export interface SwapOptions {
 }
 
 /** The ports a swap runs against, with the daemon's settings. */
-export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | 'config'>): SwapPorts {
+export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | 'config' | 'retiring'>): SwapPorts {
   const { config } = services;
-  return { scheduler: services.scheduler, dataPlane: services.dataPlane, settings: config, fault: (point) => faultPoint(config, point) };
+  return {
+    scheduler: services.scheduler,
+    dataPlane: services.dataPlane,
+    settings: config,
+    fault: (point) => faultPoint(config, point),
+    retiring: services.retiring,
+  };
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
-/** Starts `release`, swaps traffic to it and stops what ran before; records it as active, or as failed. */
+/** Pure: the log line that says what a retirement did. */
+export function retiredLine(retired: { stopped: number; cut: number }, ms: number): string {
+  return (
+    `drained and stopped ${retired.stopped} old container${retired.stopped === 1 ? '' : 's'} in ${seconds(ms)} s` +
+    (retired.cut ? ` (${retired.cut} request${retired.cut === 1 ? '' : 's'} cut at the drain timeout)` : '')
+  );
+}
+
+/**
+ * Starts `release`, swaps traffic to it and records it as active (or as failed); resolves then, while what ran
+ * before drains and stops in the background, which `paas logs` reports when done.
+ */
 export async function swapRelease(
-  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane'>,
+  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane' | 'retiring'>,
   release: NewRelease,
   out: LineSink,
   options: SwapOptions = {},
@@ -36,9 +54,14 @@ export async function swapRelease(
   const { db, config } = services;
   const { app, version } = release;
   const runtime = await runtimeSettings(db, app, config.defaultLimits);
-  const plan = releasePlan(release, await services.scheduler.replicas(app), runtime.of, options.uptimeSeconds ?? config.checksUptimeSeconds);
+  const plan = releasePlan(
+    release,
+    await services.scheduler.replicas(app),
+    runtime.of,
+    options.uptimeSeconds ?? config.checksUptimeSeconds,
+    services.retiring.ids(app),
+  );
   const serving = await activeRelease(db, app);
-  const begin = Date.now();
   const result = await runSwap(swapPorts(services), plan, out, {
     outcome: serving ? 'the previous release keeps serving' : 'nothing was deployed',
     commit: async () => {
@@ -51,10 +74,16 @@ export async function swapRelease(
       );
     },
   });
-  if (result.stopped > 0) {
-    out.detail(
-      `drained and stopped ${result.stopped} old container${result.stopped === 1 ? '' : 's'} in ${seconds(Date.now() - begin)} s` +
-        (result.cut ? ` (${result.cut} request${result.cut === 1 ? '' : 's'} cut at the drain timeout)` : ''),
-    );
+  if (result.replaced > 0) {
+    const switched = Date.now();
+    out.detail(`draining ${result.replaced} old container${result.replaced === 1 ? '' : 's'} in the background (paas logs says when stopped)`);
+    void result.retired.then((retired) => {
+      const line = `${new Date().toISOString()} paas[deploy]: v${version}: ${retiredLine(retired, Date.now() - switched)}`;
+      try {
+        appendHistory(config.dataDir, app, [line]);
+      } catch {
+        // The app was destroyed meanwhile.
+      }
+    });
   }
 }

@@ -2,6 +2,8 @@
 //   1. start the step's new replicas (restarts off)   2. wait until every one passes its health checks
 //   3. switch the app's route targets in one step      4. drain the targets it replaced (in-flight requests finish)
 //   5. stop what it replaced (SIGTERM, SIGKILL after a grace period), and give the new ones their names
+// Steps 4 and 5 run before the plan ends (retire "wait") or after it (retire "background": the caller is done
+// once the routes switched and were recorded).
 // All or nothing per step: when a new replica fails, every replica the step started is removed and the routes
 // are untouched; when `commit` (recording the release) fails after the switch, the routes switch back first.
 import type { Replica, Scheduler } from '../ports/scheduler.js';
@@ -12,6 +14,7 @@ import { daemonLog, type LineSink } from '../log.js';
 import type { FaultPoint } from '../fault-point.js';
 import type { SwapPlan, SwapStep } from './swap-plan.js';
 import { checkReplica, unhealthyError } from './check-started.js';
+import type { Retired, RetiringReplicas } from './retiring.js';
 
 export interface SwapSettings {
   /** How long a new replica may take to pass its checks. */
@@ -28,6 +31,8 @@ export interface SwapPorts {
   settings: SwapSettings;
   /** The crash tests' kill switch (fault-point.ts); absent, nothing happens. */
   fault?: (point: FaultPoint) => void;
+  /** Where background retirements are tracked, so that the app's next job leaves them alone. */
+  retiring?: RetiringReplicas;
 }
 
 export interface SwapHooks {
@@ -45,10 +50,13 @@ export interface SwapHooks {
 export interface SwapResult {
   /** Steps that failed (only with onFailure "skip"; "abort" throws instead). */
   failed: { step: SwapStep; error: PaasError }[];
-  /** Old replicas stopped. */
-  stopped: number;
-  /** Requests still in flight when the drain timed out. */
-  cut: number;
+  /** How many replicas the plan replaced. */
+  replaced: number;
+  /**
+   * Settles once what the steps replaced is drained and stopped: already when the plan retires them before it
+   * ends; later (never rejecting: a failure is logged) when in the background.
+   */
+  retired: Promise<Retired>;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -97,7 +105,21 @@ export function nextTargets(step: Pick<SwapStep, 'routes' | 'old'>, current: rea
   return [...current.filter((t) => !gone.has(t.id) && !freshUrls.has(t.url)), ...fresh];
 }
 
-/** Runs one step; throws (after undoing it) when it fails. */
+/** Drains the targets a step replaced, stops what it replaced, then gives the new replicas their names. */
+async function retire(ports: SwapPorts, step: SwapStep, started: Replica[], draining: readonly Target[]): Promise<Retired> {
+  const { scheduler, dataPlane, settings } = ports;
+  const cut = draining.length ? dataPlane.drain(draining, settings.drainTimeoutMs) : Promise.resolve(0);
+  ports.fault?.('draining');
+  const stillRunning = await cut;
+  await Promise.all(
+    step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))),
+  );
+  ports.fault?.('replaced');
+  for (const r of started) await scheduler.settle(r);
+  return { stopped: step.old.length, cut: stillRunning };
+}
+
+/** Runs one step; throws (after undoing it) when it fails. Resolves with its retirement (settled unless in the background). */
 async function runStep(
   ports: SwapPorts,
   plan: SwapPlan,
@@ -105,8 +127,8 @@ async function runStep(
   last: boolean,
   out: LineSink,
   hooks: SwapHooks,
-): Promise<{ stopped: number; cut: number }> {
-  const { scheduler, dataPlane, settings } = ports;
+): Promise<{ retired: Promise<Retired> }> {
+  const { scheduler, dataPlane } = ports;
   const started = await startAndCheck(ports, plan, step, out, hooks);
   await Promise.all(started.map((r) => scheduler.keep(r)));
 
@@ -135,26 +157,30 @@ async function runStep(
 
   const oldIds = new Set(step.old.map((r) => r.id));
   const draining = step.routes === 'all' ? replaced : replaced.filter((t) => t.id !== undefined && oldIds.has(t.id));
-  const cut = draining.length ? dataPlane.drain(draining, settings.drainTimeoutMs) : Promise.resolve(0);
-  ports.fault?.('draining');
-  const stillRunning = await cut;
-  await Promise.all(
-    step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))),
-  );
-  ports.fault?.('replaced');
-  for (const r of started) await scheduler.settle(r);
-  return { stopped: step.old.length, cut: stillRunning };
+  if (plan.retire === 'wait') return { retired: Promise.resolve(await retire(ports, step, started, draining)) };
+  const work = retire(ports, step, started, draining);
+  const retired =
+    ports.retiring?.add(plan.app, [...oldIds], work) ??
+    work.catch((err: unknown) => {
+      daemonLog('release.retire.error', { app: plan.app, error: err });
+      return { stopped: 0, cut: 0 };
+    });
+  return { retired };
 }
+
+const sum = (all: Retired[]): Retired => ({ stopped: all.reduce((n, r) => n + r.stopped, 0), cut: all.reduce((n, r) => n + r.cut, 0) });
 
 /** Runs `plan` against the ports; resolves with what it did, or throws the first failure (onFailure "abort"). */
 export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, hooks: SwapHooks = {}): Promise<SwapResult> {
-  const result: SwapResult = { failed: [], stopped: 0, cut: 0 };
+  const failed: SwapResult['failed'] = [];
+  const retirements: Promise<Retired>[] = [];
+  let replaced = 0;
   if (plan.steps.some((s) => s.start.length)) await ports.scheduler.prepare(plan.app);
   for (const [i, step] of plan.steps.entries()) {
     try {
       const done = await runStep(ports, plan, step, i === plan.steps.length - 1, out, hooks);
-      result.stopped += done.stopped;
-      result.cut += done.cut;
+      retirements.push(done.retired);
+      replaced += step.old.length;
     } catch (err) {
       const error = asPaasError(err, 'PAAS_ERR_START_FAILED');
       daemonLog('release.swap_failed', { app: plan.app, release: plan.release, step: i + 1, of: plan.steps.length, error: error.message });
@@ -162,8 +188,8 @@ export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, h
         await hooks.failed?.(error);
         throw error;
       }
-      result.failed.push({ step, error });
+      failed.push({ step, error });
     }
   }
-  return result;
+  return { failed, replaced, retired: Promise.all(retirements).then(sum) };
 }

@@ -85,9 +85,22 @@ async function runHttpCheck(target: HealthTarget, check: HttpCheck, deadline: nu
   );
 }
 
+/** Pure: whether a replica that passed its HTTP checks at `answeredAt` has given enough evidence to count as healthy. */
+export function confirmedByAnswers(plan: Required<HealthPlan>, answeredAt: number | undefined, now: number): boolean {
+  return plan.confirmSeconds > 0 && answeredAt !== undefined && now - answeredAt >= plan.confirmSeconds * 1000;
+}
+
+/** Whether the first HTTP check still gets a good answer (the replica did not fall over after its first). */
+async function answersAgain(target: HealthTarget, check: HttpCheck): Promise<boolean> {
+  const answer = await probe(`http://${target.ip}:${check.port ?? target.port}${check.path}`, check.timeoutSeconds * 1000);
+  return 'status' in answer && judgeAnswer(check, answer.status, answer.body) === undefined;
+}
+
 /**
  * Resolves once the container passes `plan`; throws PAAS_ERR_UNHEALTHY saying what was seen
  * (`GET / returned 404, expected 200`, `container exited with code 1`, `no answer on port 5000 after 60 s`).
+ * The uptime window counts from the start, alongside the HTTP checks; with `confirmSeconds`, a replica that answered
+ * them, still runs that long after and answers again is healthy before the window ends.
  */
 export async function waitUntilHealthy(target: HealthTarget, plan: Required<HealthPlan>, deadlineMs: number): Promise<void> {
   const deadline = target.startedAt + deadlineMs;
@@ -95,6 +108,8 @@ export async function waitUntilHealthy(target: HealthTarget, plan: Required<Heal
     if (check.initialDelaySeconds > 0) await sleep(check.initialDelaySeconds * 1000);
     await runHttpCheck(target, check, deadline);
   }
+  const answeredAt = plan.http.length ? Date.now() : undefined;
+  let confirmed = false;
   for (;;) {
     const state = await target.state();
     if (!state.running) throw new PaasError('PAAS_ERR_UNHEALTHY', `container exited with code ${state.exitCode}`);
@@ -102,6 +117,13 @@ export async function waitUntilHealthy(target: HealthTarget, plan: Required<Heal
     const healthy = state.health === undefined || state.health === 'healthy';
     const upLongEnough = Date.now() - target.startedAt >= plan.uptimeSeconds * 1000;
     if (healthy && upLongEnough) return;
+    if (healthy && !confirmed && confirmedByAnswers(plan, answeredAt, Date.now())) {
+      // Evidence: it answered, runs on and answers again. Otherwise the whole window decides.
+      if (await answersAgain(target, plan.http[0]!)) {
+        if ((await target.state()).running) return;
+      }
+      confirmed = true;
+    }
     if (Date.now() > deadline) {
       throw new PaasError('PAAS_ERR_UNHEALTHY', `the image HEALTHCHECK did not report healthy after ${Math.round(deadlineMs / 1000)} s`);
     }

@@ -5,7 +5,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
-import { FAULT_POINTS } from '../../src/fault-point.js';
+import { FAULT_POINTS, RETIRE_POINTS } from '../../src/fault-point.js';
 import { repoPath } from '../../src/git/repos.js';
 
 const app = uniqueName('crash');
@@ -52,7 +52,11 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
     await git(repo, ['reset', '-q', '--hard', live]);
     const attempted = await commitAll(repo, `crash at ${step}`, { 'index.html': `crashed at ${step}\n` });
     const push = await daemon.push(repo, app);
-    t.not(push.code, 0, `${step}: the push was not reported as deployed`);
+    // The old release drains and stops after the new one serves and is recorded: a kill then may come after the
+    // push returned, and the deploy it reported stays.
+    const reported = push.code === 0;
+    if (!RETIRE_POINTS.includes(step)) t.false(reported, `${step}: the push was not reported as deployed`);
+    if (reported) live = attempted;
     await gone(daemon);
     await daemon.stop();
     const restart = performance.now();
@@ -61,8 +65,9 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
     const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as Release[];
     const active = releases.filter((r) => r.status === 'active');
     t.is(active.length, 1, `${step}: one active release`);
-    t.is(active[0]!.sha, live, `${step}: the push the client saw fail was not deployed`);
-    t.not(active[0]!.sha, attempted);
+    t.is(active[0]!.sha, live, reported ? `${step}: the push the client saw succeed stays deployed` : `${step}: the push the client saw fail was not deployed`);
+    if (!reported) t.not(active[0]!.sha, attempted);
+    t.log(`${step}: the push was reported ${reported ? 'deployed, and stays' : 'failed, and was not deployed'}`);
     const branch = (await run('git', ['--git-dir', repoPath(daemon.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
     t.is(branch, active[0]!.sha, `${step}: the deploy branch is the active release's commit`);
     const expected = (await git(repo, ['show', `${live}:index.html`])).stdout;

@@ -87,7 +87,16 @@ test.serial('deploys under load drop no request, and print what the new image sh
   t.true(ok > 50, `requests were served during the deploys (${ok})`);
   t.is(await body(), 'load 3\n');
   t.regex(outputs[2]!, /remote: -----> Layers: 2 reused, 1 new \(\d+ B\)/);
-  t.regex(outputs[2]!, /drained and stopped 1 old container/);
+  t.regex(outputs[2]!, /draining 1 old container in the background/);
+  // The push returned once v-new served; the old replica drains and stops after, and the app's log says when.
+  let logs = '';
+  for (let i = 0; i < 100 && !/paas\[deploy\]: v\d+: drained and stopped 1 old container in [\d.]+ s/.test(logs); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    logs = (await daemon.paas(['logs', app, '-n', '200'])).stdout;
+  }
+  t.regex(logs, /paas\[deploy\]: v\d+: drained and stopped 1 old container in [\d.]+ s/);
+  const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+  t.is(running.length, 1, 'only the new release runs once the drain ended');
 });
 
 test.serial('a health check answering 404 rejects the push with what was seen; the old release serves', async (t) => {

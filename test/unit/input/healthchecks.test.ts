@@ -13,8 +13,16 @@ test("app.json healthchecks follow Dokku's schema", (t) => {
 
 test('without declared checks web gets the default HTTP check and others only the uptime check', (t) => {
   t.like(planFor('web', {}, 1.5), { http: [{ path: '/', attempts: 0 }], uptimeSeconds: 1.5 });
-  t.deepEqual(planFor('worker', {}, 1.5), { http: [], uptimeSeconds: 1.5 });
+  t.deepEqual(planFor('worker', {}, 1.5), { http: [], uptimeSeconds: 1.5, confirmSeconds: 0 });
   t.is(planFor('web', parseHealthchecks({ healthchecks: { web: [{ path: '/' }] } }), 1.5).uptimeSeconds, 1.5, 'declared checks without uptime get the default');
+});
+
+test('an HTTP answer is evidence: web is confirmed by a second answer 0.5 s after its first, unless app.json declares an uptime', (t) => {
+  t.is(planFor('web', {}, 1.5).confirmSeconds, 0.5);
+  t.is(planFor('web', {}, 0.3).confirmSeconds, 0.3, 'never longer than the uptime window itself');
+  t.is(planFor('worker', {}, 1.5).confirmSeconds, 0, 'a process without HTTP checks has only its uptime to show');
+  t.is(planFor('web', parseHealthchecks({ healthchecks: { web: [{ path: '/' }] } }), 1.5).confirmSeconds, 0.5);
+  t.is(planFor('web', parseHealthchecks({ healthchecks: { web: [{ path: '/', uptime: 3 }] } }), 1.5).confirmSeconds, 0, 'a declared uptime is waited out');
 });
 
 test('answers are judged with messages that say what was seen', (t) => {

@@ -7,8 +7,8 @@ import type { DataPlane, Target } from '../../../src/ports/data-plane.js';
 import type { SwapPorts } from '../../../src/release/swap.js';
 import type { FaultPoint } from '../../../src/fault-point.js';
 
-/** What a replica started for `process.index` does: answer, never answer, exit at once, or exit after 100 ms. */
-export type Behaviour = 'healthy' | 'silent' | 'exits' | 'exits-soon';
+/** What a replica started for `process.index` does: answer, never answer, exit at once, exit after 100 ms, or exit 200 ms after its first answer. */
+export type Behaviour = 'healthy' | 'silent' | 'exits' | 'exits-soon' | 'answers-then-exits';
 
 let nextAddress = 2;
 
@@ -47,8 +47,18 @@ export class FakeScheduler implements Scheduler {
     if (nextAddress > 250) nextAddress = 2;
     const behaviour = this.behaviour(spec);
     let server: http.Server | undefined;
-    if (behaviour === 'healthy') {
-      server = http.createServer((_req, res) => res.end(`v${spec.version}`));
+    if (behaviour === 'healthy' || behaviour === 'answers-then-exits') {
+      let answered = false;
+      server = http.createServer((_req, res) => {
+        res.end(`v${spec.version}`);
+        if (behaviour !== 'answers-then-exits' || answered) return;
+        answered = true;
+        setTimeout(() => {
+          this.running.get(id)!.exited = true;
+          server!.close();
+          server!.closeAllConnections();
+        }, 200).unref();
+      });
       await new Promise<void>((resolve) => server!.listen(this.port, ip, resolve));
     }
     const replica: Replica = {

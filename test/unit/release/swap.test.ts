@@ -34,7 +34,7 @@ const quiet = () => {
 
 /** Deploys v1 (web=2, worker=1) so a test starts from a serving app. */
 async function serving(ports: ReturnType<typeof fakePorts>) {
-  await runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out);
+  await (await runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out)).retired;
   ports.journal.length = 0;
 }
 
@@ -42,9 +42,10 @@ test('a deploy starts every new replica, routes all web replicas in one step, th
   const ports = setup(t);
   await serving(ports);
   const events: string[] = ports.journal;
-  await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, {
+  const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, {
     commit: async () => void events.push('commit'),
   });
+  t.deepEqual(await result.retired, { stopped: 3, cut: 0 });
   t.deepEqual(events, [
     'prepare shop',
     'start web.1 v2',
@@ -113,6 +114,26 @@ test('a replica that exits soon fails its uptime check even when the replicas st
   t.is(error!.message, 'worker.1 failed its health check: container exited with code 1; nothing was deployed');
 });
 
+test('a web replica that answered, still runs and answers again is healthy before its uptime window ends', async (t) => {
+  const ports = setup(t);
+  ports.settings.readyTimeoutMs = 3000;
+  // An uptime window of 10 s could never be waited out before the 3 s deadline: the answers are the evidence.
+  await runSwap(ports, releasePlan(release(1, { web: 1 }), [], none, 10), quiet().out);
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.release),
+    [1],
+  );
+});
+
+test('a web replica that falls over right after its first answer fails the deploy', async (t) => {
+  const ports = setup(t);
+  ports.settings.readyTimeoutMs = 3000;
+  ports.scheduler.behaviour = () => 'answers-then-exits';
+  const error = await t.throwsAsync(runSwap(ports, releasePlan(release(1, { web: 1 }), [], none, 10), quiet().out, { outcome: 'nothing was deployed' }));
+  t.is(error!.message, 'web.1 failed its health check: container exited with code 1; nothing was deployed');
+  t.deepEqual(await ports.dataPlane.targets('shop'), []);
+});
+
 test('all or nothing: when recording the release fails after the switch, the routes switch back and the new replicas go', async (t) => {
   const ports = setup(t);
   await serving(ports);
@@ -137,15 +158,30 @@ test('all or nothing: when recording the release fails after the switch, the rou
   );
 });
 
-test('a drain that times out still stops the old replicas, and says how many requests it cut', async (t) => {
+test('a deploy returns once the new release serves; the old replicas drain after it, and a drain that times out still stops them and says how many requests it cut', async (t) => {
   const ports = setup(t);
   await serving(ports);
   const old = await ports.dataPlane.targets('shop');
   ports.dataPlane.busy.set(old[0]!.url, 3);
+  ports.settings.drainTimeoutMs = 1500;
   const started = Date.now();
   const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
-  t.is(result.cut, 3);
-  t.true(Date.now() - started >= ports.settings.drainTimeoutMs, 'it waited for the drain timeout first');
+  t.false(
+    ports.journal.some((e) => e.startsWith('remove')),
+    'the deploy is done once the routes switched, before anything old stops',
+  );
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.release),
+    [2, 2],
+    'the new release serves',
+  );
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release).sort(),
+    [1, 1, 1, 2, 2, 2],
+    'the old replicas drain meanwhile',
+  );
+  t.is((await result.retired).cut, 3);
+  t.true(Date.now() - started >= ports.settings.drainTimeoutMs, 'it waited for the drain timeout before stopping them');
   t.true(ports.journal.includes('drain [web.1.v1, web.2.v1] cut 3'));
   t.deepEqual(
     (await ports.scheduler.replicas('shop')).map((r) => r.release),
@@ -226,7 +262,7 @@ test('healing goes on past a replica that cannot be replaced', async (t) => {
 test('a rolling restart replaces one replica at a time and never leaves web without a target', async (t) => {
   for (const web of [1, 2]) {
     const ports = setup(t);
-    await runSwap(ports, releasePlan(release(1, { web }), [], none, 0), quiet().out);
+    await (await runSwap(ports, releasePlan(release(1, { web }), [], none, 0), quiet().out)).retired;
     ports.journal.length = 0;
     await runSwap(ports, restartPlan(release(1, { web }), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
     const routes = ports.journal.filter((e) => e.startsWith('route'));

@@ -1,0 +1,39 @@
+// The replicas a swap replaced and is still draining and stopping after it returned (the push, rollback or config
+// change is done once the routes switch): the next job of the app may run meanwhile, and leaves them to it. What
+// survives the daemon is known without this: a replica of a release that is not active is being retired, and the
+// next daemon removes it once its routes serve (restore-routes.ts).
+import { daemonLog } from '../log.js';
+
+export interface Retired {
+  /** Replicas stopped. */
+  stopped: number;
+  /** Requests still in flight when the drain timed out. */
+  cut: number;
+}
+
+export class RetiringReplicas {
+  private readonly work = new Map<string, { app: string; done: Promise<Retired> }>();
+
+  /** Tracks the retirement of `ids` of `app` until `done` settles; resolves (never rejects) with what it did. */
+  add(app: string, ids: string[], done: Promise<Retired>): Promise<Retired> {
+    const settled = done.catch((err: unknown) => {
+      daemonLog('release.retire.error', { app, error: err, hint: 'the next daemon start removes what is left' });
+      return { stopped: 0, cut: 0 };
+    });
+    for (const id of ids) this.work.set(id, { app, done: settled });
+    void settled.then(() => {
+      for (const id of ids) if (this.work.get(id)?.done === settled) this.work.delete(id);
+    });
+    return settled;
+  }
+
+  /** The ids of `app`'s replicas being drained and stopped now. */
+  ids(app: string): Set<string> {
+    return new Set([...this.work].filter(([, w]) => w.app === app).map(([id]) => id));
+  }
+
+  /** Resolves once every retirement of `app` (of every app when omitted) started so far has ended. */
+  async settled(app?: string): Promise<void> {
+    await Promise.all([...this.work.values()].filter((w) => app === undefined || w.app === app).map((w) => w.done));
+  }
+}
