@@ -15,12 +15,7 @@ export interface ConfigChange {
   restart: boolean;
 }
 
-export async function changeConfig(
-  services: ReleaseServices,
-  app: string,
-  change: ConfigChange,
-  out: LineSink,
-): Promise<void> {
+export async function changeConfig(services: ReleaseServices, app: string, change: ConfigChange, out: LineSink): Promise<void> {
   const row = await getApp(services.db, app);
   const absent = change.unset.filter((key) => !(key in row.config));
   if (Object.keys(change.set).length === 0 && absent.length === change.unset.length) {

@@ -60,11 +60,7 @@ async function runReleaseCommand(
 }
 
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
-export async function deployCommit(
-  services: ReleaseServices,
-  data: DeployJob,
-  out: LineSink,
-): Promise<number> {
+export async function deployCommit(services: ReleaseServices, data: DeployJob, out: LineSink): Promise<number> {
   const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, app);

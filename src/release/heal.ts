@@ -13,12 +13,7 @@ import { swapPorts } from './swap-release.js';
 import { runtimeSettings } from './runtime-settings.js';
 
 /** Reconciles `app` with its active release's formation; resolves with how many replicas it replaced or re-routed. */
-export async function healApp(
-  services: ReleaseServices,
-  app: string,
-  out: LineSink,
-  replaceRestarting = false,
-): Promise<number> {
+export async function healApp(services: ReleaseServices, app: string, out: LineSink, replaceRestarting = false): Promise<number> {
   const { scheduler, dataPlane, config } = services;
   if (!(await findApp(services.db, app)) || (await dataPlane.isStopped(app))) return 0;
   const release = await activeRelease(services.db, app);

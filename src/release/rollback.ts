@@ -33,23 +33,14 @@ export function rollbackConfig(target: Record<string, string>, current: Record<s
   return next;
 }
 
-async function oldestPossibleTarget(
-  services: ReleaseServices,
-  releases: ReleaseRow[],
-  active: ReleaseRow,
-): Promise<number | undefined> {
+async function oldestPossibleTarget(services: ReleaseServices, releases: ReleaseRow[], active: ReleaseRow): Promise<number | undefined> {
   const candidates = releases.filter((r) => r.version !== active.version && r.status !== 'failed').sort((a, b) => a.version - b.version);
   for (const r of candidates) if (await findImage(services.docker, r.imageId)) return r.version;
   return undefined;
 }
 
 /** Rolls `app` back to `version` (default: the previous good release); resolves with the new release's version. */
-export async function rollbackRelease(
-  services: ReleaseServices,
-  app: string,
-  version: number | undefined,
-  out: LineSink,
-): Promise<number> {
+export async function rollbackRelease(services: ReleaseServices, app: string, version: number | undefined, out: LineSink): Promise<number> {
   const { db, docker } = services;
   const active = await activeRelease(db, app);
   if (!active) throw new PaasError('PAAS_ERR_ROLLBACK_IMPOSSIBLE', `app "${app}" has no release to roll back from`);

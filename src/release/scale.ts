@@ -6,12 +6,7 @@ import type { LineSink } from '../log.js';
 import { releaseAgain } from './release-again.js';
 import { applyFormation } from '../input/formation.js';
 
-export async function scaleApp(
-  services: ReleaseServices,
-  app: string,
-  change: Record<string, number>,
-  out: LineSink,
-): Promise<void> {
+export async function scaleApp(services: ReleaseServices, app: string, change: Record<string, number>, out: LineSink): Promise<void> {
   const active = await activeRelease(services.db, app);
   if (!active) {
     // Nothing runs yet: kept for the first deploy, for the process types it turns out to have.

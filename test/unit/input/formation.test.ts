@@ -35,7 +35,12 @@ test('ps lists long-running containers by type and replica', (t) => {
 
 test('ps shows a running replica of a release that is not the active one as draining', (t) => {
   const container = (name: string, release: string, State = 'running') =>
-    ({ Names: [`/${name}`], State, Status: 'Up 3 minutes', Labels: { 'paas.app': 'shop', 'paas.release': release, 'paas.process': 'web', 'paas.replica': '1' } }) as never;
+    ({
+      Names: [`/${name}`],
+      State,
+      Status: 'Up 3 minutes',
+      Labels: { 'paas.app': 'shop', 'paas.release': release, 'paas.process': 'web', 'paas.replica': '1' },
+    }) as never;
   const views = processViews([container('paas-shop-web-v4-1', '4'), container('paas-shop-web-v5-1', '5')], undefined, undefined, 5);
   t.deepEqual(
     views.map((v) => `${v.release} ${v.state}: ${v.status}`),

@@ -34,7 +34,9 @@ const quiet = () => {
 
 /** Deploys v1 (web=2, worker=1) so a test starts from a serving app. */
 async function serving(ports: ReturnType<typeof fakePorts>) {
-  await (await runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out)).retired;
+  await (
+    await runSwap(ports, releasePlan(release(1), [], none, 0), quiet().out)
+  ).retired;
   ports.journal.length = 0;
 }
 
@@ -175,11 +177,7 @@ test('a deploy returns once the new release serves; the old replicas drain after
     [2, 2],
     'the new release serves',
   );
-  t.deepEqual(
-    (await ports.scheduler.replicas('shop')).map((r) => r.release).sort(),
-    [1, 1, 1, 2, 2, 2],
-    'the old replicas drain meanwhile',
-  );
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => r.release).sort(), [1, 1, 1, 2, 2, 2], 'the old replicas drain meanwhile');
   t.is((await result.retired).cut, 3);
   t.true(Date.now() - started >= ports.settings.drainTimeoutMs, 'it waited for the drain timeout before stopping them');
   t.true(ports.journal.includes('drain [web.1.v1, web.2.v1] cut 3'));
@@ -262,7 +260,9 @@ test('healing goes on past a replica that cannot be replaced', async (t) => {
 test('a rolling restart replaces one replica at a time and never leaves web without a target', async (t) => {
   for (const web of [1, 2]) {
     const ports = setup(t);
-    await (await runSwap(ports, releasePlan(release(1, { web }), [], none, 0), quiet().out)).retired;
+    await (
+      await runSwap(ports, releasePlan(release(1, { web }), [], none, 0), quiet().out)
+    ).retired;
     ports.journal.length = 0;
     await runSwap(ports, restartPlan(release(1, { web }), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
     const routes = ports.journal.filter((e) => e.startsWith('route'));
