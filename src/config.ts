@@ -35,6 +35,8 @@ export interface Config {
   readyTimeoutMs: number;
   /** How long a new container must stay up before it counts as healthy (Dokku's uptime check). */
   checksUptimeSeconds: number;
+  /** How long a replaced release's web replicas stay held (frozen) for a rollback that serves at once; 0: never. */
+  rollbackWindowSeconds: number;
   /** How long old targets may finish in-flight requests after a swap. */
   drainTimeoutMs: number;
   /** How long the router waits on a silent app (between reads) before it answers 504. */
@@ -219,6 +221,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     concurrency: positiveInt('PAAS_CONCURRENCY', env.PAAS_CONCURRENCY, os.cpus().length),
     readyTimeoutMs: positiveInt('PAAS_READY_TIMEOUT', env.PAAS_READY_TIMEOUT, 60) * 1000,
     checksUptimeSeconds: seconds('PAAS_CHECKS_UPTIME', env.PAAS_CHECKS_UPTIME, 1.5),
+    rollbackWindowSeconds: seconds('PAAS_ROLLBACK_WINDOW', env.PAAS_ROLLBACK_WINDOW, 600),
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     upstreamTimeoutMs: positiveInt('PAAS_UPSTREAM_TIMEOUT', env.PAAS_UPSTREAM_TIMEOUT, 60) * 1000,
     router: routerKind(flags.router ?? env.PAAS_ROUTER),

@@ -31,6 +31,7 @@ import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
 import { HISTORY_LINES, appendHistory } from './store/log-history.js';
 import { RetiringReplicas } from './release/retiring.js';
+import { HeldReplicas, startHoldSweep } from './release/held-replicas.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { ActivityFeed } from './queue/activity-feed.js';
 import { startMetricsSampler } from './release/metrics-sampler.js';
@@ -114,6 +115,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
     activity: new ActivityFeed(),
     retiring: new RetiringReplicas(),
+    held: new HeldReplicas(),
     ...(swarm ? { swarm: { registry: swarm.access.address, caPem: swarm.registry?.caPem() } } : {}),
   };
 
@@ -141,6 +143,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   for (const item of toTakeBack) if (await takeBack(services, item)) takenBack++;
   const backups = startBackupSchedule(services, config.backupCheckMs);
   const sampler = startMetricsSampler(services, services.metrics, config.metricsIntervalMs);
+  const holdSweep = startHoldSweep(
+    scheduler,
+    services.held,
+    config.rollbackWindowSeconds * 1000,
+    Math.min(30_000, Math.max(1000, config.rollbackWindowSeconds * 250)),
+  );
   const nodeStats = swarm?.followNodeStats(services.metrics);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
   for (const app of apps) {
@@ -195,6 +203,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       watcher.stop();
       backups.stop();
       sampler.stop();
+      holdSweep.stop();
       nodeStats?.stop();
       swarm?.nodeGuard.stop();
       await certs.close();

@@ -13,6 +13,7 @@ import type { MetricsHistory } from './release/replica-metrics.js';
 import type { ActivityFeed } from './queue/activity-feed.js';
 import type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import type { RetiringReplicas } from './release/retiring.js';
+import type { HeldReplicas } from './release/held-replicas.js';
 
 export interface Services {
   config: Config;
@@ -41,9 +42,11 @@ export interface Services {
   activity: ActivityFeed;
   /** Replicas that swaps replaced, draining and stopping after the swap returned. */
   retiring: RetiringReplicas;
+  /** Replaced web replicas held frozen for a rollback that serves at once (PAAS_ROLLBACK_WINDOW). */
+  held: HeldReplicas;
   /** Under the Swarm scheduler: the registry nodes pull from, and the CA they must trust (the daemon's own registry). */
   swarm?: { registry: string; caPem: string | undefined };
 }
 
 /** What changing what runs needs: the store, the engine, the two ports, and the replicas still retiring. */
-export type ReleaseServices = Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler' | 'retiring'>;
+export type ReleaseServices = Pick<Services, 'config' | 'dataPlane' | 'db' | 'docker' | 'scheduler' | 'retiring' | 'held'>;

@@ -106,6 +106,8 @@ export async function runContainer(docker: DockerClient, spec: Docker.ContainerC
 /** Stops (SIGTERM, then SIGKILL after `graceSeconds`) and removes a container; a missing one is fine. */
 export async function removeContainer(docker: DockerClient, idOrName: string, graceSeconds: number): Promise<void> {
   const container = docker.getContainer(idOrName);
+  // A paused (held) container gets no signal until thawed: it would sit out the whole grace period.
+  await container.unpause().catch(() => undefined);
   try {
     await container.stop({ t: graceSeconds });
   } catch (err) {

@@ -41,7 +41,7 @@ export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels
     release: Number(labels[LABEL.release]),
     ip: containerIp(app, c.NetworkSettings?.Networks ?? {}),
     port: Number(labels[LABEL.port] ?? 0),
-    state: c.State === 'running' ? 'running' : c.State === 'restarting' ? 'restarting' : 'stopped',
+    state: c.State === 'running' ? 'running' : c.State === 'restarting' ? 'restarting' : c.State === 'paused' ? 'held' : 'stopped',
   };
 }
 
@@ -93,6 +93,11 @@ export class DockerScheduler implements Scheduler {
 
   async remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
     if (this.keepLogs) {
+      // A held (frozen) replica gets no signal until thawed: it would sit out the whole grace period.
+      await this.docker
+        .getContainer(replica.id)
+        .unpause()
+        .catch(() => undefined);
       // Stopped first, so that what it prints while it shuts down is kept too.
       await stopContainer(this.docker, replica.id, graceSeconds).catch(() => undefined);
       const kept = await replicaOutput(this.docker, replica.id, this.keepLogs.lines).catch(() => undefined);
@@ -103,6 +108,16 @@ export class DockerScheduler implements Scheduler {
 
   pause(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void> {
     return stopContainer(this.docker, replica.id, graceSeconds);
+  }
+
+  async hold(replica: Pick<Replica, 'id'>): Promise<boolean> {
+    // Frozen with the cgroup freezer: its memory stays, it uses no CPU, and it is no longer a running container.
+    await this.docker.getContainer(replica.id).pause();
+    return true;
+  }
+
+  async resume(replica: Pick<Replica, 'id'>): Promise<void> {
+    await this.docker.getContainer(replica.id).unpause();
   }
 
   logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string> {

@@ -34,8 +34,11 @@ export interface Replica {
   /** The address the router and health checks reach it at; '' while it has none. */
   ip: string;
   port: number;
-  /** running: up; restarting: its restart policy is bringing it back; stopped: exited, created or dead. */
-  state: 'running' | 'restarting' | 'stopped';
+  /**
+   * running: up; restarting: its restart policy is bringing it back; stopped: exited, created or dead; held: a
+   * replaced replica kept frozen for a fast rollback (hold), not a running process of the app.
+   */
+  state: 'running' | 'restarting' | 'stopped' | 'held';
   /** The node it was placed on, where there are several (a Swarm node id). */
   node?: string;
   /** The container it runs as, where that differs from its id (a Swarm task's container). */
@@ -103,6 +106,13 @@ export interface Scheduler {
   remove(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void>;
   /** Stops a replica and keeps it, to start again later (ps:stop). */
   pause(replica: Pick<Replica, 'id'>, graceSeconds: number): Promise<void>;
+  /**
+   * Keeps a drained replica that no longer serves ready to serve again at once, using no CPU (frozen); resolves
+   * false when this scheduler cannot, and the caller removes it instead.
+   */
+  hold(replica: Pick<Replica, 'id'>): Promise<boolean>;
+  /** Brings a held replica back as it was when held. */
+  resume(replica: Pick<Replica, 'id'>): Promise<void>;
   /** The last lines the replica wrote. */
   logTail(replica: Pick<Replica, 'id'>, lines: number): Promise<string>;
   /** The app's replicas and one-offs whose output `paas logs` reads, wherever they run. */

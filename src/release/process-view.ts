@@ -59,7 +59,7 @@ export function replicaViews(
 }
 
 /**
- * Long-running containers of the app (not tests, addons or one-offs), by process type and replica. Given the
+ * Long-running containers of the app (not tests, addons, one-offs or held replicas), by process type and replica. Given the
  * `active` release, a running replica of another release is shown as draining: a swap replaced it, and it stops
  * once its last requests are done.
  */
@@ -69,21 +69,24 @@ export function processViews(
   now = new Date(),
   active?: number,
 ): ProcessView[] {
-  return containers
-    .filter((c) => c.Labels[LABEL.release] && c.Labels[LABEL.process] && c.Labels[LABEL.process] !== 'release')
-    .map((c) => {
-      const name = (c.Names[0] ?? '').replace(/^\//, '');
-      const sample = c.State === 'running' ? latest(c.Id) : undefined;
-      const draining = active !== undefined && c.State === 'running' && c.Labels[LABEL.release] !== String(active);
-      return {
-        process: c.Labels[LABEL.process]!,
-        replica: Number(c.Labels[LABEL.replica] ?? /-(\d+)$/.exec(name)?.[1] ?? 0),
-        container: name,
-        state: draining ? 'draining' : c.State,
-        status: draining ? `draining, replaced by v${active} (${c.Status})` : c.Status,
-        release: `v${c.Labels[LABEL.release]}`,
-        ...sampleView(sample, now),
-      };
-    })
-    .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica);
+  return (
+    containers
+      // A paused container is a replaced replica held for a fast rollback, not a process of the app.
+      .filter((c) => c.Labels[LABEL.release] && c.Labels[LABEL.process] && c.Labels[LABEL.process] !== 'release' && c.State !== 'paused')
+      .map((c) => {
+        const name = (c.Names[0] ?? '').replace(/^\//, '');
+        const sample = c.State === 'running' ? latest(c.Id) : undefined;
+        const draining = active !== undefined && c.State === 'running' && c.Labels[LABEL.release] !== String(active);
+        return {
+          process: c.Labels[LABEL.process]!,
+          replica: Number(c.Labels[LABEL.replica] ?? /-(\d+)$/.exec(name)?.[1] ?? 0),
+          container: name,
+          state: draining ? 'draining' : c.State,
+          status: draining ? `draining, replaced by v${active} (${c.Status})` : c.Status,
+          release: `v${c.Labels[LABEL.release]}`,
+          ...sampleView(sample, now),
+        };
+      })
+      .sort((a, b) => a.process.localeCompare(b.process) || a.replica - b.replica)
+  );
 }

@@ -5,8 +5,10 @@
 import { daemonLog } from '../log.js';
 
 export interface Retired {
-  /** Replicas stopped. */
+  /** Replicas stopped (or held). */
   stopped: number;
+  /** Of those, replicas held for a fast rollback. */
+  held: number;
   /** Requests still in flight when the drain timed out. */
   cut: number;
 }
@@ -18,7 +20,7 @@ export class RetiringReplicas {
   add(app: string, ids: string[], done: Promise<Retired>): Promise<Retired> {
     const settled = done.catch((err: unknown) => {
       daemonLog('release.retire.error', { app, error: err, hint: 'the next daemon start removes what is left' });
-      return { stopped: 0, cut: 0 };
+      return { stopped: 0, held: 0, cut: 0 };
     });
     for (const id of ids) this.work.set(id, { app, done: settled });
     void settled.then(() => {

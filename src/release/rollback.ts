@@ -33,6 +33,12 @@ export function rollbackConfig(target: Record<string, string>, current: Record<s
   return next;
 }
 
+/** Pure: whether two configs hold the same variables with the same values. */
+export function sameConfig(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 async function oldestPossibleTarget(services: ReleaseServices, releases: ReleaseRow[], active: ReleaseRow): Promise<number | undefined> {
   const candidates = releases.filter((r) => r.version !== active.version && r.status !== 'failed').sort((a, b) => a.version - b.version);
   for (const r of candidates) if (await findImage(services.docker, r.imageId)) return r.version;
@@ -78,6 +84,8 @@ export async function rollbackRelease(services: ReleaseServices, app: string, ve
       replacedStatus: 'rolled back',
       uptimeSeconds: Math.min(ROLLBACK_UPTIME_SECONDS, services.config.checksUptimeSeconds),
       alsoRecord: (trx) => setAppConfig(trx, app, config),
+      // Its held replicas run with its config: they may serve meanwhile only when the rollback brings that back.
+      ...(sameConfig(config, target.spec.config) ? { bridgeFrom: target.version } : {}),
     },
   );
   await collectImages(services, app);

@@ -22,6 +22,10 @@ export interface SwapStep {
   routes: 'all' | 'each';
   /** remove: old replicas go; pause: they stop and are kept (ps:stop), and the app answers 503. */
   then: 'remove' | 'pause';
+  /** Old replicas kept frozen once drained instead of removed (the replaced release's web, for a fast rollback). */
+  hold: string[];
+  /** A step whose failure only skips it (the bridge of a rollback: without it the next step still does the job). */
+  optional?: boolean;
 }
 
 export interface SwapPlan {
@@ -96,22 +100,37 @@ const base = (
   retire,
 });
 
+export interface ReleasePlanOptions {
+  /** Replicas an earlier plan is draining already, left to it. */
+  retiring?: ReadonlySet<string>;
+  /** The release being replaced, whose running web replicas are held (frozen) once drained, for a fast rollback. */
+  hold?: number;
+  /** A release whose held web replicas serve again at once while the new release's start (a rollback to it). */
+  bridgeFrom?: number;
+}
+
 /**
  * Pure: a new release replaces everything: all its replicas start and pass their checks, the routes switch to its
- * web replicas at once, and every replica of any other release is drained and removed, after the plan ends
- * (`retiring`: replicas an earlier plan is draining already, left to it). Replicas of the same version (left by a
- * crash mid-deploy) are replaced by name, never kept.
+ * web replicas at once, and every replica of any other release is drained and removed (the web of `hold` kept
+ * frozen instead), after the plan ends. Replicas of the same version (left by a crash mid-deploy) are replaced by
+ * name, never kept. With `bridgeFrom`, a first step resumes that release's held web replicas and routes to them
+ * (nothing recorded, nothing stopped): a rollback serves the old code before its own replicas have started.
  */
 export function releasePlan(
   release: PlannedRelease,
   current: Replica[],
   runtime: RuntimeOf,
   uptimeSeconds: number,
-  retiring: ReadonlySet<string> = new Set(),
+  options: ReleasePlanOptions = {},
 ): SwapPlan {
+  const retiring = options.retiring ?? new Set();
   const start = replicasOf(release.spec.formation).map((r) => replicaSpec(release, r.process, r.index, runtime));
   const old = current.filter((r) => r.app === release.app && r.release !== release.version && !retiring.has(r.id));
-  return base(release, uptimeSeconds, [{ start, adopt: [], old, routes: 'all', then: 'remove' }], 'abort', 'background');
+  const hold = old.filter((r) => r.release === options.hold && r.process === 'web' && r.state === 'running').map((r) => r.id);
+  const steps: SwapStep[] = [{ start, adopt: [], old, routes: 'all', then: 'remove', hold }];
+  const held = old.filter((r) => r.release === options.bridgeFrom && r.process === 'web' && r.state === 'held');
+  if (held.length && release.spec.formation.web) steps.unshift({ start: [], adopt: held, old: [], routes: 'all', then: 'remove', hold: [], optional: true });
+  return base(release, uptimeSeconds, steps, 'abort', 'background');
 }
 
 /**
@@ -121,7 +140,7 @@ export function releasePlan(
 export function restartPlan(release: PlannedRelease, current: Replica[], runtime: RuntimeOf, uptimeSeconds: number, only?: string): SwapPlan {
   const steps = replicasOf(release.spec.formation, only).map(({ process, index }): SwapStep => {
     const old = current.filter((r) => r.release === release.version && r.process === process && r.index === index);
-    return { start: [replicaSpec(release, process, index, runtime)], adopt: [], old, routes: 'each', then: 'remove' };
+    return { start: [replicaSpec(release, process, index, runtime)], adopt: [], old, routes: 'each', then: 'remove', hold: [] };
   });
   return base(release, uptimeSeconds, steps);
 }
@@ -129,7 +148,7 @@ export function restartPlan(release: PlannedRelease, current: Replica[], runtime
 /** Pure: ps:stop: nothing starts; every replica of the release is unrouted, drained, stopped and kept. */
 export function stopPlan(release: PlannedRelease, current: Replica[]): SwapPlan {
   const old = current.filter((r) => r.release === release.version);
-  return base(release, 0, [{ start: [], adopt: [], old, routes: 'all', then: 'pause' }]);
+  return base(release, 0, [{ start: [], adopt: [], old, routes: 'all', then: 'pause', hold: [] }]);
 }
 
 /**
@@ -165,8 +184,8 @@ export function healPlan(
     const running = ofReplica.find((r) => r.state === 'running');
     const dead = ofReplica.filter((r) => r.state !== 'running');
     if (running && (process !== 'web' || routed.has(running.id))) continue;
-    if (running) steps.push({ start: [], adopt: [running], old: [], routes: 'each', then: 'remove' });
-    else steps.push({ start: [replicaSpec(release, process, index, runtime)], adopt: [], old: dead, routes: 'each', then: 'remove' });
+    if (running) steps.push({ start: [], adopt: [running], old: [], routes: 'each', then: 'remove', hold: [] });
+    else steps.push({ start: [replicaSpec(release, process, index, runtime)], adopt: [], old: dead, routes: 'each', then: 'remove', hold: [] });
   }
   return base(release, uptimeSeconds, steps, 'skip');
 }

@@ -10,6 +10,7 @@ import { releasePlan } from './swap-plan.js';
 import { runSwap, type SwapPorts } from './swap.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { appendHistory } from '../store/log-history.js';
+import type { Retired } from './retiring.js';
 
 export interface SwapOptions {
   /** What the replaced release becomes (superseded, or rolled back). */
@@ -17,10 +18,12 @@ export interface SwapOptions {
   uptimeSeconds?: number;
   /** Recorded in the same transaction as the new active release (the app's stored config, for one). */
   alsoRecord?: (trx: Db) => Promise<void>;
+  /** A rollback to this release: its held web replicas, if any, serve at once while the new ones start. */
+  bridgeFrom?: number;
 }
 
 /** The ports a swap runs against, with the daemon's settings. */
-export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | 'config' | 'retiring'>): SwapPorts {
+export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | 'config' | 'retiring' | 'held'>): SwapPorts {
   const { config } = services;
   return {
     scheduler: services.scheduler,
@@ -28,15 +31,21 @@ export function swapPorts(services: Pick<Services, 'scheduler' | 'dataPlane' | '
     settings: config,
     fault: (point) => faultPoint(config, point),
     retiring: services.retiring,
+    held: services.held,
   };
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Pure: the log line that says what a retirement did. */
-export function retiredLine(retired: { stopped: number; cut: number }, ms: number): string {
+export function retiredLine(retired: Retired, ms: number, windowSeconds: number): string {
+  const stopped = retired.stopped - retired.held;
+  const parts = [
+    ...(stopped ? [`stopped ${stopped} old container${stopped === 1 ? '' : 's'}`] : []),
+    ...(retired.held ? [`kept ${retired.held} frozen for ${Math.round(windowSeconds / 60)} min for a rollback that serves at once`] : []),
+  ];
   return (
-    `drained and stopped ${retired.stopped} old container${retired.stopped === 1 ? '' : 's'} in ${seconds(ms)} s` +
+    `drained, ${parts.join(' and ')} in ${seconds(ms)} s` +
     (retired.cut ? ` (${retired.cut} request${retired.cut === 1 ? '' : 's'} cut at the drain timeout)` : '')
   );
 }
@@ -46,7 +55,7 @@ export function retiredLine(retired: { stopped: number; cut: number }, ms: numbe
  * before drains and stops in the background, which `paas logs` reports when done.
  */
 export async function swapRelease(
-  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane' | 'retiring'>,
+  services: Pick<Services, 'db' | 'config' | 'scheduler' | 'dataPlane' | 'retiring' | 'held'>,
   release: NewRelease,
   out: LineSink,
   options: SwapOptions = {},
@@ -54,14 +63,13 @@ export async function swapRelease(
   const { db, config } = services;
   const { app, version } = release;
   const runtime = await runtimeSettings(db, app, config.defaultLimits);
-  const plan = releasePlan(
-    release,
-    await services.scheduler.replicas(app),
-    runtime.of,
-    options.uptimeSeconds ?? config.checksUptimeSeconds,
-    services.retiring.ids(app),
-  );
   const serving = await activeRelease(db, app);
+  const warm = config.rollbackWindowSeconds > 0;
+  const plan = releasePlan(release, await services.scheduler.replicas(app), runtime.of, options.uptimeSeconds ?? config.checksUptimeSeconds, {
+    retiring: services.retiring.ids(app),
+    ...(warm && serving ? { hold: serving.version } : {}),
+    ...(options.bridgeFrom !== undefined ? { bridgeFrom: options.bridgeFrom } : {}),
+  });
   const result = await runSwap(swapPorts(services), plan, out, {
     outcome: serving ? 'the previous release keeps serving' : 'nothing was deployed',
     commit: async () => {
@@ -78,7 +86,7 @@ export async function swapRelease(
     const switched = Date.now();
     out.detail(`draining ${result.replaced} old container${result.replaced === 1 ? '' : 's'} in the background (paas logs says when stopped)`);
     void result.retired.then((retired) => {
-      const line = `${new Date().toISOString()} paas[deploy]: v${version}: ${retiredLine(retired, Date.now() - switched)}`;
+      const line = `${new Date().toISOString()} paas[deploy]: v${version}: ${retiredLine(retired, Date.now() - switched, config.rollbackWindowSeconds)}`;
       try {
         appendHistory(config.dataDir, app, [line]);
       } catch {

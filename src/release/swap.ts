@@ -15,6 +15,7 @@ import type { FaultPoint } from '../fault-point.js';
 import type { SwapPlan, SwapStep } from './swap-plan.js';
 import { checkReplica, unhealthyError } from './check-started.js';
 import type { Retired, RetiringReplicas } from './retiring.js';
+import type { HeldReplicas } from './held-replicas.js';
 
 export interface SwapSettings {
   /** How long a new replica may take to pass its checks. */
@@ -33,6 +34,8 @@ export interface SwapPorts {
   fault?: (point: FaultPoint) => void;
   /** Where background retirements are tracked, so that the app's next job leaves them alone. */
   retiring?: RetiringReplicas;
+  /** Where held replicas are recorded, so that they go when their window ends. */
+  held?: HeldReplicas;
 }
 
 export interface SwapHooks {
@@ -72,13 +75,17 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
   // at once must not pass an uptime check because the replicas before it took that long to start.
   const ownStart = new Map<Replica, number>();
   try {
+    const resumed = step.adopt.filter((r) => r.state === 'held');
+    for (const r of resumed) await scheduler.resume(r);
+    if (resumed.length) out.step(`Resumed ${names(resumed)} of v${resumed[0]!.release}, kept since it was replaced: it serves while v${plan.release} starts`);
     for (const spec of step.start) {
       const replica = await scheduler.start(spec);
       ownStart.set(replica, Date.now());
       started.push(replica);
     }
     const checked = [...started, ...step.adopt];
-    if (plan.steps.length === 1 && step.start.length > 0) out.step(`Starting ${names(started)} of v${plan.release}; waiting for health checks`);
+    const announce = step.routes === 'all' && step.start.length > 0;
+    if (announce) out.step(`Starting ${names(started)} of v${plan.release}; waiting for health checks`);
     ports.fault?.('checking');
     const uptime = (r: Replica) => (step.adopt.includes(r) ? 0 : plan.uptimeSeconds);
     const results = await Promise.all(
@@ -89,7 +96,7 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
     );
     const failed = results.find((x) => x.failure !== undefined);
     if (failed) throw await unhealthyError(scheduler, failed.r, failed.failure!, out, hooks.outcome ?? 'what ran before keeps serving');
-    if (plan.steps.length === 1 && step.start.length > 0) out.step(`All processes healthy after ${seconds(Date.now() - startedAt)} s`);
+    if (announce) out.step(`All processes healthy after ${seconds(Date.now() - startedAt)} s`);
     return started;
   } catch (err) {
     await Promise.all(started.map((r) => scheduler.remove(r, 0)));
@@ -111,12 +118,26 @@ async function retire(ports: SwapPorts, step: SwapStep, started: Replica[], drai
   const cut = draining.length ? dataPlane.drain(draining, settings.drainTimeoutMs) : Promise.resolve(0);
   ports.fault?.('draining');
   const stillRunning = await cut;
+  let held = 0;
+  const hold = async (r: Replica) => {
+    // On record first: the sweep removes a held replica it finds no record of.
+    ports.held?.add(r.app, r.id);
+    if (await scheduler.hold(r).catch(() => false)) return void held++;
+    ports.held?.forget(r.id);
+    await scheduler.remove(r, settings.stopGraceSeconds);
+  };
   await Promise.all(
-    step.old.map((r) => (step.then === 'pause' ? scheduler.pause(r, settings.stopGraceSeconds) : scheduler.remove(r, settings.stopGraceSeconds))),
+    step.old.map((r) =>
+      step.then === 'pause'
+        ? scheduler.pause(r, settings.stopGraceSeconds)
+        : step.hold.includes(r.id)
+          ? hold(r)
+          : scheduler.remove(r, settings.stopGraceSeconds),
+    ),
   );
   ports.fault?.('replaced');
   for (const r of started) await scheduler.settle(r);
-  return { stopped: step.old.length, cut: stillRunning };
+  return { stopped: step.old.length, held, cut: stillRunning };
 }
 
 /** Runs one step; throws (after undoing it) when it fails. Resolves with its retirement (settled unless in the background). */
@@ -163,12 +184,16 @@ async function runStep(
     ports.retiring?.add(plan.app, [...oldIds], work) ??
     work.catch((err: unknown) => {
       daemonLog('release.retire.error', { app: plan.app, error: err });
-      return { stopped: 0, cut: 0 };
+      return { stopped: 0, held: 0, cut: 0 };
     });
   return { retired };
 }
 
-const sum = (all: Retired[]): Retired => ({ stopped: all.reduce((n, r) => n + r.stopped, 0), cut: all.reduce((n, r) => n + r.cut, 0) });
+const sum = (all: Retired[]): Retired => ({
+  stopped: all.reduce((n, r) => n + r.stopped, 0),
+  held: all.reduce((n, r) => n + r.held, 0),
+  cut: all.reduce((n, r) => n + r.cut, 0),
+});
 
 /** Runs `plan` against the ports; resolves with what it did, or throws the first failure (onFailure "abort"). */
 export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, hooks: SwapHooks = {}): Promise<SwapResult> {
@@ -184,6 +209,10 @@ export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, h
     } catch (err) {
       const error = asPaasError(err, 'PAAS_ERR_START_FAILED');
       daemonLog('release.swap_failed', { app: plan.app, release: plan.release, step: i + 1, of: plan.steps.length, error: error.message });
+      if (step.optional) {
+        out.detail(`could not serve from the kept replicas (${error.message}); starting as usual`);
+        continue;
+      }
       if (plan.onFailure === 'abort') {
         await hooks.failed?.(error);
         throw error;

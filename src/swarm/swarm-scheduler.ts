@@ -171,6 +171,13 @@ export class SwarmScheduler implements Scheduler {
     await this.removeService(replica.id);
   }
 
+  async hold(): Promise<boolean> {
+    // A Swarm service's tasks cannot be frozen: a replaced replica goes, and a rollback starts anew.
+    return false;
+  }
+
+  async resume(): Promise<void> {}
+
   async pause(replica: Pick<Replica, 'id'>): Promise<void> {
     const service = this.docker.getService(replica.id);
     const info = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };

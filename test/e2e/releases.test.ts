@@ -3,6 +3,7 @@
 import test from 'ava';
 import http from 'node:http';
 import { containerName } from '../../src/docker/names.js';
+import Docker from 'dockerode';
 import { commitAll, containersOf, fixtureRepo, git, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
@@ -11,6 +12,8 @@ let repo: string;
 let live: string;
 
 const ENV = { PAAS_READY_TIMEOUT: '5', PAAS_KEEP_RELEASES: '3', PAAS_STOP_GRACE: '5', PAAS_DRAIN_TIMEOUT: '5' };
+
+const docker = new Docker();
 
 test.before(async () => {
   daemon = await startDaemon({ env: ENV });
@@ -87,14 +90,18 @@ test.serial('deploys under load drop no request, and print what the new image sh
   t.true(ok > 50, `requests were served during the deploys (${ok})`);
   t.is(await body(), 'load 3\n');
   t.regex(outputs[2]!, /remote: -----> Layers: 2 reused, 1 new \(\d+ B\)/);
-  t.regex(outputs[2]!, /draining 1 old container in the background/);
-  // The push returned once v-new served; the old replica drains and stops after, and the app's log says when.
+  t.regex(outputs[2]!, /draining \d+ old containers? in the background/);
+  // The push returned once the new release served; the replaced replica drains after, and the app's log says when.
+  const latest = (await releases())[0]!.version;
+  const retired = new RegExp(
+    `paas\\[deploy\\]: v${latest}: drained, (stopped 1 old container and )?kept 1 frozen for 10 min for a rollback that serves at once in [\\d.]+ s`,
+  );
   let logs = '';
-  for (let i = 0; i < 100 && !/paas\[deploy\]: v\d+: drained and stopped 1 old container in [\d.]+ s/.test(logs); i++) {
+  for (let i = 0; i < 100 && !retired.test(logs); i++) {
     await new Promise((r) => setTimeout(r, 200));
-    logs = (await daemon.paas(['logs', app, '-n', '200'])).stdout;
+    logs = (await daemon.paas(['logs', app, '-n', '300'])).stdout;
   }
-  t.regex(logs, /paas\[deploy\]: v\d+: drained and stopped 1 old container in [\d.]+ s/);
+  t.regex(logs, retired);
   const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
   t.is(running.length, 1, 'only the new release runs once the drain ended');
 });
@@ -118,8 +125,9 @@ test.serial('a release that never opens its port is rejected after the deadline'
   t.regex(push.output, /web\.1 failed its health check: no answer on port 5000 after \d+ s/);
   t.is(await body(), 'load 3\n');
   t.deepEqual(
-    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    (await containersOf(app)).filter((c) => c.State !== 'paused').map((c) => c.Labels['paas.release']),
     [String((await releases()).find((r) => r.status === 'active')!.version)],
+    'nothing of the failed release is left (the replaced release held for a rollback aside)',
   );
 });
 
@@ -152,10 +160,31 @@ test.serial('a worker that fails while web is fine fails the whole deploy', asyn
   t.false((await containersOf(app)).some((c) => c.Labels['paas.process'] === 'worker'));
 });
 
+test.serial("the replaced release's web replica is held frozen for a rollback: not a running process, left out of ps", async (t) => {
+  const active = (await releases()).find((r) => r.status === 'active')!;
+  const held = (await containersOf(app)).filter((c) => c.State === 'paused');
+  t.is(held.length, 1, 'one web replica of the replaced release is held');
+  t.is(held[0]!.Labels['paas.process'], 'web');
+  t.not(held[0]!.Labels['paas.release'], String(active.version));
+  const running = await docker.listContainers({ filters: { label: [`paas.app=${app}`], status: ['running'] } });
+  t.deepEqual(
+    running.filter((c) => c.Labels['paas.process']).map((c) => c.Labels['paas.release']),
+    [String(active.version)],
+    'docker ps --filter status=running counts only the active release',
+  );
+  const ps = await daemon.paas(['ps', app, '--json']);
+  t.deepEqual(
+    (JSON.parse(ps.stdout) as { release: string }[]).map((p) => p.release),
+    [`v${active.version}`],
+    'ps lists only what runs',
+  );
+});
+
 test.serial('rollback serves the previous release again with no build, from the CLI and over SSH', async (t) => {
   const before = await releases();
   const rollback = await daemon.paas(['rollback', app]);
   t.is(rollback.code, 0, rollback.output);
+  t.regex(rollback.stdout, /-----> Resumed web\.1 of v\d+, kept since it was replaced: it serves while v\d+ starts/);
   t.regex(rollback.stdout, /-----> Rolling back .* to v\d+ as v\d+ \(image [0-9a-f]{12}, no build\)/);
   t.notRegex(rollback.stdout, /Step 1/);
   t.is(await body(), 'load 2\n');
@@ -216,10 +245,12 @@ test.serial('releases:diff lists the layers and files a release added', async (t
 
 test.serial('apps keep running while the daemon is down, and a restarted daemon routes to them again', async (t) => {
   const served = await body();
-  const running = (await containersOf(app)).map((c) => c.Id);
+  const active = String((await releases()).find((r) => r.status === 'active')!.version);
+  const ofActive = async () => (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.release'] === active);
+  const running = (await ofActive()).map((c) => c.Id);
   await daemon.stop();
   t.deepEqual(
-    (await containersOf(app)).filter((c) => c.State === 'running').map((c) => c.Id),
+    (await ofActive()).map((c) => c.Id),
     running,
   );
   // A container a crash left half-deployed (a release that never became active) is cleaned up on start.

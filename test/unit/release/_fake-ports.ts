@@ -13,7 +13,7 @@ export type Behaviour = 'healthy' | 'silent' | 'exits' | 'exits-soon' | 'answers
 let nextAddress = 2;
 
 export class FakeScheduler implements Scheduler {
-  readonly running = new Map<string, { replica: Replica; server?: http.Server; exited: boolean; kept: boolean; paused: boolean }>();
+  readonly running = new Map<string, { replica: Replica; server?: http.Server; exited: boolean; kept: boolean; paused: boolean; held?: boolean }>();
   behaviour: (spec: ProcessSpec) => Behaviour = () => 'healthy';
   /** How long each start takes (a busy engine). */
   startDelayMs = 0;
@@ -94,7 +94,7 @@ export class FakeScheduler implements Scheduler {
   async replicas(app?: string): Promise<Replica[]> {
     return [...this.running.values()]
       .filter((r) => app === undefined || r.replica.app === app)
-      .map((r) => ({ ...r.replica, state: r.exited || r.paused ? ('stopped' as const) : ('running' as const) }));
+      .map((r) => ({ ...r.replica, state: r.exited || r.paused ? ('stopped' as const) : r.held ? ('held' as const) : ('running' as const) }));
   }
 
   async remove(replica: Pick<Replica, 'id'>): Promise<void> {
@@ -103,6 +103,23 @@ export class FakeScheduler implements Scheduler {
     this.running.delete(replica.id);
     await new Promise((resolve) => (r.server ? r.server.close(resolve) : resolve(undefined)));
     this.journal.push(`remove ${r.replica.process}.${r.replica.index} v${r.replica.release}`);
+  }
+
+  /** Whether hold keeps replicas (a scheduler that can freeze them). */
+  canHold = true;
+
+  async hold(replica: Pick<Replica, 'id'>): Promise<boolean> {
+    if (!this.canHold) return false;
+    const r = this.running.get(replica.id)!;
+    r.held = true;
+    this.journal.push(`hold ${r.replica.process}.${r.replica.index} v${r.replica.release}`);
+    return true;
+  }
+
+  async resume(replica: Pick<Replica, 'id'>): Promise<void> {
+    const r = this.running.get(replica.id)!;
+    r.held = false;
+    this.journal.push(`resume ${r.replica.process}.${r.replica.index} v${r.replica.release}`);
   }
 
   async pause(replica: Pick<Replica, 'id'>): Promise<void> {

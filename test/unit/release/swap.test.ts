@@ -47,7 +47,7 @@ test('a deploy starts every new replica, routes all web replicas in one step, th
   const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out, {
     commit: async () => void events.push('commit'),
   });
-  t.deepEqual(await result.retired, { stopped: 3, cut: 0 });
+  t.deepEqual(await result.retired, { stopped: 3, held: 0, cut: 0 });
   t.deepEqual(events, [
     'prepare shop',
     'start web.1 v2',
@@ -306,5 +306,85 @@ test("a step's targets: all replaces the set; each swaps the old replica's targe
     nextTargets({ routes: 'each', old: [] }, [target('a')], [target('a')]).map((x) => x.id),
     ['a'],
     'a replica routed again is not doubled',
+  );
+});
+
+test('a deploy holds the replaced web replicas once drained (kept frozen for a rollback) and removes the rest', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0, { hold: 1 }), quiet().out);
+  t.deepEqual(await result.retired, { stopped: 3, held: 2, cut: 0 });
+  t.deepEqual(ports.journal.filter((e) => /^(hold|remove)/.test(e)).sort(), ['hold web.1 v1', 'hold web.2 v1', 'remove worker.1 v1']);
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release} ${r.state}`).sort(), [
+    'web.1 v1 held',
+    'web.1 v2 running',
+    'web.2 v1 held',
+    'web.2 v2 running',
+    'worker.1 v2 running',
+  ]);
+});
+
+test('a scheduler that cannot hold removes the replaced replicas instead', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  ports.scheduler.canHold = false;
+  const result = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0, { hold: 1 }), quiet().out);
+  t.deepEqual(await result.retired, { stopped: 3, held: 0, cut: 0 });
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [2, 2, 2],
+  );
+});
+
+test('a rollback to a release whose web replicas are held serves them again at once, then starts its own and lets the held ones go', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  await (
+    await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0, { hold: 1 }), quiet().out)
+  ).retired;
+  ports.journal.length = 0;
+  const { out, lines } = quiet();
+  const rollback = { ...release(3), imageId: 'sha256:v1' };
+  const result = await runSwap(ports, releasePlan(rollback, await ports.scheduler.replicas('shop'), none, 0, { hold: 2, bridgeFrom: 1 }), out, {
+    commit: async () => void ports.journal.push('commit'),
+  });
+  await result.retired;
+  t.deepEqual(
+    ports.journal.filter((e) => /^(resume|route|start|commit)/.test(e)),
+    [
+      'resume web.1 v1',
+      'resume web.2 v1',
+      'route shop -> [web.1.v1, web.2.v1]',
+      'start web.1 v3',
+      'start web.2 v3',
+      'start worker.1 v3',
+      'route shop -> [web.1.v3, web.2.v3]',
+      'commit',
+    ],
+  );
+  t.true(lines.some((l) => /Resumed web\.1, web\.2 of v1, kept since it was replaced: it serves while v3 starts/.test(l)));
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release} ${r.state}`).sort(),
+    ['web.1 v2 held', 'web.1 v3 running', 'web.2 v2 held', 'web.2 v3 running', 'worker.1 v3 running'],
+    "v2's web is held now, v1's went",
+  );
+});
+
+test('held replicas that fail to answer again are skipped: the rollback starts as usual', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  await (
+    await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0, { hold: 1 }), quiet().out)
+  ).retired;
+  // Held, and no longer answering.
+  for (const r of await ports.scheduler.replicas('shop')) if (r.state === 'held') ports.scheduler.running.get(r.id)!.server?.close();
+  const rollback = { ...release(3), imageId: 'sha256:v1' };
+  const { out, lines } = quiet();
+  const result = await runSwap(ports, releasePlan(rollback, await ports.scheduler.replicas('shop'), none, 0, { bridgeFrom: 1 }), out);
+  await result.retired;
+  t.true(lines.some((l) => /could not serve from the kept replicas/.test(l)));
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.release),
+    [3, 3],
   );
 });
