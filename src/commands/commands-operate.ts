@@ -93,7 +93,9 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
 
   program
     .command('ps:scale <app> [formation...]')
-    .description('run N containers of each process type (web=3 worker=1): a new release, rolled out without downtime; without TYPE=N, the formation now')
+    .description(
+      'run N containers of each process type (web=3 worker=1, or web+1, web-1): only the difference starts or stops, no new release; without TYPE=N, the formation now',
+    )
     .action(async (app: string, formation: string[]) => {
       if (formation.length === 0) {
         const now = await io.client().call<Record<string, number>>('GET', appPath(app, '/formation'));

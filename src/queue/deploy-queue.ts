@@ -1,4 +1,5 @@
 // Per-app BullMQ queues: one queue per app with one worker slot, so one app's pushes run one at a time in push order.
+import type { FormationChange } from '../input/formation.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { GitObjectEnv } from '../git/run-git.js';
@@ -51,7 +52,7 @@ export interface ScaleJob {
   kind: 'scale';
   logId: string;
   app: string;
-  formation: Record<string, number>;
+  formation: FormationChange;
 }
 
 /** ps:restart, ps:stop or ps:start of the active release. */

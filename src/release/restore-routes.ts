@@ -1,6 +1,7 @@
 // On daemon start: route every app to the running web replicas of its active release (replicas keep running
 // while the daemon is down), and, once the data plane serves those routes, remove replicas a crash left
-// half-deployed (an HAProxy that outlived the daemon may still send them traffic until then).
+// half-deployed, replicas beyond the recorded formation, and replicas held or draining for an earlier release (an
+// HAProxy that outlived the daemon may still send them traffic until then).
 import type { Services } from '../services.js';
 import { activeRelease } from '../store/releases.js';
 import { listApps } from '../store/apps.js';
@@ -19,8 +20,10 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     strays.push(...mine.filter((r) => !release || r.release !== release.version));
     if (!release) continue;
     const replacements = unfinishedReplacements(mine.filter((r) => r.release === release.version));
-    strays.push(...replacements);
-    const current = mine.filter((r) => r.release === release.version && !replacements.includes(r));
+    // Beyond the recorded formation: a scale cut short before it was recorded, or after, before the surplus stopped.
+    const beyond = mine.filter((r) => r.release === release.version && r.index > (release.spec.formation[r.process] ?? 0));
+    strays.push(...replacements, ...beyond.filter((r) => !replacements.includes(r)));
+    const current = mine.filter((r) => r.release === release.version && !replacements.includes(r) && !beyond.includes(r));
     const targets = current.filter((r) => r.state === 'running' && r.process === 'web').map((r) => targetOf(r, r.port || release.spec.port, r.release));
     await dataPlane.setTargets(app.name, targets);
     if (targets.length) routed++;

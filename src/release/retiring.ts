@@ -15,6 +15,20 @@ export interface Retired {
 
 export class RetiringReplicas {
   private readonly work = new Map<string, { app: string; done: Promise<Retired> }>();
+  private readonly claimed = new Set<string>();
+
+  /**
+   * Takes replicas back from their retirement (a rollback serves them again): once drained, it neither stops
+   * nor holds them; they are the next plan's to retire.
+   */
+  claim(ids: string[]): void {
+    for (const id of ids) if (this.work.delete(id)) this.claimed.add(id);
+  }
+
+  /** Whether `id` was claimed back since its retirement began (asked once, by that retirement). */
+  takeClaim(id: string): boolean {
+    return this.claimed.delete(id);
+  }
 
   /** Tracks the retirement of `ids` of `app` until `done` settles; resolves (never rejects) with what it did. */
   add(app: string, ids: string[], done: Promise<Retired>): Promise<Retired> {

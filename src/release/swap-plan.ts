@@ -128,7 +128,8 @@ export function releasePlan(
   const old = current.filter((r) => r.app === release.app && r.release !== release.version && !retiring.has(r.id));
   const hold = old.filter((r) => r.release === options.hold && r.process === 'web' && r.state === 'running').map((r) => r.id);
   const steps: SwapStep[] = [{ start, adopt: [], old, routes: 'all', then: 'remove', hold }];
-  const held = old.filter((r) => r.release === options.bridgeFrom && r.process === 'web' && r.state === 'held');
+  // Held, or still draining and claimed back from its retirement (a rollback right after the deploy).
+  const held = old.filter((r) => r.release === options.bridgeFrom && r.process === 'web' && (r.state === 'held' || r.state === 'running'));
   if (held.length && release.spec.formation.web) steps.unshift({ start: [], adopt: held, old: [], routes: 'all', then: 'remove', hold: [], optional: true });
   return base(release, uptimeSeconds, steps, 'abort', 'background');
 }
@@ -143,6 +144,26 @@ export function restartPlan(release: PlannedRelease, current: Replica[], runtime
     return { start: [replicaSpec(release, process, index, runtime)], adopt: [], old, routes: 'each', then: 'remove', hold: [] };
   });
   return base(release, uptimeSeconds, steps);
+}
+
+/**
+ * Pure: scaling the active release to `formation` touches only the difference: the new replicas (the next indexes)
+ * start, pass their checks and join the routes; the surplus (the highest indexes) leaves them, drains and stops;
+ * every other replica is untouched. Nothing to do is no step at all.
+ */
+export function scalePlan(release: PlannedRelease, current: Replica[], formation: Record<string, number>, runtime: RuntimeOf, uptimeSeconds: number): SwapPlan {
+  const mine = current.filter((r) => r.release === release.version && r.state !== 'held');
+  const types = new Set([...Object.keys(release.spec.formation), ...Object.keys(formation)]);
+  const start: ProcessSpec[] = [];
+  const old: Replica[] = [];
+  for (const type of types) {
+    const have = release.spec.formation[type] ?? 0;
+    const want = formation[type] ?? 0;
+    for (let index = have + 1; index <= want; index++) start.push(replicaSpec(release, type, index, runtime));
+    old.push(...mine.filter((r) => r.process === type && r.index > want));
+  }
+  const steps: SwapStep[] = start.length || old.length ? [{ start, adopt: [], old, routes: 'each', then: 'remove', hold: [] }] : [];
+  return base({ ...release, spec: { ...release.spec, formation } }, uptimeSeconds, steps, 'abort', 'background');
 }
 
 /** Pure: ps:stop: nothing starts; every replica of the release is unrouted, drained, stopped and kept. */

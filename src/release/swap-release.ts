@@ -65,7 +65,13 @@ export async function swapRelease(
   const runtime = await runtimeSettings(db, app, config.defaultLimits);
   const serving = await activeRelease(db, app);
   const warm = config.rollbackWindowSeconds > 0;
-  const plan = releasePlan(release, await services.scheduler.replicas(app), runtime.of, options.uptimeSeconds ?? config.checksUptimeSeconds, {
+  const current = await services.scheduler.replicas(app);
+  if (options.bridgeFrom !== undefined) {
+    // A rollback right after a deploy: the target's web may still be draining; taken back, it serves again at once.
+    const draining = services.retiring.ids(app);
+    services.retiring.claim(current.filter((r) => r.release === options.bridgeFrom && r.process === 'web' && draining.has(r.id)).map((r) => r.id));
+  }
+  const plan = releasePlan(release, current, runtime.of, options.uptimeSeconds ?? config.checksUptimeSeconds, {
     retiring: services.retiring.ids(app),
     ...(warm && serving ? { hold: serving.version } : {}),
     ...(options.bridgeFrom !== undefined ? { bridgeFrom: options.bridgeFrom } : {}),

@@ -75,9 +75,9 @@ async function startAndCheck(ports: SwapPorts, plan: SwapPlan, step: SwapStep, o
   // at once must not pass an uptime check because the replicas before it took that long to start.
   const ownStart = new Map<Replica, number>();
   try {
-    const resumed = step.adopt.filter((r) => r.state === 'held');
-    for (const r of resumed) await scheduler.resume(r);
-    if (resumed.length) out.step(`Resumed ${names(resumed)} of v${resumed[0]!.release}, kept since it was replaced: it serves while v${plan.release} starts`);
+    for (const r of step.adopt.filter((r) => r.state === 'held')) await scheduler.resume(r);
+    if (step.optional && step.adopt.length)
+      out.step(`Serving ${names(step.adopt)} of v${step.adopt[0]!.release} again (kept since it was replaced) while v${plan.release} starts`);
     for (const spec of step.start) {
       const replica = await scheduler.start(spec);
       ownStart.set(replica, Date.now());
@@ -126,8 +126,10 @@ async function retire(ports: SwapPorts, step: SwapStep, started: Replica[], drai
     ports.held?.forget(r.id);
     await scheduler.remove(r, settings.stopGraceSeconds);
   };
+  // Replicas a rollback took back meanwhile serve again: not this retirement's any more.
+  const leaving = step.old.filter((r) => !ports.retiring?.takeClaim(r.id));
   await Promise.all(
-    step.old.map((r) =>
+    leaving.map((r) =>
       step.then === 'pause'
         ? scheduler.pause(r, settings.stopGraceSeconds)
         : step.hold.includes(r.id)
@@ -137,7 +139,7 @@ async function retire(ports: SwapPorts, step: SwapStep, started: Replica[], drai
   );
   ports.fault?.('replaced');
   for (const r of started) await scheduler.settle(r);
-  return { stopped: step.old.length, held, cut: stillRunning };
+  return { stopped: leaving.length, held, cut: stillRunning };
 }
 
 /** Runs one step; throws (after undoing it) when it fails. Resolves with its retirement (settled unless in the background). */
@@ -195,15 +197,31 @@ const sum = (all: Retired[]): Retired => ({
   cut: all.reduce((n, r) => n + r.cut, 0),
 });
 
+/**
+ * A failure after a bridge (an optional first step that routed to replicas no later step keeps): the routes go
+ * back to what served before the plan, and the bridged replicas drain and go.
+ */
+async function undoBridge(ports: SwapPorts, app: string, before: readonly Target[], bridged: Replica[]): Promise<void> {
+  const { dataPlane, scheduler, settings } = ports;
+  const replaced = await dataPlane.setTargets(app, before);
+  void dataPlane
+    .drain(replaced, settings.drainTimeoutMs)
+    .then(() => Promise.all(bridged.map((r) => scheduler.remove(r, settings.stopGraceSeconds))))
+    .catch((err: unknown) => daemonLog('release.retire.error', { app, error: err }));
+}
+
 /** Runs `plan` against the ports; resolves with what it did, or throws the first failure (onFailure "abort"). */
 export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, hooks: SwapHooks = {}): Promise<SwapResult> {
   const failed: SwapResult['failed'] = [];
   const retirements: Promise<Retired>[] = [];
   let replaced = 0;
+  let bridge: { before: readonly Target[]; replicas: Replica[] } | undefined;
   if (plan.steps.some((s) => s.start.length)) await ports.scheduler.prepare(plan.app);
   for (const [i, step] of plan.steps.entries()) {
     try {
+      const before = step.optional ? await ports.dataPlane.targets(plan.app) : undefined;
       const done = await runStep(ports, plan, step, i === plan.steps.length - 1, out, hooks);
+      if (before) bridge = { before, replicas: step.adopt };
       retirements.push(done.retired);
       replaced += step.old.length;
     } catch (err) {
@@ -214,6 +232,7 @@ export async function runSwap(ports: SwapPorts, plan: SwapPlan, out: LineSink, h
         continue;
       }
       if (plan.onFailure === 'abort') {
+        if (bridge) await undoBridge(ports, plan.app, bridge.before, bridge.replicas);
         await hooks.failed?.(error);
         throw error;
       }

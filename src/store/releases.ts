@@ -104,6 +104,14 @@ export async function recordActiveRelease(
   });
 }
 
+/** Scaling: the active release runs with `formation` from now on (Heroku: scaling makes no release). */
+export async function setReleaseFormation(db: Db, release: Pick<ReleaseRow, 'app' | 'version' | 'spec'>, formation: Record<string, number>): Promise<void> {
+  const updated = await db('releases')
+    .where({ app: release.app, version: release.version, status: 'active' })
+    .update({ spec_json: JSON.stringify({ ...release.spec, formation }) });
+  if (updated !== 1) throw new PaasError('PAAS_ERR_RELEASE_NOT_FOUND', `v${release.version} of ${release.app} is no longer the active release; scale again`);
+}
+
 /**
  * Takes back an active release that must not stand (its push never completed): it is recorded as failed with
  * `error`, and `previous` is active again.

@@ -35,8 +35,9 @@ test.serial('config:set makes a release whose value the app gets exactly; config
   t.is(await greeting(), value, 'the value survives end to end');
   t.is((await daemon.paas(['config:get', app, 'GREETING'])).stdout, value + '\n');
   t.deepEqual(
-    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    (await containersOf(app)).filter((c) => c.State !== 'paused').map((c) => c.Labels['paas.release']),
     ['2'],
+    'v2 runs (v1 is held frozen for a rollback)',
   );
 
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; description: string }[];
@@ -86,9 +87,18 @@ test.serial('ps:scale web=3 spreads requests across 3 containers through the rou
   const bad = await daemon.paas(['ps:scale', app, 'worker=1']);
   t.not(bad.code, 0);
   t.regex(bad.stdout + bad.stderr, /no process type "worker" \(this release has: web\)/);
+  const releaseCount = async () => (JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as unknown[]).length;
+  const releasesBefore = await releaseCount();
+  const webIds = async () => (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web').map((c) => c.Id);
+  const [first] = await webIds();
   const scale = await daemon.paas(['ps:scale', app, 'web=3']);
   t.is(scale.code, 0, scale.output);
+  t.regex(scale.stdout, /Scaling .* to web=3: starting web\.2, web\.3/);
   t.regex(scale.stdout, /Scaled: web=3/);
+  t.true((await webIds()).includes(first!), 'the container that ran before was left alone');
+  t.is(await releaseCount(), releasesBefore, 'scaling makes no release');
+  const same = await daemon.paas(['ps:scale', app, 'web=3']);
+  t.regex(same.stdout, /Already at web=3: nothing to start or stop/);
   const hosts = new Set<string>();
   for (let i = 0; i < 30; i++) hosts.add((await daemon.get(app, '/cgi-bin/host')).body.trim());
   t.is(hosts.size, 3, `answered by ${[...hosts].join(', ')}`);
@@ -98,6 +108,14 @@ test.serial('ps:scale web=3 spreads requests across 3 containers through the rou
     ['web.1:running', 'web.2:running', 'web.3:running'],
   );
   t.is(await greeting(), 'hello "world" = it\'s\nsecond line  with  spaces', 'the config stays');
+
+  const kept = (await containersOf(app)).filter((c) => c.State === 'running' && ['1', '2'].includes(c.Labels['paas.replica']!)).map((c) => c.Id);
+  const down = await daemon.paas(['ps:scale', app, 'web-1']);
+  t.is(down.code, 0, down.output);
+  t.regex(down.stdout, /stopping web\.3/);
+  t.regex((await daemon.paas(['ps:scale', app])).stdout, /^web=2$/m);
+  for (let i = 0; i < 100 && (await webIds()).length > 2; i++) await new Promise((r) => setTimeout(r, 100));
+  t.deepEqual((await webIds()).sort(), kept.sort(), 'web.3 went, web.1 and web.2 are the same containers');
 });
 
 test.serial(

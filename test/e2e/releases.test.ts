@@ -184,7 +184,7 @@ test.serial('rollback serves the previous release again with no build, from the 
   const before = await releases();
   const rollback = await daemon.paas(['rollback', app]);
   t.is(rollback.code, 0, rollback.output);
-  t.regex(rollback.stdout, /-----> Resumed web\.1 of v\d+, kept since it was replaced: it serves while v\d+ starts/);
+  t.regex(rollback.stdout, /-----> Serving web\.1 of v\d+ again \(kept since it was replaced\) while v\d+ starts/);
   t.regex(rollback.stdout, /-----> Rolling back .* to v\d+ as v\d+ \(image [0-9a-f]{12}, no build\)/);
   t.notRegex(rollback.stdout, /Step 1/);
   t.is(await body(), 'load 2\n');

@@ -435,10 +435,12 @@ export class HaproxyDataPlane implements DataPlane {
 
   async drain(targets: readonly Target[], timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    let busy = await this.serverLoad(targets);
+    // A server routed again meanwhile (a rollback took its replica back) is no longer draining.
+    const leaving = () => targets.filter((t) => this.leaving.has(serverName(t)));
+    let busy = await this.serverLoad(leaving());
     while (busy > 0 && Date.now() < deadline) {
       await sleep(50);
-      busy = await this.serverLoad(targets);
+      busy = await this.serverLoad(leaving());
     }
     // What is left (WebSockets, requests past the timeout) is cut, and the servers go.
     await this.lock.runExclusive(async () => {

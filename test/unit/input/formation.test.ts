@@ -2,15 +2,19 @@ import test from 'ava';
 import { applyFormation, parseFormation } from '../../../src/input/formation.js';
 import { processViews } from '../../../src/release/process-view.js';
 
-test('TYPE=N arguments, N from 0 to 100', (t) => {
-  t.deepEqual(parseFormation(['web=3', 'worker=0']), { web: 3, worker: 0 });
-  for (const bad of ['web', 'web=-1', 'web=101', 'Web=1', 'web=1;rm']) t.throws(() => parseFormation([bad]), { message: /expected TYPE=N/ }, bad);
+test('TYPE=N, TYPE+N and TYPE-N arguments, N from 0 to 100', (t) => {
+  t.deepEqual(parseFormation(['web=3', 'worker=0']), { web: { to: 3 }, worker: { to: 0 } });
+  t.deepEqual(parseFormation(['web+1', 'worker-2']), { web: { by: 1 }, worker: { by: -2 } });
+  for (const bad of ['web', 'web=-1', 'web=101', 'Web=1', 'web=1;rm', 'web+', 'web*2'])
+    t.throws(() => parseFormation([bad]), { message: /expected TYPE=N, TYPE\+N or TYPE-N/ }, bad);
   t.throws(() => parseFormation([]), { message: /at least one TYPE=N/ });
 });
 
-test('scaling keeps other types and refuses types the release does not have', (t) => {
-  t.deepEqual(applyFormation({ web: 1, worker: 1 }, { web: null, worker: 'w' }, { web: 3 }), { web: 3, worker: 1 });
-  t.throws(() => applyFormation({ web: 1 }, { web: null }, { worker: 1 }), { message: 'no process type "worker" (this release has: web)' });
+test('scaling keeps other types, counts a difference from the current count within 0 to 100, and refuses types the release does not have', (t) => {
+  t.deepEqual(applyFormation({ web: 1, worker: 1 }, { web: null, worker: 'w' }, { web: { to: 3 } }), { web: 3, worker: 1 });
+  t.deepEqual(applyFormation({ web: 2, worker: 1 }, { web: null, worker: 'w' }, { web: { by: 1 }, worker: { by: -5 } }), { web: 3, worker: 0 });
+  t.deepEqual(applyFormation({ web: 100 }, { web: null }, { web: { by: 1 } }), { web: 100 });
+  t.throws(() => applyFormation({ web: 1 }, { web: null }, { worker: { to: 1 } }), { message: 'no process type "worker" (this release has: web)' });
 });
 
 test('ps lists long-running containers by type and replica', (t) => {

@@ -6,10 +6,11 @@ import { openDb } from '../../../src/store/db.js';
 import { insertApp } from '../../../src/store/apps.js';
 import { recordActiveRelease } from '../../../src/store/releases.js';
 import { runSwap, nextTargets } from '../../../src/release/swap.js';
-import { healPlan, releasePlan, restartPlan, stopPlan, type PlannedRelease } from '../../../src/release/swap-plan.js';
+import { healPlan, releasePlan, restartPlan, scalePlan, stopPlan, type PlannedRelease } from '../../../src/release/swap-plan.js';
 import { removeStrays, restoreRoutes } from '../../../src/release/restore-routes.js';
 import { emptySpec } from '../../../src/store/releases.js';
 import { lineSink } from '../../../src/log.js';
+import { RetiringReplicas } from '../../../src/release/retiring.js';
 import { fakePorts } from './_fake-ports.js';
 
 // Each test its own port, so the fakes' loopback servers never meet across tests running at once.
@@ -217,10 +218,10 @@ test('a crash right after the switch leaves the new release routed and recorded;
 });
 
 /** restoreRoutes over the fakes, with a real store (SQLite) whose active release of "shop" is `version`. */
-async function restoreRoutesWith(ports: ReturnType<typeof fakePorts>, version: number) {
+async function restoreRoutesWith(ports: ReturnType<typeof fakePorts>, version: number, formation?: Record<string, number>) {
   const db = await openDb({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'paas-swap-')) });
   await insertApp(db, 'shop');
-  const r = release(version);
+  const r = release(version, formation);
   await recordActiveRelease(db, { ...r, sha: 'a'.repeat(40), description: `Deploy v${version}`, spec: { ...r.spec }, layers: [] });
   try {
     const restored = await restoreRoutes({ db, scheduler: ports.scheduler, dataPlane: ports.dataPlane });
@@ -362,7 +363,7 @@ test('a rollback to a release whose web replicas are held serves them again at o
       'commit',
     ],
   );
-  t.true(lines.some((l) => /Resumed web\.1, web\.2 of v1, kept since it was replaced: it serves while v3 starts/.test(l)));
+  t.true(lines.some((l) => /Serving web\.1, web\.2 of v1 again \(kept since it was replaced\) while v3 starts/.test(l)));
   t.deepEqual(
     (await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release} ${r.state}`).sort(),
     ['web.1 v2 held', 'web.1 v3 running', 'web.2 v2 held', 'web.2 v3 running', 'worker.1 v3 running'],
@@ -386,5 +387,83 @@ test('held replicas that fail to answer again are skipped: the rollback starts a
   t.deepEqual(
     (await ports.dataPlane.targets('shop')).map((x) => x.release),
     [3, 3],
+  );
+});
+
+test('a rollback right after a deploy takes back the web replicas still draining: they serve again, and their retirement leaves them alone', async (t) => {
+  const ports = setup(t);
+  ports.retiring = new RetiringReplicas();
+  await serving(ports);
+  ports.settings.drainTimeoutMs = 1500;
+  ports.dataPlane.busy.set((await ports.dataPlane.targets('shop'))[0]!.url, 1);
+  const deploy = await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0, { hold: 1 }), quiet().out);
+  const current = await ports.scheduler.replicas('shop');
+  const draining = current.filter((r) => r.release === 1 && r.process === 'web').map((r) => r.id);
+  t.deepEqual(
+    [...ports.retiring.ids('shop')].sort(),
+    current
+      .filter((r) => r.release === 1)
+      .map((r) => r.id)
+      .sort(),
+    'v1 is still draining',
+  );
+  ports.retiring.claim(draining);
+  const rollback = { ...release(3), imageId: 'sha256:v1' };
+  const { out, lines } = quiet();
+  const result = await runSwap(ports, releasePlan(rollback, current, none, 0, { hold: 2, bridgeFrom: 1, retiring: ports.retiring.ids('shop') }), out);
+  t.false(lines.some((l) => /could not serve/.test(l)));
+  await Promise.all([deploy.retired, result.retired]);
+  t.false(
+    ports.journal.some((e) => e === 'hold web.1 v1' || e === 'resume web.1 v1'),
+    'the deploy neither held nor stopped what the rollback took back',
+  );
+  t.true(ports.journal.includes('route shop -> [web.1.v1, web.2.v1]'), 'the draining replicas served again');
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index} v${r.release} ${r.state}`).sort(), [
+    'web.1 v2 held',
+    'web.1 v3 running',
+    'web.2 v2 held',
+    'web.2 v3 running',
+    'worker.1 v3 running',
+  ]);
+});
+
+test('scaling touches only the difference: up starts the next indexes and adds them to the routes, down stops the highest; the rest keep running', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  const before = await ports.scheduler.replicas('shop');
+  const up = await runSwap(ports, scalePlan(release(1), before, { web: 3, worker: 1 }, none, 0), quiet().out);
+  await up.retired;
+  t.deepEqual(ports.journal, ['prepare shop', 'start web.3 v1', 'route shop -> [web.1.v1, web.2.v1, web.3.v1]', 'settle web.3 v1']);
+  const after = await ports.scheduler.replicas('shop');
+  t.true(
+    before.every((r) => after.some((a) => a.id === r.id)),
+    'every replica that ran before still runs, untouched',
+  );
+  ports.journal.length = 0;
+  const scaled = { ...release(1), spec: { ...release(1).spec, formation: { web: 3, worker: 1 } } };
+  const down = await runSwap(ports, scalePlan(scaled, after, { web: 1, worker: 0 }, none, 0), quiet().out);
+  await down.retired;
+  t.deepEqual(ports.journal, ['route shop -> [web.1.v1]', 'drain [web.2.v1, web.3.v1]', 'remove web.2 v1', 'remove web.3 v1', 'remove worker.1 v1']);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.id),
+    [before.find((r) => r.process === 'web' && r.index === 1)!.id],
+  );
+  t.deepEqual(scalePlan(release(1), before, { web: 2, worker: 1 }, none, 0).steps, [], 'the same count is no step at all');
+});
+
+test('a scale cut short leaves replicas beyond the recorded formation, which the next start removes', async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  ports.armed = 'switched';
+  await t.throwsAsync(runSwap(ports, scalePlan(release(1), await ports.scheduler.replicas('shop'), { web: 3, worker: 1 }, none, 0), quiet().out), {
+    message: 'crash at switched',
+  });
+  // The crash came before the formation was recorded: the store says web=2.
+  const restored = await restoreRoutesWith(ports, 1, { web: 2, worker: 1 });
+  t.is(restored.removed, 1);
+  t.deepEqual((await ports.scheduler.replicas('shop')).map((r) => `${r.process}.${r.index}`).sort(), ['web.1', 'web.2', 'worker.1']);
+  t.deepEqual(
+    (await ports.dataPlane.targets('shop')).map((x) => x.id?.split('#')[0]),
+    ['web.1.v1', 'web.2.v1'],
   );
 });
