@@ -26,8 +26,6 @@ export async function createApp(
   checkAppName(name);
   const app = await insertApp(services.db, name, { certsAuto: services.config.certsAutoDefault });
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
-  services.queues.ensureWorker(name);
-  services.ciQueues.ensureWorker(name);
   if (app.certsAuto) for (const host of appHostnames(name, services.config.domain, [])) await services.certs.queueRenewal(name, host);
   return app;
 }

@@ -151,10 +151,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   );
   const nodeStats = swarm?.followNodeStats(services.metrics);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.
-  for (const app of apps) {
-    queues.ensureWorker(app.name);
-    ciQueues.ensureWorker(app.name);
-  }
+  // (Workers start as jobs come; here only for the apps with jobs left queued while the daemon was down.)
+  await queues.resume(apps.map((a) => a.name)).catch((err: unknown) => daemonLog('queue.resume.error', { error: err }));
+  await ciQueues.resume(apps.map((a) => a.name)).catch((err: unknown) => daemonLog('queue.resume.error', { error: err }));
   // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
   // containers that died while the daemon was down are replaced now.
   const watcher = watchContainers(services);

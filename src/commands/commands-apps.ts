@@ -1,6 +1,6 @@
 // CLI commands about apps and their history: apps, buildpacks, deploy branch, builds, releases, rollback, CI.
 import { STEP } from '../log.js';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { PaasError } from '../errors.js';
 import type { AppRow } from '../store/apps.js';
 import type { AppInfo } from '../app-info.js';
@@ -218,8 +218,12 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .command('releases <app>')
     .description("list an app's releases, with the layers each shares with the one before and the bytes it adds")
     .option('--json', 'print JSON')
-    .action(async (app: string, opts: { json?: boolean }) => {
-      const releases = await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'));
+    .addOption(new Option('-n, --num <count>', 'only the newest COUNT releases'))
+    .action(async (app: string, opts: { json?: boolean; num?: string }) => {
+      if (opts.num !== undefined && !/^\d{1,6}$/.test(opts.num))
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of releases, got ${JSON.stringify(opts.num.slice(0, 20))}`);
+      const all = await io.client().call<ReleaseView[]>('GET', appPath(app, '/releases'));
+      const releases = opts.num === undefined ? all : all.slice(0, Number(opts.num));
       printList(io, releases, opts.json, ['VERSION', 'STATUS', 'DESCRIPTION', 'BY', 'LAYERS', 'SHARED', 'NEW', 'CREATED'], (r) => [
         `v${r.version}`,
         r.status,

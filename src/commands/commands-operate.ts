@@ -137,14 +137,15 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .option('-f, --follow', 'keep following, new containers of later releases included')
     .option('-t, --tail', 'the same as --follow (Heroku)')
     .option('-p, --process <type>', 'only this process type (web, worker, ...)')
+    .option('-d, --dyno <dyno>', 'only this replica (web.1) or process type (Heroku)')
     .addOption(new Option('-s, --source <source>', 'only app lines or only router lines').choices(['app', 'router']))
     .addOption(new Option('-n, --num <lines>', 'lines of history').default('100'))
-    .action(async (app: string, opts: { follow?: boolean; tail?: boolean; process?: string; source?: string; num: string }) => {
+    .action(async (app: string, opts: { follow?: boolean; tail?: boolean; process?: string; dyno?: string; source?: string; num: string }) => {
       if (!/^\d{1,6}$/.test(opts.num))
         throw new PaasError('PAAS_ERR_INVALID_INPUT', `--num must be a number of lines, got ${JSON.stringify(opts.num.slice(0, 20))}`);
       await streamToOut(io, appPath(app, '/logs'), {
         follow: Boolean(opts.follow || opts.tail),
-        process: opts.process ?? null,
+        process: opts.dyno ?? opts.process ?? null,
         source: opts.source ?? null,
         tail: Number(opts.num),
       });

@@ -1,9 +1,9 @@
 // Per-app BullMQ queues: one queue per app with one worker slot, so one app's pushes run one at a time in push order.
 import type { FormationChange } from '../input/formation.js';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { Mutex, Semaphore } from 'async-mutex';
 import type { GitObjectEnv } from '../git/run-git.js';
-import { Semaphore } from './semaphore.js';
 import { daemonLog } from '../log.js';
 
 /** A push to deploy: the build row it reports to and the commit, readable through the push's quarantine. */
@@ -90,14 +90,23 @@ export function jobId(data: DeployJobData): string {
 
 export type DeployProcessor = (data: DeployJobData) => Promise<void>;
 
+/** How long an app's worker waits for another job after its queue ran dry before it goes (the next job brings it back). */
+export const WORKER_IDLE_MS = 30_000;
+
 /**
  * The queues and workers of every app, one family of queues per purpose ("deploy": one job of an app at a time,
- * in order; "ci": a few test runs of an app at once). Different apps run in parallel up to `concurrency`.
+ * in order; "ci": a few test runs of an app at once). Different apps run in parallel up to `concurrency`. The
+ * queues share one Redis connection; an app's worker (with its own blocking connection) runs only while the app
+ * has jobs, and goes once its queue stayed empty for `idleMs`: a daemon with many quiet apps holds no connection
+ * or worker per app.
  */
 export class DeployQueues {
   private readonly queues = new Map<string, Queue<DeployJobData>>();
-  private readonly workers = new Map<string, Worker<DeployJobData>>();
+  private readonly workers = new Map<string, { worker: Worker<DeployJobData>; idle?: NodeJS.Timeout }>();
   private readonly slots: Semaphore;
+  /** One job of an app at a time even while a worker that is going and its successor overlap. */
+  private readonly appLocks = new Map<string, Mutex>();
+  private shared: Redis | undefined;
 
   constructor(
     private readonly connection: RedisOptions,
@@ -105,14 +114,23 @@ export class DeployQueues {
     concurrency: number,
     private readonly family = 'deploy',
     private readonly perApp = 1,
+    private readonly idleMs = WORKER_IDLE_MS,
   ) {
     this.slots = new Semaphore(concurrency);
+  }
+
+  private client(): Redis {
+    if (!this.shared) {
+      this.shared = new Redis(this.connection);
+      this.shared.on('error', () => {});
+    }
+    return this.shared;
   }
 
   private queue(app: string): Queue<DeployJobData> {
     let queue = this.queues.get(app);
     if (!queue) {
-      queue = new Queue<DeployJobData>(queueName(this.family, app), { connection: this.connection });
+      queue = new Queue<DeployJobData>(queueName(this.family, app), { connection: this.client() });
       queue.on('error', () => {});
       this.queues.set(app, queue);
     }
@@ -138,23 +156,60 @@ export class DeployQueues {
     return { waiting: counts.waiting ?? 0, active: counts.active ?? 0 };
   }
 
-  /** Starts the app's worker when this process works jobs and it is not running yet. */
+  /** Starts the worker of every app that has jobs waiting (left queued while the daemon was down). */
+  async resume(apps: string[]): Promise<void> {
+    for (const app of apps) if ((await this.depth(app)).waiting > 0) this.ensureWorker(app);
+  }
+
+  /** The number of apps whose worker runs now. */
+  get running(): number {
+    return this.workers.size;
+  }
+
+  /** Starts the app's worker when this process works jobs and it is not running yet (call before enqueueing). */
   ensureWorker(app: string): void {
     const processor = this.processor;
-    if (!processor || this.workers.has(app)) return;
-    const worker = new Worker<DeployJobData>(queueName(this.family, app), async (job: Job<DeployJobData>) => this.slots.run(() => processor(job.data)), {
-      connection: this.connection,
+    const running = this.workers.get(app);
+    if (running) {
+      clearTimeout(running.idle);
+      running.idle = undefined;
+      return;
+    }
+    if (!processor) return;
+    let lock = this.appLocks.get(app);
+    if (!lock) this.appLocks.set(app, (lock = new Mutex()));
+    const serial = this.perApp === 1 ? lock : undefined;
+    const work = (job: Job<DeployJobData>) => this.slots.runExclusive(() => processor(job.data));
+    const worker = new Worker<DeployJobData>(queueName(this.family, app), async (job) => (serial ? serial.runExclusive(() => work(job)) : work(job)), {
+      connection: this.client(),
       concurrency: this.perApp,
       maxStalledCount: 0,
     });
     worker.on('error', (err) => daemonLog('worker.error', { app, error: err }));
-    this.workers.set(app, worker);
+    const entry: { worker: Worker<DeployJobData>; idle?: NodeJS.Timeout } = { worker };
+    worker.on('active', () => {
+      clearTimeout(entry.idle);
+      entry.idle = undefined;
+    });
+    worker.on('drained', () => {
+      clearTimeout(entry.idle);
+      entry.idle = setTimeout(() => {
+        if (this.workers.get(app) !== entry) return;
+        this.workers.delete(app);
+        void worker.close().catch(() => undefined);
+      }, this.idleMs);
+      entry.idle.unref();
+    });
+    this.workers.set(app, entry);
   }
 
   /** Stops and forgets an app's worker and queue, removing its queued jobs. */
   async remove(app: string): Promise<void> {
-    await this.workers.get(app)?.close();
+    const entry = this.workers.get(app);
+    clearTimeout(entry?.idle);
+    await entry?.worker.close();
     this.workers.delete(app);
+    this.appLocks.delete(app);
     const queue = this.queue(app);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -162,7 +217,13 @@ export class DeployQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    await Promise.all(
+      [...this.workers.values()].map((w) => {
+        clearTimeout(w.idle);
+        return w.worker.close();
+      }),
+    );
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.shared?.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-// `paas logs APP [-f] [--process TYPE] [-n N]`: the runtime output of an app's containers, each line marked
+// `paas logs APP [-f] [--process TYPE | --dyno TYPE.N] [-n N]`: the runtime output of an app's containers, each line marked
 // with its process and replica like Heroku's `app[web.1]:`, with the kept output of replicas already gone and the
 // deploy steps (store/log-history.ts); with -f it follows on, and containers of later
 // releases (a redeploy, a restart) are picked up as they start, without reconnecting.
@@ -25,8 +25,8 @@ export function checkLogsRequest(body: unknown): LogsRequest {
   if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
   const process = raw.process ?? null;
-  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process)))
-    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web');
+  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process.replace(/\.\d{1,3}$/, ''))))
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web, or one replica such as web.1');
   const source = raw.source ?? null;
   if (source !== null && source !== 'app' && source !== 'router') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'source must be app or router');
   if (source === 'router' && process !== null)
@@ -64,7 +64,7 @@ export function historyWanted(text: string, request: Pick<LogsRequest, 'process'
   const source = /^\S+ (app|paas)\[([^\]]*)\]:/.exec(text);
   if (!source) return false;
   if (source[1] === 'paas') return request.source === null && request.process === null;
-  return request.source !== 'router' && (request.process === null || source[2]!.startsWith(`${request.process}.`));
+  return request.source !== 'router' && (request.process === null || source[2] === request.process || source[2]!.startsWith(`${request.process}.`));
 }
 
 /**
@@ -74,7 +74,9 @@ export function historyWanted(text: string, request: Pick<LogsRequest, 'process'
 export function wanted(labels: Record<string, string>, process: string | null): boolean {
   if (!labels[LABEL.release] && !isOneOff(labels)) return false;
   if (labels[LABEL.tty] === 'true') return false;
-  return process === null || labels[LABEL.process] === process;
+  if (process === null || labels[LABEL.process] === process) return true;
+  // One replica (Heroku's --dyno web.1).
+  return `${labels[LABEL.process]}.${labels[LABEL.replica]}` === process;
 }
 
 /**

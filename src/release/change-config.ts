@@ -15,6 +15,12 @@ export interface ConfigChange {
   restart: boolean;
 }
 
+/** Pure: a config release's description as Heroku writes it: `Set A, B config vars`, `Remove C config var`. */
+export function configDescription(set: string[], removed: string[]): string {
+  const part = (verb: string, keys: string[]) => (keys.length ? [`${verb} ${keys.join(', ')} config var${keys.length === 1 ? '' : 's'}`] : []);
+  return [...part('Set', set), ...part('Remove', removed)].join('; ');
+}
+
 export async function changeConfig(services: ReleaseServices, app: string, change: ConfigChange, out: LineSink): Promise<void> {
   const row = await getApp(services.db, app);
   const absent = change.unset.filter((key) => !(key in row.config));
@@ -34,7 +40,14 @@ export async function changeConfig(services: ReleaseServices, app: string, chang
   const version = await releaseAgain(
     services,
     active,
-    { spec: { ...active.spec, config }, description: `Config: ${what}`, announce: (v) => `Setting config (${what}) as release v${v}` },
+    {
+      spec: { ...active.spec, config },
+      description: configDescription(
+        Object.keys(change.set),
+        change.unset.filter((k) => !absent.includes(k)),
+      ),
+      announce: (v) => `Setting config (${what}) as release v${v}`,
+    },
     out,
     { alsoRecord: (trx) => setAppConfig(trx, app, config) },
   );

@@ -298,6 +298,21 @@ export async function containersOf(app: string): Promise<Docker.ContainerInfo[]>
   return docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`] } });
 }
 
+/**
+ * The app's containers once what swaps replaced has drained and stopped (they go in the background, after the
+ * command returned; waits up to 30 s), without the replaced web replicas held frozen (paused) for a rollback.
+ */
+export async function settledContainersOf(app: string): Promise<Docker.ContainerInfo[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const all = (await containersOf(app)).filter((c) => c.State !== 'paused');
+    const releases = all.map((c) => Number(c.Labels['paas.release'] ?? NaN)).filter((n) => !Number.isNaN(n));
+    const newest = Math.max(...releases);
+    if (Date.now() > deadline || all.every((c) => c.Labels['paas.release'] === undefined || Number(c.Labels['paas.release']) === newest)) return all;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'e2e',

@@ -41,11 +41,13 @@ test.serial('config:set makes a release whose value the app gets exactly; config
   );
 
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; description: string }[];
-  t.is(releases[0]!.description, 'Config: GREETING, OTHER');
+  t.is(releases[0]!.description, 'Set GREETING, OTHER config vars');
 
   const unset = await daemon.paas(['config:unset', app, 'GREETING']);
   t.is(unset.code, 0, unset.output);
   t.is(await greeting(), '');
+  t.is((JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { description: string }[])[0]!.description, 'Remove GREETING config var');
+  t.is((await daemon.paas(['releases', app, '-n', '1', '--json'])).stdout.match(/"version"/g)?.length, 1, 'releases -n 1 lists the newest only');
   t.deepEqual(JSON.parse((await daemon.paas(['config', app, '--json'])).stdout), { OTHER: '1' });
 
   const rollback = await daemon.paas(['rollback', app, 'v2']);

@@ -362,7 +362,7 @@ test.serial('a collaborator key works on its app only; everything else is refuse
   t.false(JSON.stringify(events).includes('hunter2'), 'values never reach the audit trail');
   t.true((await daemon.paas(['events', '--json'])).stdout.includes('"keys:add collab"'), 'keys:add is in the whole trail');
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { by: string | null; description: string }[];
-  t.like(releases[0], { by: 'collab', description: 'Config: SECRET_TOKEN' });
+  t.like(releases[0], { by: 'collab', description: 'Set SECRET_TOKEN config var' });
   t.like(releases[1], { by: 'collab' });
   t.regex(releases[1]!.description, /^Deploy /);
   const seen = await daemon.ssh(['events', '--json'], { keyFile });

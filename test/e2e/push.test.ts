@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { containerName, imageTag } from '../../src/docker/names.js';
-import { commitAll, containersOf, fixtureRepo, git, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, fixtureRepo, git, removeApps, run, settledContainersOf, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
 const apps: string[] = [];
@@ -41,11 +41,17 @@ test.serial('git push deploys a Dockerfile app, and a second push replaces it', 
   const second = await daemon.push(repo, app);
   t.is(second.code, 0, second.output);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
-  const containers = await containersOf(app);
+  // The replaced container drains and stops after the push returned; the replaced web is kept frozen for a rollback.
+  const containers = await settledContainersOf(app);
   t.deepEqual(
     containers.map((c) => c.Names[0]),
     [`/${containerName(app, 'web', 2, 1)}`],
     'only the new release runs',
+  );
+  t.deepEqual(
+    (await containersOf(app)).filter((c) => c.State === 'paused').map((c) => c.Names[0]),
+    [`/${containerName(app, 'web', 1, 1)}`],
+    'v1 is held for a rollback',
   );
   t.like(containers[0]!.Labels, { 'paas.app': app, 'paas.release': '2', 'paas.process': 'web' });
 
@@ -88,7 +94,7 @@ test.serial('a container that exits at once rejects the push with its exit code;
   t.regex(push.output, /web\.1 failed its health check: container exited with code 3; the previous release keeps serving/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
   t.deepEqual(
-    (await containersOf(app)).map((c) => c.Labels['paas.release']),
+    (await settledContainersOf(app)).map((c) => c.Labels['paas.release']),
     ['2'],
   );
 });

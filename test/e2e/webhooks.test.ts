@@ -65,7 +65,8 @@ test.serial('a push sends its build and release, signed, and a failed delivery i
   t.truthy(secret, added.stdout);
   t.notRegex((await daemon.paas(['webhooks', app])).stdout, new RegExp(secret!), 'the secret is never listed');
 
-  t.is((await daemon.push(await fixtureRepo('dockerfile-hello'), app)).code, 0);
+  const push = await daemon.push(await fixtureRepo('dockerfile-hello'), app);
+  t.is(push.code, 0, push.output);
   const events = await until(() => (received.length >= 2 ? received.map((r) => r.headers['x-paas-event']).sort() : undefined));
   t.deepEqual(events, ['build', 'release']);
   for (const delivery of received) {
@@ -91,7 +92,7 @@ test.serial('a config change sends a release naming who made it', async (t) => {
   const before = received.length;
   t.is((await daemon.paas(['config:set', app, 'HOOKED=yes'])).code, 0);
   const release = await until(() => received.slice(before).find((r) => r.headers['x-paas-event'] === 'release'));
-  t.like(JSON.parse(release.body), { event: 'release', data: { version: 2, description: 'Config: HOOKED', by: 'local' } });
+  t.like(JSON.parse(release.body), { event: 'release', data: { version: 2, description: 'Set HOOKED config var', by: 'local' } });
 });
 
 test.serial("a collaborator cannot aim a webhook at the host or the apps' networks", async (t) => {

@@ -81,6 +81,54 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   t.true(overlapAcrossApps, 'two apps built at the same time');
 });
 
+test.serial("an app's worker goes once its queue stayed empty and comes back with the next job; jobs queued while no daemon ran are resumed", async (t) => {
+  const ran: number[] = [];
+  const job = (buildId: number) => ({
+    kind: 'deploy' as const,
+    logId: `idle-${buildId}-${Date.now()}`,
+    buildId,
+    app: 'quiet',
+    ref: 'refs/heads/main',
+    sha: 'a'.repeat(40),
+    gitEnv: {},
+  });
+  const queues = new DeployQueues(
+    redisOptions({ socket: redis.socket }),
+    async (data) => void ran.push((data as { buildId: number }).buildId),
+    2,
+    'idle',
+    1,
+    300,
+  );
+  queues.ensureWorker('quiet');
+  await queues.enqueue(job(1));
+  for (let i = 0; i < 100 && (ran.length < 1 || queues.running > 0); i++) await sleep(50);
+  t.deepEqual(ran, [1]);
+  t.is(queues.running, 0, 'no worker is left for an app with nothing to do');
+  queues.ensureWorker('quiet');
+  await queues.enqueue(job(2));
+  for (let i = 0; i < 100 && ran.length < 2; i++) await sleep(50);
+  t.deepEqual(ran, [1, 2], 'the next job brought a worker back');
+  await queues.close();
+
+  // A job queued while no process worked the queue (the daemon was down) runs once the next one resumes.
+  const offline = new DeployQueues(redisOptions({ socket: redis.socket }), undefined, 2, 'idle');
+  await offline.enqueue(job(3));
+  await offline.close();
+  const next = new DeployQueues(
+    redisOptions({ socket: redis.socket }),
+    async (data) => void ran.push((data as { buildId: number }).buildId),
+    2,
+    'idle',
+    1,
+    300,
+  );
+  await next.resume(['quiet', 'other']);
+  for (let i = 0; i < 100 && ran.length < 3; i++) await sleep(50);
+  t.deepEqual(ran, [1, 2, 3]);
+  await next.close();
+});
+
 test.serial('a job log is followed live from the start to its outcome', async (t) => {
   const writer = connectRedis({ socket: redis.socket });
   const reader = connectRedis({ socket: redis.socket });

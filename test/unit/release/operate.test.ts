@@ -108,6 +108,22 @@ test('kept history: app lines by process type and source, deploy steps only when
   t.false(historyWanted('garbage', all));
 });
 
+test('logs of one replica (--dyno web.1): its kept lines and its container, no other replica of its type', (t) => {
+  const web1 = '2026-11-22T10:00:00.000Z app[web.1]: one';
+  const web2 = '2026-11-22T10:00:00.000Z app[web.2]: two';
+  const web10 = '2026-11-22T10:00:00.000Z app[web.10]: ten';
+  t.deepEqual(
+    [web1, web2, web10].filter((l) => historyWanted(l, { process: 'web.1', source: null })),
+    [web1],
+  );
+  const labels = (replica: string) => ({ 'paas.app': 'shop', 'paas.release': '3', 'paas.process': 'web', 'paas.replica': replica });
+  t.true(wanted(labels('1'), 'web.1'));
+  t.false(wanted(labels('2'), 'web.1'));
+  t.true(wanted(labels('2'), 'web'));
+  t.like(checkLogsRequest({ process: 'web.1' }), { process: 'web.1' });
+  t.throws(() => checkLogsRequest({ process: 'web.1.2' }), { message: /one replica such as web\.1/ });
+});
+
 test('log lines are marked with process and replica; tests and builds are left out', (t) => {
   const labels = { 'paas.app': 'shop', 'paas.release': '4', 'paas.process': 'web', 'paas.replica': '2' };
   t.is(sourceOf(labels), 'web.2');
