@@ -18,6 +18,8 @@ export interface AppInfo {
   release: { version: number; description: string; createdAt: string } | null;
   formation: Record<string, number>;
   running: number;
+  /** maintenance:on: the processes run, the router answers a maintenance page. */
+  maintenance: boolean;
   lastBuild: { number: number; status: string; sha: string; createdAt: string } | null;
   lastCiRun: { number: number; branch: string; status: string } | null;
   domains: string[];
@@ -40,6 +42,7 @@ export async function appInfo(services: Pick<Services, 'config' | 'db' | 'docker
     release: release ? { version: release.version, description: release.description, createdAt: release.createdAt } : null,
     formation: release ? release.spec.formation : { web: 1, ...row.formation },
     running: processes.filter((p) => p.state === 'running').length,
+    maintenance: row.maintenance,
     lastBuild: build ? { number: build.number, status: build.status, sha: build.sha.slice(0, 7), createdAt: build.createdAt } : null,
     lastCiRun: ci ? { number: ci.number, branch: ci.branch, status: ci.status } : null,
     domains: (await listDomains(services.db, row.name)).map((d) => d.host),

@@ -5,6 +5,7 @@ import { DASHBOARD_ROUTES } from './dashboard-routes.js';
 import { WEBHOOK_ROUTES } from './webhook-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { METRICS_ROUTES } from './metrics-routes.js';
+import { MAINTENANCE_ROUTES } from './maintenance-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -452,6 +453,7 @@ export const ROUTES: Route[] = [
   ...WEBHOOK_ROUTES,
   ...NODE_ROUTES,
   ...METRICS_ROUTES,
+  ...MAINTENANCE_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

@@ -75,6 +75,7 @@ export function registerAppCommands(program: Command, io: CliIo): void {
             .map(([type, n]) => `${type}=${n}`)
             .join(' ') + ` (${info.running} running)`,
         ],
+        ['Maintenance', info.maintenance ? 'on (the router answers a 503 maintenance page)' : 'off'],
         ['Last build', info.lastBuild ? `#${info.lastBuild.number} ${info.lastBuild.status} (${info.lastBuild.sha}, ${info.lastBuild.createdAt})` : 'none'],
         ['Last CI run', info.lastCiRun ? `#${info.lastCiRun.number} ${info.lastCiRun.status} (${info.lastCiRun.branch})` : 'none'],
         ['Domains', info.domains.join(', ') || '(none)'],

@@ -132,6 +132,29 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('maintenance <app>')
+    .description('whether APP is in maintenance (its hostnames answer a 503 maintenance page, its processes keep running)')
+    .action(async (app: string) => {
+      const { maintenance } = await io.client().call<{ maintenance: boolean }>('GET', appPath(app, '/maintenance'));
+      io.out(`${maintenance ? 'on' : 'off'}\n`);
+    });
+
+  for (const on of [true, false])
+    program
+      .command(`maintenance:${on ? 'on' : 'off'} <app>`)
+      .description(
+        on
+          ? 'put APP in maintenance: its processes keep running, its hostnames answer 503 with Retry-After, across deploys and restarts'
+          : 'take APP out of maintenance: its hostnames serve the app again',
+      )
+      .action(async (app: string) => {
+        await io.client().call('PUT', appPath(app, '/maintenance'), { on });
+        io.out(
+          `${STEP}${on ? `Maintenance on for ${app}: its hostnames answer 503 (Retry-After 60); its processes keep running` : `Maintenance off for ${app}: serving again`}\n`,
+        );
+      });
+
+  program
     .command('logs <app>')
     .description("an app's logs: its containers' output marked with process and replica (app[web.1]), and the router's request lines (paas[router])")
     .option('-f, --follow', 'keep following, new containers of later releases included')

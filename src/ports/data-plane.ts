@@ -37,6 +37,8 @@ export interface DataPlane {
   /** An app stopped on purpose answers 503 (not 404) until it is routed again. */
   markStopped(app: string): Promise<void>;
   isStopped(app: string): Promise<boolean>;
+  /** In maintenance an app's hosts answer a 503 maintenance page (with Retry-After) whatever its targets are. */
+  setMaintenance(app: string, on: boolean): Promise<void>;
   /** Forgets an app: its targets, hostnames and settings. */
   removeApp(app: string): Promise<void>;
   /** The data plane's own metrics in Prometheus text format (HAProxy's exporter); absent where it has none. */

@@ -29,6 +29,7 @@ export async function restoreRoutes(services: Pick<Services, 'db' | 'scheduler' 
     if (targets.length) routed++;
     // Stopped with ps:stop: recorded, not guessed from the containers (a crash loop or a reboot stops them too).
     if (app.stopped) await dataPlane.markStopped(app.name);
+    if (app.maintenance) await dataPlane.setMaintenance(app.name, true);
   }
   return { routed, strays };
 }

@@ -91,6 +91,10 @@ export class NodeDataPlane implements DataPlane {
     return this.routes.isStopped(app);
   }
 
+  async setMaintenance(app: string, on: boolean): Promise<void> {
+    this.routes.setMaintenance(app, on);
+  }
+
   async removeApp(app: string): Promise<void> {
     this.routes.remove(app);
   }

@@ -17,6 +17,8 @@ import {
   METHOD_NOT_ALLOWED_PAGE,
   NOT_FOUND_PAGE,
   STOPPED_PAGE,
+  MAINTENANCE_PAGE,
+  MAINTENANCE_RETRY_AFTER,
   VERSION_NOT_SUPPORTED_PAGE,
 } from './pages.js';
 import { absoluteTarget, refusal } from './request-checks.js';
@@ -41,12 +43,12 @@ function forwardedHeaders(req: http.IncomingMessage, proto: 'http' | 'https'): v
   req.headers['x-forwarded-host'] = req.headers.host ?? '';
 }
 
-function sendPage(res: http.ServerResponse, status: number, body: string): void {
+function sendPage(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
@@ -159,6 +161,7 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
       return void res.end(answer);
     }
     const app = table.appFor(req.headers.host, options.domain);
+    if (app && table.inMaintenance(app)) return sendPage(res, 503, MAINTENANCE_PAGE, { 'retry-after': String(MAINTENANCE_RETRY_AFTER) });
     const target = app ? table.pick(app, load) : undefined;
     if (!app || !target) return app && table.isStopped(app) ? sendPage(res, 503, STOPPED_PAGE) : sendPage(res, 404, NOT_FOUND_PAGE);
     if (proto === 'http' && options.https && table.redirectsToHttps(app) && options.https.hasCert(hostOf(req.headers.host ?? ''))) {
@@ -193,10 +196,10 @@ export function createRouter(table: RouteTable, options: RouterOptions): Router 
       const bad = refusal(req);
       if (bad) return void socket.end(`HTTP/1.1 ${bad} ${http.STATUS_CODES[bad]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       const app = table.appFor(req.headers.host, options.domain);
-      const target = app ? table.pick(app, load) : undefined;
+      const target = app && !table.inMaintenance(app) ? table.pick(app, load) : undefined;
       if (!target) {
-        // The same answer as plain HTTP gets: 503 for a stopped app, else 404.
-        const status = app && table.isStopped(app) ? 503 : 404;
+        // The same answer as plain HTTP gets: 503 for a stopped app or one in maintenance, else 404.
+        const status = app && (table.isStopped(app) || table.inMaintenance(app)) ? 503 : 404;
         socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
         return;
       }

@@ -24,6 +24,17 @@ export class RouteTable {
   private readonly stopped = new Set<string>();
   /** Apps whose plain HTTP requests go to HTTPS (for hosts that have a certificate). */
   private readonly httpsOnly = new Set<string>();
+  /** Apps in maintenance: a 503 page whatever their targets. */
+  private readonly maintenance = new Set<string>();
+
+  setMaintenance(app: string, on: boolean): void {
+    if (on) this.maintenance.add(app);
+    else this.maintenance.delete(app);
+  }
+
+  inMaintenance(app: string): boolean {
+    return this.maintenance.has(app);
+  }
 
   setHttpsRedirect(app: string, on: boolean): void {
     if (on) this.httpsOnly.add(app);
@@ -87,6 +98,7 @@ export class RouteTable {
     this.routes.delete(app);
     this.stopped.delete(app);
     this.httpsOnly.delete(app);
+    this.maintenance.delete(app);
     for (const [host, owner] of this.hosts) if (owner === app) this.hosts.delete(host);
   }
 

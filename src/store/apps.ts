@@ -27,6 +27,8 @@ export interface AppRow {
   httpsRedirect: boolean;
   /** Stopped with ps:stop (until ps:start, a restart or a new release): a restarted daemon keeps it stopped. */
   stopped: boolean;
+  /** In maintenance (maintenance:on until maintenance:off): its processes run, the router answers a 503 page. */
+  maintenance: boolean;
   /** Swarm constraints on the nodes its replicas may run on (ps:placement); none: any node. */
   placement: string[];
   createdAt: string;
@@ -44,6 +46,7 @@ interface AppRecord {
   certs_auto?: boolean | number;
   https_redirect?: boolean | number;
   stopped?: boolean | number;
+  maintenance?: boolean | number;
   placement_json?: string;
   created_at: string | Date;
 }
@@ -61,6 +64,7 @@ function fromRow(row: AppRecord): AppRow {
     certsAuto: Boolean(row.certs_auto),
     httpsRedirect: Boolean(row.https_redirect),
     stopped: Boolean(row.stopped),
+    maintenance: Boolean(row.maintenance),
     placement: JSON.parse(row.placement_json ?? '[]') as string[],
     createdAt: new Date(row.created_at).toISOString(),
   };
@@ -90,6 +94,10 @@ export async function setBuildArgs(db: Db, name: string, buildArgs: BuildArg[]):
   await db('apps')
     .where({ name })
     .update({ build_args_json: JSON.stringify(buildArgs) });
+}
+
+export async function setAppMaintenance(db: Db, name: string, maintenance: boolean): Promise<void> {
+  await db('apps').where({ name }).update({ maintenance });
 }
 
 export async function setAppStopped(db: Db, name: string, stopped: boolean): Promise<void> {

@@ -420,6 +420,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // maintenance:on: the processes run, the router answers a maintenance page.
+    name: '021_app_maintenance',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.boolean('maintenance').notNullable().defaultTo(false);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('maintenance');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -1,6 +1,7 @@
 // Pure: the HAProxy configuration the data plane runs, and its map and crt-list files, from the routing state.
 // What the Runtime API changes (servers, map entries, certificates) is also written here, so that a reload (the
 // one thing a new app's backend needs) starts from exactly what serves.
+import { MAINTENANCE_RETRY_AFTER } from '../pages.js';
 import type { Target } from '../../ports/data-plane.js';
 import { createHash } from 'node:crypto';
 import { ACCESS_LOG_FORMAT, SERVER_PREFIX } from './access-log.js';
@@ -22,7 +23,7 @@ export interface HaproxyPaths {
   accessLogFifo: string;
   logWriterPid: string;
   /** Error pages as raw HTTP responses. */
-  pages: { notFound: string; badGateway: string; unreachable: string; stopped: string; gatewayTimeout: string; badRequest: string };
+  pages: { notFound: string; badGateway: string; unreachable: string; stopped: string; maintenance: string; gatewayTimeout: string; badRequest: string };
 }
 
 export interface HaproxyListen {
@@ -85,6 +86,8 @@ export const CONNECT_TIMEOUT_MS = 5000;
 
 /** The backend a stopped app's hosts map to: it answers the stopped page (503). */
 export const STOPPED_BACKEND = 'stopped';
+/** The backend the hosts of an app in maintenance map to: the maintenance page (503, Retry-After). */
+export const MAINTENANCE_BACKEND = 'maintenance';
 
 /** Pure: an error page as the raw HTTP response `errorfile` wants. */
 export function rawResponse(status: number, reason: string, body: string): string {
@@ -191,6 +194,10 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // The hosts of an app stopped on purpose (ps:stop) point here.
     `backend ${STOPPED_BACKEND}`,
     `  http-request return status 503 content-type "text/html; charset=utf-8" hdr cache-control no-store file ${paths.pages.stopped}`,
+    '',
+    // The hosts of an app in maintenance (maintenance:on) point here; its processes keep running.
+    `backend ${MAINTENANCE_BACKEND}`,
+    `  http-request return status 503 content-type "text/html; charset=utf-8" hdr cache-control no-store hdr retry-after ${MAINTENANCE_RETRY_AFTER} file ${paths.pages.maintenance}`,
     '',
     'backend acme',
     `  server daemon unix@${paths.acmeSocket}`,

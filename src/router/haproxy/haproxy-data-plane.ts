@@ -12,10 +12,11 @@ import { readRouterLog } from './access-log-reader.js';
 import { ChallengeStore } from '../../tls/challenges.js';
 import { daemonLog } from '../../log.js';
 import { abortConnections } from '../../host/connections.js';
-import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
+import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, GATEWAY_TIMEOUT_PAGE, MAINTENANCE_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE } from '../pages.js';
 import {
   backendName,
   STOPPED_BACKEND,
+  MAINTENANCE_BACKEND,
   rawResponse,
   renderConfig,
   staticMark,
@@ -52,6 +53,8 @@ export class HaproxyDataPlane implements DataPlane {
   private readonly lock = new Mutex();
   private readonly routes = new Map<string, readonly Target[]>();
   private readonly stopped = new Set<string>();
+  /** Apps in maintenance: their hosts map to the maintenance backend whatever their targets. */
+  private readonly maintenance = new Set<string>();
   private readonly httpsOnly = new Set<string>();
   private readonly customHosts = new Map<string, string>();
   private readonly certs = new Map<string, string>();
@@ -85,8 +88,9 @@ export class HaproxyDataPlane implements DataPlane {
   }
 
   private wantedHosts(): Map<string, string> {
-    const backendOf = (app: string) => (this.stopped.has(app) ? STOPPED_BACKEND : backendName(app));
-    return new Map(this.backendApps().flatMap((app) => this.hostsOf(app).map((h): [string, string] => [h, backendOf(app)])));
+    const backendOf = (app: string) => (this.maintenance.has(app) ? MAINTENANCE_BACKEND : this.stopped.has(app) ? STOPPED_BACKEND : backendName(app));
+    const apps = new Set([...this.backendApps(), ...this.maintenance]);
+    return new Map([...apps].flatMap((app) => this.hostsOf(app).map((h): [string, string] => [h, backendOf(app)])));
   }
 
   private wantedRedirects(): Set<string> {
@@ -255,6 +259,7 @@ export class HaproxyDataPlane implements DataPlane {
     fs.writeFileSync(pages.badGateway, rawResponse(502, 'Bad Gateway', BAD_GATEWAY_PAGE));
     fs.writeFileSync(pages.unreachable, rawResponse(502, 'Bad Gateway', BAD_GATEWAY_PAGE));
     fs.writeFileSync(pages.stopped, STOPPED_PAGE);
+    fs.writeFileSync(pages.maintenance, MAINTENANCE_PAGE);
     fs.writeFileSync(pages.gatewayTimeout, rawResponse(504, 'Gateway Timeout', GATEWAY_TIMEOUT_PAGE));
     fs.writeFileSync(pages.badRequest, rawResponse(400, 'Bad Request', BAD_REQUEST_PAGE));
     await this.listenForChallenges();
@@ -465,11 +470,19 @@ export class HaproxyDataPlane implements DataPlane {
     return this.stopped.has(app);
   }
 
+  setMaintenance(app: string, on: boolean): Promise<void> {
+    return this.change(
+      () => void (on ? this.maintenance.add(app) : this.maintenance.delete(app)),
+      (live) => this.syncMaps(live),
+    );
+  }
+
   removeApp(app: string): Promise<void> {
     return this.change(
       () => {
         this.routes.delete(app);
         this.stopped.delete(app);
+        this.maintenance.delete(app);
         this.httpsOnly.delete(app);
         for (const [host, owner] of this.customHosts) if (owner === app) this.customHosts.delete(host);
       },

@@ -38,6 +38,7 @@ export function haproxyPaths(dataDir: string): HaproxyPaths {
       badGateway: page('502'),
       unreachable: page('503'),
       stopped: path.join(dir, 'pages', 'stopped.html'),
+      maintenance: path.join(dir, 'pages', 'maintenance.html'),
       gatewayTimeout: page('504'),
       badRequest: page('400'),
     },

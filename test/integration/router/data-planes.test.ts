@@ -208,6 +208,26 @@ for (const kind of PLANES) {
     t.is((await request(p.http, 'shop.localhost')).status, 404);
   });
 
+  tested(name('an app in maintenance answers a 503 page with Retry-After whatever its targets, until maintenance ends'), async (t) => {
+    const p = await startPlane(kind, t);
+    const a = await backend('a');
+    const b = await backend('b');
+    t.teardown(() => Promise.all([close(a), close(b)]));
+    await p.plane.setTargets('shop', [a.target]);
+    await p.plane.setMaintenance('shop', true);
+    const answer = await request(p.http, 'shop.localhost');
+    t.is(answer.status, 503);
+    t.is(answer.headers['retry-after'], '60');
+    t.regex(answer.body, /undergoing maintenance/);
+    const ws = await upgrade(p.http, 'shop.localhost');
+    t.is(ws.status, 503);
+    ws.socket.destroy();
+    await p.plane.setTargets('shop', [b.target]);
+    t.is((await request(p.http, 'shop.localhost')).status, 503, 'a new release does not end maintenance');
+    await p.plane.setMaintenance('shop', false);
+    t.is((await request(p.http, 'shop.localhost')).body, 'hello from b');
+  });
+
   tested(name('a refused connection is retried once on another target; a silent app gets 504; a malformed answer 502'), async (t) => {
     const p = await startPlane(kind, t);
     const live = await backend('live');

@@ -225,6 +225,10 @@ export class FakeDataPlane implements DataPlane {
     return this.stopped.has(app);
   }
 
+  async setMaintenance(app: string, on: boolean): Promise<void> {
+    this.journal.push(`maintenance ${app} ${on ? 'on' : 'off'}`);
+  }
+
   async removeApp(app: string): Promise<void> {
     this.routes.delete(app);
   }
