@@ -14,6 +14,11 @@ import { callerForToken, callerForTokenHash } from '../auth/tokens.js';
 import { csrfMatches, DashboardSessions, sessionCookie, sessionIdOf } from '../auth/sessions.js';
 
 /** Where `npm run build` puts the dashboard (dist/web), beside the compiled daemon (dist/src/api). */
+/** The dashboard's icon: a rounded square with an arrow up (a push), in SVG. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3558d6"/>' +
+  '<path d="M16 7l-7 8h5v10h4V15h5z" fill="#fff"/></svg>';
+
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
@@ -64,6 +69,12 @@ export class DashboardDoor {
 
   /** Answers the dashboard's own requests (files, sign-in); false for every other request. */
   async serve(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string, readBody: () => Promise<unknown>): Promise<boolean> {
+    if (req.method === 'GET' && urlPath === '/favicon.ico') {
+      // Browsers ask for it on every page: an icon, not an error in their console.
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' });
+      res.end(FAVICON);
+      return true;
+    }
     if (req.method === 'GET' && (urlPath === '/' || urlPath.startsWith('/assets/'))) {
       const name = urlPath === '/' ? 'index.html' : urlPath.slice('/assets/'.length);
       const file = this.files.get(name);

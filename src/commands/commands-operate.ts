@@ -9,7 +9,7 @@ import type { ProcessView } from '../release/process-view.js';
 import type { DomainRow } from '../store/domains.js';
 import type { MountRow } from '../store/mounts.js';
 import { formatResources, type Resources } from '../input/resources.js';
-import { formatBytes } from '../release/layers.js';
+import { formatMemory } from '../release/replica-metrics.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 export function registerOperateCommands(program: Command, io: CliIo): void {
@@ -63,7 +63,7 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     .action(async (app: string, opts: { json?: boolean }) => {
       const processes = await io.client().call<ProcessView[]>('GET', appPath(app, '/ps'));
       const memory = (p: ProcessView) =>
-        p.memoryBytes === undefined ? '' : `${formatBytes(p.memoryBytes)} / ${p.memoryLimit ? formatBytes(p.memoryLimit) : 'none'}`;
+        p.memoryBytes === undefined ? '' : `${formatMemory(p.memoryBytes)} / ${p.memoryLimit ? formatMemory(p.memoryLimit) : 'none'}`;
       const cpu = (p: ProcessView) => (p.cpuPercent === undefined ? '' : `${p.cpuPercent.toFixed(1)}%`);
       // Under Swarm each replica also says which node runs it (Swarm replaces a replica rather than restart it).
       if (processes.some((p) => p.node !== undefined))

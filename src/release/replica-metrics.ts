@@ -78,3 +78,18 @@ export function uptime(startedAt: string, now: Date): string {
   if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
 }
+
+/**
+ * Pure: memory as `ps` and the dashboard both write it, 1024-based as limits are set (`512m` reads 512 MB, as on
+ * Heroku's dyno sizes), where image sizes are 1000-based as docker prints them.
+ */
+export function formatMemory(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

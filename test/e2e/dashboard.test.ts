@@ -65,6 +65,9 @@ test.serial('signing in with an API token sets an HttpOnly, SameSite=Strict sess
   await page.reload();
   await page.waitForSelector(`tr[data-app="${app}"]`);
   await screenshot(page, 'apps');
+  const icon = await fetch(`${base}/favicon.ico`);
+  t.is(icon.status, 200, 'the icon browsers ask for is there');
+  t.is(icon.headers.get('content-type'), 'image/svg+xml');
 });
 
 test.serial('a git push appears on the app page and its build streams there while the push runs', async (t) => {

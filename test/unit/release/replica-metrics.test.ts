@@ -1,5 +1,5 @@
 import test from 'ava';
-import { MetricsHistory, sampleOf, uptime } from '../../../src/release/replica-metrics.js';
+import { MetricsHistory, sampleOf, uptime, formatMemory } from '../../../src/release/replica-metrics.js';
 import { processViews } from '../../../src/release/process-view.js';
 import type Docker from 'dockerode';
 
@@ -67,4 +67,11 @@ test("the workers' readings and this engine's are forgotten each by their own so
   t.truthy(history.latest('remote'));
   history.forgetSilentSince(new Date('2026-12-03T08:00:30.000Z'), 'nodes');
   t.deepEqual(Object.keys(history.ofApp('shop')), ['fresh']);
+});
+
+test('memory reads the same in ps as in the dashboard and as it was set: 512m is 512 MB', (t) => {
+  t.is(formatMemory(512 * 1024 * 1024), '512 MB');
+  t.is(formatMemory(1.5 * 1024 * 1024 * 1024), '1.5 GB');
+  t.is(formatMemory(34 * 1024 * 1024 + 300 * 1024), '34 MB');
+  t.is(formatMemory(900), '900 B');
 });
