@@ -6,6 +6,7 @@ import { WEBHOOK_ROUTES } from './webhook-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { METRICS_ROUTES } from './metrics-routes.js';
 import { MAINTENANCE_ROUTES } from './maintenance-routes.js';
+import { DYNO_ROUTES } from './dyno-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -454,6 +455,7 @@ export const ROUTES: Route[] = [
   ...NODE_ROUTES,
   ...METRICS_ROUTES,
   ...MAINTENANCE_ROUTES,
+  ...DYNO_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

@@ -274,6 +274,24 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('run:detached <app> <command...>')
+    .description("run a one-off command in the background in a new container of APP's current release; its output goes to paas logs (app[run.N])")
+    .action(async (app: string, command: string[]) => {
+      const { dyno } = await io.client().call<{ dyno: string }>('POST', appPath(app, '/run-detached'), { command });
+      io.out(
+        `${STEP}Running ${command.join(' ')} on ${app}... up, ${dyno}\n       Run paas logs ${app} -d ${dyno} to see its output, paas ps:kill ${app} ${dyno} to stop it\n`,
+      );
+    });
+
+  program
+    .command('ps:kill <app> <dyno>')
+    .description('stop one dyno: a one-off (run.1234) for good, or a replica (web.1, or every web), which is then replaced')
+    .action(async (app: string, dyno: string) => {
+      const { stopped } = await io.client().call<{ stopped: string[] }>('POST', appPath(app, '/ps/kill'), { dyno });
+      io.out(`${STEP}Stopped ${stopped.join(', ')} of ${app}\n`);
+    });
+
+  program
     .command('run <app> <command...>')
     .description("run a one-off command in a new container of APP's current release: paas run APP -- CMD ARGS")
     .option('--no-tty', 'no terminal even when standard input is one')

@@ -25,7 +25,7 @@ export function checkLogsRequest(body: unknown): LogsRequest {
   if (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0 || tail > 100_000)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'tail must be a number of lines from 0 to 100000');
   const process = raw.process ?? null;
-  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process.replace(/\.\d{1,3}$/, ''))))
+  if (process !== null && (typeof process !== 'string' || !PROCESS_TYPE.test(process.replace(/\.\d{1,10}$/, ''))))
     throw new PaasError('PAAS_ERR_INVALID_INPUT', 'process must be a process type such as web, or one replica such as web.1');
   const source = raw.source ?? null;
   if (source !== null && source !== 'app' && source !== 'router') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'source must be app or router');

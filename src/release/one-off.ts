@@ -5,7 +5,9 @@ import type Docker from 'dockerode';
 import type { Services } from '../services.js';
 import { activeRelease, type ReleaseRow } from '../store/releases.js';
 import { PaasError } from '../errors.js';
-import { ensureAppNetwork } from '../docker/containers.js';
+import { ensureAppNetwork, listAppContainers, removeContainer } from '../docker/containers.js';
+import { replicaOutput, sourceOf } from '../docker/logs.js';
+import { HISTORY_LINES } from '../store/log-history.js';
 import { LABEL, oneOffName } from '../docker/names.js';
 import { runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
 import { runtimeHostConfig } from '../docker/container-spec.js';
@@ -64,4 +66,70 @@ export async function startOneOff(services: Pick<Services, 'config' | 'db' | 'do
   const replica = crypto.randomInt(1e9);
   await ensureAppNetwork(services.docker, app, services.config.appNetworks);
   return runAttached(services.docker, oneOffSpec(release, command, replica, runtime, io.tty, services.config.appNetworks.driver), io);
+}
+
+/**
+ * `paas run:detached APP -- CMD`: a one-off of the current release that runs in the background, its output in
+ * `paas logs` as app[run.N] while it runs and in the app's log history after; it is listed by `ps` and stopped
+ * with `ps:kill run.N`. Once it exits its output is kept and the container removed. Resolves with its dyno name.
+ */
+export async function startDetached(
+  services: Pick<Services, 'config' | 'db' | 'docker'>,
+  app: string,
+  command: string[],
+  keep: (app: string, lines: string[]) => void,
+): Promise<{ dyno: string }> {
+  const release = await activeRelease(services.db, app);
+  if (!release) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no release to run yet: deploy it first`);
+  const runtime = (await runtimeSettings(services.db, app, services.config.defaultLimits)).of('run');
+  const replica = crypto.randomInt(1e9);
+  await ensureAppNetwork(services.docker, app, services.config.appNetworks);
+  const spec = oneOffSpec(release, command, replica, runtime, false, services.config.appNetworks.driver);
+  const container = await services.docker.createContainer(spec);
+  await container.start();
+  void container
+    .wait()
+    .then(async () => {
+      const kept = await replicaOutput(services.docker, container.id, HISTORY_LINES).catch(() => undefined);
+      if (kept) keep(kept.app, kept.lines);
+      await removeContainer(services.docker, container.id, 0);
+    })
+    .catch(() => undefined);
+  return { dyno: `run.${replica}` };
+}
+
+/** Pure: a dyno name as `ps:kill` takes it (web.1, run.1234), or a process type (web: all of its replicas). */
+export function parseDyno(text: string): { process: string; replica?: number } {
+  const match = /^([a-z0-9][a-z0-9_-]{0,29})(?:\.(\d{1,10}))?$/.exec(text);
+  if (!match)
+    throw new PaasError('PAAS_ERR_INVALID_INPUT', `expected a dyno such as web.1 or run.1234, or a process type, got ${JSON.stringify(text.slice(0, 40))}`);
+  return { process: match[1]!, ...(match[2] ? { replica: Number(match[2]) } : {}) };
+}
+
+/**
+ * `paas ps:kill DYNO`: stops a one-off (run.N) for good, or a replica of the formation (web.1, or every web), which
+ * healing then replaces as it replaces any replica that died (Heroku's ps:kill / ps:stop of a dyno). Resolves with
+ * the dynos stopped.
+ */
+export async function killDynos(services: Pick<Services, 'docker'>, app: string, dyno: string, graceSeconds: number): Promise<string[]> {
+  const wanted = parseDyno(dyno);
+  const found = (await listAppContainers(services.docker, app)).filter(
+    (c) =>
+      c.State === 'running' &&
+      c.Labels[LABEL.process] === wanted.process &&
+      (wanted.replica === undefined || c.Labels[LABEL.replica] === String(wanted.replica)) &&
+      c.Labels[LABEL.tty] !== 'true',
+  );
+  if (found.length === 0) throw new PaasError('PAAS_ERR_NOT_FOUND', `no running dyno ${dyno} of ${app} (see: paas ps ${app})`);
+  await Promise.all(
+    found.map((c) =>
+      c.Labels[LABEL.oneOff] === 'true'
+        ? services.docker
+            .getContainer(c.Id)
+            .stop({ t: graceSeconds })
+            .catch(() => undefined)
+        : removeContainer(services.docker, c.Id, graceSeconds),
+    ),
+  );
+  return found.map((c) => sourceOf(c.Labels));
 }

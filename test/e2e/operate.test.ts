@@ -289,6 +289,53 @@ test.serial('resources:set limits memory and CPUs of a process type from the nex
   t.regex((await daemon.paas(['resources', app])).stdout, /web\s+64mb\s+0\.5/);
 });
 
+test.serial(
+  'run:detached runs in the background with its output in paas logs and its dyno in ps; ps:kill stops it, and a killed web.1 is replaced',
+  async (t) => {
+    const started = await daemon.paas(['run:detached', app, '--', 'sh', '-c', 'trap "exit 0" TERM; echo detached says hello; sleep 120 & wait']);
+    t.is(started.code, 0, started.output);
+    const dyno = /up, (run\.\d+)/.exec(started.stdout)?.[1];
+    t.truthy(dyno, started.stdout);
+    const ps = JSON.parse((await daemon.paas(['ps', app, '--json'])).stdout) as { process: string; replica: number; state: string }[];
+    t.true(
+      ps.some((p) => `${p.process}.${p.replica}` === dyno && p.state === 'running'),
+      'ps lists the one-off',
+    );
+    let logs = '';
+    for (let i = 0; i < 50 && !logs.includes('detached says hello'); i++) {
+      logs = (await daemon.paas(['logs', app, '-d', dyno!])).stdout;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    t.regex(logs, new RegExp(`app\\[${dyno!.replace('.', '\\.')}\\]: detached says hello`));
+    const killed = await daemon.paas(['ps:kill', app, dyno!]);
+    t.is(killed.code, 0, killed.output);
+    t.regex(killed.stdout, new RegExp(`Stopped ${dyno!.replace('.', '\\.')}`));
+    const oneOffGone = async () =>
+      !(await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.one-off=true'] } })).some((c) => c.State === 'running');
+    for (let i = 0; i < 50 && !(await oneOffGone()); i++) await new Promise((r) => setTimeout(r, 200));
+    t.true(await oneOffGone(), 'the one-off stopped');
+
+    const webOf = async () =>
+      (await docker.listContainers({ filters: { label: [`paas.app=${app}`, 'paas.process=web', 'paas.replica=1'], status: ['running'] } })).map((c) => c.Id);
+    const [before] = await webOf();
+    t.is((await daemon.paas(['ps:kill', app, 'web.1'])).code, 0);
+    let after: string[] = [];
+    for (let i = 0; i < 100 && (after.length !== 1 || after[0] === before); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await webOf();
+    }
+    t.is(after.length, 1, 'healing started web.1 again');
+    t.not(after[0], before, 'as a new container');
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      status = (await daemon.get(app)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    t.is(status, 200, 'and routed it');
+    t.regex((await daemon.paas(['ps:kill', app, 'nope.1'])).stderr, /no running dyno nope\.1/);
+  },
+);
+
 test.serial('ps:restart replaces containers without a failed request; ps:stop and ps:start', async (t) => {
   let stop = false;
   const statuses: number[] = [];
