@@ -1,4 +1,5 @@
 // Pure: how the dashboard writes times, sizes and statuses.
+import { formatMemory } from '../../src/release/replica-metrics.js';
 
 export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';
@@ -9,16 +10,9 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   return `${Math.floor(seconds / 86400)}d ago`;
 }
 
+/** Memory as `paas ps` writes it (one implementation, shared with the CLI). */
 export function size(bytes: number | undefined): string {
-  if (bytes === undefined) return '—';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  return bytes === undefined ? '—' : formatMemory(bytes);
 }
 
 /** The CSS class of a status word: good, bad, busy or idle. */
