@@ -273,6 +273,9 @@ export function registerAppCommands(program: Command, io: CliIo): void {
         io.out(`       + ${layer.digest.slice(7, 19)}  ${formatBytes(layer.size)}\n`);
         for (const file of layer.files ?? ['(image collected: files unknown)']) io.out(`           ${file}\n`);
       }
+      const { set, removed } = diff.config;
+      const config = [...(set.length ? [`set ${set.join(', ')}`] : []), ...(removed.length ? [`removed ${removed.join(', ')}`] : [])];
+      io.out(`${STEP}Config: ${config.join('; ') || 'unchanged'}\n`);
     });
 
   program

@@ -58,6 +58,22 @@ export function errorLine(text: string): string {
   return `${ERROR}${message}\n`;
 }
 
+/** The help's topics, by command name (the first that matches); the rest are under "Other:". */
+const TOPICS: [RegExp, string][] = [
+  [/^(apps|git:|open$|docker-options|buildpacks|builds|releases|rollback|ci)/, 'Apps, builds and releases:'],
+  [/^config/, 'Config vars:'],
+  [/^(ps|run|logs|maintenance|resources|storage)/, 'Processes, logs and resources:'],
+  [/^(domains|certs)/, 'Domains and certificates:'],
+  [/^services/, 'Backing services:'],
+  [/^(keys|tokens|whoami|events|webhooks)/, 'Access, webhooks and the audit trail:'],
+  [/^nodes/, 'Cluster (Docker Swarm):'],
+];
+
+/** Pure: the help topic of a command. */
+export function helpTopic(name: string): string {
+  return TOPICS.find(([pattern]) => pattern.test(name))?.[1] ?? 'Other:';
+}
+
 /** The command tree writing to `io`; `exitOverride` makes commander throw instead of exiting (the SSH door). */
 export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?: string }): Command {
   const program = new Command(options.name ?? 'paas')
@@ -83,6 +99,11 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
       const commands = program.commands.map((c) => ({ name: c.name(), options: c.options.flatMap((o) => [o.long ?? '', o.short ?? '']).filter(Boolean) }));
       io.out(completionScript(shell, [...commands, { name: 'help', options: [] }]));
     });
+  for (const command of program.commands) {
+    command.helpGroup(helpTopic(command.name()));
+    // A missing argument or a bad option: the one-line error, then how the command is called.
+    command.showHelpAfterError(`       usage: ${options.name ?? 'paas'} ${command.name()} ${command.usage()}`);
+  }
   return program;
 }
 
@@ -99,7 +120,7 @@ function shapeOf(command: Command): CommandShape {
     takesApp: args[0]?.name() === 'app' && command.name() !== 'apps:create',
     required: args.filter((a) => a.required).length,
     valued: valuedFlags(command),
-    runsCommand: command.name() === 'run',
+    runsCommand: command.name() === 'run' || command.name() === 'run:detached',
     ownsRemote: command.options.some((o) => o.long === '--remote'),
   };
 }

@@ -46,6 +46,7 @@ export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels
 }
 
 export class DockerScheduler implements Scheduler {
+  readonly retiresAfterSwap = true;
   constructor(
     private readonly docker: DockerClient,
     private readonly networks: AppNetworks,

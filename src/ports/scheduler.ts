@@ -85,6 +85,13 @@ export interface LogLine {
 }
 
 export interface Scheduler {
+  /**
+   * Whether the replicas a swap replaced may go on running (draining) after the swap ends, while the next swap
+   * places its replicas. A scheduler that places by the load on its nodes says false (Swarm spreads a new
+   * service by the tasks each node runs: replicas still draining would crowd new ones onto one node), and the
+   * swap then drains and stops them before it ends.
+   */
+  readonly retiresAfterSwap: boolean;
   /** Readies what the app's replicas need before any starts (its private network). */
   prepare(app: string): Promise<void>;
   /** Removes what `prepare` made (the app is destroyed and its replicas are gone), once nothing uses it any more. */

@@ -1,4 +1,5 @@
-// `paas releases:diff APP vA vB`: layers added and removed between two releases, and the files in the new layers.
+// `paas releases:diff APP vA vB`: layers added and removed between two releases, the files in the new layers, and
+// the config vars set or removed (names only, as the audit trail keeps them).
 import type { Services } from '../services.js';
 import { getRelease, type Layer } from '../store/releases.js';
 import { filesInLayers, findImage } from '../docker/images.js';
@@ -10,6 +11,25 @@ export interface ReleaseDiff {
   added: (Layer & { files: string[] | null })[];
   removed: Layer[];
   newBytes: number;
+  /** Config vars whose value differs (set: added or changed; removed), by name. */
+  config: ConfigChanges;
+}
+
+export interface ConfigChanges {
+  set: string[];
+  removed: string[];
+}
+
+/** Pure: the names of the config vars `to` sets (new or changed) and removes, compared with `from`. */
+export function configChanges(from: Record<string, string>, to: Record<string, string>): ConfigChanges {
+  return {
+    set: Object.keys(to)
+      .filter((k) => !Object.hasOwn(from, k) || from[k] !== to[k])
+      .sort(),
+    removed: Object.keys(from)
+      .filter((k) => !Object.hasOwn(to, k))
+      .sort(),
+  };
 }
 
 /**
@@ -29,5 +49,6 @@ export async function diffReleases(services: Pick<Services, 'db' | 'docker'>, ap
     added: diff.added.map((l) => ({ ...l, files: files.get(l.digest) ?? null })),
     removed: diff.removed,
     newBytes: diff.newBytes,
+    config: configChanges(a.spec.config, b.spec.config),
   };
 }

@@ -76,6 +76,7 @@ export async function swapRelease(
     ...(warm && serving ? { hold: serving.version } : {}),
     ...(options.bridgeFrom !== undefined ? { bridgeFrom: options.bridgeFrom } : {}),
   });
+  const begin = Date.now();
   const result = await runSwap(swapPorts(services), plan, out, {
     outcome: serving ? 'the previous release keeps serving' : 'nothing was deployed',
     commit: async () => {
@@ -90,7 +91,9 @@ export async function swapRelease(
   });
   if (result.replaced > 0) {
     const switched = Date.now();
-    out.detail(`draining ${result.replaced} old container${result.replaced === 1 ? '' : 's'} in the background (paas logs says when stopped)`);
+    if (services.scheduler.retiresAfterSwap)
+      out.detail(`draining ${result.replaced} old container${result.replaced === 1 ? '' : 's'} in the background (paas logs says when stopped)`);
+    else out.detail(retiredLine(await result.retired, Date.now() - begin, config.rollbackWindowSeconds));
     void result.retired.then((retired) => {
       const line = `${new Date().toISOString()} paas[deploy]: v${version}: ${retiredLine(retired, Date.now() - switched, config.rollbackWindowSeconds)}`;
       try {

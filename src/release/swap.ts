@@ -180,7 +180,7 @@ async function runStep(
 
   const oldIds = new Set(step.old.map((r) => r.id));
   const draining = step.routes === 'all' ? replaced : replaced.filter((t) => t.id !== undefined && oldIds.has(t.id));
-  if (plan.retire === 'wait') return { retired: Promise.resolve(await retire(ports, step, started, draining)) };
+  if (plan.retire === 'wait' || !scheduler.retiresAfterSwap) return { retired: Promise.resolve(await retire(ports, step, started, draining)) };
   const work = retire(ports, step, started, draining);
   const retired =
     ports.retiring?.add(plan.app, [...oldIds], work) ??

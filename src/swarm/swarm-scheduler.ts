@@ -171,6 +171,8 @@ export class SwarmScheduler implements Scheduler {
     await this.removeService(replica.id);
   }
 
+  readonly retiresAfterSwap = false;
+
   async hold(): Promise<boolean> {
     // A Swarm service's tasks cannot be frozen: a replaced replica goes, and a rollback starts anew.
     return false;

@@ -41,6 +41,7 @@ test.serial('config:set makes a release whose value the app gets exactly; config
   );
 
   const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as { version: number; description: string }[];
+  t.regex((await daemon.paas(['releases:diff', app, 'v1', 'v2'])).stdout, /-----> Config: set GREETING, OTHER\n/, 'names only, never values');
   t.is(releases[0]!.description, 'Set GREETING, OTHER config vars');
 
   const unset = await daemon.paas(['config:unset', app, 'GREETING']);

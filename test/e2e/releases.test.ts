@@ -239,6 +239,7 @@ test.serial('releases:diff lists the layers and files a release added', async (t
   t.is(diff.code, 0, diff.output);
   t.regex(diff.stdout, /1 layer\(s\) added/);
   t.regex(diff.stdout, /www\/index\.html/);
+  t.regex(diff.stdout, /-----> Config: unchanged/);
   const list = await daemon.paas(['releases', app]);
   t.regex(list.stdout, /VERSION\s+STATUS\s+DESCRIPTION\s+BY\s+LAYERS\s+SHARED\s+NEW/);
 });

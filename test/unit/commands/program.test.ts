@@ -1,5 +1,6 @@
 import test from 'ava';
-import { errorLine } from '../../../src/commands/program.js';
+import { buildProgram, errorLine, helpTopic } from '../../../src/commands/program.js';
+import type { CliIo } from '../../../src/commands/io.js';
 import { suggestion } from '../../../src/suggest.js';
 
 test("commander's errors become the house's one line, with the suggestion", (t) => {
@@ -19,4 +20,19 @@ test('suggestions are given for typos only', (t) => {
   t.is(suggestion('my-shpo', ['my-shop', 'blog']), 'my-shop');
   t.is(suggestion('billing', ['web', 'worker']), undefined);
   t.is(suggestion('web', ['web']), undefined, 'an exact name needs no suggestion');
+});
+
+test('help lists the commands by topic, and a missing argument is followed by how the command is called', async (t) => {
+  t.is(helpTopic('ps:scale'), 'Processes, logs and resources:');
+  t.is(helpTopic('services:connect'), 'Backing services:');
+  t.is(helpTopic('rollback'), 'Apps, builds and releases:');
+  let out = '';
+  let err = '';
+  const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), setExit: () => {} } as unknown as CliIo;
+  const program = buildProgram(io, { exitOverride: true });
+  program.outputHelp();
+  t.regex(out, /Backing services:\n {2}services /);
+  t.regex(out, /Config vars:\n {2}config /);
+  t.throws(() => program.parse(['config:get', 'shop'], { from: 'user' }));
+  t.regex(err, / ! {5}missing required argument "key"\n {7}usage: paas config:get \[options\] <app> <key>/);
 });

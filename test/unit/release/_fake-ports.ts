@@ -13,6 +13,7 @@ export type Behaviour = 'healthy' | 'silent' | 'exits' | 'exits-soon' | 'answers
 let nextAddress = 2;
 
 export class FakeScheduler implements Scheduler {
+  retiresAfterSwap = true;
   readonly running = new Map<string, { replica: Replica; server?: http.Server; exited: boolean; kept: boolean; paused: boolean; held?: boolean }>();
   behaviour: (spec: ProcessSpec) => Behaviour = () => 'healthy';
   /** How long each start takes (a busy engine). */

@@ -467,3 +467,15 @@ test('a scale cut short leaves replicas beyond the recorded formation, which the
     ['web.1.v1', 'web.2.v1'],
   );
 });
+
+test("a scheduler that places by its nodes' load has the replaced replicas drained and stopped before the swap ends", async (t) => {
+  const ports = setup(t);
+  await serving(ports);
+  ports.scheduler.retiresAfterSwap = false;
+  await runSwap(ports, releasePlan(release(2), await ports.scheduler.replicas('shop'), none, 0), quiet().out);
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => r.release),
+    [2, 2, 2],
+    'nothing of v1 runs when the swap returns',
+  );
+});
