@@ -158,7 +158,15 @@ export class DeployQueues {
 
   /** Starts the worker of every app that has jobs waiting (left queued while the daemon was down). */
   async resume(apps: string[]): Promise<void> {
-    for (const app of apps) if ((await this.depth(app)).waiting > 0) this.ensureWorker(app);
+    for (const app of apps) {
+      if ((await this.depth(app)).waiting > 0) this.ensureWorker(app);
+      else {
+        // Nothing to resume: no queue object kept for a quiet app (the next job makes one again).
+        const queue = this.queues.get(app);
+        this.queues.delete(app);
+        await queue?.close();
+      }
+    }
   }
 
   /** The number of apps whose worker runs now. */

@@ -17,6 +17,11 @@ export class HeldReplicas {
     return [...this.since].filter(([, h]) => now - h.at >= windowMs).map(([id, h]) => ({ app: h.app, id }));
   }
 
+  /** The held replicas on record. */
+  ids(): Set<string> {
+    return new Set(this.since.keys());
+  }
+
   forget(id: string): void {
     this.since.delete(id);
   }
@@ -27,7 +32,7 @@ export function startHoldSweep(scheduler: Scheduler, held: HeldReplicas, windowM
   let busy = false;
   const sweep = async () => {
     const expired = new Set(held.expired(windowMs).map((h) => h.id));
-    const known = new Set(held.expired(0).map((h) => h.id));
+    const known = held.ids();
     const present = (await scheduler.replicas()).filter((r) => r.state === 'held');
     // Records of replicas a later swap removed (or resumed) meanwhile.
     for (const id of known) if (!present.some((r) => r.id === id)) held.forget(id);

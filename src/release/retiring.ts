@@ -47,9 +47,4 @@ export class RetiringReplicas {
   ids(app: string): Set<string> {
     return new Set([...this.work].filter(([, w]) => w.app === app).map(([id]) => id));
   }
-
-  /** Resolves once every retirement of `app` (of every app when omitted) started so far has ended. */
-  async settled(app?: string): Promise<void> {
-    await Promise.all([...this.work.values()].filter((w) => app === undefined || w.app === app).map((w) => w.done));
-  }
 }

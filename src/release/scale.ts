@@ -43,6 +43,6 @@ export async function scaleApp(services: ReleaseServices, app: string, change: F
     outcome: `the app keeps running at ${formationText(active.spec.formation)}`,
     commit: () => setReleaseFormation(services.db, active, formation),
   });
-  if (result.replaced) out.detail(`draining ${names(step.old)} in the background`);
+  if (result.replaced && services.scheduler.retiresAfterSwap) out.detail(`draining ${names(step.old)} in the background`);
   out.done(`Scaled: ${formationText(formation)}`);
 }

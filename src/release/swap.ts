@@ -14,7 +14,7 @@ import { daemonLog, type LineSink } from '../log.js';
 import type { FaultPoint } from '../fault-point.js';
 import type { SwapPlan, SwapStep } from './swap-plan.js';
 import { checkReplica, unhealthyError } from './check-started.js';
-import type { Retired, RetiringReplicas } from './retiring.js';
+import { RetiringReplicas, type Retired } from './retiring.js';
 import type { HeldReplicas } from './held-replicas.js';
 
 export interface SwapSettings {
@@ -181,14 +181,7 @@ async function runStep(
   const oldIds = new Set(step.old.map((r) => r.id));
   const draining = step.routes === 'all' ? replaced : replaced.filter((t) => t.id !== undefined && oldIds.has(t.id));
   if (plan.retire === 'wait' || !scheduler.retiresAfterSwap) return { retired: Promise.resolve(await retire(ports, step, started, draining)) };
-  const work = retire(ports, step, started, draining);
-  const retired =
-    ports.retiring?.add(plan.app, [...oldIds], work) ??
-    work.catch((err: unknown) => {
-      daemonLog('release.retire.error', { app: plan.app, error: err });
-      return { stopped: 0, held: 0, cut: 0 };
-    });
-  return { retired };
+  return { retired: (ports.retiring ?? new RetiringReplicas()).add(plan.app, [...oldIds], retire(ports, step, started, draining)) };
 }
 
 const sum = (all: Retired[]): Retired => ({
