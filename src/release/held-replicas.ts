@@ -31,9 +31,11 @@ export class HeldReplicas {
 export function startHoldSweep(scheduler: Scheduler, held: HeldReplicas, windowMs: number, everyMs: number): { stop(): void } {
   let busy = false;
   const sweep = async () => {
+    const present = (await scheduler.replicas()).filter((r) => r.state === 'held');
+    // The records are read after the listing: a replica held while the listing ran is on record by now (a swap
+    // records before it holds), and is not taken for one held without a record.
     const expired = new Set(held.expired(windowMs).map((h) => h.id));
     const known = held.ids();
-    const present = (await scheduler.replicas()).filter((r) => r.state === 'held');
     // Records of replicas a later swap removed (or resumed) meanwhile.
     for (const id of known) if (!present.some((r) => r.id === id)) held.forget(id);
     for (const r of present) {

@@ -99,7 +99,7 @@ test.serial('deploys under load drop no request, and print what the new image sh
   let logs = '';
   for (let i = 0; i < 100 && !retired.test(logs); i++) {
     await new Promise((r) => setTimeout(r, 200));
-    logs = (await daemon.paas(['logs', app, '-n', '300'])).stdout;
+    logs = (await daemon.paas(['logs', app, '-n', '5000'])).stdout;
   }
   t.regex(logs, retired);
   const running = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
