@@ -39,7 +39,9 @@ import { watchContainers } from './release/watch-containers.js';
 import { releasesToTakeBack, takeBack } from './release/reconcile-releases.js';
 import { SWARM_EGRESS_BRIDGE, closeHostToApps } from './host/firewall.js';
 import { restoreDomains } from './domains.js';
-import { processJob } from './queue/process-job.js';
+import { processJob } from './jobs/run-job.js';
+import type { JobData } from './jobs/table.js';
+import { enqueueHeal } from './jobs/heal.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
@@ -96,8 +98,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     });
   const dataPlane = await chooseDataPlane(config);
   // Jobs run only once the workers start (below), when `services` is whole.
-  const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency);
-  const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data), config.concurrency, 'ci', config.ciConcurrency);
+  const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data as JobData), config.concurrency);
+  const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data as JobData), config.concurrency, 'ci', config.ciConcurrency);
   const certs = new CertRenewals(redisOptions(redisTarget), config, (job, renewals) => renewalJob(services, job, renewals));
   const services: Services = {
     config,
@@ -156,7 +158,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await ciQueues.resume(apps.map((a) => a.name)).catch((err: unknown) => daemonLog('queue.resume.error', { error: err }));
   // From here on a container that dies leaves the routes at once, and its app is brought back to its formation;
   // containers that died while the daemon was down are replaced now.
-  const watcher = watchContainers(services);
+  const watcher = watchContainers(services, (app, replace) => enqueueHeal(queues, app, replace));
   for (const app of await listApps(db)) watcher.heal(app.name);
   // Backing services run again (after a crash or a reboot), on their linked apps' networks; then the apps of one
   // that was down are healed at once (their replicas may be crash-looping on it, in Docker's growing back-off).

@@ -3,7 +3,7 @@
 import { Download, Streamed, type Route } from './dispatch.js';
 import { lineSink } from '../log.js';
 import { createService, destroyService, listServiceViews, serviceInfo } from '../backing/service-lifecycle.js';
-import { submitLink, submitUnlink } from '../queue/submit-link.js';
+import { submitLink, submitUnlink } from '../jobs/link.js';
 import { backupFile, backupService, restoreService } from '../backing/service-backups.js';
 import { listBackups } from '../backing/backup-files.js';
 import { exposeService, usableService } from '../backing/service-lifecycle.js';

@@ -1,5 +1,5 @@
 // Links between services and apps: the service joins the app's network under its alias and the app gets its URL
-// as a config var (the release that sets it is queued by queue/submit-link.ts); app.json addons are provisioned
+// as a config var (the release that sets it is queued by jobs/link.ts); app.json addons are provisioned
 // and linked on a first deploy; a destroyed app's links go, its services' data stays.
 import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
@@ -14,7 +14,7 @@ import { createService, usableService } from './service-lifecycle.js';
 
 /**
  * `services:link APP NAME [--as ALIAS]`, up to the release: checks the var is free, puts the service on the app's
- * network and records the link; resolves with the var and the URL the release sets (queue/submit-link.ts).
+ * network and records the link; resolves with the var and the URL the release sets (jobs/link.ts).
  */
 export async function attachLink(
   services: Pick<Services, 'config' | 'db' | 'docker'>,

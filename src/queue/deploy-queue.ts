@@ -1,94 +1,28 @@
 // Per-app BullMQ queues: one queue per app with one worker slot, so one app's pushes run one at a time in push order.
-import type { FormationChange } from '../input/formation.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { Mutex, Semaphore } from 'async-mutex';
-import type { GitObjectEnv } from '../git/run-git.js';
 import { daemonLog } from '../log.js';
 
-/** A push to deploy: the build row it reports to and the commit, readable through the push's quarantine. */
-export interface DeployJob {
-  kind: 'deploy';
-  logId: string;
-  buildId: number;
-  app: string;
-  ref: string;
-  sha: string;
-  gitEnv: GitObjectEnv;
-}
-
-/** A rollback to an earlier release (the previous good one when `version` is absent). */
-export interface RollbackJob {
-  kind: 'rollback';
+/** What the queue plumbing knows of a job: its kind, the log its caller follows, its app, and who asked for it. */
+export interface QueuedJob {
+  kind: string;
   logId: string;
   app: string;
-  version?: number;
+  /** A key's or token's name; none for the daemon's own healing. */
+  actor?: string;
 }
-
-/** A CI run of a commit on a branch that does not deploy (or one asked for again with `paas ci:run`). */
-export interface CiJob {
-  kind: 'ci';
-  logId: string;
-  /** The ci_runs row, recorded as queued when the job was queued. */
-  runId: number;
-  app: string;
-  ref: string;
-  sha: string;
-  gitEnv: GitObjectEnv;
-}
-
-/** A config change, rolled out as a new release unless staged. */
-export interface ConfigJob {
-  kind: 'config';
-  logId: string;
-  app: string;
-  set: Record<string, string>;
-  unset: string[];
-  restart: boolean;
-}
-
-/** A change of how many containers of each process type run. */
-export interface ScaleJob {
-  kind: 'scale';
-  logId: string;
-  app: string;
-  formation: FormationChange;
-}
-
-/** ps:restart, ps:stop or ps:start of the active release. */
-export interface PsJob {
-  kind: 'ps';
-  logId: string;
-  app: string;
-  action: 'restart' | 'stop' | 'start';
-  process?: string;
-  /** restart: only the replicas on this node (moving them off it: nodes:drain). */
-  node?: string;
-}
-
-/** Bringing the app back to its formation after containers died outside a swap. */
-export interface HealJob {
-  kind: 'heal';
-  logId: string;
-  app: string;
-  /** Replace replicas Docker is restarting too (they crash-loop on a backing service that is back now). */
-  replaceRestarting?: boolean;
-}
-
-/** Everything that changes what runs for an app goes through its deploy queue, so it all runs in order. */
-/** A job, with who asked for it (a key's or token's name; none for the daemon's own healing). */
-export type DeployJobData = (DeployJob | RollbackJob | CiJob | ConfigJob | ScaleJob | PsJob | HealJob) & { actor?: string };
 
 /** BullMQ refuses ':' in names and ids; app names are DNS labels, so these never contain one. */
 export function queueName(family: string, app: string): string {
   return `${family}-${app}`;
 }
 
-export function jobId(data: DeployJobData): string {
+export function jobId(data: QueuedJob): string {
   return data.logId;
 }
 
-export type DeployProcessor = (data: DeployJobData) => Promise<void>;
+export type DeployProcessor = (data: QueuedJob) => Promise<void>;
 
 /** How long an app's worker waits for another job after its queue ran dry before it goes (the next job brings it back). */
 export const WORKER_IDLE_MS = 30_000;
@@ -101,8 +35,8 @@ export const WORKER_IDLE_MS = 30_000;
  * or worker per app.
  */
 export class DeployQueues {
-  private readonly queues = new Map<string, Queue<DeployJobData>>();
-  private readonly workers = new Map<string, { worker: Worker<DeployJobData>; idle?: NodeJS.Timeout }>();
+  private readonly queues = new Map<string, Queue<QueuedJob>>();
+  private readonly workers = new Map<string, { worker: Worker<QueuedJob>; idle?: NodeJS.Timeout }>();
   private readonly slots: Semaphore;
   /** One job of an app at a time even while a worker that is going and its successor overlap. */
   private readonly appLocks = new Map<string, Mutex>();
@@ -127,10 +61,10 @@ export class DeployQueues {
     return this.shared;
   }
 
-  private queue(app: string): Queue<DeployJobData> {
+  private queue(app: string): Queue<QueuedJob> {
     let queue = this.queues.get(app);
     if (!queue) {
-      queue = new Queue<DeployJobData>(queueName(this.family, app), { connection: this.client() });
+      queue = new Queue<QueuedJob>(queueName(this.family, app), { connection: this.client() });
       queue.on('error', () => {});
       this.queues.set(app, queue);
     }
@@ -138,7 +72,7 @@ export class DeployQueues {
   }
 
   /** Adds a push to its app's queue, behind any earlier one; resolves with how many jobs of the app are ahead of it. */
-  async enqueue(data: DeployJobData): Promise<number> {
+  async enqueue(data: QueuedJob): Promise<number> {
     const queue = this.queue(data.app);
     await queue.add(data.kind, data, {
       jobId: jobId(data),
@@ -187,14 +121,14 @@ export class DeployQueues {
     let lock = this.appLocks.get(app);
     if (!lock) this.appLocks.set(app, (lock = new Mutex()));
     const serial = this.perApp === 1 ? lock : undefined;
-    const work = (job: Job<DeployJobData>) => this.slots.runExclusive(() => processor(job.data));
-    const worker = new Worker<DeployJobData>(queueName(this.family, app), async (job) => (serial ? serial.runExclusive(() => work(job)) : work(job)), {
+    const work = (job: Job<QueuedJob>) => this.slots.runExclusive(() => processor(job.data));
+    const worker = new Worker<QueuedJob>(queueName(this.family, app), async (job) => (serial ? serial.runExclusive(() => work(job)) : work(job)), {
       connection: this.client(),
       concurrency: this.perApp,
       maxStalledCount: 0,
     });
     worker.on('error', (err) => daemonLog('worker.error', { app, error: err }));
-    const entry: { worker: Worker<DeployJobData>; idle?: NodeJS.Timeout } = { worker };
+    const entry: { worker: Worker<QueuedJob>; idle?: NodeJS.Timeout } = { worker };
     worker.on('active', () => {
       clearTimeout(entry.idle);
       entry.idle = undefined;

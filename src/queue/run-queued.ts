@@ -1,6 +1,6 @@
 // Puts a job on its app's queue behind earlier ones and follows its log live until its outcome.
 import type { Services } from '../services.js';
-import type { DeployJobData } from './deploy-queue.js';
+import type { DeployQueues, QueuedJob } from './deploy-queue.js';
 import { checkRedis, connectRedis } from './connection.js';
 import { followJobLog } from './job-log.js';
 import { asPaasError } from '../errors.js';
@@ -14,16 +14,16 @@ export type LineWriter = ((line: string) => void) & { accepted?: () => void };
  * Enqueues `job` and writes its lines as they come; resolves with whether it succeeded.
  * `onEnqueueFailed` undoes what the caller recorded before (so nothing stays half-written).
  */
-export async function runQueued(
-  services: Pick<Services, 'ciQueues' | 'queues' | 'redis' | 'redisTarget'>,
-  job: DeployJobData,
+export async function runQueued<J extends QueuedJob>(
+  services: Pick<Services, 'redis' | 'redisTarget'>,
+  queues: DeployQueues,
+  job: J,
   write: (line: string) => void,
   signal: AbortSignal,
   onEnqueueFailed: () => Promise<void> = async () => {},
 ): Promise<boolean> {
   try {
     await checkRedis(services.redis, services.redisTarget);
-    const queues = job.kind === 'ci' ? services.ciQueues : services.queues;
     queues.ensureWorker(job.app);
     // The job runs for whoever asked (auth/actor.ts): the release it makes records them.
     const actor = currentActor();

@@ -8,7 +8,7 @@
 //
 // Any failure before the route swap leaves the old release routed and serving, and rejects the push.
 import type { ReleaseServices } from '../services.js';
-import type { DeployJob } from '../queue/deploy-queue.js';
+import type { GitObjectEnv } from '../git/run-git.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { LABEL, imageTag } from '../docker/names.js';
@@ -60,7 +60,15 @@ async function runReleaseCommand(
 }
 
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
-export async function deployCommit(services: ReleaseServices, data: DeployJob, out: LineSink): Promise<number> {
+/** A pushed commit to deploy, readable through the push's quarantine (`gitEnv`). */
+export interface PushedCommit {
+  app: string;
+  ref: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+}
+
+export async function deployCommit(services: ReleaseServices, data: PushedCommit, out: LineSink): Promise<number> {
   const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, app);

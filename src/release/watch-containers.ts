@@ -1,14 +1,14 @@
 // Follows the scheduler's replica events so the router only ever sends an app's traffic to replicas that are
 // that app's, running and healthy: a replica that dies, is removed or turns unhealthy leaves the routes at once
 // (before its address can go to another app's container), and its app is healed on its deploy queue.
-import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { daemonLog } from '../log.js';
 import { findApp } from '../store/apps.js';
 
-/** Starts following events; `stop` ends it. Heals are debounced per app by `debounceMs`. */
+/** Starts following events; `stop` ends it. Heals (queued by `enqueueHeal`) are debounced per app by `debounceMs`. */
 export function watchContainers(
-  services: Pick<Services, 'scheduler' | 'dataPlane' | 'queues' | 'db'>,
+  services: Pick<Services, 'scheduler' | 'dataPlane' | 'db'>,
+  enqueueHeal: (app: string, replaceRestarting: boolean) => Promise<void>,
   debounceMs = 1000,
 ): { stop(): void; heal(app: string, replaceRestarting?: boolean): void } {
   const timers = new Map<string, NodeJS.Timeout>();
@@ -30,8 +30,7 @@ export function watchContainers(
         findApp(services.db, app)
           .then(async (row) => {
             if (!row) return;
-            services.queues.ensureWorker(app);
-            await services.queues.enqueue({ kind: 'heal', logId: `heal-${app}-${randomUUID()}`, app, ...(replace ? { replaceRestarting: true } : {}) });
+            await enqueueHeal(app, replace);
           })
           .catch((err: unknown) => daemonLog('heal.queue.error', { app, error: err }));
       }, debounceMs),

@@ -134,7 +134,7 @@ export async function drainNode(services: Services, name: string, write: (line: 
   const apps = [...new Set((await services.scheduler.replicas()).filter((r) => r.node === node.ID && ours.has(r.app)).map((r) => r.app))].sort();
   let failed = 0;
   for (const app of apps) {
-    const ok = await runQueued(services, { kind: 'ps', logId: `ps-${randomUUID()}`, app, action: 'restart', node: node.ID }, write, signal);
+    const ok = await runQueued(services, services.queues, { kind: 'ps', logId: `ps-${randomUUID()}`, app, action: 'restart', node: node.ID }, write, signal);
     if (!ok) failed++;
   }
   if (failed) {

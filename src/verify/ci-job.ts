@@ -2,7 +2,7 @@
 // and remove its image. The push that asked for it is accepted whatever the result.
 import { LABEL } from '../docker/names.js';
 import type { Services } from '../services.js';
-import type { CiJob } from '../queue/deploy-queue.js';
+import type { PushedCommit } from '../release/deploy.js';
 import { buildCommit, readAppFiles } from '../build/build-commit.js';
 import { untagImage } from '../docker/images.js';
 import { repoPath } from '../git/repos.js';
@@ -15,7 +15,7 @@ import { testCommit } from './test-commit.js';
 import { ciImageTag } from '../docker/names.js';
 
 /** Builds and tests the commit; resolves with the run's status (errored when it does not build). */
-export async function runCiJob(services: Pick<Services, 'config' | 'db' | 'docker'>, job: CiJob, out: LineSink): Promise<CiStatus> {
+export async function runCiJob(services: Pick<Services, 'config' | 'db' | 'docker'>, job: PushedCommit & { runId: number }, out: LineSink): Promise<CiStatus> {
   const source = { repo: repoPath(services.config.dataDir, job.app), sha: job.sha, gitEnv: job.gitEnv, cache: {} };
   const tag = ciImageTag(job.app, job.sha);
   try {

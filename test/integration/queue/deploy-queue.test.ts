@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SupervisedRedis } from '../../../src/queue/redis-server.js';
 import { redisOptions, connectRedis, checkRedis } from '../../../src/queue/connection.js';
-import { DeployQueues, type DeployJobData } from '../../../src/queue/deploy-queue.js';
+import { DeployQueues, type QueuedJob } from '../../../src/queue/deploy-queue.js';
 import { appendJobLine, finishJobLog, followJobLog } from '../../../src/queue/job-log.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-q-'));
@@ -30,8 +30,9 @@ test.serial('pushes to one app run one at a time in push order; different apps r
   const done = new Set<number>();
   const queues = new DeployQueues(
     redisOptions({ socket: redis.socket }),
-    async (data: DeployJobData) => {
-      if (data.kind !== 'deploy') throw new Error('only deploys are queued here');
+    async (job: QueuedJob) => {
+      if (job.kind !== 'deploy') throw new Error('only deploys are queued here');
+      const data = job as QueuedJob & { buildId: number };
       const n = (running.get(data.app) ?? 0) + 1;
       running.set(data.app, n);
       maxSameApp = Math.max(maxSameApp, n);
@@ -94,7 +95,7 @@ test.serial("an app's worker goes once its queue stayed empty and comes back wit
   });
   const queues = new DeployQueues(
     redisOptions({ socket: redis.socket }),
-    async (data) => void ran.push((data as { buildId: number }).buildId),
+    async (data) => void ran.push((data as QueuedJob & { buildId: number }).buildId),
     2,
     'idle',
     1,
@@ -117,7 +118,7 @@ test.serial("an app's worker goes once its queue stayed empty and comes back wit
   await offline.close();
   const next = new DeployQueues(
     redisOptions({ socket: redis.socket }),
-    async (data) => void ran.push((data as { buildId: number }).buildId),
+    async (data) => void ran.push((data as QueuedJob & { buildId: number }).buildId),
     2,
     'idle',
     1,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { applyConfigChange, parseAssignments } from '../../../src/input/config-vars.js';
-import { checkConfigChange } from '../../../src/queue/submit-config.js';
+import { checkConfigChange } from '../../../src/jobs/config.js';
 
 test('KEY=VALUE splits at the first "=" and keeps the value exactly', (t) => {
   t.deepEqual(parseAssignments(['A=b=c', 'EMPTY=', 'Q=say "hi"\nthere ']), { A: 'b=c', EMPTY: '', Q: 'say "hi"\nthere ' });

@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import type { Caller } from '../auth/caller.js';
 import { attachLink, linkToRemove, undoLink } from '../backing/service-links.js';
 import { STEP } from '../log.js';
-import { submitConfig } from './submit-config.js';
+import { submitConfig } from './config.js';
 
 type Deps = Pick<Services, 'ciQueues' | 'config' | 'db' | 'docker' | 'queues' | 'redis' | 'redisTarget'>;
 

@@ -1,12 +1,31 @@
-// `paas config:set` / `config:unset`: checked at once, then queued behind the app's other jobs and followed.
+// The config job: `paas config:set` / `config:unset`, checked at once, queued behind the app's other jobs and
+// followed; it rolls out a release with the new config (or stages it without a restart).
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.js';
 import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
 import { applyConfigChange } from '../input/config-vars.js';
-import type { ConfigChange } from '../release/change-config.js';
-import { runQueued } from './run-queued.js';
+import { changeConfig, type ConfigChange } from '../release/change-config.js';
+import { runQueued } from '../queue/run-queued.js';
+import type { JobKind } from './job.js';
 import { PaasError } from '../errors.js';
+
+/** A config change, rolled out as a new release unless staged. */
+export interface ConfigJob extends ConfigChange {
+  kind: 'config';
+  logId: string;
+  app: string;
+  actor?: string;
+}
+
+export const configJob: JobKind<ConfigJob> = {
+  queue: 'deploy',
+  visible: true,
+  history: true,
+  run: ({ services, out }, data) => changeConfig(services, data.app, data, out),
+  releases: () => true,
+  stoppedAfter: (data) => (data.restart ? false : undefined),
+};
 
 /** Checks a change from the API: string values, a list of names, nothing else. */
 export function checkConfigChange(body: unknown): ConfigChange {
@@ -31,6 +50,6 @@ export async function submitConfig(
   signal: AbortSignal,
 ): Promise<number> {
   await getApp(services.db, checkAppName(app));
-  const ok = await runQueued(services, { kind: 'config', logId: `config-${randomUUID()}`, app, ...change }, write, signal);
+  const ok = await runQueued(services, services.queues, { kind: 'config', logId: `config-${randomUUID()}`, app, ...change }, write, signal);
   return ok ? 0 : 1;
 }

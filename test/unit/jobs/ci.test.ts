@@ -1,5 +1,5 @@
 import test from 'ava';
-import { checkRefName } from '../../../src/queue/submit-ci.js';
+import { checkRefName } from '../../../src/jobs/ci.js';
 
 test('refs named by users are branches, tags or commit ids, never options or paths', (t) => {
   for (const ok of ['main', 'feature/login', 'v1.2.3', 'abc1234', 'refs/heads/main']) t.is(checkRefName(ok), ok);

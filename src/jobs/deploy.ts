@@ -1,13 +1,17 @@
-// Takes the refs of a push from the pre-receive hook: queues the deploy branch, follows that job's log, reports the outcome.
+// The deploy job: a push's refs from the pre-receive hook are checked, the deploy branch is queued (other branches
+// get a CI run), the push follows the job's log; the job builds, tests and releases the commit and records its build.
 import type { Services } from '../services.js';
 import { checkAppName } from '../input/app-name.js';
 import { getApp } from '../store/apps.js';
-import { deleteBuild, insertBuild } from '../store/builds.js';
+import { deleteBuild, finishBuild, insertBuild, markBuildRunning } from '../store/builds.js';
 import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';
 import { checkRefUpdate, decideRefAction, branchOf, type RefUpdate } from '../git/refs.js';
 import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
-import { checkRedis } from './connection.js';
-import { runQueued } from './run-queued.js';
+import { checkRedis } from '../queue/connection.js';
+import { runQueued } from '../queue/run-queued.js';
+import type { JobKind } from './job.js';
+import { deployCommit } from '../release/deploy.js';
+import type { CiJob } from './ci.js';
 import { currentActor, withActor } from '../actor.js';
 import { recordEvent } from '../store/events.js';
 import { lineSink, STEP } from '../log.js';
@@ -15,6 +19,38 @@ import { PaasError, asPaasError } from '../errors.js';
 import { checkPushPolicy } from '../git/push-policy.js';
 import { diskBytes } from '../git/repo-size.js';
 import { repoPath } from '../git/repos.js';
+
+/** A push to deploy: the build row it reports to and the commit, readable through the push's quarantine. */
+export interface DeployJob {
+  kind: 'deploy';
+  logId: string;
+  buildId: number;
+  app: string;
+  ref: string;
+  sha: string;
+  gitEnv: GitObjectEnv;
+  actor?: string;
+}
+
+export const deployJob: JobKind<DeployJob> = {
+  queue: 'deploy',
+  visible: true,
+  history: true,
+  activity: (data) => ({ buildId: data.buildId }),
+  start: (services, data) => markBuildRunning(services.db, data.buildId),
+  async run({ services, out, lines }, data) {
+    const version = await deployCommit(services, data, out);
+    await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
+    await services.webhooks.emit(data.app, 'build', { build: data.buildId, ref: data.ref, sha: data.sha, status: 'succeeded', release: version });
+    return { fields: { release: version } };
+  },
+  async failed({ services, lines }, data, error) {
+    await finishBuild(services.db, data.buildId, { status: 'failed', log: lines.join('\n'), error });
+    await services.webhooks.emit(data.app, 'build', { build: data.buildId, ref: data.ref, sha: data.sha, status: 'failed', error });
+  },
+  releases: () => true,
+  stoppedAfter: () => false,
+};
 
 export interface PushRequest {
   app: string;
@@ -92,8 +128,8 @@ async function handlePush(
         out.step(`Received ${name} (${update.newSha.slice(0, 7)}); only ${app.deployBranch ?? 'main or master'} deploys, so this is a CI run`);
         await checkRedis(services.redis, services.redisTarget);
         const runId = await insertCiRun(services.db, { app: request.app, branch: name, sha: update.newSha, status: 'queued', command: null });
-        const job = { kind: 'ci' as const, logId: `ci-${runId}`, runId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
-        await runQueued(services, job, write, signal, () => deleteCiRun(services.db, runId));
+        const job: CiJob = { kind: 'ci', logId: `ci-${runId}`, runId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
+        await runQueued(services, services.ciQueues, job, write, signal, () => deleteCiRun(services.db, runId));
         continue;
       }
       if (!(await deployRef(services, request, update, write, signal))) return 1;
@@ -114,7 +150,7 @@ async function deployRef(
 ): Promise<boolean> {
   await checkRedis(services.redis, services.redisTarget);
   const { id: buildId, number } = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
-  const job = { kind: 'deploy' as const, logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
+  const job: DeployJob = { kind: 'deploy', logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
   write(`${STEP}Queued build ${number} of ${request.app}`);
-  return runQueued(services, job, write, signal, () => deleteBuild(services.db, buildId));
+  return runQueued(services, services.queues, job, write, signal, () => deleteBuild(services.db, buildId));
 }
