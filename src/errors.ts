@@ -43,6 +43,9 @@ export const ERROR_CODES = {
   PAAS_ERR_SERVICE_FAILED: { exit: 1, http: 500 },
   PAAS_ERR_REGISTRY: { exit: 1, http: 502 },
   PAAS_ERR_SWARM: { exit: 1, http: 500 },
+  PAAS_ERR_PIPELINE_EXISTS: { exit: 1, http: 409 },
+  PAAS_ERR_PIPELINE_NOT_FOUND: { exit: 1, http: 404 },
+  PAAS_ERR_PROMOTION_REFUSED: { exit: 1, http: 409 },
   PAAS_ERR_INTERNAL: { exit: 1, http: 500 },
 } as const;
 

@@ -7,6 +7,7 @@ import { NODE_ROUTES } from './node-routes.js';
 import { METRICS_ROUTES } from './metrics-routes.js';
 import { MAINTENANCE_ROUTES } from './maintenance-routes.js';
 import { DYNO_ROUTES } from './dyno-routes.js';
+import { PIPELINE_ROUTES } from './pipeline-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -23,7 +24,7 @@ import { checkPushRequest, submitPush } from '../jobs/deploy.js';
 import { appUrl, gitUrl } from '../config.js';
 import { appInfo } from '../app-info.js';
 import { listEvents } from '../store/events.js';
-import { getCiRun, listCiRuns } from '../store/ci-runs.js';
+import { getCiRun, getCiRunOfCommit, listCiRuns } from '../store/ci-runs.js';
 import { checkRefName, submitCiRun } from '../jobs/ci.js';
 import { checkConfigChange, submitConfig } from '../jobs/config.js';
 import { submitScale } from '../jobs/scale.js';
@@ -154,7 +155,8 @@ export const ROUTES: Route[] = [
     },
   },
   { method: 'GET', pattern: app('/ci'), scope: 'app', handler: async (c) => listCiRuns(c.services.db, await appOf(c)) },
-  { method: 'GET', pattern: app('/ci/(\\d{1,12})'), scope: 'app', handler: async (c) => getCiRun(c.services.db, await appOf(c), Number(c.params[1])) },
+  { method: 'GET', pattern: app('/ci/(\\d{1,6})'), scope: 'app', handler: async (c) => getCiRun(c.services.db, await appOf(c), Number(c.params[1])) },
+  { method: 'GET', pattern: app('/ci/([0-9a-f]{7,64})'), scope: 'app', handler: async (c) => getCiRunOfCommit(c.services.db, await appOf(c), c.params[1]!) },
   {
     method: 'POST',
     pattern: app('/ci'),
@@ -456,6 +458,7 @@ export const ROUTES: Route[] = [
   ...METRICS_ROUTES,
   ...MAINTENANCE_ROUTES,
   ...DYNO_ROUTES,
+  ...PIPELINE_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

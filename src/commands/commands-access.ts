@@ -33,7 +33,7 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
   program
     .command('webhooks:add <app> <url>')
     .description('POST each release, build and CI event of APP to URL as JSON, signed (X-Paas-Signature-256: sha256=HMAC of the body), retried with back-off')
-    .option('--events <list>', 'the events to send: release,build,ci (default: all)')
+    .option('--events <list>', 'the events to send: release,build,ci,promote (default: all)')
     .option('--secret <secret>', 'the signing secret (default: a new one, shown once)')
     .action(async (app: string, url: string, opts: { events?: string; secret?: string }) => {
       const hook = await io.client().call<WebhookRow>('POST', appPath(app, '/webhooks'), { url, events: opts.events, secret: opts.secret });

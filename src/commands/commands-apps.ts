@@ -304,9 +304,10 @@ export function registerAppCommands(program: Command, io: CliIo): void {
 
   program
     .command('ci:show <app> <run>')
-    .description('print one CI run with its full log')
+    .description('print one CI run with its full log: RUN is its number, or a commit (the newest run of it)')
     .action(async (app: string, run: string) => {
-      const r = await io.client().call<CiRunRow & { log: string }>('GET', appPath(app, `/ci/${checkNumber('CI run', run)}`));
+      const which = /^[0-9a-f]{7,64}$/i.test(run) && !/^\d{1,6}$/.test(run) ? run.toLowerCase() : checkNumber('CI run', run);
+      const r = await io.client().call<CiRunRow & { log: string }>('GET', appPath(app, `/ci/${which}`));
       io.out(`${STEP}CI run ${r.number} of ${app}: ${r.status}${r.exitCode == null ? '' : ` (exit ${r.exitCode})`}\n`);
       io.out(`       branch ${r.branch}, commit ${r.sha.slice(0, 7)}, command ${r.command ?? '(none)'}\n`);
       if (r.log) io.out(r.log.replace(/^/gm, '       ') + '\n');

@@ -8,6 +8,7 @@ import { registerAccessCommands } from './commands-access.js';
 import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
 import { registerNodeCommands } from './commands-nodes.js';
+import { registerPipelineCommands } from './commands-pipelines.js';
 import { placeApp, type AppSources, type CommandShape } from './app-arg.js';
 import { completionScript } from './completion.js';
 
@@ -38,6 +39,8 @@ const HABITS: Record<string, string> = {
   create: 'apps:create APP',
   destroy: 'apps:destroy APP',
   info: 'apps:info APP',
+  'pipelines:setup': 'pipelines:create NAME, then pipelines:add APP --pipeline NAME --stage STAGE',
+  promote: 'pipelines:promote APP',
 };
 
 /**
@@ -63,6 +66,7 @@ const TOPICS: [RegExp, string][] = [
   [/^(apps|git:|open$|docker-options|buildpacks|builds|releases|rollback|ci)/, 'Apps, builds and releases:'],
   [/^config/, 'Config vars:'],
   [/^(ps|run|logs|maintenance|resources|storage)/, 'Processes, logs and resources:'],
+  [/^pipelines/, 'Pipelines and promotion:'],
   [/^(domains|certs)/, 'Domains and certificates:'],
   [/^services/, 'Backing services:'],
   [/^(keys|tokens|whoami|events|webhooks)/, 'Access, webhooks and the audit trail:'],
@@ -90,6 +94,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerOperateCommands(program, io);
   registerCertCommands(program, io);
   registerServiceCommands(program, io);
+  registerPipelineCommands(program, io);
   registerNodeCommands(program, io);
   registerAccessCommands(program, io);
   program

@@ -44,7 +44,7 @@ function keepTypes(formation: Record<string, number>, commands: Record<string, u
 }
 
 /** Heroku's release phase: the Procfile's `release` command, once, in a one-off container; failing aborts. */
-async function runReleaseCommand(
+export async function runReleaseCommand(
   services: ReleaseServices,
   imageId: string,
   command: string,

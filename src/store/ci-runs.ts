@@ -87,3 +87,10 @@ export async function getCiRun(db: Db, app: string, number: number): Promise<CiR
   if (!row) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI run ${number} (see: paas ci ${app})`);
   return { ...fromRow(row), log: String(row.log) };
 }
+
+/** The newest CI run of a commit (its full id or an abbreviation of at least 7 hex digits). */
+export async function getCiRunOfCommit(db: Db, app: string, sha: string): Promise<CiRunRow & { log: string }> {
+  const row = await db('ci_runs').where({ app }).andWhere('sha', 'like', `${sha.toLowerCase()}%`).orderBy('id', 'desc').first();
+  if (!row) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI run of commit ${sha} (see: paas ci ${app})`);
+  return { ...fromRow(row), log: String(row.log) };
+}

@@ -434,6 +434,26 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Pipelines: apps in stages (development, staging, production); an app is in at most one.
+    name: '022_pipelines',
+    async up(knex) {
+      await knex.schema.createTable('pipelines', (t) => {
+        t.string('name', 63).primary();
+        t.timestamp('created_at').notNullable();
+      });
+      await knex.schema.createTable('pipeline_apps', (t) => {
+        t.string('app', 63).primary().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('pipeline', 63).notNullable().references('name').inTable('pipelines').onDelete('CASCADE');
+        t.string('stage', 20).notNullable();
+        t.timestamp('added_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('pipeline_apps');
+      await knex.schema.dropTable('pipelines');
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

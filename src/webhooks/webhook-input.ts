@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { PaasError } from '../errors.js';
 import { hostAddresses } from '../host/addresses.js';
 
-export const WEBHOOK_EVENTS = ['release', 'build', 'ci'] as const;
+export const WEBHOOK_EVENTS = ['release', 'build', 'ci', 'promote'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export function checkWebhookUrl(text: string): URL {
@@ -22,7 +22,7 @@ export function checkWebhookUrl(text: string): URL {
   return url;
 }
 
-/** The events asked for (release,build,ci), every one when none is named. */
+/** The events asked for (release,build,ci,promote), every one when none is named. */
 export function checkWebhookEvents(text: string | undefined): WebhookEvent[] {
   if (text === undefined || text.trim() === '') return [...WEBHOOK_EVENTS];
   const events = [...new Set(text.split(',').map((e) => e.trim()))];

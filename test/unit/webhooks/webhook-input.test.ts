@@ -1,13 +1,13 @@
 import test from 'ava';
 import { checkWebhookEvents, checkWebhookUrl, isPrivateAddress, signature } from '../../../src/webhooks/webhook-input.js';
 
-test('webhook URLs are http(s) with no credentials in them; events are release, build, ci', (t) => {
+test('webhook URLs are http(s) with no credentials in them; events are release, build, ci, promote', (t) => {
   t.is(checkWebhookUrl('https://hooks.example.com/paas?x=1').host, 'hooks.example.com');
   for (const bad of ['ftp://x/', 'file:///etc/passwd', 'https://user:pw@x/', 'not a url'])
     t.throws(() => checkWebhookUrl(bad), { message: /is not a URL|a webhook URL is http/ });
-  t.deepEqual(checkWebhookEvents(undefined), ['release', 'build', 'ci']);
+  t.deepEqual(checkWebhookEvents(undefined), ['release', 'build', 'ci', 'promote']);
   t.deepEqual(checkWebhookEvents('build, release,build'), ['build', 'release']);
-  t.throws(() => checkWebhookEvents('deploy'), { message: 'unknown webhook event "deploy": use release, build, ci' });
+  t.throws(() => checkWebhookEvents('deploy'), { message: 'unknown webhook event "deploy": use release, build, ci, promote' });
 });
 
 test('a delivery is signed with HMAC-SHA256 over the exact body', (t) => {
