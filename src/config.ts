@@ -53,6 +53,8 @@ export interface Config {
   ciConcurrency: number;
   /** Images of this many latest releases are kept as rollback targets. */
   keepReleases: number;
+  /** How many review apps one pipeline may have at once (PAAS_REVIEW_APPS_MAX). */
+  reviewAppsMax: number;
   /** The daemon's own log file (PAAS_LOG_FILE), kept under logMaxBytes (PAAS_LOG_MAX_SIZE, 10m) by rotation; unset: stderr. */
   logFile: string | undefined;
   logMaxBytes: number;
@@ -230,6 +232,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,
     ciConcurrency: positiveInt('PAAS_CI_CONCURRENCY', env.PAAS_CI_CONCURRENCY, 2),
     keepReleases: positiveInt('PAAS_KEEP_RELEASES', env.PAAS_KEEP_RELEASES, 10),
+    reviewAppsMax: positiveInt('PAAS_REVIEW_APPS_MAX', env.PAAS_REVIEW_APPS_MAX, 10),
     repoMaxBytes: size('PAAS_REPO_MAX_SIZE', env.PAAS_REPO_MAX_SIZE || '2g'),
     logFile: env.PAAS_LOG_FILE ? path.resolve(env.PAAS_LOG_FILE) : undefined,
     logMaxBytes: size('PAAS_LOG_MAX_SIZE', env.PAAS_LOG_MAX_SIZE || '10m'),

@@ -42,6 +42,7 @@ import { restoreDomains } from './domains.js';
 import { processJob } from './jobs/run-job.js';
 import type { JobData } from './jobs/table.js';
 import { enqueueHeal } from './jobs/heal.js';
+import { startReviewSweep } from './review/review-sweep.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
@@ -144,6 +145,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let takenBack = 0;
   for (const item of toTakeBack) if (await takeBack(services, item)) takenBack++;
   const backups = startBackupSchedule(services, config.backupCheckMs);
+  const reviewSweep = startReviewSweep(services);
   const sampler = startMetricsSampler(services, services.metrics, config.metricsIntervalMs);
   const holdSweep = startHoldSweep(
     scheduler,
@@ -203,6 +205,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await dataPlane.close();
       watcher.stop();
       backups.stop();
+      reviewSweep.stop();
       sampler.stop();
       holdSweep.stop();
       nodeStats?.stop();

@@ -7,6 +7,7 @@ import { daemonLog } from '../log.js';
 import { checkAppName } from '../input/app-name.js';
 import { withActor } from '../actor.js';
 import { recordEvent } from '../store/events.js';
+import { findReviewApp } from '../store/review-apps.js';
 
 /** A route's answer that is a stream of lines ending with an exit status (a job followed live, logs). */
 export class Streamed {
@@ -71,6 +72,11 @@ export async function dispatch(services: Services, routes: readonly Route[], cal
   if (!found) throw new PaasError('PAAS_ERR_UNKNOWN_COMMAND', `no such API route: ${method} ${path}`);
   const { route, params } = found;
   const app = route.scope === 'app' ? checkAppName(params[0] ?? '') : undefined;
+  // A collaborator of a review app's parent may use the review app as well.
+  if (app && caller.kind === 'collaborator' && !caller.apps.includes(app)) {
+    const review = await findReviewApp(services.db, { app });
+    if (review && caller.apps.includes(review.parent)) caller = { ...caller, apps: [...caller.apps, app] };
+  }
   authorizeLogged(caller, route.scope, app, `${method} ${path}`);
   const context = { services, caller, params, body };
   // The work is done for the caller: the jobs it queues and the releases they make say so.

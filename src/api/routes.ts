@@ -8,6 +8,7 @@ import { METRICS_ROUTES } from './metrics-routes.js';
 import { MAINTENANCE_ROUTES } from './maintenance-routes.js';
 import { DYNO_ROUTES } from './dyno-routes.js';
 import { PIPELINE_ROUTES } from './pipeline-routes.js';
+import { REVIEW_ROUTES } from './review-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -459,6 +460,7 @@ export const ROUTES: Route[] = [
   ...MAINTENANCE_ROUTES,
   ...DYNO_ROUTES,
   ...PIPELINE_ROUTES,
+  ...REVIEW_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

@@ -2,10 +2,18 @@
 import type { Command } from 'commander';
 import type { PipelineRow } from '../store/pipelines.js';
 import type { PipelineInfo } from '../release/pipeline-view.js';
+import type { ReviewAppRow } from '../store/review-apps.js';
 import { STEP } from '../log.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(name)}`;
+const reviewPath = (pipeline: string) => `${pipelinePath(pipeline)}/review-apps`;
+
+function days(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : Number.NaN;
+}
 
 export function registerPipelineCommands(program: Command, io: CliIo): void {
   program
@@ -96,5 +104,65 @@ export function registerPipelineCommands(program: Command, io: CliIo): void {
         .map((a) => a.trim())
         .filter(Boolean);
       await streamToOut(io, appPath(app, '/promote'), { ...(to ? { to } : {}), ...(opts.force ? { force: true } : {}) });
+    });
+
+  program
+    .command('reviewapps')
+    .description("a pipeline's review apps: each with its branch, commit, state and URL")
+    .requiredOption('-p, --pipeline <name>', 'the pipeline')
+    .option('--json', 'print JSON')
+    .action(async (opts: { pipeline: string; json?: boolean }) => {
+      const rows = await io.client().call<(ReviewAppRow & { url: string; state: string })[]>('GET', reviewPath(opts.pipeline));
+      printList(io, rows, opts.json, ['APP', 'BRANCH', 'COMMIT', 'STATE', 'URL', 'DEPLOYED'], (r) => [
+        r.app,
+        r.branch,
+        r.sha?.slice(0, 7),
+        r.state,
+        r.url,
+        r.deployedAt,
+      ]);
+    });
+
+  program
+    .command('reviewapps:enable')
+    .description("make review apps of the pipeline's staging app: on request (reviewapps:create), or with --autodeploy for every pushed branch whose CI passes")
+    .requiredOption('-p, --pipeline <name>', 'the pipeline')
+    .option('--autodeploy', 'deploy every branch pushed to the staging app, once its CI passes, to a review app of its own')
+    .option('--autodestroy <days>', 'remove a review app after this many days without a deploy')
+    .action(async (opts: { pipeline: string; autodeploy?: boolean; autodestroy?: string }) => {
+      const autodestroyDays = days(opts.autodestroy);
+      const result = await io.client().call<{ autodeploy: boolean; autodestroyDays: number | null }>('PUT', reviewPath(opts.pipeline), {
+        autodeploy: opts.autodeploy === true,
+        ...(autodestroyDays === undefined ? {} : { autodestroyDays }),
+      });
+      const how = result.autodeploy ? 'for every pushed branch whose CI passes' : 'on request (paas reviewapps:create)';
+      io.out(
+        `${STEP}Review apps on for ${opts.pipeline}, ${how}${result.autodestroyDays ? `; removed after ${result.autodestroyDays} days without a deploy` : ''}\n`,
+      );
+    });
+
+  program
+    .command('reviewapps:disable')
+    .description('make no more review apps for the pipeline (the existing ones stay until destroyed)')
+    .requiredOption('-p, --pipeline <name>', 'the pipeline')
+    .action(async (opts: { pipeline: string }) => {
+      const { left } = await io.client().call<{ left: string[] }>('DELETE', reviewPath(opts.pipeline));
+      io.out(`${STEP}Review apps off for ${opts.pipeline}${left.length ? ` (${left.join(', ')} stay: paas reviewapps:destroy APP)` : ''}\n`);
+    });
+
+  program
+    .command('reviewapps:create')
+    .description("deploy a pushed branch of the pipeline's staging app to a review app of its own")
+    .requiredOption('-p, --pipeline <name>', 'the pipeline')
+    .requiredOption('-b, --branch <branch>', 'the branch')
+    .action(async (opts: { pipeline: string; branch: string }) => {
+      await streamToOut(io, reviewPath(opts.pipeline), { branch: opts.branch });
+    });
+
+  program
+    .command('reviewapps:destroy <app>')
+    .description('remove a review app and everything it had: containers, images, routes, certificates, its services and their backups')
+    .action(async (app: string) => {
+      await streamToOut(io, `/review-apps/${encodeURIComponent(app)}/destroy`, {});
     });
 }

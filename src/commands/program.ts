@@ -66,7 +66,7 @@ const TOPICS: [RegExp, string][] = [
   [/^(apps|git:|open$|docker-options|buildpacks|builds|releases|rollback|ci)/, 'Apps, builds and releases:'],
   [/^config/, 'Config vars:'],
   [/^(ps|run|logs|maintenance|resources|storage)/, 'Processes, logs and resources:'],
-  [/^pipelines/, 'Pipelines and promotion:'],
+  [/^(pipelines|reviewapps)/, 'Pipelines, promotion and review apps:'],
   [/^(domains|certs)/, 'Domains and certificates:'],
   [/^services/, 'Backing services:'],
   [/^(keys|tokens|whoami|events|webhooks)/, 'Access, webhooks and the audit trail:'],

@@ -12,6 +12,7 @@ import { runQueued } from '../queue/run-queued.js';
 import type { JobKind } from './job.js';
 import { deployCommit } from '../release/deploy.js';
 import type { CiJob } from './ci.js';
+import { reviewAfterCi, reviewBranchDeleted } from './review.js';
 import { currentActor, withActor } from '../actor.js';
 import { recordEvent } from '../store/events.js';
 import { lineSink, STEP } from '../log.js';
@@ -29,6 +30,10 @@ export interface DeployJob {
   ref: string;
   sha: string;
   gitEnv: GitObjectEnv;
+  /** A review app's deploy: the parent app whose repository holds the commit. */
+  reviewOf?: string;
+  /** Why the tests are not run again (a CI run of this commit passed). */
+  tested?: string;
   actor?: string;
 }
 
@@ -51,6 +56,11 @@ export const deployJob: JobKind<DeployJob> = {
   releases: () => true,
   stoppedAfter: () => false,
 };
+
+type PushDeps = Pick<
+  Services,
+  'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget' | 'scheduler'
+>;
 
 export interface PushRequest {
   app: string;
@@ -81,12 +91,7 @@ export function checkPushRequest(body: unknown): PushRequest {
  * Handles one push: writes user-facing lines to `write` and resolves with the exit status for the hook
  * (0 accepts the push, anything else rejects it and leaves the refs where they were).
  */
-export async function submitPush(
-  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
-  request: PushRequest,
-  write: (line: string) => void,
-  signal: AbortSignal,
-): Promise<number> {
+export async function submitPush(services: PushDeps, request: PushRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
   // The push is the key's that made it (the SSH gateway knows it by the session), not the hook's.
   const actor = services.pushLocks.actorOf(request.session) ?? currentActor() ?? 'unknown';
   return withActor(actor, async () => {
@@ -101,12 +106,7 @@ export async function submitPush(
   });
 }
 
-async function handlePush(
-  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
-  request: PushRequest,
-  write: (line: string) => void,
-  signal: AbortSignal,
-): Promise<number> {
+async function handlePush(services: PushDeps, request: PushRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
   const out = lineSink(write);
   try {
     const app = await getApp(services.db, request.app);
@@ -118,6 +118,7 @@ async function handlePush(
       const name = branchOf(update.ref) ?? update.ref;
       if (action === 'delete') {
         out.step(`Deleted ${name}; nothing deployed`);
+        await reviewBranchDeleted(services, request.app, name, write);
         continue;
       }
       if (action === 'accept') {
@@ -129,7 +130,15 @@ async function handlePush(
         await checkRedis(services.redis, services.redisTarget);
         const runId = await insertCiRun(services.db, { app: request.app, branch: name, sha: update.newSha, status: 'queued', command: null });
         const job: CiJob = { kind: 'ci', logId: `ci-${runId}`, runId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };
-        await runQueued(services, services.ciQueues, job, write, signal, () => deleteCiRun(services.db, runId));
+        const passed = await runQueued(services, services.ciQueues, job, write, signal, () => deleteCiRun(services.db, runId));
+        await reviewAfterCi(
+          services,
+          request.app,
+          { branch: name, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv },
+          { runId, passed },
+          write,
+          signal,
+        );
         continue;
       }
       if (!(await deployRef(services, request, update, write, signal))) return 1;
@@ -141,13 +150,7 @@ async function handlePush(
   }
 }
 
-async function deployRef(
-  services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget'>,
-  request: PushRequest,
-  update: RefUpdate,
-  write: (line: string) => void,
-  signal: AbortSignal,
-): Promise<boolean> {
+async function deployRef(services: PushDeps, request: PushRequest, update: RefUpdate, write: (line: string) => void, signal: AbortSignal): Promise<boolean> {
   await checkRedis(services.redis, services.redisTarget);
   const { id: buildId, number } = await insertBuild(services.db, { app: request.app, ref: update.ref, sha: update.newSha });
   const job: DeployJob = { kind: 'deploy', logId: `build-${buildId}`, buildId, app: request.app, ref: update.ref, sha: update.newSha, gitEnv: request.gitEnv };

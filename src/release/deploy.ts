@@ -30,6 +30,7 @@ import { swapRelease } from './swap-release.js';
 import { collectImages } from './collect-images.js';
 import { faultPoint } from '../fault-point.js';
 import { provisionAddons } from '../backing/service-links.js';
+import { reviewAppJson, reviewScript } from '../input/pipeline.js';
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -59,6 +60,15 @@ export async function runReleaseCommand(
   if (exitCode !== 0) throw new PaasError('PAAS_ERR_RELEASE_COMMAND_FAILED', `release command failed (exit ${exitCode}); nothing was deployed`);
 }
 
+/** A review app's postdeploy script: its failure is shown, and the review app stays (fix it and push again). */
+async function runPostdeploy(services: ReleaseServices, imageId: string, command: string, config: Record<string, string>, app: string, out: LineSink) {
+  out.step(`Running postdeploy: ${command}`);
+  const runtime = await runtimeSettings(services.db, app, services.config.defaultLimits);
+  const { exitCode, output } = await services.scheduler.runOnce({ app, process: 'postdeploy', image: imageId, command, config, ...runtime.of('release') });
+  out.detail(output);
+  if (exitCode !== 0) out.error(`postdeploy exited with ${exitCode}; the review app runs without it`);
+}
+
 /** Builds and releases one commit; resolves with the new release's version once it serves. */
 /** A pushed commit to deploy, readable through the push's quarantine (`gitEnv`). */
 export interface PushedCommit {
@@ -66,15 +76,20 @@ export interface PushedCommit {
   ref: string;
   sha: string;
   gitEnv: GitObjectEnv;
+  /** A review app: the parent app whose repository holds the commit (app.json `environments.review` applies). */
+  reviewOf?: string;
+  /** Why the tests are not run again (a CI run of this commit passed). */
+  tested?: string;
 }
 
 export async function deployCommit(services: ReleaseServices, data: PushedCommit, out: LineSink): Promise<number> {
   const { config, db, docker } = services;
   const { app, sha } = data;
-  const repo = repoPath(config.dataDir, app);
+  const repo = repoPath(config.dataDir, data.reviewOf ?? app);
   const source = { repo, sha, gitEnv: data.gitEnv, cache: {} };
 
-  const files = await readAppFiles(source);
+  const read = await readAppFiles(source);
+  const files = data.reviewOf ? { ...read, appJson: reviewAppJson(read.appJson) } : read;
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
@@ -97,7 +112,8 @@ export async function deployCommit(services: ReleaseServices, data: PushedCommit
   out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
   faultPoint(config, 'testing');
   try {
-    await testCommit(services, { app, ref: data.ref, sha, imageId: testImageId, files, buildpack }, out, { gate: true });
+    if (data.tested) out.step(data.tested);
+    else await testCommit(services, { app, ref: data.ref, sha, imageId: testImageId, files, buildpack }, out, { gate: true });
   } finally {
     if (testImageId !== imageId) await untagImage(docker, `${tag.ref}-test`);
   }
@@ -131,6 +147,9 @@ export async function deployCommit(services: ReleaseServices, data: PushedCommit
   faultPoint(config, 'starting');
   await swapRelease(services, { app, version, imageId, sha, description: `Deploy ${sha.slice(0, 7)}`, spec, layers }, out);
   out.step(`Released v${version}`);
+  // Heroku's review apps: app.json's postdeploy script, once, after the first deploy (seeding its fresh database).
+  const postdeploy = data.reviewOf && !previous ? reviewScript(files.appJson, 'postdeploy') : undefined;
+  if (postdeploy) await runPostdeploy(services, imageId, postdeploy, spec.config, app, out);
   const collected = await collectImages(services, app);
   if (collected.length) out.detail(`removed the images of ${collected.map((v) => `v${v}`).join(', ')} (keeping the last ${config.keepReleases} releases)`);
   out.done(

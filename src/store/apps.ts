@@ -168,6 +168,7 @@ export async function deleteApp(db: Db, name: string): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('ci_runs').where({ app: name }).delete();
     await trx('pipeline_apps').where({ app: name }).delete();
+    await trx('review_apps').where({ app: name }).delete();
     await trx('domains').where({ app: name }).delete();
     await trx('mounts').where({ app: name }).delete();
     await trx('certificates').where({ app: name }).delete();

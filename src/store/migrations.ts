@@ -454,6 +454,35 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('pipelines');
     },
   },
+  {
+    // Review apps: a pipeline's settings for them, and each review app with its parent and branch.
+    name: '023_review_apps',
+    async up(knex) {
+      await knex.schema.alterTable('pipelines', (t) => {
+        t.boolean('review_apps').notNullable().defaultTo(false);
+        t.boolean('review_autodeploy').notNullable().defaultTo(false);
+        t.integer('review_autodestroy_days').nullable();
+      });
+      await knex.schema.createTable('review_apps', (t) => {
+        t.string('app', 63).primary().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('pipeline', 63).notNullable().references('name').inTable('pipelines').onDelete('CASCADE');
+        t.string('parent', 63).notNullable();
+        t.string('branch', 255).notNullable();
+        t.string('sha', 64).nullable();
+        t.timestamp('created_at').notNullable();
+        t.timestamp('deployed_at').nullable();
+        t.unique(['parent', 'branch']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('review_apps');
+      await knex.schema.alterTable('pipelines', (t) => {
+        t.dropColumn('review_apps');
+        t.dropColumn('review_autodeploy');
+        t.dropColumn('review_autodestroy_days');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -10,10 +10,19 @@ export interface PipelineApp {
   stage: Stage;
 }
 
+/** A pipeline's review apps: off, made on request (reviewapps:create), or for every branch whose CI passes. */
+export interface ReviewSettings {
+  enabled: boolean;
+  autodeploy: boolean;
+  /** Destroyed after this many days without a deploy (null: never). */
+  autodestroyDays: number | null;
+}
+
 export interface PipelineRow {
   name: string;
   createdAt: string;
   apps: PipelineApp[];
+  review: ReviewSettings;
 }
 
 const fromAppRow = (row: Record<string, unknown>): PipelineApp => ({ app: String(row.app), pipeline: String(row.pipeline), stage: String(row.stage) as Stage });
@@ -32,6 +41,11 @@ export async function listPipelines(db: Db): Promise<PipelineRow[]> {
   return pipelines.map((p: Record<string, unknown>) => ({
     name: String(p.name),
     createdAt: new Date(p.created_at as string).toISOString(),
+    review: {
+      enabled: Boolean(p.review_apps),
+      autodeploy: Boolean(p.review_autodeploy),
+      autodestroyDays: p.review_autodestroy_days == null ? null : Number(p.review_autodestroy_days),
+    },
     apps: apps.filter((a: Record<string, unknown>) => a.pipeline === p.name).map(fromAppRow),
   }));
 }
@@ -76,4 +90,10 @@ export async function deletePipeline(db: Db, name: string): Promise<void> {
     await trx('pipeline_apps').where({ pipeline: name }).delete();
     await trx('pipelines').where({ name }).delete();
   });
+}
+
+export async function setReviewSettings(db: Db, pipeline: string, settings: ReviewSettings): Promise<void> {
+  await db('pipelines')
+    .where({ name: pipeline })
+    .update({ review_apps: settings.enabled, review_autodeploy: settings.autodeploy, review_autodestroy_days: settings.autodestroyDays });
 }

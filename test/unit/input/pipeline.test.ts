@@ -1,5 +1,15 @@
 import test from 'ava';
-import { checkPipelineName, checkStage, nextStage, promotionBlock, promotionTargets } from '../../../src/input/pipeline.js';
+import {
+  checkPipelineName,
+  checkReviewSettings,
+  checkStage,
+  nextStage,
+  promotionBlock,
+  promotionTargets,
+  reviewAppName,
+  reviewConfig,
+  reviewScript,
+} from '../../../src/input/pipeline.js';
 
 test('a stage is asked for, or guessed from the app name as Heroku does', (t) => {
   t.is(checkStage('staging', 'shop'), 'staging');
@@ -54,4 +64,44 @@ test('only a commit with a passing CI run is promoted without --force', (t) => {
     ),
     'no CI run of commit aaaaaaa passed (failed, timed out)',
   );
+});
+
+test('a review app is named after its parent and branch as one DNS label, cut with a hash when long or taken', (t) => {
+  const none = () => false;
+  t.is(reviewAppName('shop-staging', 'feature/Login_Page', none), 'shop-staging-feature-login-page');
+  t.is(reviewAppName('shop', '--', none), 'shop-branch');
+  const long = reviewAppName('shop-staging', 'x'.repeat(80), none);
+  t.true(long.length <= 63 && /^shop-staging-x+-[0-9a-f]{6}$/.test(long), long);
+  const taken = new Set(['shop-a-b']);
+  const other = reviewAppName('shop', 'a/b', (n) => taken.has(n));
+  t.regex(other, /^shop-a-b-[0-9a-f]{6}$/, 'a/b and a-b do not collide');
+  t.not(
+    reviewAppName('shop', 'a/b', (n) => n === 'shop-a-b' || n === other),
+    other,
+  );
+});
+
+test("a review app's config: the parent's less its services' variables and what app.json keeps back, then app.json's review env", (t) => {
+  const appJson = {
+    env: { PAYMENT_KEY: { inherit: false }, LOG_LEVEL: { value: 'info' }, SECRET: { required: true } },
+    environments: { review: { env: { LOG_LEVEL: 'debug', BANNER: { value: 'review' } } } },
+  };
+  const config = reviewConfig({ SECRET: 's', PAYMENT_KEY: 'live', DATABASE_URL: 'postgres://staging', LOG_LEVEL: 'warn' }, ['DATABASE_URL'], appJson, {
+    app: 'shop-feat',
+    parent: 'shop',
+    branch: 'feat',
+  });
+  t.deepEqual(config, {
+    SECRET: 's',
+    LOG_LEVEL: 'debug',
+    BANNER: 'review',
+    HEROKU_APP_NAME: 'shop-feat',
+    HEROKU_PARENT_APP_NAME: 'shop',
+    HEROKU_BRANCH: 'feat',
+  });
+  t.is(reviewScript({ scripts: { postdeploy: 'rake db:seed' } }, 'postdeploy'), 'rake db:seed');
+  t.is(reviewScript({ scripts: { postdeploy: 'a' }, environments: { review: { scripts: { postdeploy: 'b' } } } }, 'postdeploy'), 'b');
+  t.is(reviewScript({}, 'pr-predestroy'), undefined);
+  t.deepEqual(checkReviewSettings({ autodeploy: true, autodestroyDays: 5 }), { autodeploy: true, autodestroyDays: 5 });
+  t.throws(() => checkReviewSettings({ autodestroyDays: 0 }), { message: '--autodestroy takes a number of days from 1 to 3650' });
 });
