@@ -1,8 +1,9 @@
 // bench/promote: pipelines:promote of a tested staging release to production, against a rollback of production to
 // its previous release in the same run (target: promote <= 1.2x rollback), and what the promotions wrote to the
 // engine (target: no new image layer). Medians of BENCH_ROUNDS rounds, each: push a new commit to staging (not
-// timed), promote it, then roll production back to what it ran before.
-import { commitAll, docker, fixtureRepo, removeApps, type Daemon } from '../test/e2e/_daemon.js';
+// timed), promote it, then roll production back to what it ran before. Then a branch push until its review app
+// serves, against a push of the deploy branch.
+import { commitAll, docker, fixtureRepo, git, removeApps, type Daemon } from '../test/e2e/_daemon.js';
 import { median, runBench } from './_bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -82,7 +83,33 @@ runBench(
     console.log(`  promote / rollback, served      ${(p / r).toFixed(2).padStart(9)}x   target <= 1.2x (the rollback serves from held replicas first)`);
     console.log(`  promote / rollback, returned    ${(pr / rr).toFixed(2).padStart(9)}x`);
     console.log(`  image layer bytes the ${ROUNDS} promotions wrote to the engine: ${written} (target: 0)`);
-    console.log('  branch push to review app serving: not measured (review apps are not built yet)');
+
+    // Branch push to its review app serving, against a push of the deploy branch to staging, in the same run.
+    await daemon.paas(['reviewapps:enable', '--pipeline', pipeline, '--autodeploy']);
+    const reviewPush: number[] = [];
+    const stagingPush: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      await git(repo, ['checkout', '-q', '-B', `review-${round}`, 'main']);
+      const body = `hello review ${round} ${Date.now()}\n`;
+      await commitAll(repo, `review ${round}`, { 'www/index.html': body });
+      let start = performance.now();
+      const pushed = await daemon.push(repo, staging, `review-${round}`);
+      if (pushed.code !== 0 || (await daemon.get(`${staging}-review-${round}`)).body !== body) throw new Error(`review push failed:\n${pushed.output}`);
+      reviewPush.push(performance.now() - start);
+      await git(repo, ['checkout', '-q', 'main']);
+      const main = `hello main ${round} ${Date.now()}\n`;
+      await commitAll(repo, `main ${round}`, { 'www/index.html': main });
+      start = performance.now();
+      const deployed = await daemon.push(repo, staging);
+      if (deployed.code !== 0) throw new Error(`push failed:\n${deployed.output}`);
+      stagingPush.push(performance.now() - start);
+      await daemon.paas(['reviewapps:destroy', `${staging}-review-${round}`]);
+    }
+    const rv = median(reviewPush);
+    const sp = median(stagingPush);
+    console.log(`  branch push, review app serving ${ms(rv)}   (the branch's CI run, then its review app: made, built from cache, not tested twice)`);
+    console.log(`  deploy-branch push to staging   ${ms(sp)}`);
+    console.log(`  review app / staging push       ${(rv / sp).toFixed(2).padStart(9)}x`);
   },
   async (app) => removeApps([production(app)]),
 );

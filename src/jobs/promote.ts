@@ -100,6 +100,7 @@ export async function submitPromotion(
     write(`${ERROR}the promotion to ${failed.join(', ')} failed; ${others}${failed.join(', ')} still run${failed.length === 1 ? 's' : ''} what ran before`);
     return 1;
   }
-  write(`${DONE}Promoted ${app} v${version} to ${targets.join(', ')}`);
+  // Each target's job ended with its own line and URL; several get one line more that sums them up.
+  if (targets.length > 1) write(`${DONE}Promoted ${app} v${version} to ${targets.join(', ')}`);
   return 0;
 }

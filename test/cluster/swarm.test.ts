@@ -20,6 +20,7 @@ import { freePort } from '../_free-port.js';
 let cluster: Cluster | undefined;
 let daemon: Daemon | undefined;
 const app = uniqueName('swarm');
+const production = uniqueName('swarm-prd');
 let repo: string;
 
 const ENV = { PAAS_SCHEDULER: 'swarm', PAAS_READY_TIMEOUT: '60', PAAS_STOP_GRACE: '5', PAAS_DRAIN_TIMEOUT: '5', PAAS_METRICS_INTERVAL: '2' };
@@ -121,6 +122,7 @@ test.before(async () => {
 
 test.after.always(async () => {
   await daemon?.paas(['apps:destroy', app, '--confirm', app]).catch(() => undefined);
+  await daemon?.paas(['apps:destroy', production, '--confirm', production]).catch(() => undefined);
   await daemon?.stop();
   await cluster?.destroy();
 });
@@ -216,6 +218,31 @@ test.serial('run, config:set and ps:scale work under Swarm as they do on one hos
   t.is((await placements()).length, 4);
   t.is((await d.paas(['ps:scale', app, 'web=3'])).code, 0);
   t.is((await placements()).length, 3);
+});
+
+test.serial('a promotion under Swarm runs the same image with the target config, and ships no layer to the registry', async (t) => {
+  const d = daemon!;
+  const pipeline = `${app}-pipe`;
+  for (const args of [
+    ['apps:create', production],
+    ['config:set', production, 'GREETING=hello from production'],
+    ['pipelines:create', pipeline, '--app', app, '--stage', 'staging'],
+    ['pipelines:add', production, '--pipeline', pipeline, '--stage', 'production'],
+  ]) {
+    const r = await d.paas(args);
+    t.is(r.code, 0, r.output);
+  }
+  const before = registryBlobs(d.dataDir);
+  // config-app has no tests: its commits have no passing CI run, so the promotion is forced.
+  const promoted = await d.paas(['pipelines:promote', app, '--force']);
+  t.is(promoted.code, 0, promoted.output);
+  t.is((await d.get(production, '/')).body.trim(), 'hello from the second push');
+  t.is((await d.get(production, '/cgi-bin/greeting')).body, 'hello from production');
+  t.is((await d.get(app, '/cgi-bin/greeting')).body, 'hello from the cluster', 'staging keeps its own config');
+  const shipped = newBlobs(before, registryBlobs(d.dataDir));
+  t.log(`promotion shipped ${shipped.length} blobs, ${shipped.reduce((sum, b) => sum + b.bytes, 0)} bytes`);
+  t.true(shipped.length <= 1 && shipped.every((b) => b.bytes < 64 * 1024), `blobs shipped: ${JSON.stringify(shipped)}`);
+  t.is((await d.paas(['apps:destroy', production, '--confirm', production])).code, 0);
 });
 
 test.serial("an app's container reaches the router's port on the manager, and none of its other ports, at any of its addresses", async (t) => {

@@ -145,6 +145,34 @@ test.serial("a line the app's container prints shows on the live logs page", asy
   await screenshot(page, 'logs');
 });
 
+test.serial('the pipeline page shows each stage with its release and commit; a promotion refused for its CI is forced with confirmation', async (t) => {
+  const pipeline = uniqueName('dash-pipe');
+  for (const args of [
+    ['pipelines:create', pipeline, '--app', app, '--stage', 'staging'],
+    ['pipelines:add', other, '--pipeline', pipeline, '--stage', 'production'],
+  ]) {
+    const r = await daemon.paas(args);
+    t.is(r.code, 0, r.output);
+  }
+  await page.goto(`${base}/#/pipelines`);
+  await waitForText(page, `li[data-pipeline="${pipeline}"]`, /staging 1, production 1/);
+  await page.goto(`${base}/#/pipelines/${pipeline}`);
+  await waitForText(page, `#stage-staging li[data-app="${app}"]`, /v\d+/);
+  t.regex(await page.$eval(`#stage-production li[data-app="${other}"]`, (el) => el.textContent ?? ''), /not deployed/);
+  await screenshot(page, 'pipeline');
+  // ops-app has no tests: the promotion is refused with the reason, and the page offers to force it.
+  await page.click(`#stage-staging li[data-app="${app}"] button`);
+  await waitForText(page, '[role=alert]', /has no tests .*or add --force/);
+  t.regex(dialogs.at(-1) ?? '', new RegExp(`^Promote ${app} v\\d+ \\([0-9a-f]{7}\\) to ${other}\\?$`));
+  await page.click('button ::-p-text(anyway)');
+  await waitForText(page, `#stage-production li[data-app="${other}"]`, /v1/, 120_000);
+  t.regex(dialogs.at(-1) ?? '', /although its commit has no passing CI run\?$/);
+  t.regex(await page.$eval('pre[role=log]', (el) => el.textContent ?? ''), /=====> Promoted/);
+  t.is((await daemon.get(other)).body, (await daemon.get(app)).body, 'production serves what staging serves');
+  await screenshot(page, 'pipeline-promoted');
+  await daemon.paas(['pipelines:destroy', pipeline]);
+});
+
 test.serial('actions without the session CSRF token are refused, and so is an app outside a token scope', async (t) => {
   // The signed-in admin's cookie alone does not make a change: the CSRF token must come with it.
   const forged = await page.evaluate(async (name: string) => {

@@ -45,7 +45,7 @@ test('a tested staging release is promoted to production as the same image with 
   t.regex(promoted.output, new RegExp(`Promoting ${staging} v\\d+ \\([0-9a-f]{7}\\) to ${production}`));
   t.regex(promoted.output, new RegExp(`Layers: [1-9]\\d* reused from ${staging} v\\d+, 0 new`), 'no layer is new to production');
   t.notRegex(promoted.output, /Building|Running tests/, 'no build and no test run');
-  t.regex(promoted.output, new RegExp(`=====> Promoted ${staging} v\\d+ to ${production}`));
+  t.regex(promoted.output, new RegExp(`=====> Promoted ${staging} v\\d+ to ${production} v\\d+: http://${production}\\.localhost`));
   t.is((await d.get(production)).body, 'hello from v1\n');
   const [stagingWeb, productionWeb] = [await webImage(staging), await webImage(production)];
   t.is(productionWeb.image, stagingWeb.image, 'production runs the very image staging tested');

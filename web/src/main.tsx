@@ -1,5 +1,5 @@
 // The dashboard: who is signed in, and the page the location's hash names (#/, #/apps/APP, #/apps/APP/builds/N,
-// #/apps/APP/ci/N, #/apps/APP/logs).
+// #/apps/APP/ci/N, #/apps/APP/logs, #/pipelines, #/pipelines/NAME).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, useCsrf, type Who } from './api.js';
@@ -8,6 +8,7 @@ import { AppsPage } from './apps-page.js';
 import { AppPage } from './app-page.js';
 import { RunPage } from './run-page.js';
 import { LogsPage } from './logs-page.js';
+import { PipelinePage, PipelinesPage } from './pipelines-page.js';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -25,6 +26,8 @@ function Page({ hash }: { hash: string }) {
   if ((m = /^\/apps\/([a-z0-9-]{1,63})\/(builds|ci)\/(\d+)$/.exec(path))) return <RunPage app={m[1]!} kind={m[2] as 'builds' | 'ci'} number={Number(m[3])} />;
   if ((m = /^\/apps\/([a-z0-9-]{1,63})\/logs$/.exec(path))) return <LogsPage app={m[1]!} />;
   if ((m = /^\/apps\/([a-z0-9-]{1,63})$/.exec(path))) return <AppPage app={m[1]!} />;
+  if ((m = /^\/pipelines\/([a-z0-9-]{1,63})$/.exec(path))) return <PipelinePage name={m[1]!} />;
+  if (path === '/pipelines') return <PipelinesPage />;
   return <AppsPage />;
 }
 
@@ -48,6 +51,7 @@ function Dashboard() {
             paas
           </a>
           <a href="#/">Apps</a>
+          <a href="#/pipelines">Pipelines</a>
         </nav>
         <span class="who">
           {who.name} ({who.role === 'admin' ? 'admin' : `collaborator on ${who.apps?.join(', ')}`})
