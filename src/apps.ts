@@ -7,8 +7,10 @@ import type { Services } from './services.js';
 import { buildCacheDir } from './build/build-commit.js';
 import { checkAppName } from './input/app-name.js';
 import { deleteApp, getApp, insertApp, listApps, type AppRow } from './store/apps.js';
+import type { Db } from './store/db.js';
 import path from 'node:path';
 import { faultPoint } from './fault-point.js';
+import { daemonLog } from './log.js';
 import { ensureRepo, removeRepo } from './git/repos.js';
 import { listAppContainers, removeContainer } from './docker/containers.js';
 import { removeOnceUnused } from './docker/client.js';
@@ -18,13 +20,14 @@ import { listAppVolumes, removeVolume } from './docker/volumes.js';
 import { listCerts } from './store/certificates.js';
 import { appHostnames } from './tls/hostnames.js';
 
-/** Creates an app: checks the name, records it, makes its bare repo and starts its queue worker. */
+/** Creates an app: checks the name, records it (with `alsoRecord`, in one transaction), makes its bare repo. */
 export async function createApp(
   services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues'>,
   name: string,
+  alsoRecord?: (trx: Db) => Promise<void>,
 ): Promise<AppRow> {
   checkAppName(name);
-  const app = await insertApp(services.db, name, { certsAuto: services.config.certsAutoDefault });
+  const app = await insertApp(services.db, name, { certsAuto: services.config.certsAutoDefault, ...(alsoRecord ? { alsoRecord } : {}) });
   await ensureRepo(services.config.dataDir, services.config.installDir, name);
   if (app.certsAuto) for (const host of appHostnames(name, services.config.domain, [])) await services.certs.queueRenewal(name, host);
   return app;
@@ -94,9 +97,14 @@ export async function finishDestroys(services: Pick<Services, 'config' | 'dataPl
     } catch {
       continue;
     }
-    await services.dataPlane.removeApp(app);
-    await removeRemnants(services, app, []);
-    finished.push(app);
+    // One app's remnants that cannot go now (an engine refusal) must not keep the daemon from starting: next start.
+    try {
+      await services.dataPlane.removeApp(app);
+      await removeRemnants(services, app, []);
+      finished.push(app);
+    } catch (err) {
+      daemonLog('app.destroy_unfinished', { app, error: err });
+    }
   }
   return finished;
 }

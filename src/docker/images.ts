@@ -100,12 +100,30 @@ export function exposedTcpPorts(image: { Config?: { ExposedPorts?: Record<string
 }
 
 /** Removes every image labelled as belonging to `app`. */
+/**
+ * Pure: how an app's image goes when the app does: the whole image (by id) when no other app's tag is on it, else
+ * only the app's own tags (a promoted image is another app's release too, and stays for it).
+ */
+export function appImageRemoval(app: string, repoTags: readonly string[] | null | undefined): { untag: string[] } | 'remove' {
+  const own = `${imageRepo(app)}:`;
+  const tags = (repoTags ?? []).filter((t) => t !== '<none>:<none>');
+  const others = tags.filter((t) => !t.startsWith(own));
+  return others.length ? { untag: tags.filter((t) => t.startsWith(own)) } : 'remove';
+}
+
 export async function removeAppImages(docker: DockerClient, app: string): Promise<void> {
   // Labelled ones, and every tag of the app's own repository (dependency images are committed without labels).
   const labelled = await docker.listImages({ filters: { label: [`${LABEL.app}=${app}`] } });
   const tagged = await docker.listImages({ filters: { reference: [imageRepo(app)] } });
   const images = [...new Map([...labelled, ...tagged].map((i) => [i.Id, i])).values()];
   for (const image of images) {
+    // Every tag of the image: a list filtered by reference names only the tags that match it.
+    const tags = (await findImage(docker, image.Id))?.RepoTags;
+    const removal = appImageRemoval(app, tags);
+    if (removal !== 'remove') {
+      for (const tag of removal.untag) await untagImage(docker, tag);
+      continue;
+    }
     try {
       await docker.getImage(image.Id).remove({ force: true });
     } catch (err) {

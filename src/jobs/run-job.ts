@@ -44,8 +44,10 @@ async function runSteps(services: Services, data: JobData): Promise<void> {
   const context: JobContext = { services, out, lines };
   // Lifecycle events in the daemon log: deploy.started, deploy.succeeded, deploy.failed (and rollback.*, config.*, ...).
   const begin = Date.now();
+  // The daemon's own jobs (heal) log only their failures.
   const event = (outcome: string, fields: Record<string, unknown> = {}) => {
-    if (kind.visible) daemonLog(`${data.kind}.${outcome}`, { app: data.app, ...('sha' in data ? { sha: data.sha.slice(0, 12) } : {}), ...fields });
+    if (kind.visible || outcome === 'failed')
+      daemonLog(`${data.kind}.${outcome}`, { app: data.app, ...('sha' in data ? { sha: data.sha.slice(0, 12) } : {}), ...fields });
   };
   await kind.start?.(services, data);
   event('started');

@@ -60,14 +60,11 @@ export async function ensureReviewApp(
   const files = await readAppFiles({ repo: repoPath(services.config.dataDir, parent), sha: commit.sha, gitEnv: commit.gitEnv, cache: {} });
   const parentRow = await getApp(services.db, parent);
   const serviceVars = (await listLinks(services.db, { app: parent })).map((l) => l.envVar);
-  await createApp(services, app);
-  try {
-    await insertReviewApp(services.db, { app, pipeline: pipeline.name, parent, branch });
-    await setAppConfig(services.db, app, reviewConfig(parentRow.config, serviceVars, files.appJson, { app, parent, branch }));
-  } catch (err) {
-    await destroyApp(services, app).catch(() => undefined);
-    throw err;
-  }
+  // The app, its review row and its config in one transaction: a crash leaves a whole review app or none.
+  await createApp(services, app, async (trx) => {
+    await insertReviewApp(trx, { app, pipeline: pipeline.name, parent, branch });
+    await setAppConfig(trx, app, reviewConfig(parentRow.config, serviceVars, files.appJson, { app, parent, branch }));
+  });
   out.step(`Created review app ${app} for ${branch} of ${parent}`);
   return { row: (await findReviewApp(services.db, { app }))!, created: true };
 }

@@ -152,10 +152,14 @@ export async function listApps(db: Db): Promise<AppRow[]> {
 }
 
 /** Inserts an app; the name must already be checked. */
-export async function insertApp(db: Db, name: string, options: { certsAuto?: boolean } = {}): Promise<AppRow> {
+export async function insertApp(db: Db, name: string, options: { certsAuto?: boolean; alsoRecord?: (trx: Db) => Promise<void> } = {}): Promise<AppRow> {
   if (await findApp(db, name)) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);
   try {
-    await db('apps').insert({ name, deploy_branch: null, certs_auto: options.certsAuto ?? false, created_at: now() });
+    // What else makes the app what it is (a review app's row and config) is recorded with it, or none of it.
+    await db.transaction(async (trx) => {
+      await trx('apps').insert({ name, deploy_branch: null, certs_auto: options.certsAuto ?? false, created_at: now() });
+      await options.alsoRecord?.(trx);
+    });
   } catch (err) {
     // Two creations at once (two first pushes): the second is told the app exists, as if it came later.
     if (/UNIQUE|duplicate key/i.test(String((err as Error).message))) throw new PaasError('PAAS_ERR_APP_EXISTS', `app "${name}" already exists`);

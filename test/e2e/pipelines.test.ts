@@ -97,4 +97,11 @@ test('a tested staging release is promoted to production as the same image with 
   const destroyed = await d.paas(['pipelines:destroy', pipeline]);
   t.is(destroyed.code, 0, destroyed.output);
   t.notRegex((await d.paas(['pipelines'])).stdout, new RegExp(pipeline));
+
+  // The promoted image is production's release too: destroying staging leaves it to production, which restarts on it.
+  const gone = await d.paas(['apps:destroy', staging, '--confirm', staging]);
+  t.is(gone.code, 0, gone.output);
+  const restarted = await d.paas(['ps:restart', production]);
+  t.is(restarted.code, 0, restarted.output);
+  t.is((await d.get(production)).body, 'hello from v1\n');
 });
