@@ -39,7 +39,7 @@ export async function createApp(
  * volumes, network, repo and build cache.
  */
 export async function destroyApp(
-  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'scheduler'>,
+  services: Pick<Services, 'certs' | 'ciQueues' | 'config' | 'cron' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'scheduler'>,
   name: string,
 ): Promise<void> {
   checkAppName(name);
@@ -48,6 +48,7 @@ export async function destroyApp(
   const certs = await listCerts(services.db, name);
   await services.queues.remove(name);
   await services.ciQueues.remove(name);
+  await services.cron.remove(name);
   await deleteApp(services.db, name);
   await services.dataPlane.removeApp(name);
   for (const cert of certs) await services.dataPlane.removeCertificate(cert.host);

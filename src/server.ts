@@ -43,6 +43,9 @@ import { processJob } from './jobs/run-job.js';
 import type { JobData } from './jobs/table.js';
 import { enqueueHeal } from './jobs/heal.js';
 import { startReviewSweep } from './review/review-sweep.js';
+import { CronSchedules } from './cron/cron-schedules.js';
+import { runCronJob } from './cron/run-cron.js';
+import { restoreCron } from './cron/sync-cron.js';
 import { PushLocks } from './ssh/push-locks.js';
 import type { Services } from './services.js';
 import { daemonLog } from './log.js';
@@ -102,6 +105,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const queues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data as JobData), config.concurrency);
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data as JobData), config.concurrency, 'ci', config.ciConcurrency);
   const certs = new CertRenewals(redisOptions(redisTarget), config, (job, renewals) => renewalJob(services, job, renewals));
+  const cron = new CronSchedules(redisOptions(redisTarget), async (fire) => void (await runCronJob(services, fire.app, fire.id, false)));
   const services: Services = {
     config,
     db,
@@ -114,6 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ciQueues,
     pushLocks: new PushLocks(),
     certs,
+    cron,
     metrics: new MetricsHistory(),
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
     activity: new ActivityFeed(),
@@ -168,6 +173,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   void restoreServices(services).then((apps) => apps.forEach((app) => watcher.heal(app, true)));
   // Not awaited: with Redis unreachable the daemon still starts (pushes then fail with a clear reason).
   certs.start().catch((err: unknown) => daemonLog('certs.schedule.error', { error: err }));
+  // Cron schedules are made again from the store (an embedded Redis may have started empty), then run as they fall due.
+  void restoreCron(services)
+    .then(() => cron.start())
+    .catch((err: unknown) => daemonLog('cron.schedule.error', { error: err }));
   const ssh = await listeningOn('SSH', config.sshPort, '--ssh-port', startSshGateway(services, config.sshPort));
   const api = await startAdminApi(services, adminSocketPath(config));
   const tcpApi =
@@ -211,6 +220,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       nodeStats?.stop();
       swarm?.nodeGuard.stop();
       await certs.close();
+      await cron.close();
       await services.webhooks.close();
       await queues.close();
       await ciQueues.close();

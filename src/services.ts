@@ -7,6 +7,7 @@ import type { Scheduler } from './ports/scheduler.js';
 import type { DataPlane } from './ports/data-plane.js';
 import type { RedisTarget } from './queue/connection.js';
 import type { DeployQueues } from './queue/deploy-queue.js';
+import type { CronSchedules } from './cron/cron-schedules.js';
 import type { PushLocks } from './ssh/push-locks.js';
 import type { CertRenewals } from './tls/renewal.js';
 import type { MetricsHistory } from './release/replica-metrics.js';
@@ -32,6 +33,8 @@ export interface Services {
   ciQueues: DeployQueues;
   /** One push session per app at a time (shared by the SSH gateway and the hook's API call). */
   pushLocks: PushLocks;
+  /** The apps' cron jobs' schedules (BullMQ job schedulers). */
+  cron: CronSchedules;
   /** Certificate orders and renewals (a BullMQ queue). */
   certs: CertRenewals;
   /** The last hour of every replica's CPU and memory (sampled by release/metrics-sampler.ts). */

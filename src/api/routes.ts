@@ -9,6 +9,7 @@ import { MAINTENANCE_ROUTES } from './maintenance-routes.js';
 import { DYNO_ROUTES } from './dyno-routes.js';
 import { PIPELINE_ROUTES } from './pipeline-routes.js';
 import { REVIEW_ROUTES } from './review-routes.js';
+import { CRON_ROUTES } from './cron-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -461,6 +462,7 @@ export const ROUTES: Route[] = [
   ...DYNO_ROUTES,
   ...PIPELINE_ROUTES,
   ...REVIEW_ROUTES,
+  ...CRON_ROUTES,
   {
     method: 'GET',
     pattern: /^\/events$/,

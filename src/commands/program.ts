@@ -9,6 +9,7 @@ import { registerCertCommands } from './commands-certs.js';
 import { registerServiceCommands } from './commands-services.js';
 import { registerNodeCommands } from './commands-nodes.js';
 import { registerPipelineCommands } from './commands-pipelines.js';
+import { registerCronCommands } from './commands-cron.js';
 import { placeApp, type AppSources, type CommandShape } from './app-arg.js';
 import { completionScript } from './completion.js';
 
@@ -41,6 +42,8 @@ const HABITS: Record<string, string> = {
   info: 'apps:info APP',
   'pipelines:setup': 'pipelines:create NAME, then pipelines:add APP --pipeline NAME --stage STAGE',
   promote: 'pipelines:promote APP',
+  'cron:report': 'cron:list APP',
+  'scheduler:jobs': 'cron:list APP (jobs come from app.json cron)',
 };
 
 /**
@@ -65,7 +68,7 @@ export function errorLine(text: string): string {
 const TOPICS: [RegExp, string][] = [
   [/^(apps|git:|open$|docker-options|buildpacks|builds|releases|rollback|ci)/, 'Apps, builds and releases:'],
   [/^config/, 'Config vars:'],
-  [/^(ps|run|logs|maintenance|resources|storage)/, 'Processes, logs and resources:'],
+  [/^(ps|run|logs|maintenance|resources|storage|cron)/, 'Processes, logs and resources:'],
   [/^(pipelines|reviewapps)/, 'Pipelines, promotion and review apps:'],
   [/^(domains|certs)/, 'Domains and certificates:'],
   [/^services/, 'Backing services:'],
@@ -94,6 +97,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerOperateCommands(program, io);
   registerCertCommands(program, io);
   registerServiceCommands(program, io);
+  registerCronCommands(program, io);
   registerPipelineCommands(program, io);
   registerNodeCommands(program, io);
   registerAccessCommands(program, io);

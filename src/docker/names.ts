@@ -43,9 +43,9 @@ export function serviceName(app: string, process: string, version: number, index
   return `${full.replace(/\./g, '-').slice(0, 52)}-${hash}`;
 }
 
-/** A one-off container (`paas run`): paas.APP.run-ID (process containers have five fields, this one three). */
-export function oneOffName(app: string, id: string): string {
-  return `paas.${app}.run-${id}`;
+/** A one-off container (`paas run`, a cron run): paas.APP.run-ID, paas.APP.cron-ID (process containers have five fields, this one three). */
+export function oneOffName(app: string, id: string, process: 'run' | 'cron' = 'run'): string {
+  return `paas.${app}.${process}-${id}`;
 }
 
 /** An app's persistent volume NAME (volume names may hold "." but the app field cannot). */

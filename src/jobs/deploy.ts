@@ -11,6 +11,7 @@ import { checkRedis } from '../queue/connection.js';
 import { runQueued } from '../queue/run-queued.js';
 import type { JobKind } from './job.js';
 import { deployCommit } from '../release/deploy.js';
+import { syncCron } from '../cron/sync-cron.js';
 import type { CiJob } from './ci.js';
 import { reviewAfterCi, reviewBranchDeleted } from './review.js';
 import { currentActor, withActor } from '../actor.js';
@@ -44,7 +45,7 @@ export const deployJob: JobKind<DeployJob> = {
   activity: (data) => ({ buildId: data.buildId }),
   start: (services, data) => markBuildRunning(services.db, data.buildId),
   async run({ services, out, lines }, data) {
-    const version = await deployCommit(services, data, out);
+    const version = await deployCommit(services, data, out, { released: (files) => syncCron(services, data.app, files.appJson, out) });
     await finishBuild(services.db, data.buildId, { status: 'succeeded', log: lines.join('\n'), releaseVersion: version });
     await services.webhooks.emit(data.app, 'build', { build: data.buildId, ref: data.ref, sha: data.sha, status: 'succeeded', release: version });
     return { fields: { release: version } };
@@ -59,7 +60,7 @@ export const deployJob: JobKind<DeployJob> = {
 
 type PushDeps = Pick<
   Services,
-  'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget' | 'scheduler'
+  'certs' | 'ciQueues' | 'config' | 'cron' | 'dataPlane' | 'db' | 'docker' | 'pushLocks' | 'queues' | 'redis' | 'redisTarget' | 'scheduler'
 >;
 
 export interface PushRequest {

@@ -10,6 +10,7 @@ import { getPipeline, pipelineOf } from '../store/pipelines.js';
 import { promotionBlock, promotionTargets } from '../input/pipeline.js';
 import { runQueued } from '../queue/run-queued.js';
 import { promoteRelease } from '../release/promote.js';
+import { syncCron } from '../cron/sync-cron.js';
 import { PaasError } from '../errors.js';
 import { ERROR, STEP, DONE } from '../log.js';
 import type { JobKind } from './job.js';
@@ -29,7 +30,9 @@ export const promoteJob: JobKind<PromoteJob> = {
   visible: true,
   history: true,
   async run({ services, out }, data) {
-    const version = await promoteRelease(services, { app: data.from, version: data.fromVersion }, data.app, out);
+    const version = await promoteRelease(services, { app: data.from, version: data.fromVersion }, data.app, out, {
+      released: (appJson) => syncCron(services, data.app, appJson, out),
+    });
     await services.webhooks.emit(data.app, 'promote', { from: data.from, fromVersion: data.fromVersion, release: version });
     return { fields: { from: data.from, release: version } };
   },

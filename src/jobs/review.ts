@@ -14,7 +14,7 @@ import { lineSink, STEP } from '../log.js';
 import { asPaasError } from '../errors.js';
 import type { DeployJob } from './deploy.js';
 
-type Deps = Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'redis' | 'redisTarget' | 'scheduler'>;
+type Deps = Pick<Services, 'certs' | 'ciQueues' | 'config' | 'cron' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'redis' | 'redisTarget' | 'scheduler'>;
 
 export interface BranchCommit {
   branch: string;

@@ -12,7 +12,8 @@ import type { GitObjectEnv } from '../git/run-git.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { LABEL, imageTag } from '../docker/names.js';
-import { buildCommit, readAppFiles } from '../build/build-commit.js';
+import { buildCommit, readAppFiles, type AppFiles } from '../build/build-commit.js';
+import { parseCronEntries } from '../input/cron.js';
 import { testCommit } from '../verify/test-commit.js';
 import { resolveTestCommand } from '../verify/test-command.js';
 import { repoPath } from '../git/repos.js';
@@ -82,7 +83,12 @@ export interface PushedCommit {
   tested?: string;
 }
 
-export async function deployCommit(services: ReleaseServices, data: PushedCommit, out: LineSink): Promise<number> {
+export async function deployCommit(
+  services: ReleaseServices,
+  data: PushedCommit,
+  out: LineSink,
+  hooks: { released?: (files: AppFiles) => Promise<void> } = {},
+): Promise<number> {
   const { config, db, docker } = services;
   const { app, sha } = data;
   const repo = repoPath(config.dataDir, data.reviewOf ?? app);
@@ -90,6 +96,8 @@ export async function deployCommit(services: ReleaseServices, data: PushedCommit
 
   const read = await readAppFiles(source);
   const files = data.reviewOf ? { ...read, appJson: reviewAppJson(read.appJson) } : read;
+  // A cron list that cannot be scheduled fails the push before anything is built.
+  parseCronEntries(files.appJson);
 
   const version = await nextReleaseVersion(db, app);
   const tag = imageTag(app, version);
@@ -152,6 +160,7 @@ export async function deployCommit(services: ReleaseServices, data: PushedCommit
   if (postdeploy) await runPostdeploy(services, imageId, postdeploy, spec.config, app, out);
   const collected = await collectImages(services, app);
   if (collected.length) out.detail(`removed the images of ${collected.map((v) => `v${v}`).join(', ')} (keeping the last ${config.keepReleases} releases)`);
+  await hooks.released?.(files);
   out.done(
     spec.formation.web
       ? `Application deployed: ${appUrl(config, app)}`

@@ -23,7 +23,7 @@ export function checkRunCommand(command: unknown): string[] {
   return command as string[];
 }
 
-/** Pure: the create options of a one-off container of `release`, named paas.<app>.run-<n> and labelled one-off. */
+/** Pure: the create options of a one-off container of `release`, named paas.<app>.run-<n> (cron-<n>) and labelled one-off. */
 export function oneOffSpec(
   release: ReleaseRow,
   command: string[],
@@ -31,17 +31,18 @@ export function oneOffSpec(
   runtime: Parameters<typeof runtimeHostConfig>[1],
   tty = false,
   driver: 'bridge' | 'overlay' = 'bridge',
+  process: 'run' | 'cron' = 'run',
 ): Docker.ContainerCreateOptions {
   const env = Object.entries(release.spec.config).map(([key, value]) => `${key}=${value}`);
   return {
-    name: oneOffName(release.app, String(replica)),
+    name: oneOffName(release.app, String(replica), process),
     Image: release.imageId,
     Cmd: command,
     // Heroku's dyno metadata for a one-off: DYNO=run.N.
     Env: [
       ...env,
       `PORT=${release.spec.port}`,
-      `DYNO=run.${replica}`,
+      `DYNO=${process}.${replica}`,
       `PAAS_APP_NAME=${release.app}`,
       `PAAS_RELEASE_VERSION=v${release.version}`,
       `PAAS_SLUG_COMMIT=${release.sha}`,
@@ -49,7 +50,7 @@ export function oneOffSpec(
     Labels: {
       [LABEL.app]: release.app,
       [LABEL.release]: String(release.version),
-      [LABEL.process]: 'run',
+      [LABEL.process]: process,
       [LABEL.replica]: String(replica),
       [LABEL.oneOff]: 'true',
       [LABEL.tty]: String(tty),

@@ -26,7 +26,13 @@ export function promotionSpec(source: ReleaseSpec, targetFormation: Record<strin
 }
 
 /** Releases `from`'s image on `target`; resolves with the target's new version once it serves. */
-export async function promoteRelease(services: ReleaseServices, from: { app: string; version: number }, target: string, out: LineSink): Promise<number> {
+export async function promoteRelease(
+  services: ReleaseServices,
+  from: { app: string; version: number },
+  target: string,
+  out: LineSink,
+  hooks: { released?: (appJson: unknown) => Promise<void> } = {},
+): Promise<number> {
   const { db, docker, config } = services;
   const release = await getRelease(db, from.app, from.version);
   if (!(await findImage(docker, release.imageId)))
@@ -52,6 +58,7 @@ export async function promoteRelease(services: ReleaseServices, from: { app: str
     out,
   );
   await collectImages(services, target);
+  await hooks.released?.(files?.appJson);
   out.done(`Promoted ${from.app} v${from.version} to ${target} v${version}: ${appUrl(config, target)}`);
   return version;
 }

@@ -17,7 +17,7 @@ import { reviewAppName, reviewConfig, reviewScript } from '../input/pipeline.js'
 import { PaasError } from '../errors.js';
 import type { LineSink } from '../log.js';
 
-type Deps = Pick<Services, 'certs' | 'ciQueues' | 'config' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'scheduler'>;
+type Deps = Pick<Services, 'certs' | 'ciQueues' | 'config' | 'cron' | 'dataPlane' | 'db' | 'docker' | 'queues' | 'scheduler'>;
 
 /** The pipeline whose review apps `app` is the parent of (its staging app, review apps enabled), if any. */
 export async function reviewPipelineOf(services: Pick<Services, 'db'>, app: string): Promise<PipelineRow | undefined> {

@@ -173,6 +173,7 @@ export async function deleteApp(db: Db, name: string): Promise<void> {
     await trx('ci_runs').where({ app: name }).delete();
     await trx('pipeline_apps').where({ app: name }).delete();
     await trx('review_apps').where({ app: name }).delete();
+    await trx('cron_jobs').where({ app: name }).delete();
     await trx('domains').where({ app: name }).delete();
     await trx('mounts').where({ app: name }).delete();
     await trx('certificates').where({ app: name }).delete();

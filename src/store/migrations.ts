@@ -483,6 +483,29 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // app.json cron: each scheduled command of an app, whether it is suspended, and its last run.
+    name: '024_cron_jobs',
+    async up(knex) {
+      await knex.schema.createTable('cron_jobs', (t) => {
+        t.string('app', 63).notNullable().references('name').inTable('apps').onDelete('CASCADE');
+        t.string('id', 16).notNullable();
+        t.text('command').notNullable();
+        t.string('schedule', 120).notNullable();
+        t.string('concurrency', 10).notNullable();
+        t.boolean('suspended').notNullable().defaultTo(false);
+        t.integer('runs').notNullable().defaultTo(0);
+        t.timestamp('last_started_at').nullable();
+        t.timestamp('last_finished_at').nullable();
+        t.integer('last_exit_code').nullable();
+        t.string('last_outcome', 20).nullable();
+        t.primary(['app', 'id']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('cron_jobs');
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -121,10 +121,14 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  await daemon?.paas(['apps:destroy', app, '--confirm', app]).catch(() => undefined);
-  await daemon?.paas(['apps:destroy', production, '--confirm', production]).catch(() => undefined);
-  await daemon?.stop();
-  await cluster?.destroy();
+  // The cluster goes whatever happened before: a host engine left in a swarm fails every later run.
+  try {
+    await daemon?.paas(['apps:destroy', app, '--confirm', app]).catch(() => undefined);
+    await daemon?.paas(['apps:destroy', production, '--confirm', production]).catch(() => undefined);
+    await daemon?.stop();
+  } finally {
+    await cluster?.destroy();
+  }
 });
 
 test.serial('a push deploys web=3 across the nodes, the router answers from all three, and a code-only change ships only its new layers', async (t) => {

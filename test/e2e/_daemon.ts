@@ -152,6 +152,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   delete env.DATABASE_URL;
   const logFile = path.join(dataDir, 'server.log');
   const logFd = fs.openSync(logFile, 'a');
+  let stopped = false;
   // With the node flags bin/paas starts the daemon with.
   const proc = spawn(
     'node',
@@ -222,6 +223,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       proc.kill('SIGKILL');
     },
     async stop() {
+      // Stopping twice (a test that restarted it, then the file's after hook) is stopping once.
+      if (stopped) return;
+      stopped = true;
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');
