@@ -19,9 +19,9 @@ import { getApp, listApps, setAppBuildpack, setBuildArgs, setDeployBranch, setDo
 import { checkPhase, formatBuildOption, parseBuildOption, withBuildArg, withoutBuildArg, type BuildArg } from '../input/docker-options.js';
 import { checkDockerfilePath } from '../build/dockerfile-path.js';
 import { deleteKey, listKeys } from '../store/keys.js';
-import { getBuildLog, listBuilds } from '../store/builds.js';
+import { findReleaseBuildLog, getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
-import { activeRelease, listReleases } from '../store/releases.js';
+import { activeRelease, getRelease, listReleases } from '../store/releases.js';
 import { checkPushRequest, submitPush } from '../jobs/deploy.js';
 import { appUrl, gitUrl } from '../config.js';
 import { appInfo } from '../app-info.js';
@@ -139,6 +139,17 @@ export const ROUTES: Route[] = [
     handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }),
   },
   { method: 'GET', pattern: app('/releases'), scope: 'app', handler: async (c) => releaseViews(await listReleases(c.services.db, await appOf(c))) },
+  {
+    method: 'GET',
+    pattern: app('/releases/v?(\\d{1,9})/output'),
+    scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const release = await getRelease(c.services.db, name, Number(c.params[1]));
+      const build = await findReleaseBuildLog(c.services.db, name, release.version);
+      return { version: release.version, description: release.description, build: build?.number ?? null, output: build?.log ?? null };
+    },
+  },
   {
     method: 'GET',
     pattern: app('/releases/diff/v?(\\d{1,9})/v?(\\d{1,9})'),

@@ -261,6 +261,22 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('releases:output <app> <version>')
+    .description('the output of the build and release phase that made a release (e.g. v3); config changes and rollbacks have none')
+    .action(async (app: string, version: string) => {
+      const wanted = parseVersionArg(version);
+      const r = await io
+        .client()
+        .call<{ version: number; description: string; build: number | null; output: string | null }>('GET', appPath(app, `/releases/v${wanted}/output`));
+      if (r.output === null) {
+        io.out(`${STEP}v${r.version} (${r.description}) ran no build or release phase: it has no output of its own\n`);
+        return;
+      }
+      io.out(`${STEP}Output of build ${r.build} of ${app}, which made v${r.version} (${r.description})\n`);
+      io.out(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
+    });
+
+  program
     .command('releases:diff <app> <from> <to>')
     .description('layers added and removed between two releases (e.g. v3 v4), with the files in the new layers')
     .option('--json', 'print JSON')

@@ -19,6 +19,7 @@ const schedulerId = (app: string, id: string) => `${app}.${id}`;
 export class CronSchedules {
   private readonly queue: Queue<CronFire>;
   private worker: Worker<CronFire> | undefined;
+  private ready = false;
 
   constructor(
     private readonly connection: RedisOptions,
@@ -28,9 +29,14 @@ export class CronSchedules {
     this.queue.on('error', () => {});
   }
 
-  /** Starts running what falls due (the worker holds a Redis connection only from here). */
-  start(): void {
-    if (this.worker) return;
+  /** From now on what falls due runs; the worker (with its Redis connection) runs only while some schedule exists. */
+  async start(): Promise<void> {
+    this.ready = true;
+    if ((await this.queue.getJobSchedulersCount()) > 0) this.ensureWorker();
+  }
+
+  private ensureWorker(): void {
+    if (this.worker || !this.ready) return;
     this.worker = new Worker<CronFire>(QUEUE, (job) => this.run(job.data), { connection: this.connection, concurrency: CONCURRENCY });
     this.worker.on('error', (err) => daemonLog('cron.worker.error', { error: err }));
     this.worker.on('failed', (job, err) => daemonLog('cron.failed', { app: job?.data.app, id: job?.data.id, error: err.message }));
@@ -49,6 +55,7 @@ export class CronSchedules {
         { pattern: entry.schedule, tz: 'UTC' },
         { name: 'cron', data: { app, id: entry.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
       );
+    if (entries.some((e) => !e.suspended)) this.ensureWorker();
   }
 
   async remove(app: string): Promise<void> {

@@ -101,3 +101,9 @@ export async function getBuildLog(db: Db, app: string, number: number): Promise<
   if (!row) throw new PaasError('PAAS_ERR_BUILD_NOT_FOUND', `app "${app}" has no build ${number} (see: paas builds ${app})`);
   return String(row.log);
 }
+
+/** The log of the build that made release `version`, if a build made it (a config change or rollback did not). */
+export async function findReleaseBuildLog(db: Db, app: string, version: number): Promise<{ number: number; log: string } | undefined> {
+  const row = await db('builds').select('number', 'log').where({ app, release_version: version }).first();
+  return row ? { number: Number(row.number), log: String(row.log) } : undefined;
+}

@@ -1,5 +1,6 @@
 // The fault matrix: the daemon is killed with SIGKILL at each fault point of each operation that changes what
-// runs (config:set, ps:scale, rollback, ps:restart at checking, switched and replaced; apps:destroy; a backup),
+// runs (config:set, ps:scale, rollback, ps:restart, pipelines:promote at checking, switched and replaced;
+// apps:destroy; a backup),
 // under a steady GET loop, then started again. After each kill one invariant must hold: what the store says is
 // what runs, is what is routed, and git's deploy branch is the active release's commit; no request fails.
 // (Deploys are the crash test's; upgrades and restores the services-upgrade test's.)
@@ -12,6 +13,8 @@ import { repoPath } from '../../src/git/repos.js';
 
 const app = uniqueName('fm');
 const doomed = uniqueName('fmd');
+/** The staging app whose release is promoted to `app` (same commit: the invariant compares git with the release). */
+const staging = uniqueName('fms');
 const db = `${app}-pg`;
 let d: Daemon;
 let ports: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
@@ -19,7 +22,7 @@ let ports: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
 test.after.always(async () => {
   await d?.stop();
   await removeServices([db]);
-  await removeApps([app, doomed]);
+  await removeApps([app, doomed, staging]);
 });
 
 async function restart(env: Record<string, string> = {}): Promise<void> {
@@ -111,13 +114,18 @@ function steadyLoad() {
 }
 
 test.serial(
-  'a kill at each fault point of config, scale, rollback and restart leaves store, containers, routes and git in agreement, with no request failed',
+  'a kill at each fault point of config, scale, rollback, restart and promote leaves store, containers, routes and git in agreement, with no request failed',
   async (t) => {
     d = await startDaemon();
     ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
-    const pushed = await d.push(await fixtureRepo('config-app'), app);
+    const repo = await fixtureRepo('config-app');
+    const pushed = await d.push(repo, app);
     t.is(pushed.code, 0, pushed.output);
     t.is((await d.paas(['config:set', app, 'GREETING=first'])).code, 0);
+    t.is((await d.push(repo, staging)).code, 0);
+    const pipeline = `${app}-pipe`;
+    t.is((await d.paas(['pipelines:create', pipeline, '--app', staging, '--stage', 'staging'])).code, 0);
+    t.is((await d.paas(['pipelines:add', app, '--pipeline', pipeline, '--stage', 'production'])).code, 0);
     const load = steadyLoad();
     const operations: { name: string; args: (i: number) => string[] }[] = [
       { name: 'config:set', args: (i) => ['config:set', app, `GREETING=set ${i}`] },
@@ -125,6 +133,8 @@ test.serial(
       { name: 'ps:scale', args: () => ['ps:scale', app, 'web+1'] },
       { name: 'rollback', args: () => ['rollback', app] },
       { name: 'ps:restart', args: () => ['ps:restart', app] },
+      // config-app has no tests: its commit has no passing CI run.
+      { name: 'pipelines:promote', args: () => ['pipelines:promote', staging, '--to', app, '--force'] },
     ];
     const report: string[] = [];
     let i = 0;

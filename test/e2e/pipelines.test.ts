@@ -51,6 +51,8 @@ test('a tested staging release is promoted to production as the same image with 
   t.is(productionWeb.image, stagingWeb.image, 'production runs the very image staging tested');
   t.true(productionWeb.env.includes('STAGE=production'), 'with its own config');
   t.true(stagingWeb.env.includes('STAGE=staging'));
+  t.regex((await d.paas(['releases:output', staging, 'v1'])).stdout, /Output of build 1 of .*, which made v1 \(Deploy [0-9a-f]{7}\)\n[\s\S]*Running tests/);
+  t.regex((await d.paas(['releases:output', production, 'v1'])).stdout, /v1 \(Promote from .*\) ran no build or release phase/);
   const releases = await d.paas(['releases', production]);
   t.regex(releases.stdout, new RegExp(`Promote from ${staging} v\\d+ \\([0-9a-f]{7}\\)`));
   const info = await d.paas(['pipelines:info', pipeline, '--json']);
