@@ -2,19 +2,13 @@
 // its app.json, each with its next run and last run; one run now, followed to its end; a schedule paused and resumed.
 import { PaasError } from '../errors.js';
 import { Streamed, type Route, type RouteContext } from './dispatch.js';
-import { getApp } from '../store/apps.js';
 import { getCronJob, listCronJobs, setCronSuspended } from '../store/cron-jobs.js';
 import { nextRun } from '../input/cron.js';
-import { APP_NAME, unanchored } from '../input/patterns.js';
 import { runCronJob } from '../cron/run-cron.js';
 import { DONE, ERROR, STEP } from '../log.js';
+import { APP, appOf } from './route-helpers.js';
 
-const APP = `(${unanchored(APP_NAME)})`;
 const ID = '([0-9a-f]{10})';
-
-async function appOf(c: RouteContext): Promise<string> {
-  return (await getApp(c.services.db, c.params[0]!)).name;
-}
 
 /** The suspension of job `id`, stored and applied to its schedule. */
 async function suspend(c: RouteContext, suspended: boolean) {

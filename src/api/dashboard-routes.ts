@@ -1,6 +1,6 @@
 // The routes the dashboard adds to the API: the apps list in one answer, and the live streams its pages follow
 // (jobs running and their lines, an app's runtime logs), sent as server-sent events to an EventSource.
-import { Streamed, type Route, type RouteContext } from './dispatch.js';
+import { Streamed, type Route } from './dispatch.js';
 import { mayUseApp } from '../auth/caller.js';
 import { appsOverview } from '../app-overview.js';
 import { getApp } from '../store/apps.js';
@@ -11,8 +11,7 @@ import { listAppContainers } from '../docker/containers.js';
 import { processViews, type ProcessView } from '../release/process-view.js';
 import { activeRelease } from '../store/releases.js';
 import { swarmProcesses } from '../swarm/nodes.js';
-
-const APP = '([a-z0-9-]{1,63})';
+import { APP, appOf } from './route-helpers.js';
 
 /** Lines of JSON: first the jobs running now with their lines so far, then every start, line and end, until the caller goes. */
 function followActivity(activity: ActivityFeed, wanted: (app: string) => boolean): Streamed {
@@ -56,10 +55,6 @@ function followProcesses(services: Pick<Services, 'db' | 'docker' | 'metrics' | 
     clearInterval(timer);
     return 0;
   });
-}
-
-async function appOf(c: RouteContext): Promise<string> {
-  return (await getApp(c.services.db, c.params[0]!)).name;
 }
 
 export const DASHBOARD_ROUTES: Route[] = [

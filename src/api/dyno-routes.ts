@@ -1,17 +1,10 @@
 // run:detached and ps:kill: one-offs that run in the background, and stopping one dyno (a one-off for good, a
 // replica of the formation to be replaced by healing).
 import { PaasError } from '../errors.js';
-import type { Route, RouteContext } from './dispatch.js';
-import { getApp } from '../store/apps.js';
-import { APP_NAME, unanchored } from '../input/patterns.js';
+import type { Route } from './dispatch.js';
 import { checkRunCommand, killDynos, startDetached } from '../release/one-off.js';
 import { appendHistory } from '../store/log-history.js';
-
-const APP = `(${unanchored(APP_NAME)})`;
-
-async function appOf(c: RouteContext): Promise<string> {
-  return (await getApp(c.services.db, c.params[0]!)).name;
-}
+import { APP, appOf } from './route-helpers.js';
 
 export const DYNO_ROUTES: Route[] = [
   {

@@ -11,9 +11,9 @@ import { addPipelineApp, deletePipeline, getPipeline, insertPipeline, listPipeli
 import { checkPipelineName, checkStage } from '../input/pipeline.js';
 import { APP_NAME, unanchored } from '../input/patterns.js';
 import { checkPromoteRequest, planPromotion, submitPromotion } from '../jobs/promote.js';
+import { field } from './route-helpers.js';
 
 const NAME = unanchored(APP_NAME);
-const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
 
 /** A pipeline as the caller may see it: only the apps it may use. */
 function visible(caller: Caller, pipeline: PipelineRow): PipelineRow {

@@ -16,10 +16,10 @@ import { runGit } from '../git/run-git.js';
 import { repoPath } from '../git/repos.js';
 import { appUrl } from '../config.js';
 import { lineSink } from '../log.js';
+import { field } from './route-helpers.js';
 
 const NAME = unanchored(APP_NAME);
 const reviewPath = new RegExp(`^/pipelines/(${NAME})/review-apps$`);
-const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
 
 /** The pipeline of a review-apps route, whose staging app (the parent) the caller must be able to use. */
 async function parentPipeline(c: RouteContext): Promise<{ pipeline: PipelineRow; parent: string }> {

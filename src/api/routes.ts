@@ -14,49 +14,32 @@ import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
-import { addKey } from '../keys.js';
-import { getApp, listApps, setAppBuildpack, setBuildArgs, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
+import { listApps, setAppBuildpack, setBuildArgs, setDeployBranch, setDockerfilePath, type AppRow } from '../store/apps.js';
 import { checkPhase, formatBuildOption, parseBuildOption, withBuildArg, withoutBuildArg, type BuildArg } from '../input/docker-options.js';
 import { checkDockerfilePath } from '../build/dockerfile-path.js';
-import { deleteKey, listKeys } from '../store/keys.js';
-import { findReleaseBuildLog, getBuildLog, listBuilds } from '../store/builds.js';
 import { checkBuildpackSetting } from '../build/buildpack-setting.js';
-import { activeRelease, getRelease, listReleases } from '../store/releases.js';
-import { checkPushRequest, submitPush } from '../jobs/deploy.js';
+import { activeRelease } from '../store/releases.js';
 import { appUrl, gitUrl } from '../config.js';
 import { appInfo } from '../app-info.js';
-import { listEvents } from '../store/events.js';
-import { getCiRun, getCiRunOfCommit, listCiRuns } from '../store/ci-runs.js';
-import { checkRefName, submitCiRun } from '../jobs/ci.js';
+import { checkRefName } from '../jobs/ci.js';
 import { checkConfigChange, submitConfig } from '../jobs/config.js';
 import { submitScale } from '../jobs/scale.js';
 import { parseFormation } from '../input/formation.js';
 import { processViews } from '../release/process-view.js';
 import { listAppContainers } from '../docker/containers.js';
-import { releaseViews } from '../release/release-view.js';
-import { diffReleases } from '../release/release-diff.js';
-import { submitRollback } from '../jobs/rollback.js';
-import { parseVersionArg } from '../input/version-arg.js';
-import { checkAccess } from '../auth/access.js';
 import { mayUseApp } from '../auth/caller.js';
-import { createToken } from '../auth/tokens.js';
-import { deleteToken, listTokens } from '../store/tokens.js';
 import { checkPsRequest, submitPs } from '../jobs/ps.js';
 import { checkLogsRequest, streamAppLogs } from '../release/app-logs.js';
-import { addDomain, removeDomain } from '../domains.js';
-import { listDomains } from '../store/domains.js';
 import { checkResourcesRequest } from '../input/resources.js';
 import { setAppResources, setPlacement } from '../store/apps.js';
 import { parsePlacement } from '../input/placement.js';
 import { addMount, removeMount } from '../storage.js';
 import { listMounts } from '../store/mounts.js';
-import { listCerts } from '../store/certificates.js';
-import { certViews } from '../tls/cert-view.js';
-import { addManualCert, disableAutoCerts, enableAutoCerts, hostnamesOf, removeCert, setHttpsRedirect } from '../tls/certificates.js';
-
-const APP = '([a-z0-9-]{1,63})';
-const app = (pattern: string) => new RegExp(`^/apps/${APP}${pattern}$`);
-const field = (body: unknown, name: string): unknown => (body as Record<string, unknown> | undefined)?.[name];
+import { RELEASE_ROUTES } from './release-routes.js';
+import { ACCESS_ROUTES } from './access-routes.js';
+import { PUSH_ROUTE } from './push-route.js';
+import { app, app0, appOf, appRowOf, field } from './route-helpers.js';
+import { DOMAIN_ROUTES } from './domain-routes.js';
 
 /** docker-options:add/remove: the body's phase and option checked, the app's build args changed and stored. */
 async function changeBuildArgs(c: RouteContext, change: (app: string, args: BuildArg[], option: BuildArg) => BuildArg[]) {
@@ -67,9 +50,6 @@ async function changeBuildArgs(c: RouteContext, change: (app: string, args: Buil
   return { app: settings.name, build: buildArgs.map(formatBuildOption) };
 }
 
-/** The app of an app route as the audit trail names it (checked by dispatch). */
-const app0 = (c: RouteContext) => c.params[0] ?? '';
-
 /** A config change as the audit trail keeps it: the names set and unset, never their values. */
 function configAudit(app: string, body: unknown): string {
   const set = Object.keys((field(body, 'set') as Record<string, unknown> | undefined) ?? {});
@@ -79,23 +59,9 @@ function configAudit(app: string, body: unknown): string {
     .join('; ');
 }
 
-/** The app row of an app route (its name checked by dispatch); it must exist. */
-function appRowOf({ services, params }: RouteContext): Promise<AppRow> {
-  return getApp(services.db, params[0]!);
-}
-
-/** The app of an app route: checked by dispatch, and it must exist. */
-async function appOf(c: RouteContext): Promise<string> {
-  return (await appRowOf(c)).name;
-}
-
 /** An app as lists show it: config values only ever come from `config`/`config:get`, to those allowed. */
 function appView({ config, ...rest }: AppRow): Omit<AppRow, 'config'> & { configVars: number } {
   return { ...rest, configVars: Object.keys(config).length };
-}
-
-async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> {
-  for (const name of apps) await getApp(ctx.services.db, name);
 }
 
 export const ROUTES: Route[] = [
@@ -131,55 +97,7 @@ export const ROUTES: Route[] = [
     handler: async ({ services, params }) => destroyApp(services, params[0]!).then(() => ({ ok: true })),
   },
   { method: 'GET', pattern: app('/info'), scope: 'app', handler: async (c) => appInfo(c.services, await appOf(c)) },
-  { method: 'GET', pattern: app('/builds'), scope: 'app', handler: async (c) => listBuilds(c.services.db, await appOf(c)) },
-  {
-    method: 'GET',
-    pattern: app('/builds/(\\d{1,12})/log'),
-    scope: 'app',
-    handler: async (c) => ({ log: await getBuildLog(c.services.db, await appOf(c), Number(c.params[1])) }),
-  },
-  { method: 'GET', pattern: app('/releases'), scope: 'app', handler: async (c) => releaseViews(await listReleases(c.services.db, await appOf(c))) },
-  {
-    method: 'GET',
-    pattern: app('/releases/v?(\\d{1,9})/output'),
-    scope: 'app',
-    handler: async (c) => {
-      const name = await appOf(c);
-      const release = await getRelease(c.services.db, name, Number(c.params[1]));
-      const build = await findReleaseBuildLog(c.services.db, name, release.version);
-      return { version: release.version, description: release.description, build: build?.number ?? null, output: build?.log ?? null };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: app('/releases/diff/v?(\\d{1,9})/v?(\\d{1,9})'),
-    scope: 'app',
-    handler: async (c) => diffReleases(c.services, await appOf(c), Number(c.params[1]), Number(c.params[2])),
-  },
-  {
-    method: 'POST',
-    pattern: app('/rollback'),
-    audit: (c) => `rollback ${app0(c)} ${String(field(c.body, 'version') ?? '(previous)')}`,
-    scope: 'app',
-    handler: async (c) => {
-      const name = await appOf(c);
-      const version = parseVersionArg(field(c.body, 'version') as string | undefined);
-      return new Streamed((write, signal) => submitRollback(c.services, name, version, write, signal));
-    },
-  },
-  { method: 'GET', pattern: app('/ci'), scope: 'app', handler: async (c) => listCiRuns(c.services.db, await appOf(c)) },
-  { method: 'GET', pattern: app('/ci/(\\d{1,6})'), scope: 'app', handler: async (c) => getCiRun(c.services.db, await appOf(c), Number(c.params[1])) },
-  { method: 'GET', pattern: app('/ci/([0-9a-f]{7,64})'), scope: 'app', handler: async (c) => getCiRunOfCommit(c.services.db, await appOf(c), c.params[1]!) },
-  {
-    method: 'POST',
-    pattern: app('/ci'),
-    scope: 'app',
-    handler: async (c) => {
-      const name = await appOf(c);
-      const ref = field(c.body, 'ref');
-      return new Streamed((write, signal) => submitCiRun(c.services, name, typeof ref === 'string' ? ref : undefined, write, signal));
-    },
-  },
+  ...RELEASE_ROUTES,
   {
     method: 'PUT',
     pattern: app('/buildpack'),
@@ -281,14 +199,7 @@ export const ROUTES: Route[] = [
       return new Streamed((write, signal) => streamAppLogs(c.services, name, request, write, signal));
     },
   },
-  { method: 'GET', pattern: app('/domains'), scope: 'app', handler: async (c) => listDomains(c.services.db, await appOf(c)) },
-  { method: 'POST', pattern: app('/domains'), scope: 'app', handler: async (c) => addDomain(c.services, await appOf(c), String(field(c.body, 'host') ?? '')) },
-  {
-    method: 'DELETE',
-    pattern: app('/domains/([^/]{1,253})'),
-    scope: 'app',
-    handler: async (c) => removeDomain(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
-  },
+  ...DOMAIN_ROUTES,
   { method: 'GET', pattern: app('/resources'), scope: 'app', handler: async (c) => (await appRowOf(c)).resources },
   {
     method: 'PUT',
@@ -321,54 +232,6 @@ export const ROUTES: Route[] = [
     pattern: app(`/storage/(${unanchored(VOLUME_NAME)})`),
     scope: 'app',
     handler: async (c) => removeMount(c.services, await appOf(c), c.params[1]!, field(c.body, 'deleteData') === true).then(() => ({ ok: true })),
-  },
-  {
-    method: 'GET',
-    pattern: app('/certs'),
-    scope: 'app',
-    handler: async (c) => {
-      const row = await appRowOf(c);
-      const { config, db } = c.services;
-      const views = certViews(await hostnamesOf(c.services, row.name), await listCerts(db, row.name), new Date(), config.certsRenewDays);
-      return { auto: row.certsAuto, redirect: row.httpsRedirect, directory: config.acmeDirectory, certificates: views };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: app('/certs/auto'),
-    scope: 'app',
-    handler: async (c) => {
-      const name = await appOf(c);
-      if (field(c.body, 'on') === false) return disableAutoCerts(c.services, name).then(() => ({ app: name, auto: false }));
-      return new Streamed((write) => enableAutoCerts(c.services, name, write));
-    },
-  },
-  {
-    method: 'POST',
-    pattern: app('/certs'),
-    scope: 'app',
-    handler: async (c) =>
-      addManualCert(c.services, await appOf(c), String(field(c.body, 'cert') ?? ''), String(field(c.body, 'key') ?? '')).then((rows) =>
-        rows.map((r) => r.host),
-      ),
-  },
-  {
-    method: 'DELETE',
-    pattern: app('/certs/([^/]{1,253})'),
-    scope: 'app',
-    handler: async (c) => removeCert(c.services, await appOf(c), c.params[1]!).then(() => ({ ok: true })),
-  },
-  {
-    method: 'PUT',
-    pattern: app('/certs/redirect'),
-    scope: 'app',
-    handler: async (c) => {
-      const name = await appOf(c);
-      const on = field(c.body, 'on');
-      if (typeof on !== 'boolean') throw new PaasError('PAAS_ERR_INVALID_INPUT', 'on must be true or false');
-      await setHttpsRedirect(c.services, name, on);
-      return { app: name, redirect: on };
-    },
   },
   {
     method: 'PUT',
@@ -415,55 +278,8 @@ export const ROUTES: Route[] = [
       return { app: name, deployBranch: branch };
     },
   },
-  { method: 'GET', pattern: /^\/keys$/, scope: 'admin', handler: async ({ services }) => listKeys(services.db) },
-  {
-    method: 'POST',
-    pattern: /^\/keys$/,
-    audit: (c) => `keys:add ${String(field(c.body, 'name') ?? '')}`,
-    scope: 'admin',
-    handler: async (c) => {
-      const access = checkAccess(c.body);
-      await checkAppsExist(c, access.apps);
-      return addKey(c.services.db, String(field(c.body, 'name') ?? ''), String(field(c.body, 'publicKey') ?? ''), access);
-    },
-  },
-  {
-    method: 'DELETE',
-    pattern: /^\/keys\/([^/]{1,100})$/,
-    audit: (c) => `keys:remove ${c.params[0]}`,
-    scope: 'admin',
-    handler: async (c) => deleteKey(c.services.db, c.params[0]!).then(() => ({ ok: true })),
-  },
-  { method: 'GET', pattern: /^\/tokens$/, scope: 'admin', handler: async ({ services }) => listTokens(services.db) },
-  {
-    method: 'POST',
-    pattern: /^\/tokens$/,
-    audit: (c) => `tokens:create ${String(field(c.body, 'name') ?? '')}`,
-    scope: 'admin',
-    handler: async (c) => {
-      const access = checkAccess(c.body);
-      await checkAppsExist(c, access.apps);
-      const { token, row } = await createToken(c.services.db, String(field(c.body, 'name') ?? ''), access);
-      return { ...row, token };
-    },
-  },
-  {
-    method: 'DELETE',
-    pattern: /^\/tokens\/([^/]{1,100})$/,
-    audit: (c) => `tokens:revoke ${c.params[0]}`,
-    scope: 'admin',
-    handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })),
-  },
-  {
-    method: 'POST',
-    pattern: /^\/internal\/receive$/,
-    audit: false,
-    scope: 'admin',
-    handler: async ({ services, body }) => {
-      const request = checkPushRequest(body);
-      return new Streamed((write, signal) => submitPush(services, request, write, signal));
-    },
-  },
+  ...ACCESS_ROUTES,
+  PUSH_ROUTE,
   ...SERVICE_ROUTES,
   ...DASHBOARD_ROUTES,
   ...WEBHOOK_ROUTES,
@@ -474,11 +290,4 @@ export const ROUTES: Route[] = [
   ...PIPELINE_ROUTES,
   ...REVIEW_ROUTES,
   ...CRON_ROUTES,
-  {
-    method: 'GET',
-    pattern: /^\/events$/,
-    scope: 'any',
-    handler: async ({ services, caller }) => listEvents(services.db, { limit: 200, ...(caller.kind === 'admin' ? {} : { apps: caller.apps }) }),
-  },
-  { method: 'GET', pattern: app('/events'), scope: 'app', handler: async (c) => listEvents(c.services.db, { app: await appOf(c), limit: 200 }) },
 ];

@@ -6,20 +6,23 @@ import type { Caller } from '../auth/caller.js';
 import { PaasError, asPaasError } from '../errors.js';
 import { ERROR } from '../log.js';
 import { getApp } from '../store/apps.js';
-import { checkRunCommand, startOneOff } from '../release/one-off.js';
+import { checkRunCommand, execInReplica, parseDynoName, startOneOff } from '../release/one-off.js';
 import { checkConnectAllowed, startServiceClient } from '../backing/service-connect.js';
 import type { Attached, AttachedIo } from '../docker/attach.js';
 import type { RunRequest } from '../commands/io.js';
 import { authorizeLogged } from './dispatch.js';
 import { FRAME, FrameDecoder, encodeFrame } from './run-frames.js';
 import { clientSink } from './client-sink.js';
+import { APP } from './route-helpers.js';
 
-const RUN_PATH = /^\/apps\/([a-z0-9-]{1,63})\/run$/;
+const RUN_PATH = new RegExp(`^/apps/${APP}/run$`);
 const CONNECT_PATH = /^\/services\/([a-z0-9-]{1,63})\/connect$/;
 
 /** The request a client sends in the x-paas-run header (base64url JSON). */
 export interface RunHeader {
   command: string[];
+  /** ps:exec: the running replica to execute the command in (web.1). */
+  dyno?: string;
   tty: boolean;
   rows?: number;
   cols?: number;
@@ -35,6 +38,7 @@ function readHeader(value: string | string[] | undefined, needsCommand: boolean)
     const size = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 10_000 ? n : undefined);
     return {
       command: needsCommand ? checkRunCommand(raw.command) : [],
+      ...(needsCommand && raw.dyno !== undefined ? { dyno: parseDynoName(raw.dyno) } : {}),
       tty: raw.tty === true,
       ...(size(raw.rows) ? { rows: size(raw.rows)! } : {}),
       ...(size(raw.cols) ? { cols: size(raw.cols)! } : {}),
@@ -54,7 +58,8 @@ export async function checkRunAllowed(services: Services, caller: Caller, reques
 /** Starts what `request` attaches to, for `caller`: an app's one-off container, or a service's client. */
 export async function startAttached(services: Services, caller: Caller, request: RunRequest, io: AttachedIo): Promise<Attached> {
   await checkRunAllowed(services, caller, request);
-  return 'service' in request ? startServiceClient(services, caller, request.service, io) : startOneOff(services, request.app, request.command, io);
+  if ('service' in request) return startServiceClient(services, caller, request.service, io);
+  return request.dyno ? execInReplica(services, request.app, request.dyno, request.command, io) : startOneOff(services, request.app, request.command, io);
 }
 
 /** The request an upgrade's path and header stand for. */

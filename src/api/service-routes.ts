@@ -12,6 +12,7 @@ import { checkKeep, parseEvery } from '../backing/backup-schedule.js';
 import { setBackupSchedule } from '../store/backing-services.js';
 import { planUpgrade, upgradeService } from '../backing/service-upgrade.js';
 import { PaasError } from '../errors.js';
+import { APP } from './route-helpers.js';
 
 const SERVICE = '([a-z0-9-]{1,63})';
 const service = (pattern: string) => new RegExp(`^/services/${SERVICE}${pattern}$`);
@@ -43,13 +44,13 @@ export const SERVICE_ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^/apps/([a-z0-9-]{1,63})/services/${SERVICE}/link$`),
+    pattern: new RegExp(`^/apps/${APP}/services/${SERVICE}/link$`),
     scope: 'app',
     handler: async (c) => new Streamed((write, signal) => submitLink(c.services, c.caller, c.params[0]!, c.params[1]!, text(c.body, 'as'), write, signal)),
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^/apps/([a-z0-9-]{1,63})/services/${SERVICE}/unlink$`),
+    pattern: new RegExp(`^/apps/${APP}/services/${SERVICE}/unlink$`),
     scope: 'app',
     handler: async (c) => new Streamed((write, signal) => submitUnlink(c.services, c.caller, c.params[0]!, c.params[1]!, write, signal)),
   },

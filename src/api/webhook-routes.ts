@@ -1,11 +1,10 @@
 // The API's routes for an app's webhooks (webhooks:*): its collaborators may add them, but only to public
 // addresses; an admin's may go anywhere (a receiver on the host or a private network).
-import type { Route, RouteContext } from './dispatch.js';
-import { getApp } from '../store/apps.js';
+import type { Route } from './dispatch.js';
 import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, type WebhookRow } from '../store/webhooks.js';
 import { checkPublicTarget, checkWebhookEvents, checkWebhookUrl, newWebhookSecret } from '../webhooks/webhook-input.js';
+import { APP, appOf } from './route-helpers.js';
 
-const APP = '([a-z0-9-]{1,63})';
 const text = (body: unknown, name: string): string | undefined => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
@@ -13,10 +12,6 @@ const text = (body: unknown, name: string): string | undefined => {
 
 /** A webhook as lists show it: the secret only ever once, when it is made. */
 const view = ({ secret: _secret, ...rest }: WebhookRow) => rest;
-
-async function appOf(c: RouteContext): Promise<string> {
-  return (await getApp(c.services.db, c.params[0]!)).name;
-}
 
 export const WEBHOOK_ROUTES: Route[] = [
   {

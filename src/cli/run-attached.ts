@@ -5,7 +5,13 @@ import { FRAME, FrameDecoder, encodeFrame } from '../api/run-frames.js';
 import type { RunRequest } from '../commands/io.js';
 
 export async function runAttached(target: ApiTarget, request: RunRequest): Promise<number> {
-  const header = { command: 'app' in request ? request.command : [], tty: request.tty, rows: process.stdout.rows, cols: process.stdout.columns };
+  const header = {
+    command: 'app' in request ? request.command : [],
+    ...('app' in request && request.dyno ? { dyno: request.dyno } : {}),
+    tty: request.tty,
+    rows: process.stdout.rows,
+    cols: process.stdout.columns,
+  };
   const path = 'app' in request ? `/apps/${encodeURIComponent(request.app)}/run` : `/services/${encodeURIComponent(request.service)}/connect`;
   const socket = await upgrade(target, path, {
     'x-paas-run': Buffer.from(JSON.stringify(header)).toString('base64url'),

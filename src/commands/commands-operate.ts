@@ -292,6 +292,16 @@ export function registerOperateCommands(program: Command, io: CliIo): void {
     });
 
   program
+    .command('ps:exec <app> [command...]')
+    .description('run a command inside a running replica of APP (default web.1, a shell): paas ps:exec APP --dyno worker.1 -- CMD')
+    .option('-d, --dyno <dyno>', 'the replica to enter (web.1, worker.2)', 'web.1')
+    .option('--no-tty', 'no terminal even when standard input is one')
+    .action(async (app: string, command: string[], opts: { dyno: string; tty: boolean }) => {
+      const argv = command.length ? command : ['/bin/sh'];
+      io.setExit(await io.run({ app, command: argv, dyno: opts.dyno, tty: opts.tty && io.stdinIsTty }));
+    });
+
+  program
     .command('run <app> <command...>')
     .description("run a one-off command in a new container of APP's current release: paas run APP -- CMD ARGS")
     .option('--no-tty', 'no terminal even when standard input is one')

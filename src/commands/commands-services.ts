@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ServiceView } from '../backing/service-lifecycle.js';
 import type { BackupView } from '../backing/backup-files.js';
 import { formatBytes } from '../release/layers.js';
+import { PaasError } from '../errors.js';
 import { appPath, printList, streamToOut, type CliIo } from './io.js';
 
 const servicePath = (name: string, rest = '') => `/services/${encodeURIComponent(name)}${rest}`;
@@ -152,11 +153,13 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     });
 
   program
-    .command('services:connect <name>')
-    .description("open the service's own client (psql, redis-cli, mariadb) attached to your terminal")
+    .command('services:connect [name]')
+    .description("open the service's own client (psql, redis-cli, mariadb) attached to your terminal; with -a APP, the one service linked to APP")
+    .option('-a, --app <app>', 'connect to the service linked to this app (when it has one)')
     .option('--no-tty', 'no terminal even when standard input is one (read commands from standard input)')
-    .action(async (name: string, opts: { tty: boolean }) => {
-      io.setExit(await io.run({ service: name, tty: opts.tty && io.stdinIsTty }));
+    .action(async (name: string | undefined, opts: { app?: string; tty: boolean }) => {
+      const service = name ?? (await onlyLinkedService(io, opts.app));
+      io.setExit(await io.run({ service, tty: opts.tty && io.stdinIsTty }));
     });
 
   program
@@ -165,4 +168,17 @@ export function registerServiceCommands(program: Command, io: CliIo): void {
     .action(async (name: string, backup: string | undefined) => {
       await io.client().download(servicePath(name, `/backups/${encodeURIComponent(backup ?? 'latest')}`), (chunk) => io.out(chunk));
     });
+}
+
+/** The one service linked to `app` (as Heroku's pg:psql finds the app's database), or an error saying what to type. */
+async function onlyLinkedService(io: CliIo, app: string | undefined): Promise<string> {
+  if (!app) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'name the service (paas services:connect NAME), or the app whose service it is (-a APP)');
+  const linked = (await io.client().call<ServiceView[]>('GET', '/services')).filter((s) => s.linkedApps.includes(app));
+  if (linked.length === 1) return linked[0]!.name;
+  throw new PaasError(
+    'PAAS_ERR_INVALID_INPUT',
+    linked.length
+      ? `${app} has ${linked.length} linked services (${linked.map((s) => s.name).join(', ')}): name one`
+      : `${app} has no linked service: paas services:link ${app} NAME`,
+  );
 }

@@ -3,8 +3,11 @@
 import type { ApiClient } from '../api/client.js';
 import { table } from './format.js';
 
-/** What to attach a terminal to: a one-off container of an app (`run`), or a service's client (`services:connect`). */
-export type RunRequest = { tty: boolean } & ({ app: string; command: string[] } | { service: string });
+/**
+ * What to attach a terminal to: a one-off container of an app (`run`), a running replica of it (`ps:exec`, with
+ * `dyno`), or a service's client (`services:connect`).
+ */
+export type RunRequest = { tty: boolean } & ({ app: string; command: string[]; dyno?: string } | { service: string });
 
 export interface CliIo {
   client(): ApiClient;

@@ -15,7 +15,8 @@ import { completionScript } from './completion.js';
 
 /** Heroku's and Dokku's words for what has another name here (typed from habit, answered with ours). */
 const HABITS: Record<string, string> = {
-  enter: 'run APP -- bash',
+  enter: 'ps:exec APP --dyno web.1 (a shell in a running replica)',
+  'ps:enter': 'ps:exec APP --dyno web.1',
   'ps:report': 'ps APP',
   'apps:report': 'apps:info APP',
   'config:show': 'config APP',
@@ -129,7 +130,7 @@ function shapeOf(command: Command): CommandShape {
     takesApp: args[0]?.name() === 'app' && command.name() !== 'apps:create',
     required: args.filter((a) => a.required).length,
     valued: valuedFlags(command),
-    runsCommand: command.name() === 'run' || command.name() === 'run:detached',
+    runsCommand: ['run', 'run:detached', 'ps:exec'].includes(command.name()),
     ownsRemote: command.options.some((o) => o.long === '--remote'),
   };
 }

@@ -74,3 +74,39 @@ export async function runAttached(docker: DockerClient, spec: Docker.ContainerCr
     exit,
   };
 }
+
+/** Runs `command` inside the running container `id` (docker exec), attached like a one-off; the container stays. */
+export async function execAttached(docker: DockerClient, id: string, command: string[], io: AttachedIo): Promise<Attached> {
+  const exec = await docker.getContainer(id).exec({ Cmd: command, Tty: io.tty, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const stream = (await exec.start({ hijack: true, stdin: true, Tty: io.tty })) as Duplex;
+  if (io.tty) stream.on('data', (chunk: Buffer) => io.stdout(chunk));
+  else {
+    const sink = (write: (c: Buffer) => void) => ({ write: (chunk: Buffer) => (write(chunk), true) }) as unknown as NodeJS.WritableStream;
+    docker.modem.demuxStream(stream, sink(io.stdout), sink(io.stderr));
+  }
+  const resize = (rows: number, cols: number) => void exec.resize({ h: rows, w: cols }).catch(() => undefined);
+  if (io.tty && io.size) resize(io.size.rows, io.size.cols);
+  // The caller gone: its command loses its input and output (a shell on a terminal gets its hang-up).
+  const hangUp = () => stream.destroy();
+  io.signal.addEventListener('abort', hangUp, { once: true });
+  const exit = (async () => {
+    try {
+      await streamClosed(stream);
+      for (let i = 0; i < 50; i++) {
+        const state = (await exec.inspect()) as { Running: boolean; ExitCode: number | null };
+        if (!state.Running) return state.ExitCode ?? 1;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 1;
+    } finally {
+      io.signal.removeEventListener('abort', hangUp);
+      stream.destroy();
+    }
+  })();
+  return {
+    write: (chunk) => void stream.write(chunk),
+    endInput: () => (io.tty ? void stream.write(Buffer.from([4])) : stream.end()),
+    resize,
+    exit,
+  };
+}

@@ -9,6 +9,8 @@ export type { LogLine };
 
 /** Pure: the source a line is marked with: `web.1`, `worker.2`, `run.4711`. */
 export function sourceOf(labels: Record<string, string>): string {
+  // A CI run's test container has no process: its lines are the tests' (test.RUN), never an app process's.
+  if (labels[LABEL.role] === 'test') return `test.${labels[LABEL.ciRun] ?? '0'}`;
   return `${labels[LABEL.process] ?? '?'}.${labels[LABEL.replica] ?? '0'}`;
 }
 

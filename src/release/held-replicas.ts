@@ -22,6 +22,11 @@ export class HeldReplicas {
     return new Set(this.since.keys());
   }
 
+  /** When `id` was put on record (undefined: it is not). */
+  recordedAt(id: string): number | undefined {
+    return this.since.get(id)?.at;
+  }
+
   forget(id: string): void {
     this.since.delete(id);
   }
@@ -31,13 +36,15 @@ export class HeldReplicas {
 export function startHoldSweep(scheduler: Scheduler, held: HeldReplicas, windowMs: number, everyMs: number): { stop(): void } {
   let busy = false;
   const sweep = async () => {
+    const listedAt = Date.now();
     const present = (await scheduler.replicas()).filter((r) => r.state === 'held');
     // The records are read after the listing: a replica held while the listing ran is on record by now (a swap
     // records before it holds), and is not taken for one held without a record.
     const expired = new Set(held.expired(windowMs).map((h) => h.id));
     const known = held.ids();
-    // Records of replicas a later swap removed (or resumed) meanwhile.
-    for (const id of known) if (!present.some((r) => r.id === id)) held.forget(id);
+    // Records of replicas a later swap removed (or resumed) meanwhile; not one recorded while the listing ran (it
+    // may have been paused after the listing saw it running).
+    for (const id of known) if (!present.some((r) => r.id === id) && (held.recordedAt(id) ?? 0) < listedAt) held.forget(id);
     for (const r of present) {
       if (known.has(r.id) && !expired.has(r.id)) continue;
       await scheduler.remove(r, 0);

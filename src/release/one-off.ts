@@ -9,7 +9,7 @@ import { ensureAppNetwork, listAppContainers, removeContainer } from '../docker/
 import { replicaOutput, sourceOf } from '../docker/logs.js';
 import { HISTORY_LINES } from '../store/log-history.js';
 import { LABEL, oneOffName } from '../docker/names.js';
-import { runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
+import { execAttached, runAttached, type Attached, type AttachedIo } from '../docker/attach.js';
 import { runtimeHostConfig } from '../docker/container-spec.js';
 import { runtimeSettings } from './runtime-settings.js';
 
@@ -105,6 +105,42 @@ export function parseDyno(text: string): { process: string; replica?: number } {
   if (!match)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', `expected a dyno such as web.1 or run.1234, or a process type, got ${JSON.stringify(text.slice(0, 40))}`);
   return { process: match[1]!, ...(match[2] ? { replica: Number(match[2]) } : {}) };
+}
+
+/** A dyno name as `ps:exec --dyno` takes it (web.1; a bare type means its first replica), checked. */
+export function parseDynoName(text: unknown): string {
+  const dyno = parseDyno(typeof text === 'string' ? text : '');
+  return `${dyno.process}.${dyno.replica ?? 1}`;
+}
+
+/**
+ * `paas ps:exec APP --dyno web.1 -- CMD` (Heroku's ps:exec, Dokku's enter): CMD inside the running replica, attached
+ * like `paas run`. The replica of the active release when a swap runs two of the same name; one on this engine
+ * (under Swarm, a replica on another node is named with where it runs).
+ */
+export async function execInReplica(
+  services: Pick<Services, 'db' | 'docker' | 'scheduler'>,
+  app: string,
+  dyno: string,
+  command: string[],
+  io: AttachedIo,
+): Promise<Attached> {
+  const wanted = parseDyno(dyno);
+  const active = await activeRelease(services.db, app);
+  const running = (await listAppContainers(services.docker, app)).filter(
+    (c) => c.State === 'running' && c.Labels[LABEL.process] === wanted.process && c.Labels[LABEL.replica] === String(wanted.replica ?? 1),
+  );
+  const found = running.find((c) => c.Labels[LABEL.release] === String(active?.version)) ?? running.sort((a, b) => b.Created - a.Created)[0];
+  if (!found) {
+    const elsewhere = (await services.scheduler.replicas(app)).find((r) => r.process === wanted.process && r.index === (wanted.replica ?? 1));
+    throw new PaasError(
+      'PAAS_ERR_NOT_FOUND',
+      elsewhere
+        ? `${dyno} of ${app} runs on another node: ps:exec reaches replicas on this host only (paas run ${app} -- CMD runs a one-off here)`
+        : `no running dyno ${dyno} of ${app} (see: paas ps ${app})`,
+    );
+  }
+  return execAttached(services.docker, found.Id, command, io);
 }
 
 /**

@@ -114,7 +114,7 @@ test.serial(
       const reset = await cli(['git:remote', fresh], work);
       t.regex(reset.stdout, /Git remote paas now points at ssh:\/\/git@127\.0\.0\.1/);
       t.regex((await daemon.ssh(['git:remote', fresh])).stderr, /run this in your repository with the paas CLI, or: git remote add paas ssh:\/\//);
-      t.regex((await cli(['enter', fresh])).stderr, /unknown command "enter": here it is "paas run APP -- bash"/);
+      t.regex((await cli(['enter', fresh])).stderr, /unknown command "enter": here it is "paas ps:exec APP --dyno web.1 \(a shell in a running replica\)"/);
     } finally {
       const destroyed = await daemon.paas(['apps:destroy', fresh, '--confirm', fresh]);
       t.is(destroyed.code, 0, destroyed.output);
@@ -255,6 +255,28 @@ test.serial('run APP -- CMD: the release image with its config and volumes, exit
   const noRelease = await daemon.paas(['run', other, '--', 'true']);
   t.not(noRelease.code, 0);
   t.regex(noRelease.stderr, /has no release to run yet/);
+});
+
+test.serial('ps:exec runs a command inside the running web.1 (its own files and environment), on the CLI and over SSH with a TTY', async (t) => {
+  const [web] = (await docker.listContainers({ filters: { label: [`paas.app=${app}`, 'paas.process=web', 'paas.replica=1'] } })).filter(
+    (c) => c.State === 'running',
+  );
+  const wrote = await daemon.paas(['ps:exec', app, '--', 'sh', '-c', 'echo "$DYNO $GREETING"; echo left by exec > /tmp/exec-mark; exit 5']);
+  t.is(wrote.code, 5, wrote.output);
+  t.is(wrote.stdout, 'web.1 hello over ssh\n');
+  // The very container that serves: its own file system, not a one-off's.
+  const read = await daemon.paas(['ps:exec', app, '--dyno', 'web.1', '--', 'cat', '/tmp/exec-mark']);
+  t.is(read.stdout, 'left by exec\n', read.output);
+  const inspected = await docker.getContainer(web!.Id).inspect();
+  t.true(inspected.State.Running, 'web.1 keeps running');
+  const tty = await daemon.ssh(['ps:exec', app, '--', 'sh', '-c', "'tty; exit 2'"], { tty: true });
+  t.is(tty.code, 2, tty.output);
+  t.regex(tty.stdout, /\/dev\/pts\/\d+/);
+  const none = await daemon.paas(['ps:exec', app, '--dyno', 'worker.7', '--', 'true']);
+  t.is(none.code, 1);
+  t.regex(none.stderr, new RegExp(`no running dyno worker\\.7 of ${app}`));
+  const left = await docker.listContainers({ all: true, filters: { label: [`paas.app=${app}`, 'paas.one-off=true'] } });
+  t.is(left.length, 0, 'no one-off container was made');
 });
 
 test.serial('domains: a custom hostname routes to the app; one taken by another app is refused', async (t) => {

@@ -114,6 +114,8 @@ test.serial('a backup, a DROP TABLE and a restore give the rows back; export str
   t.is(backup.code, 0, backup.output);
   const name = /Backup (\S+\.dump) \(/.exec(backup.stdout)?.[1];
   t.truthy(name, backup.stdout);
+  const two = await daemon.paas(['services:connect', '-a', app]);
+  t.regex(two.stderr, /has 2 linked services \(.*\): name one/, 'with two linked services, -a APP asks which');
   const dropped = await daemon.paas(['services:connect', pg], 'DROP TABLE visits;\n');
   t.regex(dropped.stdout, /DROP TABLE/);
   t.is((await daemon.get(app, '/count')).status, 500, 'the table is gone');
@@ -162,6 +164,8 @@ test.serial('expose publishes the port on the host for tools there; unexpose tak
 test.serial('unlinking takes the URL away in a new release; destroy is refused while linked and asks for the name', async (t) => {
   const unlink = await daemon.paas(['services:unlink', app, cache]);
   t.is(unlink.code, 0, unlink.output);
+  // With one linked service left, -a APP finds it (as Heroku's pg:psql finds the app's database).
+  t.regex((await daemon.paas(['services:connect', '-a', app], 'SELECT 40 + 2 AS answer;\n')).stdout, /answer\s*\n-+\s*\n\s*42/);
   t.notRegex((await daemon.paas(['config', app])).stdout, /REDIS_URL/);
   t.is((await daemon.get(app, '/cached')).body, 'no cache\n');
   await visit();

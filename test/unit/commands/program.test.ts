@@ -9,7 +9,10 @@ test("commander's errors become the house's one line, with the suggestion", (t) 
 });
 
 test("Heroku's and Dokku's words are answered with the command that does it here", (t) => {
-  t.is(errorLine("error: unknown command 'enter'\n"), ' !     unknown command "enter": here it is "paas run APP -- bash"\n');
+  t.is(
+    errorLine("error: unknown command 'enter'\n"),
+    ' !     unknown command "enter": here it is "paas ps:exec APP --dyno web.1 (a shell in a running replica)"\n',
+  );
   t.is(errorLine("error: unknown command 'pg:psql'\n"), ' !     unknown command "pg:psql": here it is "paas services:connect NAME"\n');
   t.is(errorLine("error: unknown command 'ps:report'\n(Did you mean ps:start?)\n"), ' !     unknown command "ps:report": here it is "paas ps APP"\n');
   t.is(errorLine("error: unknown command 'constructor'\n"), ' !     unknown command "constructor"\n', 'only its own words, not an object property');

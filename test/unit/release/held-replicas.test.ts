@@ -39,3 +39,30 @@ test('the sweep removes a held replica once its window ends, and one held withou
   );
   t.deepEqual(held.expired(0), [], 'no record is left');
 });
+
+test('a replica put on record while the sweep lists, and held just after, is not taken for one without a record', async (t) => {
+  const ports = fakePorts(30000 + Math.floor(Math.random() * 20000));
+  t.teardown(() => ports.scheduler.close());
+  const spec = { app: 'shop', process: 'web', version: 1, command: null };
+  const replaced = await ports.scheduler.place({ ...spec, index: 1 });
+  const held = new HeldReplicas();
+  let listings = 0;
+  // A listing that takes a while: the swap records and holds the replica while it runs (as under load).
+  const slow = Object.create(ports.scheduler) as typeof ports.scheduler;
+  slow.replicas = async (app?: string) => {
+    const seen = await ports.scheduler.replicas(app);
+    if (listings++ === 0) {
+      held.add('shop', replaced.id);
+      await ports.scheduler.hold(replaced);
+    }
+    return seen;
+  };
+  const sweep = startHoldSweep(slow, held, 30_000, 20);
+  t.teardown(() => sweep.stop());
+  while (listings < 5) await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(
+    (await ports.scheduler.replicas('shop')).map((r) => [r.id, r.state]),
+    [[replaced.id, 'held']],
+    'the held replica stays for its rollback window',
+  );
+});

@@ -127,6 +127,7 @@ test('logs of one replica (--dyno web.1): its kept lines and its container, no o
 test('log lines are marked with process and replica; tests and builds are left out', (t) => {
   const labels = { 'paas.app': 'shop', 'paas.release': '4', 'paas.process': 'web', 'paas.replica': '2' };
   t.is(sourceOf(labels), 'web.2');
+  t.is(sourceOf({ 'paas.app': 'shop', 'paas.role': 'test', 'paas.ci-run': '7' }), 'test.7', 'a test run is never an app process');
   t.is(formatLogLine('web.2', { time: '2026-11-22T10:00:00.000000001Z', text: 'GET /' }), '2026-11-22T10:00:00.000000001Z app[web.2]: GET /');
   t.true(wanted(labels, null));
   t.true(wanted(labels, 'web'));
