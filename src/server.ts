@@ -157,6 +157,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services.held,
     config.rollbackWindowSeconds * 1000,
     Math.min(30_000, Math.max(1000, config.rollbackWindowSeconds * 250)),
+    async () => new Set((await listApps(db)).map((a) => a.name)),
   );
   const nodeStats = swarm?.followNodeStats(services.metrics);
   // Only now may queued jobs run: restoring removes other releases' containers, which a job would be starting.

@@ -32,12 +32,22 @@ export class HeldReplicas {
   }
 }
 
-/** Removes held replicas once their window ends (checked every `everyMs`), and any held replica not on record. */
-export function startHoldSweep(scheduler: Scheduler, held: HeldReplicas, windowMs: number, everyMs: number): { stop(): void } {
+/**
+ * Removes held replicas of this daemon's apps (`ours`) once their window ends (checked every `everyMs`), and any of
+ * them held without a record. Another daemon's apps on the same engine are never touched: their holds are its own.
+ */
+export function startHoldSweep(
+  scheduler: Scheduler,
+  held: HeldReplicas,
+  windowMs: number,
+  everyMs: number,
+  ours: () => Promise<ReadonlySet<string>>,
+): { stop(): void } {
   let busy = false;
   const sweep = async () => {
     const listedAt = Date.now();
-    const present = (await scheduler.replicas()).filter((r) => r.state === 'held');
+    const apps = await ours();
+    const present = (await scheduler.replicas()).filter((r) => r.state === 'held' && apps.has(r.app));
     // The records are read after the listing: a replica held while the listing ran is on record by now (a swap
     // records before it holds), and is not taken for one held without a record.
     const expired = new Set(held.expired(windowMs).map((h) => h.id));

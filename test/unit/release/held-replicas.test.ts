@@ -29,7 +29,7 @@ test('the sweep removes a held replica once its window ends, and one held withou
   held.add('shop', old.id, Date.now() - 60_000);
   await ports.scheduler.hold(old);
   await ports.scheduler.hold(stray);
-  const sweep = startHoldSweep(ports.scheduler, held, 30_000, 20);
+  const sweep = startHoldSweep(ports.scheduler, held, 30_000, 20, async () => new Set(['shop']));
   t.teardown(() => sweep.stop());
   for (let i = 0; i < 100 && (await ports.scheduler.replicas('shop')).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
   t.deepEqual(
@@ -57,12 +57,28 @@ test('a replica put on record while the sweep lists, and held just after, is not
     }
     return seen;
   };
-  const sweep = startHoldSweep(slow, held, 30_000, 20);
+  const sweep = startHoldSweep(slow, held, 30_000, 20, async () => new Set(['shop']));
   t.teardown(() => sweep.stop());
   while (listings < 5) await new Promise((r) => setTimeout(r, 20));
   t.deepEqual(
     (await ports.scheduler.replicas('shop')).map((r) => [r.id, r.state]),
     [[replaced.id, 'held']],
     'the held replica stays for its rollback window',
+  );
+});
+
+test("another daemon's held replicas on the same engine are never this sweep's to remove", async (t) => {
+  const ports = fakePorts(30000 + Math.floor(Math.random() * 20000));
+  t.teardown(() => ports.scheduler.close());
+  const theirs = await ports.scheduler.place({ app: 'elsewhere', process: 'web', version: 1, command: null, index: 1 });
+  await ports.scheduler.hold(theirs);
+  let sweeps = 0;
+  const sweep = startHoldSweep(ports.scheduler, new HeldReplicas(), 30_000, 20, async () => (sweeps++, new Set(['shop'])));
+  t.teardown(() => sweep.stop());
+  while (sweeps < 5) await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(
+    (await ports.scheduler.replicas('elsewhere')).map((r) => r.state),
+    ['held'],
+    'held by the daemon whose app it is, it stays',
   );
 });
