@@ -61,6 +61,7 @@ export async function runCronJob(services: Deps, app: string, id: string, manual
     return { dyno: `cron.${replica}`, exitCode: StatusCode, outcome, lines: kept?.lines ?? [] };
   } finally {
     going.delete(container.id);
+    if (!going.size) running.delete(key);
     await removeContainer(services.docker, container.id, 0).catch(() => undefined);
   }
 }

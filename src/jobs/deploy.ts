@@ -10,7 +10,7 @@ import { GIT_OBJECT_ENV_KEYS, type GitObjectEnv } from '../git/run-git.js';
 import { checkRedis } from '../queue/connection.js';
 import { runQueued } from '../queue/run-queued.js';
 import type { JobKind } from './job.js';
-import { deployCommit } from '../release/deploy.js';
+import { deployCommit, type PushedCommit } from '../release/deploy.js';
 import { syncCron } from '../cron/sync-cron.js';
 import type { CiJob } from './ci.js';
 import { reviewAfterCi, reviewBranchDeleted } from './review.js';
@@ -22,19 +22,11 @@ import { checkPushPolicy } from '../git/push-policy.js';
 import { diskBytes } from '../git/repo-size.js';
 import { repoPath } from '../git/repos.js';
 
-/** A push to deploy: the build row it reports to and the commit, readable through the push's quarantine. */
-export interface DeployJob {
+/** A push to deploy: the build row it reports to and the commit (release/deploy.ts's PushedCommit). */
+export interface DeployJob extends PushedCommit {
   kind: 'deploy';
   logId: string;
   buildId: number;
-  app: string;
-  ref: string;
-  sha: string;
-  gitEnv: GitObjectEnv;
-  /** A review app's deploy: the parent app whose repository holds the commit. */
-  reviewOf?: string;
-  /** Why the tests are not run again (a CI run of this commit passed). */
-  tested?: string;
   actor?: string;
 }
 
