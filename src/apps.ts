@@ -90,6 +90,8 @@ export async function finishDestroys(services: Pick<Services, 'config' | 'dataPl
   for (const dir of fs.existsSync(repos) ? fs.readdirSync(repos) : []) {
     const app = dir.replace(/\.git$/, '');
     if (dir.endsWith('.git') && !known.has(app)) found.add(app);
+    // A repo being made when a daemon ended (see ensureRepo) never came into place.
+    if (dir.endsWith('.init')) fs.rmSync(path.join(repos, dir), { recursive: true, force: true });
   }
   const finished: string[] = [];
   for (const app of found) {

@@ -11,14 +11,32 @@ export function repoPath(dataDir: string, app: string): string {
 /** Creates the app's bare repo when missing and (re)installs the hooks from `installDir/hooks`. */
 export async function ensureRepo(dataDir: string, installDir: string, app: string): Promise<string> {
   const repo = repoPath(dataDir, app);
-  if (!fs.existsSync(path.join(repo, 'HEAD'))) {
-    fs.mkdirSync(path.dirname(repo), { recursive: true });
-    await runGit(['init', '--bare', '--quiet', '--initial-branch=main', repo]);
-  }
+  if (!fs.existsSync(path.join(repo, 'HEAD'))) await initAtomically(repo);
   const hooksDir = path.join(repo, 'hooks');
   fs.mkdirSync(hooksDir, { recursive: true });
   for (const hook of ['pre-receive']) installHook(path.join(installDir, 'hooks', hook), path.join(hooksDir, hook));
   return repo;
+}
+
+/**
+ * Makes the bare repo beside its place, then renames it into place: two first pushes of a new app (or a push and
+ * `apps:create`) may both find it missing, and two `git init`s into one directory collide on its files. The one
+ * whose rename loses finds the other's repo there and drops its own.
+ */
+async function initAtomically(repo: string): Promise<void> {
+  fs.mkdirSync(path.dirname(repo), { recursive: true });
+  const temporary = `${repo}.${process.pid}.${Math.random().toString(36).slice(2)}.init`;
+  try {
+    await runGit(['init', '--bare', '--quiet', '--initial-branch=main', temporary]);
+    try {
+      fs.renameSync(temporary, repo);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !fs.existsSync(path.join(repo, 'HEAD'))) throw err;
+    }
+  } finally {
+    fs.rmSync(temporary, { recursive: true, force: true });
+  }
 }
 
 /**
