@@ -103,7 +103,11 @@ export async function buildWithBuildpack(
         const content = await read(name);
         if (content) manifests.push({ name, content });
       }
-      base = await ensureDepsImage(docker, { app: request.app, runtimeImageId, manifests, cacheDir: request.buildCacheDir }, out);
+      base = await ensureDepsImage(
+        docker,
+        { app: request.app, runtimeImageId, manifests, cacheDir: request.buildCacheDir, explainFailure: plan.installFailure },
+        out,
+      );
     }
     const dockerfile = appDockerfile(plan, base, web, stackImage);
     const context = () => buildpackContext(dockerfile, undefined, archiveCommit(request.repo, request.sha, request.gitEnv));

@@ -24,6 +24,8 @@ export interface BuildpackPlan {
   /** Directories put first on PATH (the runtime's bin). */
   path: string[];
   env: Record<string, string>;
+  /** The one line that says what to change, from a failed dependency install's last lines, when it can tell. */
+  installFailure?: (lines: string[]) => string | undefined;
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

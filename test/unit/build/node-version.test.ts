@@ -7,12 +7,10 @@ const node = {
   time: { '18.20.0': '2024-03-01', '20.17.0': '2024-08-21', '20.18.0': '2024-10-03', '22.1.0': '2024-05-01', '23.0.0': '2024-10-16', '24.0.0': '2025-05-06' },
 };
 
-test('an engines.node older than the oldest installable Node is one line naming what to pin', (t) => {
-  const old = { ...node, versions: { ...node.versions, '4.9.1': { version: '4.9.1', dist } } };
-  t.throws(() => resolveNodeVersion('4.x', old, new Date()), {
-    message:
-      'package.json engines.node "4.x" asks for Node.js 4.9.1; the oldest this buildpack installs is 14.x: pin engines.node to ">=14", or bring your own Node.js in a Dockerfile',
-  });
+test('old Node pins are installed as pushed: Node 8 and 12 resolve to their newest releases', (t) => {
+  const old = { ...node, versions: { ...node.versions, '8.17.0': { version: '8.17.0', dist }, '12.22.12': { version: '12.22.12', dist } } };
+  t.is(resolveNodeVersion('8.x', old, new Date()), '8.17.0');
+  t.is(resolveNodeVersion('12.x', old, new Date()), '12.22.12');
 });
 
 test('engines.node is resolved by semver against the published versions', (t) => {
@@ -30,14 +28,36 @@ test('without engines.node the current LTS is the newest even major released ove
   t.is(resolveNodeVersion(undefined, node, new Date('2025-01-01')), '22.1.0');
 });
 
-test('npm is the newest version whose engines accept the Node.js version', (t) => {
-  const npm = {
-    versions: {
-      '10.9.0': { version: '10.9.0', engines: { node: '^18.17.0 || >=20.5.0' }, dist },
-      '11.6.0': { version: '11.6.0', engines: { node: '^20.17.0 || >=22.9.0' }, dist },
-      '12.0.0-pre': { version: '12.0.0-pre', engines: { node: '>=20' }, dist },
-    },
-  };
-  t.is(resolveNpmVersion('20.18.0', npm), '11.6.0');
-  t.is(resolveNpmVersion('18.20.0', npm), '10.9.0');
+const npm = {
+  versions: Object.fromEntries(
+    [
+      ['5.10.0', undefined],
+      ['6.13.4', undefined],
+      ['6.14.16', undefined],
+      ['6.14.18', undefined],
+      ['10.8.2', '^18.17.0 || >=20.5.0'],
+      ['11.3.0', '^20.17.0 || >=22.9.0'],
+      ['11.6.2', '^20.17.0 || >=22.9.0'],
+      ['11.7.0', '^20.17.0 || >=22.9.0'],
+      ['12.1.0', '^22.14.0 || >=24'],
+      ['12.2.0-pre', '>=20'],
+    ].map(([version, engines]) => [version!, { version: version!, ...(engines ? { engines: { node: engines } } : {}), dist }]),
+  ),
+};
+
+test('npm is the one the Node.js release shipped with, as on Heroku, not the newest that runs', (t) => {
+  t.deepEqual(resolveNpmVersion('12.22.12', npm), { version: '6.14.16', why: 'bundled with Node.js 12.22.12' });
+  t.deepEqual(resolveNpmVersion('8.17.0', npm), { version: '6.13.4', why: 'bundled with Node.js 8.17.0' });
+  t.is(resolveNpmVersion('18.20.8', npm).version, '10.8.2');
+});
+
+test('a Node.js newer than the table gets the newest npm of the last known line, never the next npm major', (t) => {
+  const chosen = resolveNpmVersion('26.3.0', npm);
+  t.is(chosen.version, '11.7.0');
+  t.regex(chosen.why, /npm 11\.x/);
+});
+
+test('engines.npm pins npm; a pin that matches nothing is one line', (t) => {
+  t.deepEqual(resolveNpmVersion('8.17.0', npm, '5.x'), { version: '5.10.0', why: 'engines.npm 5.x' });
+  t.throws(() => resolveNpmVersion('8.17.0', npm, '4.x'), { message: 'package.json engines.npm "4.x" matches no published npm version' });
 });
