@@ -25,22 +25,36 @@ export function contextFilter(dockerignoreText: string | undefined): (path: stri
   };
 }
 
-/** Re-packs a tar stream keeping only the entries `keep` accepts (regular files, dirs and links). */
-export function filterTar(input: Readable, keep: (path: string) => boolean): Readable {
+/** Changes to the context beyond filtering: a file's content replaced (the Dockerfile rewritten), files added. */
+export interface ContextEdits {
+  replace?: Record<string, string>;
+  add?: { name: string; content: string }[];
+}
+
+/** Re-packs a tar stream keeping only the entries `keep` accepts (regular files, dirs and links), with `edits`. */
+export function filterTar(input: Readable, keep: (path: string) => boolean, edits: ContextEdits = {}): Readable {
   const extract = tar.extract();
   const pack = tar.pack();
   const output = new PassThrough();
   extract.on('entry', (header, stream, next) => {
     const wanted = ['file', 'directory', 'symlink', 'link'].includes(header.type ?? 'file') && keep(header.name);
-    if (!wanted) {
-      stream.on('end', next);
+    const replacement = edits.replace?.[header.name.replace(/^\.\//, '')];
+    if (!wanted || (replacement !== undefined && (header.type ?? 'file') === 'file')) {
+      stream.on('end', () => {
+        if (wanted && replacement !== undefined)
+          pack.entry({ ...header, size: Buffer.byteLength(replacement) }, replacement, (err) => (err ? next(err) : next()));
+        else next();
+      });
       stream.resume();
       return;
     }
     const entry = pack.entry(header, (err) => (err ? next(err) : next()));
     stream.pipe(entry);
   });
-  extract.on('finish', () => pack.finalize());
+  extract.on('finish', () => {
+    for (const file of edits.add ?? []) pack.entry({ name: file.name, mode: 0o644 }, file.content);
+    pack.finalize();
+  });
   pipeline(input, extract).catch((err) => output.destroy(err));
   pack.on('error', (err) => output.destroy(err));
   pack.pipe(output);

@@ -10,6 +10,9 @@ import type { GitObjectEnv } from '../git/run-git.js';
 import { PaasError } from '../errors.js';
 import { contextFilter, filterTar } from './context.js';
 import { buildEventLines } from './build-output.js';
+import { BuildkitLines } from './buildkit-output.js';
+import { decodeBuildkitStatus } from '../docker/buildkit-status.js';
+import { forBuiltinFrontend } from './dockerfile-compat.js';
 
 export interface BuildRequest {
   repo: string;
@@ -51,12 +54,32 @@ async function refuseOtherAppsImages(docker: DockerClient, app: string, dockerfi
   }
 }
 
-/** The first base image the Dockerfile names that the host does not have (after a build failed). */
-async function missingBase(docker: DockerClient, dockerfile: string, buildArgs: Record<string, string>): Promise<string | undefined> {
-  for (const ref of baseImages(dockerfile, buildArgs)) {
-    if (!(await findImage(docker, ref).catch(() => undefined))) return ref;
+/** The base images the Dockerfile names that the host does not have (after a build failed). */
+async function missingBases(docker: DockerClient, dockerfile: string, buildArgs: Record<string, string>): Promise<string[]> {
+  const missing: string[] = [];
+  for (const ref of new Set(baseImages(dockerfile, buildArgs))) {
+    if (!(await findImage(docker, ref).catch(() => undefined))) missing.push(ref);
   }
-  return undefined;
+  return missing;
+}
+
+/**
+ * Pure: BuildKit's error as one line a user reads: the step that failed and its exit code, or the Dockerfile's
+ * line, without the frontend's layers of "failed to solve with ..." prefixes.
+ */
+export function buildkitMessage(message: string): string {
+  const step =
+    /executor failed running \[(.*)\]: (?:exit code: |.*?exit code )(\d+)/s.exec(message) ??
+    /process "(.*)" did not complete successfully: exit code: (\d+)/s.exec(message);
+  if (step) return `the step \`${step[1]!.replace(/^\/bin\/sh -c /, '')}\` exited with code ${step[2]}`;
+  return message
+    .replace(/^(?:failed to solve(?: with frontend [\w.]+)?: |failed to create LLB definition: |failed to build LLB: )+/g, '')
+    .replace(/^(?:failed to solve(?: with frontend [\w.]+)?: |failed to create LLB definition: |failed to build LLB: )+/g, '');
+}
+
+/** Pure: whether a build failed because the engine cannot build with BuildKit at all (then the classic builder runs). */
+export function buildkitUnavailable(message: string): boolean {
+  return /buildkit (is )?not (supported|enabled)|unsupported builder version|BuildKit is only supported/i.test(message);
 }
 
 /** True when the commit has a Dockerfile at its root. */
@@ -64,35 +87,57 @@ export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' |
   return (await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
 }
 
-/** Builds the commit's Dockerfile into `paas/<app>:v<N>`, streaming Docker's output to `onLine`; resolves with the image id. */
+/**
+ * Builds the commit's Dockerfile into `paas/<app>:v<N>` with the engine's BuildKit (the Dockerfile made ready for
+ * its built-in frontend: dockerfile-compat.ts), streaming its progress as lines to `onLine`; resolves with the
+ * image id. Where the engine has no BuildKit, the classic builder builds it, and the push says so in one line.
+ */
 export async function buildFromDockerfile(docker: DockerClient, request: BuildRequest, onLine: (line: string) => void): Promise<string> {
-  const dockerfile = await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache);
-  const buildArgs = request.buildArgs ?? {};
-  await refuseOtherAppsImages(docker, request.app, dockerfile?.toString('utf8') ?? '', buildArgs);
-  const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
-  const context = () => filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), contextFilter(ignoreFile?.toString('utf8')));
-  try {
-    return await buildImage(
-      docker,
-      context,
-      {
-        tag: request.tag,
-        labels: { ...request.labels, [LABEL.sha]: request.sha },
-        ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
-        // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
-        buildArgs: wantsSourceVersion(dockerfile?.toString('utf8') ?? '') ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
-      },
-      (event) => buildEventLines(event).forEach(onLine),
+  const path = request.dockerfile ?? 'Dockerfile';
+  const original = (await readFileAtCommit(request.repo, request.sha, path, request.gitEnv, request.cache))?.toString('utf8') ?? '';
+  const frontends = new Map<string, boolean>();
+  for (const match of original.matchAll(/^#\s*syntax\s*=\s*(\S+)/gim))
+    frontends.set(match[1]!, Boolean(await findImage(docker, match[1]!).catch(() => undefined)));
+  const compat = forBuiltinFrontend(original, request.app, (image) => frontends.get(image) ?? false);
+  if (compat.droppedSyntax)
+    onLine(
+      `The Dockerfile asks for the frontend ${compat.droppedSyntax}, which cannot be pulled here: building with the engine's built-in Dockerfile frontend`,
     );
+  const buildArgs = request.buildArgs ?? {};
+  await refuseOtherAppsImages(docker, request.app, compat.dockerfile, buildArgs);
+  const ignoreFile = await readFileAtCommit(request.repo, request.sha, '.dockerignore', request.gitEnv, request.cache);
+  const keep = contextFilter(ignoreFile?.toString('utf8'));
+  const options = {
+    tag: request.tag,
+    labels: { ...request.labels, [LABEL.sha]: request.sha },
+    ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
+    // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
+    buildArgs: wantsSourceVersion(original) ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
+  };
+  try {
+    try {
+      const progress = new BuildkitLines();
+      const context = () =>
+        filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep, { replace: { [path]: compat.dockerfile }, add: compat.files });
+      return await buildImage(docker, context, { ...options, buildkit: true }, (event) => {
+        if (event.id === 'moby.buildkit.trace' && typeof event.aux === 'string') progress.lines(decodeBuildkitStatus(event.aux)).forEach(onLine);
+        else buildEventLines(event).forEach(onLine);
+      });
+    } catch (err) {
+      if (!buildkitUnavailable(engineMessage(err))) throw err;
+      onLine(`BuildKit is not available on this Docker engine (${engineMessage(err)}): building with the legacy builder`);
+      const context = () => filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep);
+      return await buildImage(docker, context, options, (event) => buildEventLines(event).forEach(onLine));
+    }
   } catch (err) {
-    const missing = await missingBase(docker, dockerfile?.toString('utf8') ?? '', buildArgs);
-    if (missing) {
+    const missing = await missingBases(docker, compat.dockerfile, buildArgs);
+    if (missing.length > 0) {
       throw new PaasError(
         'PAAS_ERR_BUILD_FAILED',
-        `the base image ${missing} is not on this host and could not be pulled: load it (docker load -i image.tar, on the host), set a registry mirror for dockerd, or build FROM an image the host has, such as debian:bookworm-slim`,
+        `the base image${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not on this host and could not be pulled: load ${missing.length > 1 ? 'them' : 'it'} (docker load -i image.tar, on the host), set a registry mirror for dockerd, or build FROM an image the host has, such as debian:bookworm-slim`,
         { cause: err },
       );
     }
-    throw new PaasError('PAAS_ERR_BUILD_FAILED', `Docker build failed: ${engineMessage(err)}`, { cause: err });
+    throw new PaasError('PAAS_ERR_BUILD_FAILED', `Docker build failed: ${buildkitMessage(engineMessage(err))}`, { cause: err });
   }
 }

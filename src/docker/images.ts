@@ -18,13 +18,16 @@ export interface BuildOptions {
   dockerfile?: string;
   /** ARG values for the build (the Engine API's buildargs). */
   buildArgs?: Record<string, string>;
+  /** The engine's BuildKit (builder version 2) instead of the classic builder. */
+  buildkit?: boolean;
 }
 
 /** How many times a build starts again when a cached step's image was deleted under it (see `cacheVanished`). */
 const BUILD_ATTEMPTS = 3;
 
 /**
- * Builds an image from a tar context with the classic builder, calling onEvent for each progress event.
+ * Builds an image from a tar context with the classic builder or BuildKit, calling onEvent for each progress event
+ * (BuildKit's progress comes as `moby.buildkit.trace` events: see buildkit-status.ts).
  * Resolves with the image id; rejects with Docker's message when the build fails. `context` makes a fresh
  * stream per attempt: a build whose cached step's image another removal deleted meanwhile starts again.
  */
@@ -41,7 +44,7 @@ export async function buildImage(
         {
           t: options.tag,
           labels: options.labels,
-          version: '1',
+          version: options.buildkit ? '2' : '1',
           rm: true,
           forcerm: true,
           ...(options.target ? { target: options.target } : {}),

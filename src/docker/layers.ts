@@ -10,6 +10,8 @@ export interface HistoryEntry {
 
 /** True for a history entry that made a filesystem layer (RUN, COPY, ADD, WORKDIR, an import), not metadata. */
 function makesLayer(entry: HistoryEntry): boolean {
+  // BuildKit writes the instruction itself (`ARG X=1`, `CMD ["x"]`); the classic builder `/bin/sh -c #(nop) CMD ...`.
+  if (/^(ARG|ENV|LABEL|EXPOSE|CMD|ENTRYPOINT|USER|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ONBUILD|MAINTAINER)\b/.test(entry.CreatedBy)) return false;
   if (!entry.CreatedBy.includes('#(nop)')) return true;
   return /#\(nop\)\s+(COPY|ADD|WORKDIR)\b/.test(entry.CreatedBy);
 }

@@ -6,7 +6,9 @@ export interface ProgressEvent {
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
-  aux?: { ID?: string };
+  /** The built image's id (`{ ID }`), or, on a `moby.buildkit.trace` event, BuildKit's progress (base64). */
+  aux?: { ID?: string } | string;
+  id?: string;
 }
 
 /**

@@ -33,7 +33,7 @@ test.serial('git push deploys a Dockerfile app, and a second push replaces it', 
   t.is(first.code, 0, first.output);
   t.regex(first.output, /-----> Creating app /);
   t.regex(first.output, /remote: -----> Building .* from Dockerfile/);
-  t.regex(first.output, /remote: {8}Step 1\/\d+ : FROM debian:bookworm-slim/);
+  t.regex(first.output, /remote: {8}#\d+ \[\d\/\d\] FROM docker\.io\/library\/debian:bookworm-slim/);
   t.true(first.output.includes(`remote: =====> Application deployed: http://${app}.localhost:${daemon.httpPort}`), first.output);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v1\n' });
 
@@ -79,7 +79,7 @@ test.serial('a Dockerfile that fails to build rejects the push; the previous rel
   await commitAll(repo, 'broken', { Dockerfile: 'FROM debian:bookworm-slim\nRUN echo compiling && exit 7\n' });
   const push = await daemon.push(repo, app);
   t.not(push.code, 0);
-  t.regex(push.output, /remote: {2}! {5}Docker build failed: The command '\/bin\/sh -c echo compiling && exit 7' returned a non-zero code: 7/);
+  t.regex(push.output, /remote: {2}! {5}Docker build failed: the step `echo compiling && exit 7` exited with code 7/);
   t.regex(push.output, /\[remote rejected\] main -> main \(pre-receive hook declined\)/);
   t.deepEqual(await daemon.get(app), { status: 200, body: 'hello from v2\n' });
   t.is(await remoteRef(app), liveSha, 'the ref did not move');

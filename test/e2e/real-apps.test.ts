@@ -14,6 +14,18 @@ async function deploy(t: { is(a: unknown, b: unknown, m?: string): void }, fixtu
   return { app, output: push.output };
 }
 
+test('a docker init-style Dockerfile builds with BuildKit: syntax line, cache and bind mounts, heredocs, COPY a b ., --link, --chmod', async (t) => {
+  const { app, output } = await deploy(t, 'dockerfile-buildkit', 'bkit');
+  t.regex(
+    output,
+    /remote: {8}The Dockerfile asks for the frontend docker\/dockerfile:1, which cannot be pulled here: building with the engine's built-in Dockerfile frontend/,
+  );
+  t.regex(output, /remote: {8}#\d+ \[build \d\/\d\] RUN --mount=type=cache/, 'BuildKit progress as plain lines');
+  t.notRegex(output, /moby\.buildkit|"aux"/, 'no raw progress JSON');
+  t.is((await daemon().get(app, '/about.txt')).body, 'version 2.4.1\n');
+  t.regex((await daemon().get(app)).body, /<h1>Release notes<\/h1>/);
+});
+
 test('a Dockerfile that declares ARG SOURCE_VERSION is built with the commit, as on Heroku', async (t) => {
   const app = name('srcver');
   const repo = await fixtureRepo('dockerfile-source-version');

@@ -38,6 +38,23 @@ test("each step's layer count, when the host has it, pairs sizes exactly, whatev
   );
 });
 
+test('BuildKit’s history (instructions as written, metadata steps included) pairs its layers too', (t) => {
+  const history = [
+    { CreatedBy: 'CMD ["sh" "-c" "exec busybox httpd -f -p ${PORT:-8080}"]', Size: 0 },
+    { CreatedBy: 'EXPOSE map[8080/tcp:{}]', Size: 0 },
+    { CreatedBy: 'RUN |2 APP_ENV=production RELEASE_NOTE=x /bin/sh -c mkdir -p /srv/public', Size: 45 },
+    { CreatedBy: 'WORKDIR /srv', Size: 0 },
+    { CreatedBy: 'ARG RELEASE_NOTE', Size: 0 },
+    { CreatedBy: 'ARG APP_ENV=development', Size: 0 },
+    { CreatedBy: '', Size: 177_000_000 },
+  ];
+  t.deepEqual(layersWithSizes(['sha256:base', 'sha256:workdir', 'sha256:run'], history), [
+    { digest: 'sha256:base', size: 177_000_000 },
+    { digest: 'sha256:workdir', size: 0 },
+    { digest: 'sha256:run', size: 45 },
+  ]);
+});
+
 test('a step that wrote nothing leaves no layer, and the sizes still pair', (t) => {
   const history = [
     { CreatedBy: '/bin/sh -c #(nop)  CMD ["node","server.js"]', Size: 0 },
