@@ -43,6 +43,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** The data plane: HAProxy (default), or the in-process router (`node`, the fallback without HAProxy). */
   router: 'haproxy' | 'node';
+  /** What builds Dockerfiles: the engine's BuildKit (default), or the classic builder. */
+  dockerBuilder: 'buildkit' | 'legacy';
   /** HAProxy's access log, DATA_DIR/haproxy/access.log (PAAS_ACCESS_LOG=0 turns it off). */
   accessLog: boolean;
   /** Seconds between SIGTERM and SIGKILL when old containers stop. */
@@ -154,6 +156,12 @@ function routerKind(raw: string | undefined): 'haproxy' | 'node' {
   throw new PaasError('PAAS_ERR_INVALID_INPUT', `--router (PAAS_ROUTER) must be haproxy or node, got ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
+function dockerBuilder(raw: string | undefined): 'buildkit' | 'legacy' {
+  if (raw === undefined || raw === '' || raw === 'buildkit') return 'buildkit';
+  if (raw === 'legacy') return 'legacy';
+  throw new PaasError('PAAS_ERR_INVALID_INPUT', `PAAS_DOCKER_BUILDER must be buildkit or legacy, got ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
 function port(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -227,6 +235,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     drainTimeoutMs: positiveInt('PAAS_DRAIN_TIMEOUT', env.PAAS_DRAIN_TIMEOUT, 30) * 1000,
     upstreamTimeoutMs: positiveInt('PAAS_UPSTREAM_TIMEOUT', env.PAAS_UPSTREAM_TIMEOUT, 60) * 1000,
     router: routerKind(flags.router ?? env.PAAS_ROUTER),
+    dockerBuilder: dockerBuilder(env.PAAS_DOCKER_BUILDER),
     accessLog: env.PAAS_ACCESS_LOG !== '0',
     stopGraceSeconds: positiveInt('PAAS_STOP_GRACE', env.PAAS_STOP_GRACE, 30),
     testTimeoutMs: positiveInt('PAAS_TEST_TIMEOUT', env.PAAS_TEST_TIMEOUT, 900) * 1000,

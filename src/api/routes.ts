@@ -10,6 +10,7 @@ import { DYNO_ROUTES } from './dyno-routes.js';
 import { PIPELINE_ROUTES } from './pipeline-routes.js';
 import { REVIEW_ROUTES } from './review-routes.js';
 import { CRON_ROUTES } from './cron-routes.js';
+import { PORTS_ROUTES } from './ports-routes.js';
 import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
@@ -290,4 +291,5 @@ export const ROUTES: Route[] = [
   ...PIPELINE_ROUTES,
   ...REVIEW_ROUTES,
   ...CRON_ROUTES,
+  ...PORTS_ROUTES,
 ];

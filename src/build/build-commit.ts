@@ -77,6 +77,7 @@ export async function buildCommit(
     tag: target.tag,
     labels: target.labels,
     buildCacheDir: buildCacheDir(services.config.dataDir, target.app),
+    ...(services.config.dockerBuilder === 'legacy' ? { legacyBuilder: true } : {}),
     ...(dockerfile ? { dockerfile } : {}),
   };
   if (await hasDockerfile(request)) {

@@ -31,6 +31,8 @@ export interface BuildRequest {
   buildArgs?: Record<string, string>;
   /** The app's build cache on the host (npm's cache and the like), kept across builds. */
   buildCacheDir: string;
+  /** Build a Dockerfile with the classic builder rather than BuildKit (PAAS_DOCKER_BUILDER=legacy). */
+  legacyBuilder?: boolean;
 }
 
 /**
@@ -114,7 +116,13 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
     // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
     buildArgs: wantsSourceVersion(original) ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
   };
+  const legacy = (): Promise<string> => {
+    const context = () =>
+      filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep, { replace: { [path]: compat.dockerfile }, add: compat.files });
+    return buildImage(docker, context, options, (event) => buildEventLines(event).forEach(onLine));
+  };
   try {
+    if (request.legacyBuilder) return await legacy();
     try {
       const progress = new BuildkitLines();
       const context = () =>
@@ -126,8 +134,7 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
     } catch (err) {
       if (!buildkitUnavailable(engineMessage(err))) throw err;
       onLine(`BuildKit is not available on this Docker engine (${engineMessage(err)}): building with the legacy builder`);
-      const context = () => filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep);
-      return await buildImage(docker, context, options, (event) => buildEventLines(event).forEach(onLine));
+      return await legacy();
     }
   } catch (err) {
     const missing = await missingBases(docker, compat.dockerfile, buildArgs);

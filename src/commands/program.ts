@@ -10,6 +10,7 @@ import { registerServiceCommands } from './commands-services.js';
 import { registerNodeCommands } from './commands-nodes.js';
 import { registerPipelineCommands } from './commands-pipelines.js';
 import { registerCronCommands } from './commands-cron.js';
+import { registerPortsCommands } from './commands-ports.js';
 import { placeApp, type AppSources, type CommandShape } from './app-arg.js';
 import { completionScript } from './completion.js';
 
@@ -99,6 +100,7 @@ export function buildProgram(io: CliIo, options: { exitOverride: boolean; name?:
   registerCertCommands(program, io);
   registerServiceCommands(program, io);
   registerCronCommands(program, io);
+  registerPortsCommands(program, io);
   registerPipelineCommands(program, io);
   registerNodeCommands(program, io);
   registerAccessCommands(program, io);

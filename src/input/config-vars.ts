@@ -43,6 +43,13 @@ export function parseAssignments(args: string[]): Record<string, string> {
 export function applyConfigChange(config: Record<string, string>, set: Record<string, string>, unset: string[]): Record<string, string> {
   const next = { ...config };
   for (const [key, value] of Object.entries(set)) next[checkConfigKey(key)] = checkConfigValue(key, value);
+  // PORT is honoured end to end (the app's processes get it and the router targets it), so it must be a port.
+  if ('PORT' in set && !(/^\d{1,5}$/.test(set.PORT!) && Number(set.PORT) >= 1 && Number(set.PORT) <= 65535)) {
+    throw new PaasError(
+      'PAAS_ERR_INVALID_INPUT',
+      `PORT must be a port number from 1 to 65535: the port the web process listens on, which the router then targets (or use ports:set APP http:80:PORT)`,
+    );
+  }
   for (const key of unset) delete next[checkConfigKey(key)];
   const total = Object.entries(next).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
   if (total > MAX_CONFIG_BYTES) {

@@ -7,12 +7,27 @@ import { appUrl } from '../config.js';
 import type { LineSink } from '../log.js';
 import { applyConfigChange } from '../input/config-vars.js';
 import { releaseAgain } from './release-again.js';
+import { choosePort } from './app-port.js';
+import { exposedTcpPorts, findImage } from '../docker/images.js';
+import type { PortMapping } from '../input/ports.js';
 
 export interface ConfigChange {
   set: Record<string, string>;
   unset: string[];
   /** false: store it for the next deploy only (config:set --no-restart). */
   restart: boolean;
+}
+
+/** The port of a release of `imageId` with this config and these mappings (see app-port.ts). */
+export async function portFor(
+  services: Pick<ReleaseServices, 'docker'>,
+  app: string,
+  ports: PortMapping[] | null,
+  config: Record<string, string>,
+  imageId: string,
+): Promise<number> {
+  const image = await findImage(services.docker, imageId);
+  return choosePort({ ports, config, exposed: exposedTcpPorts(image ?? {}) }).port;
 }
 
 /** Pure: a config release's description as Heroku writes it: `Set A, B config vars`, `Remove C config var`. */
@@ -36,12 +51,15 @@ export async function changeConfig(services: ReleaseServices, app: string, chang
     out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy or ps:restart' : 'the first deploy will use it'}`);
     return;
   }
+  // A PORT set or unset moves the port the processes get and the router targets (unless ports:set decides it).
+  const port = 'PORT' in change.set || change.unset.includes('PORT') ? await portFor(services, app, row.ports, config, active.imageId) : active.spec.port;
+  if (port !== active.spec.port) out.step(`The web process listens on port ${port} from this release on`);
   // Stored only once its release serves: a change whose release fails leaves the config as it was.
   const version = await releaseAgain(
     services,
     active,
     {
-      spec: { ...active.spec, config },
+      spec: { ...active.spec, config, port },
       description: configDescription(
         Object.keys(change.set),
         change.unset.filter((k) => !absent.includes(k)),

@@ -149,7 +149,7 @@ export async function deployCommit(
     formation: { ...formationFor(commands, files.appJson), ...keepTypes(previous?.spec.formation ?? settings.formation, commands) },
     healthchecks: parseHealthchecks(files.appJson),
     config: appConfig,
-    port: choosePort(exposedTcpPorts(image ?? {})),
+    port: choosePort({ ports: settings.ports, config: appConfig, exposed: exposedTcpPorts(image ?? {}) }).port,
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);
   faultPoint(config, 'starting');

@@ -5,6 +5,7 @@ import { PaasError } from '../errors.js';
 import type { Resources } from '../input/resources.js';
 import { suggestion } from '../suggest.js';
 import type { BuildArg } from '../input/docker-options.js';
+import type { PortMapping } from '../input/ports.js';
 
 export interface AppRow {
   name: string;
@@ -31,6 +32,8 @@ export interface AppRow {
   maintenance: boolean;
   /** Swarm constraints on the nodes its replicas may run on (ps:placement); none: any node. */
   placement: string[];
+  /** Port mappings set with ports:set; null: none (the port comes from PORT, EXPOSE or 5000). */
+  ports: PortMapping[] | null;
   createdAt: string;
 }
 
@@ -48,6 +51,7 @@ interface AppRecord {
   stopped?: boolean | number;
   maintenance?: boolean | number;
   placement_json?: string;
+  ports_json?: string | null;
   created_at: string | Date;
 }
 
@@ -66,6 +70,7 @@ function fromRow(row: AppRecord): AppRow {
     stopped: Boolean(row.stopped),
     maintenance: Boolean(row.maintenance),
     placement: JSON.parse(row.placement_json ?? '[]') as string[],
+    ports: row.ports_json ? (JSON.parse(row.ports_json) as PortMapping[]) : null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -84,6 +89,12 @@ export async function setPlacement(db: Db, name: string, placement: string[]): P
   await db('apps')
     .where({ name })
     .update({ placement_json: JSON.stringify(placement) });
+}
+
+export async function setAppPorts(db: Db, name: string, ports: PortMapping[] | null): Promise<void> {
+  await db('apps')
+    .where({ name })
+    .update({ ports_json: ports ? JSON.stringify(ports) : null });
 }
 
 export async function setDockerfilePath(db: Db, name: string, dockerfilePath: string | null): Promise<void> {

@@ -506,6 +506,20 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('cron_jobs');
     },
   },
+  {
+    // Dokku's ports:set: the app's port mappings (JSON); null: the port comes from PORT, EXPOSE or 5000.
+    name: '025_app_ports',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.text('ports_json').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('ports_json');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

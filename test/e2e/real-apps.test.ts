@@ -70,10 +70,49 @@ test('a yarn app installs with yarn 1 at the versions yarn.lock pins, not the ne
   t.is(body.express, '5.0.0', 'package.json says ^5.0.0; yarn.lock says 5.0.0');
 });
 
+test('a yarn 4 app (Plug’n’Play) installs with the yarn its packageManager names, at its locked versions, and starts with yarn start', async (t) => {
+  const { app, output } = await deploy(t, 'node-yarn-berry', 'berry');
+  t.regex(output, /Installing dependencies with yarn 4\.5\.3 \(packageManager yarn@4\.5\.3\), frozen to yarn\.lock/);
+  const body = JSON.parse((await daemon().get(app)).body) as { express: string };
+  t.is(body.express, '4.18.0', 'package.json says ^4.18.0; yarn.lock says 4.18.0');
+});
+
 test('a pnpm app installs with pnpm at the versions pnpm-lock.yaml pins', async (t) => {
   const { app, output } = await deploy(t, 'node-pnpm-locked', 'pnpm');
   t.regex(output, /Installing dependencies with pnpm (9|[1-9]\d)\.\d+\.\d+ \(pnpm-lock\.yaml\), frozen to pnpm-lock\.yaml/);
   t.is((await daemon().get(app)).body, 'shortlinks on express 4.18.0, 0 links\n', 'package.json says ^4.18.0; the lock file says 4.18.0');
+});
+
+test('a slow starter with an app.json check deploys: Dokku’s 5 s between attempts outlasts its warm-up', async (t) => {
+  const { app, output } = await deploy(t, 'node-slow-start', 'slow');
+  t.regex(output, /All processes healthy after [3-9]\.\d s/);
+  t.is((await daemon().get(app)).body, '{"items":1000}');
+});
+
+test('an app on a fixed port is served once ports:set says so; PORT is honoured end to end and checked', async (t) => {
+  const app = name('fixport');
+  t.is((await daemon().paas(['apps:create', app])).code, 0);
+  const bad = await daemon().paas(['ports:set', app, 'http:8080:3000']);
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /every app is served on the router's http port, by hostname; write http:80:3000/);
+  const set = await daemon().paas(['ports:set', app, 'http:80:3000']);
+  t.is(set.code, 0, set.output);
+  const push = await daemon().push(await fixtureRepo('node-fixed-port'), app);
+  t.is(push.code, 0, push.output);
+  t.regex((await daemon().get(app)).body, /^status: all systems operational/);
+  const report = await daemon().paas(['ports:report', app]);
+  t.regex(report.stdout, /Port map: +http:80:3000\n +Listening on: +3000 \(from ports:set\)/);
+  const badPort = await daemon().paas(['config:set', app, 'PORT=web']);
+  t.not(badPort.code, 0);
+  t.regex(badPort.stderr, /PORT must be a port number from 1 to 65535/);
+  // A PORT config var says the same as the mapping: cleared, the mapping gives way to it, and nothing restarts.
+  const viaConfig = await daemon().paas(['config:set', app, 'PORT=3000']);
+  t.is(viaConfig.code, 0, viaConfig.output);
+  const cleared = await daemon().paas(['ports:clear', app]);
+  t.is(cleared.code, 0, cleared.output);
+  t.regex(cleared.stdout, /already listens on port 3000: nothing to restart/);
+  t.regex((await daemon().paas(['ports:report', app])).stdout, /Port map: +http:80:3000 \(not set\)\n +Listening on: +3000 \(from PORT config var\)/);
+  t.regex((await daemon().get(app)).body, /^status: all systems operational/);
 });
 
 test('a Procfile with only a release command keeps the buildpack’s web process, as on Heroku', async (t) => {

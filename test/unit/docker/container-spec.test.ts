@@ -2,10 +2,13 @@ import test from 'ava';
 import { containerName, containerSpec } from '../../../src/docker/container-spec.js';
 import { choosePort } from '../../../src/release/app-port.js';
 
-test('the port is the single exposed port, else 5000', (t) => {
-  t.is(choosePort([]), 5000);
-  t.is(choosePort([8080]), 8080);
-  t.is(choosePort([80, 443]), 5000);
+test('the port is ports:set’s, else a PORT config var, else the single exposed port, else 5000', (t) => {
+  t.is(choosePort({ exposed: [] }).port, 5000);
+  t.is(choosePort({ exposed: [8080] }).port, 8080);
+  t.is(choosePort({ exposed: [80, 443] }).port, 5000);
+  t.deepEqual(choosePort({ exposed: [8080], config: { PORT: '3000' } }), { port: 3000, from: 'config' });
+  t.deepEqual(choosePort({ exposed: [8080], config: { PORT: '3000' }, ports: [{ scheme: 'http', host: 80, container: 4000 }] }), { port: 4000, from: 'ports' });
+  t.deepEqual(choosePort({ exposed: [], config: { PORT: 'x' } }), { port: 5000, from: 'default' });
 });
 
 test('containers are named and labelled for app, release and process', (t) => {
