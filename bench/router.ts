@@ -16,6 +16,7 @@ import { median } from './_bench.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
 import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
+import { haproxyBinary } from '../src/router/haproxy/haproxy-install.js';
 import { runtimeCommand } from '../src/router/haproxy/runtime-api.js';
 import { ACCESS_LOG_FORMAT } from '../src/router/haproxy/access-log.js';
 import { SERVER_OPTIONS } from '../src/router/haproxy/haproxy-config.js';
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     const floorLog = fs.openSync(path.join(dir, 'haproxy-floor.log'), 'a');
-    const floor = spawn('haproxy', ['-db', '-f', floorConf], { stdio: ['ignore', floorLog, 'ignore'] });
+    const floor = spawn(haproxyBinary(), ['-db', '-f', floorConf], { stdio: ['ignore', floorLog, 'ignore'] });
     fs.closeSync(floorLog);
     children.push(floor);
     await new Promise((r) => setTimeout(r, 500));

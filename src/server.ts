@@ -13,6 +13,7 @@ import { DeployQueues } from './queue/deploy-queue.js';
 import { NodeDataPlane } from './router/node-data-plane.js';
 import { HaproxyDataPlane } from './router/haproxy/haproxy-data-plane.js';
 import { haproxyInstalled } from './router/haproxy/haproxy-process.js';
+import { haproxyBinary } from './router/haproxy/haproxy-install.js';
 import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
 import { startSwarm } from './swarm/swarm-setup.js';
@@ -61,7 +62,7 @@ async function chooseDataPlane(config: Config): Promise<DataPlane> {
   const listen = { httpPort: config.httpPort, httpsPort: config.httpsPort, domain: config.domain, upstreamTimeoutMs: config.upstreamTimeoutMs };
   if (config.router === 'haproxy') {
     if (await haproxyInstalled()) return new HaproxyDataPlane({ ...listen, dataDir: config.dataDir, accessLog: config.accessLog });
-    daemonLog('router.fallback', { reason: 'haproxy is not installed (apt-get install haproxy)', router: 'node' });
+    daemonLog('router.fallback', { reason: `HAProxy 3.0 is not installed at ${haproxyBinary()} (run bin/setup, or paas stack:build)`, router: 'node' });
   }
   return new NodeDataPlane(listen);
 }

@@ -38,9 +38,16 @@ export async function attachLink(
     );
   const unit = unitOf(row);
   const id = await ensureServiceRunning(services.docker, unit, [], services.config.appNetworks, lineSink(write));
+  // On the app's network before the release that sets the variable starts; the link's record comes with that
+  // release (see ConfigChange.link).
   await connectApp(services.docker, unit, id, app, services.config.appNetworks);
-  await insertLink(services.db, { service: row.name, app, envVar });
   return { row, envVar, url: serviceUrl(row) };
+}
+
+/** Takes the service off the app's network, unless a link of the two is on record (a failed link's release). */
+export async function leaveAppNetwork(services: Pick<Services, 'db' | 'docker'>, row: ServiceRow, app: string): Promise<void> {
+  if ((await listLinks(services.db, { app })).some((l) => l.service === row.name)) return;
+  await disconnectApp(services.docker, unitOf(row), app);
 }
 
 /** Forgets a link and takes the service off the app's network (after an unlink's release, or a failed link's). */

@@ -116,7 +116,9 @@ program
 
 program
   .command('stack:build')
-  .description('build the local base image paas/stack:bookworm (also tagged debian:bookworm and debian:bookworm-slim)')
+  .description(
+    'build the local base image paas/stack:bookworm (also tagged debian:bookworm and debian:bookworm-slim), and install HAProxy 3.0 for the data plane',
+  )
   .option('--force', 'rebuild even when the image exists')
   .addOption(new Option('--mirror <url>', 'Debian mirror for debootstrap').env('PAAS_DEBIAN_MIRROR').default('http://deb.debian.org/debian'))
   .action(async (opts: { force?: boolean; mirror: string }) => {
@@ -124,11 +126,10 @@ program
     const { buildStack } = await import('../stack/build-stack.js');
     const docker = createDocker();
     await pingDocker(docker);
-    await buildStack(
-      docker,
-      lineSink((line) => io.out(line + '\n')),
-      { mirror: opts.mirror, force: opts.force ?? false },
-    );
+    const out = lineSink((line) => io.out(line + '\n'));
+    await buildStack(docker, out, { mirror: opts.mirror, force: opts.force ?? false });
+    const { installHaproxy } = await import('../router/haproxy/haproxy-install.js');
+    await installHaproxy(docker, out);
   });
 
 /** The app git remote `name` of the current repository points at, as Heroku infers it from its `heroku` remote. */

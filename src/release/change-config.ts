@@ -2,6 +2,8 @@
 // same image and the new config, through the same swap as deploys and rollbacks.
 import type { ReleaseServices } from '../services.js';
 import { getApp, setAppConfig } from '../store/apps.js';
+import { deleteLink, insertLink } from '../store/backing-services.js';
+import type { Db } from '../store/db.js';
 import { activeRelease } from '../store/releases.js';
 import { appUrl } from '../config.js';
 import type { LineSink } from '../log.js';
@@ -16,6 +18,18 @@ export interface ConfigChange {
   unset: string[];
   /** false: store it for the next deploy only (config:set --no-restart). */
   restart: boolean;
+  /**
+   * services:link / unlink: the link's record is written (or deleted) with the config, in the transaction that
+   * records the release, so that a link exists exactly when its variable is in the config, whatever ends when.
+   */
+  link?: { service: string; envVar: string; remove?: boolean };
+}
+
+/** The config and, with it, a link's record (see ConfigChange.link). */
+async function recordConfig(db: Db, app: string, config: Record<string, string>, link: ConfigChange['link']): Promise<void> {
+  await setAppConfig(db, app, config);
+  if (link?.remove) await deleteLink(db, link.service, app);
+  else if (link) await insertLink(db, { service: link.service, app, envVar: link.envVar });
 }
 
 /** The port of a release of `imageId` with this config and these mappings (see app-port.ts). */
@@ -40,6 +54,7 @@ export async function changeConfig(services: ReleaseServices, app: string, chang
   const row = await getApp(services.db, app);
   const absent = change.unset.filter((key) => !(key in row.config));
   if (Object.keys(change.set).length === 0 && absent.length === change.unset.length) {
+    if (change.link) await services.db.transaction((trx) => recordConfig(trx, app, row.config, change.link));
     out.step(`${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not set; nothing changed`);
     return;
   }
@@ -47,7 +62,7 @@ export async function changeConfig(services: ReleaseServices, app: string, chang
   const what = [...Object.keys(change.set), ...change.unset.filter((k) => !absent.includes(k)).map((k) => `-${k}`)].join(', ');
   const active = await activeRelease(services.db, app);
   if (!change.restart || !active) {
-    await setAppConfig(services.db, app, config);
+    await services.db.transaction((trx) => recordConfig(trx, app, config, change.link));
     out.step(`Config stored (${what}); ${active ? 'it takes effect with the next deploy or ps:restart' : 'the first deploy will use it'}`);
     return;
   }
@@ -67,7 +82,7 @@ export async function changeConfig(services: ReleaseServices, app: string, chang
       announce: (v) => `Setting config (${what}) as release v${v}`,
     },
     out,
-    { alsoRecord: (trx) => setAppConfig(trx, app, config) },
+    { alsoRecord: (trx) => recordConfig(trx, app, config, change.link) },
   );
   out.done(`Config set; v${version} serves ${appUrl(services.config, app)}`);
 }

@@ -1,4 +1,5 @@
 // E2E helpers: a real `paas server` on random ports with a temp data dir, the real git and OpenSSH client, real Docker.
+import { isHaproxyCmdline } from '../../src/router/haproxy/haproxy-install.js';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -123,7 +124,7 @@ process.once('exit', () => {
     }
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'haproxy', 'haproxy.pid'), 'utf8').trim());
-      if (pid > 1 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy')) process.kill(pid, 'SIGTERM');
+      if (pid > 1 && isHaproxyCmdline(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) process.kill(pid, 'SIGTERM');
     } catch {
       // No HAProxy (the node router), or gone already.
     }

@@ -35,68 +35,83 @@ test('after a kill at any step of a deploy, what serves, the records and git agr
   let live = (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
 
   // Load all along the crashes and restarts: the data plane (HAProxy) serves without the daemon.
+  // Bounded, and stopped in `finally`: AVA's failed assertions throw, and a loop left running keeps the worker alive.
   let loading = true;
+  const loadDeadline = Date.now() + 15 * 60_000;
   const answers = { ok: 0, failed: [] as string[] };
   const load = (async () => {
-    while (loading) {
+    while (loading && Date.now() < loadDeadline) {
       const res = await daemon.get(app).catch((err: Error) => ({ status: 0, body: err.message }));
       if (res.status === 200) answers.ok++;
       else answers.failed.push(`${res.status} ${res.body.slice(0, 60)}`);
     }
   })();
 
-  for (const step of FAULT_POINTS) {
-    const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
-    await daemon.stop();
-    daemon = await startDaemon({ reuse: ports, env: { PAAS_FAULT_POINT: step } });
-    await git(repo, ['reset', '-q', '--hard', live]);
-    const attempted = await commitAll(repo, `crash at ${step}`, { 'index.html': `crashed at ${step}\n` });
-    const push = await daemon.push(repo, app);
-    // The old release drains and stops after the new one serves and is recorded: a kill then may come after the
-    // push returned, and the deploy it reported stays.
-    const reported = push.code === 0;
-    if (!RETIRE_POINTS.includes(step)) t.false(reported, `${step}: the push was not reported as deployed`);
-    if (reported) live = attempted;
-    await gone(daemon);
-    await daemon.stop();
-    const restart = performance.now();
-    daemon = await startDaemon({ reuse: ports });
+  try {
+    for (const step of FAULT_POINTS) {
+      const ports = { dataDir: daemon.dataDir, sshPort: daemon.sshPort, httpPort: daemon.httpPort, httpsPort: daemon.httpsPort };
+      await daemon.stop();
+      daemon = await startDaemon({ reuse: ports, env: { PAAS_FAULT_POINT: step } });
+      await git(repo, ['reset', '-q', '--hard', live]);
+      const attempted = await commitAll(repo, `crash at ${step}`, { 'index.html': `crashed at ${step}\n` });
+      const push = await daemon.push(repo, app);
+      // The old release drains and stops after the new one serves and is recorded: a kill then may come after the
+      // push returned, and the deploy it reported stays.
+      const reported = push.code === 0;
+      if (!RETIRE_POINTS.includes(step)) t.false(reported, `${step}: the push was not reported as deployed`);
+      if (reported) live = attempted;
+      await gone(daemon);
+      await daemon.stop();
+      const restart = performance.now();
+      daemon = await startDaemon({ reuse: ports });
 
-    const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as Release[];
-    const active = releases.filter((r) => r.status === 'active');
-    t.is(active.length, 1, `${step}: one active release`);
-    t.is(active[0]!.sha, live, reported ? `${step}: the push the client saw succeed stays deployed` : `${step}: the push the client saw fail was not deployed`);
-    if (!reported) t.not(active[0]!.sha, attempted);
-    t.log(`${step}: the push was reported ${reported ? 'deployed, and stays' : 'failed, and was not deployed'}`);
-    const branch = (await run('git', ['--git-dir', repoPath(daemon.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
-    t.is(branch, active[0]!.sha, `${step}: the deploy branch is the active release's commit`);
-    const expected = (await git(repo, ['show', `${live}:index.html`])).stdout;
-    let served = '';
-    let web: Awaited<ReturnType<typeof containersOf>> = [];
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      served = (await daemon.get(app).catch(() => ({ body: '' }))).body;
-      web = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
-      if (served === expected && web.length === 1 && web[0]!.Labels['paas.release'] === String(active[0]!.version)) break;
-      await new Promise((r) => setTimeout(r, 250));
+      const releases = JSON.parse((await daemon.paas(['releases', app, '--json'])).stdout) as Release[];
+      const active = releases.filter((r) => r.status === 'active');
+      t.is(active.length, 1, `${step}: one active release`);
+      // At the retirement's points the release was recorded before the kill; the answer may not have reached the
+      // client yet (the old replicas drain while it travels). Then the deploy stands, as one reported would.
+      const recordedUnanswered = !reported && RETIRE_POINTS.includes(step) && active[0]?.sha === attempted;
+      if (recordedUnanswered) {
+        t.log(`${step}: the release was recorded before the kill, which came before the answer reached the client: it stays`);
+        live = attempted;
+      }
+      t.is(
+        active[0]!.sha,
+        live,
+        reported ? `${step}: the push the client saw succeed stays deployed` : `${step}: the push the client saw fail was not deployed`,
+      );
+      if (!reported && !recordedUnanswered) t.not(active[0]!.sha, attempted);
+      if (!recordedUnanswered) t.log(`${step}: the push was reported ${reported ? 'deployed, and stays' : 'failed, and was not deployed'}`);
+      const branch = (await run('git', ['--git-dir', repoPath(daemon.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
+      t.is(branch, active[0]!.sha, `${step}: the deploy branch is the active release's commit`);
+      const expected = (await git(repo, ['show', `${live}:index.html`])).stdout;
+      let served = '';
+      let web: Awaited<ReturnType<typeof containersOf>> = [];
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        served = (await daemon.get(app).catch(() => ({ body: '' }))).body;
+        web = (await containersOf(app)).filter((c) => c.State === 'running' && c.Labels['paas.process'] === 'web');
+        if (served === expected && web.length === 1 && web[0]!.Labels['paas.release'] === String(active[0]!.version)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      t.is(served, expected, `${step}: the active release serves`);
+      t.log(`${step}: routed and at its formation ${((performance.now() - restart) / 1000).toFixed(1)} s after the restart began`);
+      t.deepEqual(
+        web.map((c) => c.Labels['paas.release']),
+        [String(active[0]!.version)],
+        `${step}: exactly the active release's formation runs`,
+      );
+      const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout) as { status: string }[];
+      t.false(
+        builds.some((b) => b.status === 'running' || b.status === 'queued'),
+        `${step}: no build is left running`,
+      );
+      t.regex(fs.readFileSync(path.join(daemon.dataDir, 'server.log'), 'utf8'), new RegExp(`event=fault.point step=${step}`));
     }
-    t.is(served, expected, `${step}: the active release serves`);
-    t.log(`${step}: routed and at its formation ${((performance.now() - restart) / 1000).toFixed(1)} s after the restart began`);
-    t.deepEqual(
-      web.map((c) => c.Labels['paas.release']),
-      [String(active[0]!.version)],
-      `${step}: exactly the active release's formation runs`,
-    );
-    const builds = JSON.parse((await daemon.paas(['builds', app, '--json'])).stdout) as { status: string }[];
-    t.false(
-      builds.some((b) => b.status === 'running' || b.status === 'queued'),
-      `${step}: no build is left running`,
-    );
-    t.regex(fs.readFileSync(path.join(daemon.dataDir, 'server.log'), 'utf8'), new RegExp(`event=fault.point step=${step}`));
+  } finally {
+    loading = false;
+    await load;
   }
-
-  loading = false;
-  await load;
   t.log(`requests during the crash loop: ${answers.ok + answers.failed.length} sent, ${answers.failed.length} failed`);
   t.deepEqual(answers.failed, [], 'no request failed across every kill and restart');
 

@@ -1,8 +1,9 @@
 // The fault matrix: the daemon is killed with SIGKILL at each fault point of each operation that changes what
-// runs (config:set, ps:scale, rollback, ps:restart, pipelines:promote at checking, switched and replaced;
-// apps:destroy; a backup),
+// runs (config:set, ps:scale, rollback, ps:restart, pipelines:promote, services:link and unlink at checking,
+// switched and replaced; apps:destroy; a backup),
 // under a steady GET loop, then started again. After each kill one invariant must hold: what the store says is
-// what runs, is what is routed, and git's deploy branch is the active release's commit; no request fails.
+// what runs, is what is routed, git's deploy branch is the active release's commit, and a service is linked on
+// record exactly when its variable is in the active release's config; no request fails.
 // (Deploys are the crash test's; upgrades and restores the services-upgrade test's.)
 import test from 'ava';
 import knex from 'knex';
@@ -74,7 +75,25 @@ async function disagreement(): Promise<string | undefined> {
   if (served !== greeting) return `the router serves ${JSON.stringify(served)}, the store's v${release.version} says ${JSON.stringify(greeting)}`;
   const branch = (await run('git', ['--git-dir', repoPath(ports.dataDir, app), 'rev-parse', 'refs/heads/main'])).stdout.trim();
   if (branch !== release.sha) return `git's main is ${branch.slice(0, 7)}, the active release's commit ${release.sha.slice(0, 7)}`;
+  // A service's link is on record exactly when its variable is in the active release's config.
+  const linked = (await storedLinks()).map((l) => l.env_var);
+  const urls = Object.keys(release.config).filter((k) => k === 'DATABASE_URL');
+  if (linked.join() !== urls.join()) return `the links on record give ${JSON.stringify(linked)}, v${release.version}'s config has ${JSON.stringify(urls)}`;
   return undefined;
+}
+
+/** The app's service links on record. */
+async function storedLinks(): Promise<{ service: string; env_var: string }[]> {
+  const store = knex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(ports.dataDir, 'paas.sqlite3'), options: { readonly: true } },
+    useNullAsDefault: true,
+  });
+  try {
+    return (await store('backing_links').where({ app }).select('service', 'env_var')) as { service: string; env_var: string }[];
+  } finally {
+    await store.destroy();
+  }
 }
 
 /** Waits (up to a minute: healing may still be bringing the formation back) until everything agrees. */
@@ -114,7 +133,7 @@ function steadyLoad() {
 }
 
 test.serial(
-  'a kill at each fault point of config, scale, rollback, restart and promote leaves store, containers, routes and git in agreement, with no request failed',
+  'a kill at each fault point of config, scale, rollback, restart, promote, link and unlink leaves store, containers, routes, links and git in agreement, with no request failed',
   async (t) => {
     d = await startDaemon();
     ports = { dataDir: d.dataDir, sshPort: d.sshPort, httpPort: d.httpPort, httpsPort: d.httpsPort };
@@ -126,8 +145,10 @@ test.serial(
     const pipeline = `${app}-pipe`;
     t.is((await d.paas(['pipelines:create', pipeline, '--app', staging, '--stage', 'staging'])).code, 0);
     t.is((await d.paas(['pipelines:add', app, '--pipeline', pipeline, '--stage', 'production'])).code, 0);
+    const created = await d.paas(['services:create', 'postgres', db]);
+    t.is(created.code, 0, created.output);
     const load = steadyLoad();
-    const operations: { name: string; args: (i: number) => string[] }[] = [
+    const operations: { name: string; args: (i: number) => string[] | Promise<string[]> }[] = [
       { name: 'config:set', args: (i) => ['config:set', app, `GREETING=set ${i}`] },
       // Scaling touches only the difference: always one more, so that each cell has something to start.
       { name: 'ps:scale', args: () => ['ps:scale', app, 'web+1'] },
@@ -135,6 +156,8 @@ test.serial(
       { name: 'ps:restart', args: () => ['ps:restart', app] },
       // config-app has no tests: its commit has no passing CI run.
       { name: 'pipelines:promote', args: () => ['pipelines:promote', staging, '--to', app, '--force'] },
+      // Linked or not, as the last cell left it: the one that changes something.
+      { name: 'services:link/unlink', args: async () => ((await storedLinks()).length ? ['services:unlink', app, db] : ['services:link', app, db]) },
     ];
     const report: string[] = [];
     let i = 0;
@@ -144,13 +167,14 @@ test.serial(
         await restart({ PAAS_FAULT_POINT: point });
         const sentBefore = load.sent();
         const before = (await storedActive())[0]?.version;
-        const lost = await d.paas(op.args(i));
+        const args = await op.args(i);
+        const lost = await d.paas(args);
         const died = await waitUntilGone(d);
         await restart();
         const result = await agrees();
         const after = (await storedActive())[0]?.version;
         report.push(
-          `${op.name} at ${point}: ${died ? 'killed' : 'not reached'} (client exit ${lost.code}); the next daemon serves ${before === after ? `v${after} as before` : `v${after} (was v${before})`}, all agreeing after ${(result.ms / 1000).toFixed(1)} s; ${load.sent() - sentBefore} requests meanwhile, ${load.failed()} failed so far`,
+          `${args[0]} at ${point}: ${died ? 'killed' : 'not reached'} (client exit ${lost.code}); the next daemon serves ${before === after ? `v${after} as before` : `v${after} (was v${before})`}, all agreeing after ${(result.ms / 1000).toFixed(1)} s; ${load.sent() - sentBefore} requests meanwhile, ${load.failed()} failed so far`,
         );
         t.true(died, `${op.name} reaches ${point}`);
         t.true(result.ok, `${op.name} at ${point}: ${result.why}`);
@@ -180,7 +204,6 @@ test.serial('a kill in the middle of apps:destroy is finished by the next daemon
 });
 
 test.serial('a kill in the middle of a backup leaves no unfinished file, and the next backup goes through', async (t) => {
-  t.is((await d.paas(['services:create', 'postgres', db])).code, 0);
   await restart({ PAAS_FAULT_POINT: 'backing-up' });
   await d.paas(['services:backup', db]);
   t.true(await waitUntilGone(d));

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isHaproxyCmdline } from './haproxy-install.js';
 
 /** Between reads of the FIFO: short while lines come fast, longer when idle (a line shows in the file within 50 ms). */
 const MIN_PAUSE_MS = 2;
@@ -42,7 +43,7 @@ function widenFifo(fifo: string): void {
 function alive(pidFile: string): boolean {
   try {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 1 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy');
+    return Number.isInteger(pid) && pid > 1 && isHaproxyCmdline(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return false;
   }

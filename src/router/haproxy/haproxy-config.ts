@@ -124,6 +124,8 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     '  hard-stop-after 5m',
     '  nbthread 1',
     '  tune.ssl.default-dh-param 2048',
+    // QUIC on HAProxy 3.0 built against OpenSSL (not quictls): its compatibility layer, without 0-RTT.
+    '  limited-quic',
     'defaults',
     '  mode http',
     listen.accessLog === false ? '  no log' : '  log global',
@@ -159,6 +161,9 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     // HTTP/1 only on the plain port, as nginx without http2: an HTTP/2 preface is a bad request, not h2c.
     `  bind ${bindHost}:${listen.httpPort} proto h1`,
     `  bind ${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn h2,http/1.1`,
+    // HTTP/3 on the same port number over UDP, with the same certificates (the crt-list is shared, runtime
+    // additions included), advertised to HTTPS clients with Alt-Svc.
+    `  bind quic4@${bindHost}:${listen.httpsPort} ssl crt-list ${paths.crtList} strict-sni alpn h3`,
     '  http-request set-var(txn.host) req.hdr(host),lower,field(1,:)',
     // A trailing dot (a fully qualified name) is dropped; the regex runs only for the rare host that has one.
     '  http-request set-var(txn.host) var(txn.host),regsub(\\.$,) if { var(txn.host) -m end . }',
@@ -179,6 +184,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
     `  ${redirect} if !{ ssl_fc } !acme { ${host},map(${paths.redirectMap}) -m found }`,
     // Status lines HAProxy lets through but no client can use ("HTTP/1.1 000", "999"): a 502, as nginx answers.
     '  http-response deny deny_status 502 if { status lt 100 } || { status gt 599 }',
+    `  http-response set-header alt-svc "h3=\\":${listen.httpsPort}\\"; ma=86400" if { ssl_fc }`,
     // The app's keep-alive terms are between it and HAProxy, not the client's.
     '  http-response del-header keep-alive',
     // Control bytes in an app's response headers (RFC 9110 allows none): a 502 rather than headers clients refuse.

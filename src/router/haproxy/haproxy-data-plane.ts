@@ -28,7 +28,16 @@ import {
   type HaproxyListen,
   type HaproxyPaths,
 } from './haproxy-config.js';
-import { ensureLogWriter, haproxyMasterPid, haproxyPaths, haproxyRunning, reloadHaproxy, spawnHaproxy } from './haproxy-process.js';
+import {
+  ensureLogWriter,
+  handOverHaproxy,
+  haproxyMasterPid,
+  haproxyPaths,
+  haproxyRunning,
+  reloadHaproxy,
+  runsOtherHaproxy,
+  spawnHaproxy,
+} from './haproxy-process.js';
 import { parseServerStats, runtimeCheck, runtimeCommand } from './runtime-api.js';
 
 export interface HaproxyDataPlaneOptions extends HaproxyListen {
@@ -264,7 +273,12 @@ export class HaproxyDataPlane implements DataPlane {
     fs.writeFileSync(pages.badRequest, rawResponse(400, 'Bad Request', BAD_REQUEST_PAGE));
     await this.listenForChallenges();
     await this.lock.runExclusive(async () => {
-      if (await haproxyRunning(this.paths)) {
+      if ((await haproxyRunning(this.paths)) && runsOtherHaproxy(this.paths)) {
+        // An older daemon's HAProxy (2.6): handed over to this one's, the listening sockets passed on.
+        this.writeFiles();
+        await handOverHaproxy(this.paths);
+        this.live = this.snapshot();
+      } else if (await haproxyRunning(this.paths)) {
         await ensureLogWriter(this.paths);
         await this.adopt();
       } else {

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { PaasError } from '../../errors.js';
 import { daemonLog } from '../../log.js';
 import type { HaproxyPaths } from './haproxy-config.js';
+import { haproxyBinary, isHaproxyCmdline } from './haproxy-install.js';
 import { runtimeCommand } from './runtime-api.js';
 
 const run = promisify(execFile);
@@ -45,10 +46,10 @@ export function haproxyPaths(dataDir: string): HaproxyPaths {
   };
 }
 
-/** Whether the HAProxy binary is installed. */
+/** Whether the HAProxy binary (3.0, see haproxy-install.ts) is installed. */
 export async function haproxyInstalled(): Promise<boolean> {
   try {
-    await run('haproxy', ['-v']);
+    await run(haproxyBinary(), ['-v']);
     return true;
   } catch {
     return false;
@@ -60,7 +61,7 @@ export function haproxyMasterPid(paths: HaproxyPaths): number | undefined {
   try {
     const pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
     if (!Number.isInteger(pid) || pid <= 1) return undefined;
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy') ? pid : undefined;
+    return isHaproxyCmdline(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')) ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -87,7 +88,7 @@ export async function haproxyRunning(paths: HaproxyPaths): Promise<boolean> {
 /** Checks a configuration file without running it; throws with HAProxy's own words. */
 export async function checkConfig(file: string): Promise<void> {
   try {
-    await run('haproxy', ['-c', '-q', '-f', file]);
+    await run(haproxyBinary(), ['-c', '-q', '-f', file]);
   } catch (err) {
     // Its own words; when it said nothing (it was killed, or could not run), what happened to it.
     const text = String((err as { stderr?: string }).stderr || (err as Error).message);
@@ -124,7 +125,7 @@ export async function spawnHaproxy(paths: HaproxyPaths): Promise<void> {
   await ensureLogWriter(paths);
   // Read and write, so that opening does not wait for a reader (the writer reads it).
   const log = fs.openSync(paths.accessLogFifo, 'r+');
-  const child = spawn('haproxy', ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config, '-p', paths.pidFile], {
+  const child = spawn(haproxyBinary(), ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config, '-p', paths.pidFile], {
     detached: true,
     stdio: ['ignore', log, log],
   });
@@ -138,6 +139,54 @@ export async function spawnHaproxy(paths: HaproxyPaths): Promise<void> {
     () => `HAProxy did not start${exited !== null ? ` (exit ${exited})` : ''}: see ${paths.accessLog}`,
   );
   daemonLog('router.haproxy.started', { pid: child.pid, config: paths.config });
+}
+
+/** Whether this data dir's running HAProxy is another binary than the one the daemon runs (an older daemon's 2.6). */
+export function runsOtherHaproxy(paths: HaproxyPaths): boolean {
+  const pid = haproxyMasterPid(paths);
+  if (pid === undefined) return false;
+  try {
+    return fs.readlinkSync(`/proc/${pid}/exe`) !== fs.realpathSync(haproxyBinary());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Replaces a running HAProxy of another binary (an upgrade from 2.6) without dropping a connection: the new
+ * master's worker takes the listening sockets from the old worker (`-x`, through its admin socket) and tells it
+ * to finish (`-sf`); the old master ends with its last worker. Resolves once the new worker answers.
+ */
+export async function handOverHaproxy(paths: HaproxyPaths): Promise<void> {
+  const oldMaster = haproxyMasterPid(paths);
+  const oldWorker = await workerPid(paths);
+  await checkConfig(paths.config);
+  fs.rmSync(paths.masterSocket, { force: true });
+  await ensureLogWriter(paths);
+  const log = fs.openSync(paths.accessLogFifo, 'r+');
+  const args = ['-W', '-S', `${paths.masterSocket},mode,600`, '-f', paths.config, '-p', paths.pidFile, '-x', paths.adminSocket];
+  const child = spawn(haproxyBinary(), oldWorker ? [...args, '-sf', String(oldWorker)] : args, { detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  child.unref();
+  await waitFor(
+    async () => {
+      const now = await workerPid(paths);
+      return exited === null && now !== undefined && now !== oldWorker;
+    },
+    15_000,
+    () => `HAProxy ${haproxyBinary()} did not take over from the running one${exited !== null ? ` (exit ${exited})` : ''}: see ${paths.accessLog}`,
+  );
+  // The old master leaves once its worker has finished; a soft stop says so in case it waits.
+  if (oldMaster !== undefined && oldMaster !== child.pid) {
+    try {
+      process.kill(oldMaster, 'SIGUSR1');
+    } catch {
+      // Gone already.
+    }
+  }
+  daemonLog('router.haproxy.handed_over', { from: oldMaster, pid: child.pid, binary: haproxyBinary() });
 }
 
 /**
@@ -175,7 +224,7 @@ async function stopMaster(paths: HaproxyPaths): Promise<void> {
   }
   if (!Number.isInteger(pid) || pid <= 1) return;
   try {
-    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('haproxy')) return;
+    if (!isHaproxyCmdline(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) return;
     process.kill(pid, 'SIGTERM');
   } catch {
     return;
