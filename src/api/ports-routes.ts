@@ -10,6 +10,24 @@ import { app, app0, appOf, appRowOf, field } from './route-helpers.js';
 
 export const PORTS_ROUTES: Route[] = [
   {
+    // apps:upstream APP h2c|http1: how the router talks to the app's web replicas.
+    method: 'POST',
+    pattern: app('/upstream'),
+    audit: (c) => `apps:upstream ${app0(c)} ${String(field(c.body, 'protocol') ?? '')}`,
+    scope: 'app',
+    handler: async (c) => {
+      const name = await appOf(c);
+      const protocol = field(c.body, 'protocol');
+      if (protocol !== 'h2c' && protocol !== 'http1')
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', 'the upstream protocol is h2c (HTTP/2 without TLS, for gRPC servers) or http1');
+      if (protocol === 'h2c' && !c.services.dataPlane.speaksH2c) {
+        throw new PaasError('PAAS_ERR_INVALID_INPUT', 'this router cannot speak HTTP/2 to apps: h2c needs the HAProxy data plane (--router haproxy)');
+      }
+      const upstream = protocol === 'h2c' ? 'h2c' : null;
+      return new Streamed((write, signal) => submitPorts(c.services, name, { upstream }, write, signal));
+    },
+  },
+  {
     method: 'GET',
     pattern: app('/ports'),
     scope: 'app',
@@ -17,7 +35,14 @@ export const PORTS_ROUTES: Route[] = [
       const row = await appRowOf(c);
       const release = await activeRelease(c.services.db, row.name);
       const from = row.ports ? 'ports:set' : configPort(row.config) !== undefined ? 'PORT config var' : 'the image (EXPOSE) or the default';
-      return { app: row.name, ports: row.ports, mappings: row.ports ? formatPortMappings(row.ports) : null, listening: release?.spec.port ?? null, from };
+      return {
+        app: row.name,
+        ports: row.ports,
+        mappings: row.ports ? formatPortMappings(row.ports) : null,
+        listening: release?.spec.port ?? null,
+        from,
+        upstream: release?.spec.upstream ?? row.upstream ?? 'http1',
+      };
     },
   },
   {
@@ -34,7 +59,7 @@ export const PORTS_ROUTES: Route[] = [
         throw new PaasError('PAAS_ERR_INVALID_INPUT', 'ports must be a list of SCHEME:HOST-PORT:CONTAINER-PORT');
       }
       const ports = clear ? null : parsePortMappings(words as string[]);
-      return new Streamed((write, signal) => submitPorts(c.services, name, ports, write, signal));
+      return new Streamed((write, signal) => submitPorts(c.services, name, { ports }, write, signal));
     },
   },
 ];

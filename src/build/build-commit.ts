@@ -10,7 +10,7 @@ import { parseAppJson } from './app-json.js';
 import { parseProcfile } from '../input/procfile.js';
 import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
 import { buildWithBuildpack } from './buildpack-builder.js';
-import { resolveBuildArgs } from '../input/docker-options.js';
+import { buildTarget, resolveBuildArgs } from '../input/docker-options.js';
 import type { AppRow } from '../store/apps.js';
 
 export interface CommitSource {
@@ -83,8 +83,10 @@ export async function buildCommit(
   if (await hasDockerfile(request)) {
     out.step(`Building ${target.app} from ${dockerfile ?? 'Dockerfile'} (${target.what})`);
     const buildArgs = resolveBuildArgs(target.app, target.settings.buildArgs, target.settings.config);
-    if (target.settings.buildArgs.length > 0) out.detail(`Build args: ${Object.keys(buildArgs).join(', ')}`);
-    const imageId = await buildFromDockerfile(services.docker, { ...request, buildArgs }, (line) => out.detail(line));
+    if (Object.keys(buildArgs).length > 0) out.detail(`Build args: ${Object.keys(buildArgs).join(', ')}`);
+    const stage = buildTarget(target.settings.buildArgs);
+    if (stage) out.detail(`Build target: ${stage}`);
+    const imageId = await buildFromDockerfile(services.docker, { ...request, buildArgs, ...(stage ? { target: stage } : {}) }, (line) => out.detail(line));
     return { imageId, testImageId: imageId, defaults: 'dockerfile' };
   }
   if (dockerfile) {

@@ -29,6 +29,8 @@ export interface BuildRequest {
   dockerfile?: string;
   /** Dockerfile ARG values (docker-options --build-arg), already resolved from the app's config. */
   buildArgs?: Record<string, string>;
+  /** The stage to build (docker-options --target); absent: the last one. */
+  target?: string;
   /** The app's build cache on the host (npm's cache and the like), kept across builds. */
   buildCacheDir: string;
   /** Build a Dockerfile with the classic builder rather than BuildKit (PAAS_DOCKER_BUILDER=legacy). */
@@ -113,6 +115,7 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
     tag: request.tag,
     labels: { ...request.labels, [LABEL.sha]: request.sha },
     ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
+    ...(request.target ? { target: request.target } : {}),
     // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
     buildArgs: wantsSourceVersion(original) ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
   };

@@ -1,4 +1,5 @@
-// CLI commands for an app's port mappings, with Dokku's names and syntax: ports:report, ports:set, ports:clear.
+// CLI commands for how the router reaches an app: its port mappings, with Dokku's names and syntax (ports:report,
+// ports:set, ports:clear), and the protocol it speaks to web (apps:upstream).
 import type { Command } from 'commander';
 import { parsePortMappings } from '../input/ports.js';
 import { appPath, streamToOut, type CliIo } from './io.js';
@@ -8,6 +9,7 @@ interface PortsView {
   mappings: string | null;
   listening: number | null;
   from: string;
+  upstream: 'h2c' | 'http1';
 }
 
 export function registerPortsCommands(program: Command, io: CliIo): void {
@@ -21,7 +23,8 @@ export function registerPortsCommands(program: Command, io: CliIo): void {
       io.out(
         `=====> ${view.app} ports\n` +
           `       Port map:        ${view.mappings ?? `http:80:${view.listening ?? 5000} (not set)`}\n` +
-          `       Listening on:    ${view.listening ?? '(not deployed)'} (from ${view.from})\n`,
+          `       Listening on:    ${view.listening ?? '(not deployed)'} (from ${view.from})\n` +
+          `       Upstream:        ${view.upstream === 'h2c' ? 'h2c (HTTP/2 without TLS)' : 'HTTP/1.1'}\n`,
       );
     });
 
@@ -33,6 +36,19 @@ export function registerPortsCommands(program: Command, io: CliIo): void {
     .action(async (app: string, mappings: string[]) => {
       parsePortMappings(mappings);
       await streamToOut(io, appPath(app, '/ports'), { ports: mappings });
+    });
+
+  program
+    .command('apps:upstream <app> [protocol]')
+    .description(
+      'how the router talks to web: h2c (HTTP/2 without TLS, for gRPC servers) or http1 (the default); rolls out a release; without PROTOCOL, the one now',
+    )
+    .action(async (app: string, protocol: string | undefined) => {
+      if (protocol === undefined) {
+        const view = await io.client().call<PortsView>('GET', appPath(app, '/ports'));
+        return io.out(`${view.upstream}\n`);
+      }
+      await streamToOut(io, appPath(app, '/upstream'), { protocol });
     });
 
   program

@@ -51,6 +51,7 @@ export function containerSpec(spec: ProcessSpec): Docker.ContainerCreateOptions 
       [LABEL.process]: spec.process,
       [LABEL.replica]: String(spec.index),
       [LABEL.port]: String(spec.port),
+      ...(spec.upstream ? { [LABEL.upstream]: spec.upstream } : {}),
     },
     HostConfig: {
       RestartPolicy: { Name: 'unless-stopped' },

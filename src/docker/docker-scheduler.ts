@@ -41,6 +41,7 @@ export function replicaOf(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels
     release: Number(labels[LABEL.release]),
     ip: containerIp(app, c.NetworkSettings?.Networks ?? {}),
     port: Number(labels[LABEL.port] ?? 0),
+    ...(labels[LABEL.upstream] === 'h2c' ? { upstream: 'h2c' as const } : {}),
     state: c.State === 'running' ? 'running' : c.State === 'restarting' ? 'restarting' : c.State === 'paused' ? 'held' : 'stopped',
   };
 }
@@ -72,7 +73,16 @@ export class DockerScheduler implements Scheduler {
       .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
     if (holder?.State.Running && holder.Config.Labels?.[LABEL.app] === spec.app) options.name = `${options.name}-next`;
     const started = await runContainer(this.docker, options);
-    return { ...started, app: spec.app, process: spec.process, index: spec.index, release: spec.version, port: spec.port, state: 'running' };
+    return {
+      ...started,
+      app: spec.app,
+      process: spec.process,
+      index: spec.index,
+      release: spec.version,
+      port: spec.port,
+      ...(spec.upstream ? { upstream: spec.upstream } : {}),
+      state: 'running',
+    };
   }
 
   health(replica: Replica): Promise<ReplicaHealth> {

@@ -12,6 +12,8 @@ export const LABEL = {
   process: 'paas.process',
   replica: 'paas.replica',
   port: 'paas.port',
+  /** h2c on a replica the router talks HTTP/2 to. */
+  upstream: 'paas.upstream',
   oneOff: 'paas.one-off',
   tty: 'paas.tty',
   volume: 'paas.volume',

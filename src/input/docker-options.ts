@@ -1,13 +1,26 @@
-// Pure: Dokku's `docker-options:add APP build "--build-arg NAME[=VALUE]"`, the one Docker option a build takes here.
-// A NAME without a value is read from the app's config at build time, so a secret set with config:set reaches the
-// build only when the app opts in by naming it.
+// Pure: Dokku's `docker-options:add APP build "--build-arg NAME[=VALUE]"` and `"--target STAGE"`, the Docker
+// options a build takes here. A NAME without a value is read from the app's config at build time, so a secret set
+// with config:set reaches the build only when the app opts in by naming it.
 import { PaasError } from '../errors.js';
 import { checkConfigKey, checkConfigValue } from './config-vars.js';
 
-export interface BuildArg {
-  name: string;
-  /** Absent: the value comes from the app's config var of the same name. */
-  value?: string;
+export type BuildArg =
+  | {
+      name: string;
+      /** Absent: the value comes from the app's config var of the same name. */
+      value?: string;
+    }
+  | {
+      /** The stage of a multi-stage Dockerfile to build (`--target`). */
+      target: string;
+    };
+
+type NamedArg = Extract<BuildArg, { name: string }>;
+const isNamed = (arg: BuildArg): arg is NamedArg => 'name' in arg;
+
+/** The stage `--target` names, when one does. */
+export function buildTarget(args: BuildArg[]): string | undefined {
+  return args.flatMap((a) => ('target' in a ? [a.target] : []))[0];
 }
 
 const PHASES = ['build', 'deploy', 'run'];
@@ -28,11 +41,18 @@ export function checkPhase(phase: string): 'build' {
 
 /** Parses `--build-arg NAME`, `--build-arg NAME=VALUE` or `--build-arg=NAME=VALUE`; anything else is refused. */
 export function parseBuildOption(option: string): BuildArg {
+  const target = /^--target(?:=|\s+)(\S*)$/.exec(option.trim());
+  if (target) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(target[1]!)) {
+      throw new PaasError('PAAS_ERR_INVALID_INPUT', `--target ${JSON.stringify(target[1]!.slice(0, 40))} is not a stage name (letters, digits, _ . -)`);
+    }
+    return { target: target[1]! };
+  }
   const match = /^--build-arg(?:=|\s+)([\s\S]*)$/.exec(option.trim());
   if (!match) {
     throw new PaasError(
       'PAAS_ERR_INVALID_INPUT',
-      `only --build-arg is taken as a build option, not ${JSON.stringify(option.trim().split(/\s+/)[0]?.slice(0, 40))}: docker-options:add APP build "--build-arg NAME=VALUE"`,
+      `only --build-arg and --target are taken as build options, not ${JSON.stringify(option.trim().split(/\s+/)[0]?.slice(0, 40))}: docker-options:add APP build "--build-arg NAME=VALUE"`,
     );
   }
   const arg = match[1]!;
@@ -44,13 +64,14 @@ export function parseBuildOption(option: string): BuildArg {
 
 /** How an option is shown and stored: `--build-arg NAME` or `--build-arg NAME=VALUE`. */
 export function formatBuildOption(arg: BuildArg): string {
+  if (!isNamed(arg)) return `--target ${arg.target}`;
   return arg.value === undefined ? `--build-arg ${arg.name}` : `--build-arg ${arg.name}=${arg.value}`;
 }
 
 /** The build arguments for Docker: given values, and named config vars read from `config`; a missing one is refused. */
 export function resolveBuildArgs(app: string, args: BuildArg[], config: Record<string, string>): Record<string, string> {
   const resolved: Record<string, string> = {};
-  for (const arg of args) {
+  for (const arg of args.filter(isNamed)) {
     const value = arg.value ?? config[arg.name];
     if (value === undefined)
       throw new PaasError(
@@ -64,12 +85,17 @@ export function resolveBuildArgs(app: string, args: BuildArg[], config: Record<s
 
 /** The list with `arg` added; an arg of the same name is replaced, as a second --build-arg NAME would override it. */
 export function withBuildArg(args: BuildArg[], arg: BuildArg): BuildArg[] {
-  return [...args.filter((a) => a.name !== arg.name), arg];
+  const same = (a: BuildArg) => (isNamed(arg) ? isNamed(a) && a.name === arg.name : !isNamed(a));
+  return [...args.filter((a) => !same(a)), arg];
 }
 
 /** The list without the arg `option` names (by its name; a value given with it must match too). */
 export function withoutBuildArg(app: string, args: BuildArg[], option: BuildArg): BuildArg[] {
-  const kept = args.filter((a) => a.name !== option.name || (option.value !== undefined && a.value !== option.value));
+  const kept = args.filter((a) =>
+    isNamed(option)
+      ? !isNamed(a) || a.name !== option.name || (option.value !== undefined && a.value !== option.value)
+      : isNamed(a) || a.target !== option.target,
+  );
   if (kept.length === args.length)
     throw new PaasError('PAAS_ERR_INVALID_INPUT', `${app} has no build option ${formatBuildOption(option)}: see paas docker-options:report ${app}`);
   return kept;

@@ -8,14 +8,18 @@ export interface Target {
   release: number;
   /** The container's id, so that its death takes it out of the routes at once. */
   id?: string;
+  /** h2c: HTTP/2 without TLS to the replica (gRPC servers); absent: HTTP/1.1. */
+  protocol?: 'h2c';
 }
 
 /** Pure: the route target of a replica at `ip` that serves on `port`: built here, and nowhere else. */
-export function targetOf(c: { id: string; name: string; ip: string }, port: number | string, release: number): Target {
-  return { url: `http://${c.ip}:${port}`, container: c.name, release, id: c.id };
+export function targetOf(c: { id: string; name: string; ip: string; upstream?: 'h2c' }, port: number | string, release: number): Target {
+  return { url: `http://${c.ip}:${port}`, container: c.name, release, id: c.id, ...(c.upstream ? { protocol: c.upstream } : {}) };
 }
 
 export interface DataPlane {
+  /** Whether it can speak HTTP/2 without TLS to an app's replicas (targets with protocol h2c). */
+  readonly speaksH2c: boolean;
   /** Starts serving on the configured ports. */
   start(): Promise<void>;
   /** Stops serving (what runs outside the daemon may keep serving). */

@@ -10,6 +10,8 @@ export interface ProcessSpec {
   index: number;
   image: string;
   port: number;
+  /** How the router talks to it: h2c (HTTP/2 without TLS, for gRPC servers); absent: HTTP/1.1. */
+  upstream?: 'h2c';
   /** A shell command from the Procfile; undefined or null runs the image's CMD. */
   command?: string | null;
   config?: Record<string, string>;
@@ -34,6 +36,8 @@ export interface Replica {
   /** The address the router and health checks reach it at; '' while it has none. */
   ip: string;
   port: number;
+  /** h2c when the router speaks HTTP/2 to it (its release's setting, kept on it as a label). */
+  upstream?: 'h2c';
   /**
    * running: up; restarting: its restart policy is bringing it back; stopped: exited, created or dead; held: a
    * replaced replica kept frozen for a fast rollback (hold), not a running process of the app.

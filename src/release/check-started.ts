@@ -14,7 +14,13 @@ export async function checkReplica(
   readyTimeoutMs: number,
 ): Promise<string | undefined> {
   try {
-    const target = { ip: replica.ip, port: replica.port, startedAt, state: () => scheduler.health(replica) };
+    const target = {
+      ip: replica.ip,
+      port: replica.port,
+      startedAt,
+      state: () => scheduler.health(replica),
+      ...(replica.upstream ? { protocol: replica.upstream } : {}),
+    };
     await waitUntilHealthy(target, plan, readyTimeoutMs);
     return undefined;
   } catch (err) {

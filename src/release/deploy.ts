@@ -150,6 +150,7 @@ export async function deployCommit(
     healthchecks: parseHealthchecks(files.appJson),
     config: appConfig,
     port: choosePort({ ports: settings.ports, config: appConfig, exposed: exposedTcpPorts(image ?? {}) }).port,
+    ...(settings.upstream ? { upstream: settings.upstream } : {}),
   };
   if (files.procfile?.release) await runReleaseCommand(services, imageId, files.procfile.release, spec.config, app, out);
   faultPoint(config, 'starting');

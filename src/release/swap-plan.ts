@@ -54,7 +54,7 @@ export interface PlannedRelease {
   imageId: string;
   /** The commit the image was built from (Heroku's HEROKU_SLUG_COMMIT, as PAAS_SLUG_COMMIT). */
   sha?: string;
-  spec: Pick<ReleaseSpec, 'formation' | 'commands' | 'config' | 'port' | 'healthchecks'>;
+  spec: Pick<ReleaseSpec, 'formation' | 'commands' | 'config' | 'port' | 'healthchecks' | 'upstream'>;
 }
 
 /** Limits and volumes per process type. */
@@ -70,6 +70,7 @@ export function replicaSpec(release: PlannedRelease, process: string, index: num
     index,
     image: imageId,
     port: spec.port,
+    ...(spec.upstream ? { upstream: spec.upstream } : {}),
     command: spec.commands[process] ?? null,
     config: spec.config,
     ...(sha ? { commit: sha } : {}),

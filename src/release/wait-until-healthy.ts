@@ -1,5 +1,6 @@
 // Runs a process's health plan against a new container: HTTP checks, Docker's HEALTHCHECK, and the uptime check.
 import http from 'node:http';
+import http2 from 'node:http2';
 import { PaasError } from '../errors.js';
 import { judgeAnswer, type HealthPlan, type HttpCheck } from '../input/healthchecks.js';
 
@@ -13,8 +14,34 @@ export function isUnreachable(code: string | undefined): boolean {
   return code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || code === 'CONNECT_TIMEOUT';
 }
 
+/** One GET in HTTP/2 without TLS (prior knowledge), as the router speaks to an h2c app. */
+function probeH2c(url: string, timeoutMs: number): Promise<{ status: number; body: string } | NoAnswer> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const session = http2.connect(`http://${target.host}`);
+    const timer = setTimeout(() => (session.destroy(), resolve({ unreachable: false })), timeoutMs);
+    const done = (answer: { status: number; body: string } | NoAnswer) => {
+      clearTimeout(timer);
+      session.close();
+      resolve(answer);
+    };
+    session.on('error', (err: NodeJS.ErrnoException) => done({ unreachable: isUnreachable(err.code) }));
+    const req = session.request({ ':path': `${target.pathname}${target.search}` });
+    let status = 0;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('response', (headers) => (status = Number(headers[':status'] ?? 0)));
+    req.on('data', (chunk: string) => {
+      if (body.length < MAX_BODY) body += chunk;
+    });
+    req.on('end', () => done({ status, body }));
+    req.on('error', () => done({ unreachable: false }));
+  });
+}
+
 /** One HTTP GET; resolves with status and (the start of) the body, or how it failed when nothing answered. */
-export function probe(url: string, timeoutMs: number): Promise<{ status: number; body: string } | NoAnswer> {
+export function probe(url: string, timeoutMs: number, protocol?: 'h2c'): Promise<{ status: number; body: string } | NoAnswer> {
+  if (protocol === 'h2c') return probeH2c(url, timeoutMs);
   return new Promise((resolve) => {
     try {
       const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
@@ -51,6 +78,8 @@ export interface HealthTarget {
   port: number;
   startedAt: number;
   state: () => Promise<ContainerHealth>;
+  /** h2c: checked in HTTP/2 without TLS, as the router will speak to it. */
+  protocol?: 'h2c';
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,7 +95,7 @@ async function runHttpCheck(target: HealthTarget, check: HttpCheck, deadline: nu
   let lastFailure: string | undefined;
   let unreachable = false;
   for (let attempt = 1; check.attempts === 0 || attempt <= check.attempts; attempt++) {
-    const answer = await probe(url, check.timeoutSeconds * 1000);
+    const answer = await probe(url, check.timeoutSeconds * 1000, target.protocol);
     if ('status' in answer) {
       lastFailure = judgeAnswer(check, answer.status, answer.body);
       if (!lastFailure) return;
@@ -92,7 +121,7 @@ export function confirmedByAnswers(plan: Required<HealthPlan>, answeredAt: numbe
 
 /** Whether the first HTTP check still gets a good answer (the replica did not fall over after its first). */
 async function answersAgain(target: HealthTarget, check: HttpCheck): Promise<boolean> {
-  const answer = await probe(`http://${target.ip}:${check.port ?? target.port}${check.path}`, check.timeoutSeconds * 1000);
+  const answer = await probe(`http://${target.ip}:${check.port ?? target.port}${check.path}`, check.timeoutSeconds * 1000, target.protocol);
   return 'status' in answer && judgeAnswer(check, answer.status, answer.body) === undefined;
 }
 

@@ -20,6 +20,8 @@ export interface NodeDataPlaneOptions {
 }
 
 export class NodeDataPlane implements DataPlane {
+  // http-proxy speaks HTTP/1.1 to apps only.
+  readonly speaksH2c = false;
   readonly routes = new RouteTable();
   private readonly requests = new Inflight();
   private readonly sni = new SniContexts();

@@ -34,6 +34,8 @@ export interface AppRow {
   placement: string[];
   /** Port mappings set with ports:set; null: none (the port comes from PORT, EXPOSE or 5000). */
   ports: PortMapping[] | null;
+  /** h2c: the router speaks HTTP/2 without TLS to web (apps:upstream); null: HTTP/1.1. */
+  upstream: 'h2c' | null;
   createdAt: string;
 }
 
@@ -52,6 +54,7 @@ interface AppRecord {
   maintenance?: boolean | number;
   placement_json?: string;
   ports_json?: string | null;
+  upstream?: string | null;
   created_at: string | Date;
 }
 
@@ -71,6 +74,7 @@ function fromRow(row: AppRecord): AppRow {
     maintenance: Boolean(row.maintenance),
     placement: JSON.parse(row.placement_json ?? '[]') as string[],
     ports: row.ports_json ? (JSON.parse(row.ports_json) as PortMapping[]) : null,
+    upstream: row.upstream === 'h2c' ? 'h2c' : null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -89,6 +93,10 @@ export async function setPlacement(db: Db, name: string, placement: string[]): P
   await db('apps')
     .where({ name })
     .update({ placement_json: JSON.stringify(placement) });
+}
+
+export async function setAppUpstream(db: Db, name: string, upstream: 'h2c' | null): Promise<void> {
+  await db('apps').where({ name }).update({ upstream });
 }
 
 export async function setAppPorts(db: Db, name: string, ports: PortMapping[] | null): Promise<void> {

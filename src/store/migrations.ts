@@ -520,6 +520,20 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // apps:upstream: h2c when the router speaks HTTP/2 without TLS to the app's web replicas; null: HTTP/1.1.
+    name: '026_app_upstream',
+    async up(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.string('upstream', 10).nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('apps', (t) => {
+        t.dropColumn('upstream');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

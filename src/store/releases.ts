@@ -17,6 +17,8 @@ export interface ReleaseSpec {
   commands: Record<string, string | null>;
   /** The port web listens on. */
   port: number;
+  /** h2c: the router speaks HTTP/2 without TLS to web (apps:upstream); absent: HTTP/1.1. */
+  upstream?: 'h2c';
   healthchecks: Record<string, HealthPlan>;
 }
 

@@ -101,6 +101,7 @@ export function replicaOfService(service: SwarmService, tasks: SwarmTask[]): Rep
     release: Number(labels[LABEL.release]),
     ip: state === 'running' ? taskIp(app, task) : '',
     port: Number(labels[LABEL.port] ?? 0),
+    ...(labels[LABEL.upstream] === 'h2c' ? { upstream: 'h2c' as const } : {}),
     state: paused ? 'stopped' : state === 'running' ? 'running' : 'restarting',
     ...(task?.NodeID ? { node: task.NodeID } : {}),
     ...(task?.Status?.ContainerStatus?.ContainerID ? { container: task.Status.ContainerStatus.ContainerID } : {}),

@@ -135,6 +135,34 @@ test.serial('scaling from the page (confirmed) starts the new replica, which the
   t.is(running.length, 2);
 });
 
+test.serial('config vars are set, revealed and removed from the page, each change a release; domains added and removed', async (t) => {
+  await page.goto(`${base}/#/apps/${app}`);
+  // Enabled once the page's previous command (the scale above) has ended.
+  await page.waitForSelector('#config button[type="submit"]:not([disabled])', { timeout: 60_000 });
+  await page.type('input[name="config-key"]', 'FROM_PAGE');
+  await page.type('input[name="config-value"]', 'set in the browser');
+  await page.click('#config button[type="submit"]');
+  await waitForText(page, 'li[data-config="FROM_PAGE"]', /FROM_PAGE/, 60_000);
+  t.is((await daemon.paas(['config:get', app, 'FROM_PAGE'])).stdout, 'set in the browser\n');
+  t.regex((await daemon.paas(['releases', app])).stdout, /Set FROM_PAGE config var/);
+  await page.click('li[data-config="FROM_PAGE"] button[aria-label="Reveal FROM_PAGE"]');
+  await waitForText(page, 'li[data-config="FROM_PAGE"] .value', /set in the browser/);
+  await page.click('li[data-config="FROM_PAGE"] button[aria-label="Remove FROM_PAGE"]');
+  t.is(dialogs.at(-1), `Remove FROM_PAGE from ${app}? This makes a new release.`);
+  await page.waitForFunction(() => !document.querySelector('li[data-config="FROM_PAGE"]'), { timeout: 60_000 });
+  t.regex((await daemon.paas(['config:get', app, 'FROM_PAGE'])).stderr, /has no config var FROM_PAGE/, 'gone for the CLI too');
+
+  const host = `${app}.example.test`;
+  await page.type('input[name="domain"]', host);
+  await page.click('button ::-p-text(Add domain)');
+  await page.waitForSelector(`li[data-domain="${host}"]`, { timeout: 30_000 });
+  t.regex((await daemon.paas(['domains', app])).stdout, new RegExp(host.replace(/\./g, '\\.')));
+  await screenshot(page, 'app-settings');
+  await page.click(`li[data-domain="${host}"] button[aria-label="Remove ${host}"]`);
+  await page.waitForFunction((h) => !document.querySelector(`li[data-domain="${h}"]`), { timeout: 30_000 }, host);
+  t.notRegex((await daemon.paas(['domains', app])).stdout, new RegExp(host.replace(/\./g, '\\.')));
+});
+
 test.serial("a line the app's container prints shows on the live logs page", async (t) => {
   await page.goto(`${base}/#/apps/${app}/logs`);
   await page.waitForFunction(() => (document.querySelector('pre[role=log]')?.textContent ?? '').length > 0, { timeout: 30_000 });

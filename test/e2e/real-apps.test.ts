@@ -110,9 +110,25 @@ test('an app on a fixed port is served once ports:set says so; PORT is honoured 
   t.is(viaConfig.code, 0, viaConfig.output);
   const cleared = await daemon().paas(['ports:clear', app]);
   t.is(cleared.code, 0, cleared.output);
-  t.regex(cleared.stdout, /already listens on port 3000: nothing to restart/);
+  t.regex(cleared.stdout, /v\d+ already serves that way: nothing to restart/);
   t.regex((await daemon().paas(['ports:report', app])).stdout, /Port map: +http:80:3000 \(not set\)\n +Listening on: +3000 \(from PORT config var\)/);
   t.regex((await daemon().get(app)).body, /^status: all systems operational/);
+});
+
+test('an h2c-only service (as gRPC servers are) is health-checked and served once apps:upstream says h2c', async (t) => {
+  const app = name('h2c');
+  t.is((await daemon().paas(['apps:create', app])).code, 0);
+  const set = await daemon().paas(['apps:upstream', app, 'h2c']);
+  t.is(set.code, 0, set.output);
+  const push = await daemon().push(await fixtureRepo('node-h2c-service'), app);
+  t.is(push.code, 0, push.output);
+  t.deepEqual(
+    JSON.parse((await daemon().get(app)).body),
+    { service: 'pricing', protocol: 'HTTP/2', skus: 2 },
+    'an HTTP/1.1 client reaches it through the router',
+  );
+  t.deepEqual(JSON.parse((await daemon().get(app, '/widget')).body), { sku: 'widget', cents: 1250 });
+  t.is((await daemon().paas(['apps:upstream', app])).stdout, 'h2c\n');
 });
 
 test('a Procfile with only a release command keeps the buildpack’s web process, as on Heroku', async (t) => {
@@ -220,7 +236,7 @@ test('build args reach a Dockerfile build only as docker-options name them, valu
   t.is((await daemon().paas(['apps:create', app])).code, 0);
   const privileged = await daemon().paas(['docker-options:add', app, 'build', '--privileged']);
   t.not(privileged.code, 0);
-  t.regex(privileged.stderr, /only --build-arg is taken as a build option, not "--privileged"/);
+  t.regex(privileged.stderr, /only --build-arg and --target are taken as build options, not "--privileged"/);
   for (const option of ['--build-arg APP_ENV=production', '--build-arg RELEASE_NOTE']) {
     const added = await daemon().paas(['docker-options:add', app, 'build', option]);
     t.is(added.code, 0, added.output);

@@ -1,5 +1,6 @@
 // One app: what runs (processes with CPU and memory), its releases, builds and CI runs, config names, domains
-// and certificates, volumes; jobs of the app stream here live as they run; rollback, restart and scale.
+// and certificates, volumes; jobs of the app stream here live as they run; rollback, restart, scale, config vars
+// and domains.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, live, runCommand } from './api.js';
 import { Badge, LogView, Problem, Section } from './components.js';
@@ -7,6 +8,7 @@ import { ago } from './format.js';
 import { foldActivity, type ActivityMessage, type Job } from './jobs.js';
 import { Processes, type ProcessView } from './app-processes.js';
 import { Releases, type ReleaseView } from './app-releases.js';
+import { ConfigEditor, DomainsEditor } from './app-settings.js';
 
 interface AppInfo {
   name: string;
@@ -61,33 +63,6 @@ async function loadApp(app: string): Promise<AppData> {
     get<AppData['volumes']>('/storage'),
   ]);
   return { info, processes, releases, builds, ci, configNames, certs, domains, volumes };
-}
-
-function Config({ app, names }: { app: string; names: string[] }) {
-  const [values, setValues] = useState<Record<string, string> | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  if (names.length === 0) return <p>No config vars.</p>;
-  return (
-    <>
-      <dl class="config">
-        {names.map((name) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd>{values ? (values[name] ?? '') : '••••••'}</dd>
-          </div>
-        ))}
-      </dl>
-      <button
-        type="button"
-        onClick={() =>
-          values ? setValues(null) : api<Record<string, string>>('GET', `/apps/${app}/config`).then(setValues, (e: Error) => setProblem(e.message))
-        }
-      >
-        {values ? 'Hide values' : 'Show values'}
-      </button>
-      <Problem text={problem} />
-    </>
-  );
 }
 
 export function AppPage({ app }: { app: string }) {
@@ -219,9 +194,10 @@ export function AppPage({ app }: { app: string }) {
           </ul>
         </Section>
         <Section title="Config" id="config">
-          <Config app={app} names={data.configNames} />
+          <ConfigEditor app={app} names={data.configNames} busy={acting} onChange={(body) => void act('/config', body)} />
         </Section>
         <Section title="Domains and certificates" id="domains">
+          <DomainsEditor app={app} domains={data.domains} onChanged={() => void reload()} />
           <ul class="plain">
             {data.certs.certificates.map((c) => (
               <li key={c.host}>

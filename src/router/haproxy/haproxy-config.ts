@@ -58,10 +58,16 @@ export function backendName(app: string): string {
  * restarts, and one back at a new address (its container restarted by the engine, its Swarm task replaced on
  * another node) is a new server: the old one, with its idle connections to an address that is gone, drains away.
  */
-export function serverName(target: Pick<Target, 'id' | 'url'>): string {
+export function serverName(target: Pick<Target, 'id' | 'url' | 'protocol'>): string {
   const url = new URL(target.url);
-  const address = `${url.hostname}_${url.port || 80}`.replace(/[^a-zA-Z0-9._]/g, '_');
+  // The protocol is part of the name: a change of it is a new server, which takes the traffic as the old drains.
+  const address = `${url.hostname}_${url.port || 80}${target.protocol === 'h2c' ? '_h2c' : ''}`.replace(/[^a-zA-Z0-9._]/g, '_');
   return target.id ? `${SERVER_PREFIX}${target.id.slice(0, 16)}-${address}` : `${SERVER_PREFIX}${address}`;
+}
+
+/** The options of one app server: the shared ones, and HTTP/2 for an h2c target. */
+export function serverOptions(target: Pick<Target, 'protocol'>): string {
+  return target.protocol === 'h2c' ? `${SERVER_OPTIONS} proto h2` : SERVER_OPTIONS;
 }
 
 /** host:port of a target's URL. */
@@ -220,7 +226,7 @@ export function renderConfig(paths: HaproxyPaths, listen: HaproxyListen, state: 
   lines.unshift(`${STATIC_MARK}${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`);
   for (const [app, { targets }] of [...state.apps].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`backend ${backendName(app)}`, '  balance leastconn');
-    for (const t of targets) lines.push(`  server ${serverName(t)} ${serverAddress(t)} ${SERVER_OPTIONS}`);
+    for (const t of targets) lines.push(`  server ${serverName(t)} ${serverAddress(t)} ${serverOptions(t)}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -24,7 +24,7 @@ import {
   serverAddress,
   serverName,
   CONNECT_TIMEOUT_MS,
-  SERVER_OPTIONS,
+  serverOptions,
   type HaproxyListen,
   type HaproxyPaths,
 } from './haproxy-config.js';
@@ -58,6 +58,7 @@ interface Live {
 }
 
 export class HaproxyDataPlane implements DataPlane {
+  readonly speaksH2c = true;
   readonly paths: HaproxyPaths;
   private readonly lock = new Mutex();
   private readonly routes = new Map<string, readonly Target[]>();
@@ -168,7 +169,7 @@ export class HaproxyDataPlane implements DataPlane {
       await this.cmd(`set server ${backend}/${name} state ready`);
       return;
     }
-    await this.cmd(`add server ${backend}/${name} ${serverAddress(target)} ${SERVER_OPTIONS}`);
+    await this.cmd(`add server ${backend}/${name} ${serverAddress(target)} ${serverOptions(target)}`);
     await this.cmd(`enable server ${backend}/${name}`);
     servers.add(name);
     live.servers.set(backend, servers);

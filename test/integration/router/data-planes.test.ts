@@ -398,6 +398,23 @@ test('haproxy: the HTTPS port speaks HTTP/2 (ALPN h2), HTTP/1.1 and HTTP/3 (QUIC
   t.is(h1.altSvc, `h3=":${p.https}"; ma=86400`, 'HTTPS answers advertise HTTP/3 on the same port');
 });
 
+test('haproxy: a target marked h2c is spoken to in HTTP/2 without TLS (gRPC servers); switching protocol drops no request', async (t) => {
+  if (!hasHaproxy) return t.fail('haproxy is not installed');
+  const p = await startPlane('haproxy', t);
+  const h2 = http2.createServer((req, res) => res.end(`over ${req.httpVersion}`));
+  const h1 = http.createServer((req, res) => res.end(`over ${req.httpVersion}`));
+  await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => h1.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => (h2.close(), h1.close()));
+  const h2Port = (h2.address() as net.AddressInfo).port;
+  const h1Port = (h1.address() as net.AddressInfo).port;
+  await p.plane.setTargets('grpc', [{ url: `http://127.0.0.1:${h2Port}`, container: 'g', release: 1, id: 'g000000000000000', protocol: 'h2c' }]);
+  t.is((await request(p.http, 'grpc.localhost')).body, 'over 2.0', 'an HTTP/1.1 client, HTTP/2 to the app');
+  // Back to HTTP/1.1 (a release without h2c, on another replica): routed at once.
+  await p.plane.setTargets('grpc', [{ url: `http://127.0.0.1:${h1Port}`, container: 'h', release: 2, id: 'h000000000000000' }]);
+  t.is((await request(p.http, 'grpc.localhost')).body, 'over 1.1');
+});
+
 test('haproxy: traffic goes on while the daemon is away, and a new daemon adopts the running HAProxy without a reload', async (t) => {
   if (!hasHaproxy) return t.fail('haproxy is not installed');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];

@@ -170,6 +170,7 @@ export class FakeScheduler implements Scheduler {
 }
 
 export class FakeDataPlane implements DataPlane {
+  readonly speaksH2c = true;
   readonly routes = new Map<string, readonly Target[]>();
   readonly stopped = new Set<string>();
   /** Requests in flight per target URL, as a test sets them. */

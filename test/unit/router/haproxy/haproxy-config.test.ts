@@ -1,5 +1,5 @@
 import test from 'ava';
-import { renderConfig, serverName, staticMark } from '../../../../src/router/haproxy/haproxy-config.js';
+import { renderConfig, serverName, staticMark, serverOptions } from '../../../../src/router/haproxy/haproxy-config.js';
 import { haproxyPaths } from '../../../../src/router/haproxy/haproxy-process.js';
 
 test("a replica keeps its server across daemons, and one back at a new address gets a new server, not the old one's connections", (t) => {
@@ -26,4 +26,12 @@ test('the configuration fingerprints its routing-independent part on its first l
   t.is(staticMark(renderConfig(paths, listen, routed)), mark, 'routes do not move it');
   t.not(staticMark(renderConfig(paths, { ...listen, httpsPort: 8443 }, empty)), mark, 'the frontend does');
   t.is(staticMark('global\n  maxconn 100\n'), '', 'a file an older daemon wrote has none');
+});
+
+test('an h2c target is its own server (a protocol change is a new server) spoken to in HTTP/2', (t) => {
+  const plain = { url: 'http://10.0.0.5:5000', id: 'abcdef0123456789ffff' };
+  const h2c = { ...plain, protocol: 'h2c' as const };
+  t.not(serverName(h2c), serverName(plain));
+  t.regex(serverOptions(h2c), / proto h2$/);
+  t.notRegex(serverOptions({}), /proto/);
 });
