@@ -58,7 +58,8 @@ function scopeMount(flag: string, app: string): string {
   if (type !== 'cache') return flag;
   const id = get('id') ?? get('target') ?? get('dst') ?? get('destination') ?? '';
   const others = fields.filter((f) => !f.toLowerCase().startsWith('id='));
-  return `--mount=${[...others, `id=paas-app-${app}-${id}`].join(',')}`;
+  // A '/' after the app's name: app names never hold one, so app "a" with id "b-c" and app "a-b" with id "c" differ.
+  return `--mount=${[...others, `id=paas-app/${app}/${id}`].join(',')}`;
 }
 
 /** The JSON exec form of an instruction. */

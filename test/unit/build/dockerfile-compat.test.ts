@@ -39,12 +39,16 @@ test('cache mounts are the app’s own (BuildKit shares them by id across every 
   const text =
     'FROM a\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,id=go,target=/go/pkg go build\nRUN --mount=type=bind,source=x,target=/x true';
   t.deepEqual(forBuiltinFrontend(text, 'shop', none).dockerfile.split('\n').slice(1), [
-    'RUN --mount=type=cache,target=/root/.npm,id=paas-app-shop-/root/.npm npm ci',
-    'RUN --mount=type=cache,target=/go/pkg,id=paas-app-shop-go go build',
+    'RUN --mount=type=cache,target=/root/.npm,id=paas-app/shop//root/.npm npm ci',
+    'RUN --mount=type=cache,target=/go/pkg,id=paas-app/shop/go go build',
     'RUN --mount=type=bind,source=x,target=/x true',
   ]);
   const other = forBuiltinFrontend(text, 'other', none).dockerfile;
-  t.notRegex(other, /paas-app-shop/);
+  t.notRegex(other, /paas-app\/shop/);
+  // Names with hyphens never meet: app "a" with id "b-c" and app "a-b" with id "c".
+  const idOf = (app: string, id: string) =>
+    /id=([^ ,]+)/.exec(forBuiltinFrontend(`FROM a\nRUN --mount=type=cache,id=${id},target=/x true`, app, none).dockerfile)![1];
+  t.not(idOf('a', 'b-c'), idOf('a-b', 'c'));
 });
 
 test('secret and ssh mounts are refused in one line saying what to do instead', (t) => {
