@@ -1,6 +1,15 @@
 // Shared bench plumbing: a daemon and an app name for one run, cleaned up whatever happens; medians.
 import { removeApps, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
 
+/** Polls `app` from now on until it serves `body`; resolves with the ms from `start` until it did. */
+export async function servedAfter(daemon: Daemon, app: string, body: string, start: number): Promise<number> {
+  for (;;) {
+    const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
+    if (res.body === body) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

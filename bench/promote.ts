@@ -4,7 +4,7 @@
 // timed), promote it, then roll production back to what it ran before. Then a branch push until its review app
 // serves, against a push of the deploy branch.
 import { commitAll, docker, fixtureRepo, git, removeApps, type Daemon } from '../test/e2e/_daemon.js';
-import { median, runBench } from './_bench.js';
+import { median, runBench, servedAfter } from './_bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
@@ -12,19 +12,11 @@ const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
 /** Runs `paas args` and times it until `app` serves `body` and until the command returned. */
 async function timed(daemon: Daemon, args: string[], app: string, body: string): Promise<{ served: number; returned: number }> {
   const start = performance.now();
-  let served = 0;
-  const watching = (async () => {
-    for (;;) {
-      const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
-      if (res.body === body) return (served = performance.now() - start);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const watching = servedAfter(daemon, app, body, start);
   const run = await daemon.paas(args);
   if (run.code !== 0) throw new Error(`paas ${args.join(' ')} failed:\n${run.output}`);
   const returned = performance.now() - start;
-  await watching;
-  return { served, returned };
+  return { served: await watching, returned };
 }
 
 async function layersBytes(): Promise<number> {

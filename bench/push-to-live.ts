@@ -3,7 +3,7 @@
 // branch that does not deploy (transfer and hook only), measured in the same run. Then the same pushes built by
 // Docker's classic builder (PAAS_DOCKER_BUILDER=legacy, a second daemon), for BuildKit against it.
 import { commitAll, fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from '../test/e2e/_daemon.js';
-import { median, runBench } from './_bench.js';
+import { median, runBench, servedAfter } from './_bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -38,17 +38,10 @@ async function measure(daemon: Daemon, app: string): Promise<Measured> {
       buffered += chunk;
       for (const [name, pattern] of PHASES) if (marks[name] === undefined && pattern.test(buffered)) marks[name] = performance.now() - start;
     };
-    let served = 0;
-    const watching = (async () => {
-      for (;;) {
-        const res = await daemon.get(app).catch(() => ({ status: 0, body: '' }));
-        if (res.body === body) return (served = performance.now() - start);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
+    const watching = servedAfter(daemon, app, body, start);
     const push = await daemon.push(repo, app, 'main', undefined, onData);
     if (push.code !== 0) throw new Error(`push failed:\n${push.output}`);
-    await watching;
+    const served = await watching;
     const pushReturned = performance.now() - start;
     rows.push({ ...marks, 'route switch': served - (marks.ready ?? served), served, 'push returned': pushReturned });
   }
