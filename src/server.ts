@@ -27,7 +27,7 @@ import { startSshGateway } from './ssh/gateway.js';
 import { startAdminApi, startTcpApi } from './api/server.js';
 import { ensureRepo } from './git/repos.js';
 import { removeStrays, restoreRoutes } from './release/restore-routes.js';
-import { restoreServices } from './backing/service-lifecycle.js';
+import { removeUnfinishedServices, restoreServices } from './backing/service-lifecycle.js';
 import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
 import { HISTORY_LINES, appendHistory } from './store/log-history.js';
@@ -134,6 +134,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const toTakeBack = await releasesToTakeBack(services);
   const destroyed = await finishDestroys(services);
   if (destroyed.length) daemonLog('apps.destroy_finished', { apps: destroyed.join(', ') });
+  const halfCreated = await removeUnfinishedServices(services);
+  if (halfCreated.length) daemonLog('services.create_unfinished.removed', { services: halfCreated.join(', ') });
   const unfinished = removeUnfinishedBackups(config.dataDir);
   if (unfinished.length) daemonLog('backups.unfinished.removed', { files: unfinished.join(', ') });
   const firewall = await closeHostToApps(

@@ -19,6 +19,7 @@ import {
 } from '../docker/service-container.js';
 import { removeBeside } from './data-swap.js';
 import { ensureSuiteStack } from '../stack/build-stack.js';
+import { faultPoint } from '../fault-point.js';
 import {
   deleteService,
   findService,
@@ -26,6 +27,7 @@ import {
   insertService,
   listLinks,
   listServices,
+  markServiceCreated,
   setExposed,
   type LinkRow,
   type ServiceRow,
@@ -54,12 +56,14 @@ export async function createService(services: Deps, kindText: string, nameText: 
   try {
     await ensureSuiteStack(services.docker, release.suite, out);
     await ensureServiceRunning(services.docker, unitOf(row), [], services.config.appNetworks, out);
+    faultPoint(services.config, 'creating-service');
+    await markServiceCreated(services.db, name);
   } catch (err) {
     await removeServiceObjects(services.docker, unitOf(row), true).catch(() => undefined);
     await deleteService(services.db, name);
     throw err;
   }
-  return row;
+  return { ...row, creating: undefined };
 }
 
 export interface ServiceView {
@@ -88,7 +92,7 @@ function summaryOf(row: ServiceRow, links: LinkRow[], state: { status: string } 
     name: row.name,
     kind: row.kind,
     version: row.version,
-    state: state?.status ?? 'missing',
+    state: row.creating ? 'creating' : (state?.status ?? 'missing'),
     linkedApps: links.map((l) => l.app),
     createdAt: row.createdAt,
   };
@@ -154,6 +158,7 @@ export async function restoreServices(services: Deps): Promise<string[]> {
   const quiet = lineSink(() => {});
   const affected: string[] = [];
   for (const row of await listServices(services.db)) {
+    if (row.creating) continue;
     const links = await listLinks(services.db, { service: row.name });
     try {
       // The new server of an upgrade or restore the daemon did not see through is not the service (the store names the old).
@@ -180,6 +185,26 @@ export async function restoreServices(services: Deps): Promise<string[]> {
 }
 
 /**
+ * On start, before anything else may use a service: each services:create the last daemon did not see through
+ * (killed before the server first answered) is undone: what it made goes (container, network, its new volume) and
+ * so does the record, so the name is free again. Its volume held no data anyone wrote: create refuses a name whose
+ * volume exists, and nothing links to a service still creating. Resolves with the names removed.
+ */
+export async function removeUnfinishedServices(services: Deps): Promise<string[]> {
+  const removed: string[] = [];
+  for (const row of (await listServices(services.db)).filter((r) => r.creating)) {
+    try {
+      await removeServiceObjects(services.docker, unitOf(row), true);
+      await deleteService(services.db, row.name);
+      removed.push(row.name);
+    } catch (err) {
+      daemonLog('service.restore_failed', { service: row.name, error: err });
+    }
+  }
+  return removed;
+}
+
+/**
  * What an interrupted upgrade or restore of `row` left: data volumes the store does not name (the old ones once a
  * swap was recorded, the new one when it was not). The service runs in
  * container `id` when this is called, so the volume it uses is never among them.
@@ -200,6 +225,8 @@ export async function usableService(services: Pick<Services, 'db'>, caller: Call
   const row = await findService(services.db, checkServiceName(name));
   if (!row) throw new PaasError('PAAS_ERR_NOT_FOUND', `no service named "${name}" (see paas services)`);
   checkMayUseService(caller, row.name, await listLinks(services.db, { service: row.name }));
+  if (row.creating)
+    throw new PaasError('PAAS_ERR_NAME_CONFLICT', `${row.name} is still being created: try again when \`paas services:info ${row.name}\` says running`);
   return row;
 }
 

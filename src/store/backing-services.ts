@@ -17,6 +17,8 @@ export interface ServiceRow {
   backupSchedule?: BackupSchedule;
   /** Published on the host (`services:expose`); undefined: reachable from linked apps only. */
   exposed?: { host: string; port: number };
+  /** Still being created: its server has not answered yet (a daemon start finding it so removes it). */
+  creating?: boolean;
 }
 
 export interface BackupSchedule {
@@ -39,6 +41,7 @@ const serviceOf = (row: Record<string, string | number | null>): ServiceRow => (
   password: String(row.password),
   createdAt: String(row.created_at),
   ...(row.expose_port ? { exposed: { host: String(row.expose_host), port: Number(row.expose_port) } } : {}),
+  ...(row.creating ? { creating: true } : {}),
   ...(row.backup_every_seconds ? { backupSchedule: { everySeconds: Number(row.backup_every_seconds), keep: Number(row.backup_keep) } } : {}),
 });
 
@@ -59,15 +62,21 @@ export async function getService(db: Db, name: string): Promise<ServiceRow> {
   return row;
 }
 
-export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt' | 'generation'>): Promise<ServiceRow> {
+/** Records a new service as `creating` (see markServiceCreated). */
+export async function insertService(db: Db, row: Omit<ServiceRow, 'createdAt' | 'generation' | 'creating'>): Promise<ServiceRow> {
   try {
-    await db('backing_services').insert({ name: row.name, kind: row.kind, version: row.version, password: row.password, created_at: now() });
+    await db('backing_services').insert({ name: row.name, kind: row.kind, version: row.version, password: row.password, created_at: now(), creating: true });
   } catch (err) {
     if (/UNIQUE|duplicate key/i.test(String((err as Error).message)))
       throw new PaasError('PAAS_ERR_NAME_CONFLICT', `a service named "${row.name}" exists already: pick another name`);
     throw err;
   }
   return getService(db, row.name);
+}
+
+/** The service's server answered: it is created. */
+export async function markServiceCreated(db: Db, name: string): Promise<void> {
+  await db('backing_services').where({ name }).update({ creating: false });
 }
 
 export async function setBackupSchedule(db: Db, name: string, schedule: BackupSchedule | undefined): Promise<void> {

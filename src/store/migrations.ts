@@ -534,6 +534,21 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // services:create is all or nothing: a service is `creating` until its server first answered; a daemon that
+    // starts and finds one still creating (the last one was killed) removes what it made.
+    name: '027_service_creating',
+    async up(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.boolean('creating').notNullable().defaultTo(false);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('backing_services', (t) => {
+        t.dropColumn('creating');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

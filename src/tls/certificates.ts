@@ -9,6 +9,7 @@ import { deleteCert, findCert, listCerts, saveCert, saveCertError, type CertRow 
 import { obtainCertificate } from './acme.js';
 import { certInfo, checkCertPair, dueHosts } from './cert-info.js';
 import { appHostnames } from './hostnames.js';
+import { faultPoint } from '../fault-point.js';
 
 export async function hostnamesOf(services: Pick<Services, 'db' | 'config'>, app: string): Promise<string[]> {
   return appHostnames(
@@ -30,6 +31,9 @@ export async function issueCertificate(services: Pick<Services, 'db' | 'config' 
     );
     const info = certInfo(certPem);
     await services.dataPlane.installCertificate(host, certPem, keyPem);
+    // Killed here, the router serves a certificate the store does not name: the next daemon installs the stored one
+    // (still valid: renewals start well before expiry) and renews again.
+    faultPoint(config, 'cert-installed');
     await saveCert(services.db, { host, app, source: 'acme', certPem, keyPem, issuer: info.issuer, notAfter: info.notAfter });
   } catch (err) {
     const message = err instanceof PaasError ? err.message : `no certificate for ${host}: ${(err as Error).message}`;

@@ -27,7 +27,14 @@ export class CertRenewals {
   ) {
     this.queue = new Queue<CertJob>(QUEUE, { connection });
     this.queue.on('error', () => {});
-    this.worker = new Worker<CertJob>(QUEUE, (job) => process(job.data, this), { connection, concurrency: 1 });
+    // A renewal cut short by a kill holds its hostname's job id until BullMQ sees it stalled: a short lock (renewed
+    // while the order runs) lets the next daemon take it up within seconds rather than a minute.
+    this.worker = new Worker<CertJob>(QUEUE, (job) => process(job.data, this), {
+      connection,
+      concurrency: 1,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+    });
     this.worker.on('error', (err) => daemonLog('certs.worker.error', { error: err }));
     this.worker.on('failed', (job, err) => {
       if (job?.data.kind === 'renew') daemonLog('certs.renew.failed', { host: job.data.host, attempt: job.attemptsMade, of: ATTEMPTS, error: err.message });

@@ -4,12 +4,15 @@
 // under a steady GET loop, then started again. After each kill one invariant must hold: what the store says is
 // what runs, is what is routed, git's deploy branch is the active release's commit, and a service is linked on
 // record exactly when its variable is in the active release's config; no request fails.
-// (Deploys are the crash test's; upgrades and restores the services-upgrade test's.)
+// A kill in services:create leaves nothing of the service; one in apps:destroy is finished by the next daemon;
+// one in a backup leaves no unfinished file. (Deploys are the crash test's; upgrades and restores the
+// services-upgrade test's; certificate renewals the https test's.)
 import test from 'ava';
 import knex from 'knex';
 import fs from 'node:fs';
 import path from 'node:path';
 import { containersOf, fixtureRepo, removeApps, removeServices, run, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
+import Docker from 'dockerode';
 import { repoPath } from '../../src/git/repos.js';
 
 const app = uniqueName('fm');
@@ -17,12 +20,14 @@ const doomed = uniqueName('fmd');
 /** The staging app whose release is promoted to `app` (same commit: the invariant compares git with the release). */
 const staging = uniqueName('fms');
 const db = `${app}-pg`;
+/** A service whose creation is killed half-way. */
+const unfinished = `${app}-pg2`;
 let d: Daemon;
 let ports: Pick<Daemon, 'dataDir' | 'sshPort' | 'httpPort' | 'httpsPort'>;
 
 test.after.always(async () => {
   await d?.stop();
-  await removeServices([db]);
+  await removeServices([db, unfinished]);
   await removeApps([app, doomed, staging]);
 });
 
@@ -223,3 +228,38 @@ test.serial('a kill in the middle of a backup leaves no unfinished file, and the
   const backup = await d.paas(['services:backup', db]);
   t.is(backup.code, 0, backup.output);
 });
+
+/** The Docker objects labelled as service `name`'s: containers, networks and volumes, by kind and name. */
+async function serviceObjects(name: string): Promise<string[]> {
+  const docker = new Docker();
+  const label = { label: [`paas.service=${name}`] };
+  return [
+    ...(await docker.listContainers({ all: true, filters: label })).map((c) => `container ${c.Names[0]}`),
+    ...(await docker.listNetworks({ filters: label })).map((n) => `network ${n.Name}`),
+    ...((await docker.listVolumes({ filters: label })).Volumes ?? []).map((v) => `volume ${v.Name}`),
+  ];
+}
+
+test.serial(
+  'a kill in the middle of services:create leaves nothing of the service: the next daemon removes what it made, and the name is free again',
+  async (t) => {
+    await restart({ PAAS_FAULT_POINT: 'creating-service' });
+    await d.paas(['services:create', 'postgres', unfinished]);
+    t.true(await waitUntilGone(d), 'the daemon died with the server up and the service not yet recorded as created');
+    const made = await serviceObjects(unfinished);
+    t.true(
+      made.some((o) => o.startsWith('container ')) && made.some((o) => o.startsWith('volume ')),
+      `its container and volume outlived the kill: ${made.join(', ')}`,
+    );
+    await restart();
+    t.regex(d.log(), new RegExp(`event=services\\.create_unfinished\\.removed services=${unfinished}`));
+    t.deepEqual(await serviceObjects(unfinished), [], 'nothing of it is left');
+    const info = await d.paas(['services:info', unfinished]);
+    t.is(info.code, 1);
+    t.regex(info.stderr, /no service named/);
+    t.is(JSON.parse((await d.paas(['services:info', db, '--json'])).stdout).state, 'running', 'the other service is untouched');
+    const again = await d.paas(['services:create', 'postgres', unfinished]);
+    t.is(again.code, 0, again.output);
+    t.is(JSON.parse((await d.paas(['services:info', unfinished, '--json'])).stdout).state, 'running');
+  },
+);

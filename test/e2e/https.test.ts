@@ -7,7 +7,9 @@ import https from 'node:https';
 import http2 from 'node:http2';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fixtureRepo, removeApps, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { X509Certificate } from 'node:crypto';
+import knex from 'knex';
+import { fixtureRepo, removeApps, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
 import { preparePebble, startDns, type Pebble } from './_acme.js';
 
 let daemon: Daemon;
@@ -207,6 +209,63 @@ test.serial('certs:add refuses a malformed certificate and a key that does not m
   t.is((await certOf(host))?.status, 'valid', 'the ACME certificate still serves');
   const root = await pebble.root();
   t.regex((await httpsGet(host, root)).issuer, /Pebble/);
+});
+
+/** The serial of the certificate the store holds for `name`, read from the daemon's own file. */
+async function storedSerial(name: string): Promise<string> {
+  const store = knex({
+    client: 'better-sqlite3',
+    connection: { filename: path.join(daemon.dataDir, 'paas.sqlite3'), options: { readonly: true } },
+    useNullAsDefault: true,
+  });
+  try {
+    const row = (await store('certificates').where({ host: name }).first('cert_pem')) as { cert_pem: string };
+    return new X509Certificate(row.cert_pem).serialNumber;
+  } finally {
+    await store.destroy();
+  }
+}
+
+const sameSerial = (a: string, b: string) => a.toUpperCase().replace(/^0+/, '') === b.toUpperCase().replace(/^0+/, '');
+
+test.serial('a kill between installing a renewed certificate and recording it: HTTPS never fails, and the next daemon serves the one on record', async (t) => {
+  const root = await pebble.root();
+  const before = await httpsGet(host, root);
+  t.true(sameSerial(before.serial, await storedSerial(host)), 'the router serves the stored certificate');
+  await daemon.stop();
+  let running = true;
+  const counts = { sent: 0, failed: [] as string[] };
+  const deadline = Date.now() + 5 * 60_000;
+  const load = (async () => {
+    while (running && Date.now() < deadline) {
+      const r = await httpsGet(host, root).catch((err: Error) => ({ status: 0, body: err.message, serial: '' }));
+      counts.sent++;
+      if (r.status !== 200) counts.failed.push(`${r.status} ${r.body.slice(0, 60)}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+  try {
+    daemon = await startDaemon({
+      env: { ...env, PAAS_CERTS_RENEW_DAYS: '100000', PAAS_CERTS_CHECK_INTERVAL: '1', PAAS_FAULT_POINT: 'cert-installed' },
+      reuse: daemon,
+      registerKey: false,
+    });
+    t.true(await waitUntilGone(daemon), 'the renewal reached the point between the router and the store');
+    const orphan = await httpsGet(host, root);
+    t.false(sameSerial(orphan.serial, before.serial), 'the router serves the new certificate');
+    t.true(sameSerial(before.serial, await storedSerial(host)), 'the store still names the old one');
+    daemon = await startDaemon({ env, reuse: daemon, registerKey: false });
+    const served = await httpsGet(host, root);
+    t.true(sameSerial(served.serial, await storedSerial(host)), 'the next daemon serves the certificate on record');
+    t.true(sameSerial(served.serial, before.serial), 'which is the old one, still valid');
+    t.is((await certOf(host))?.status, 'valid');
+  } finally {
+    running = false;
+    await load;
+  }
+  t.log(`HTTPS requests through the kill and the restart: ${counts.sent} sent, ${counts.failed.length} failed`);
+  t.true(counts.sent > 10);
+  t.deepEqual(counts.failed, [], 'no request failed');
 });
 
 test.serial('renewal replaces a certificate close to expiry; while renewals fail the current one keeps serving', async (t) => {

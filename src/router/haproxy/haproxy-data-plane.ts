@@ -38,6 +38,7 @@ import {
   runsOtherHaproxy,
   spawnHaproxy,
 } from './haproxy-process.js';
+import { pemSerial, shownSerial } from './cert-serials.js';
 import { parseServerStats, runtimeCheck, runtimeCommand } from './runtime-api.js';
 
 export interface HaproxyDataPlaneOptions extends HaproxyListen {
@@ -293,6 +294,19 @@ export class HaproxyDataPlane implements DataPlane {
   }
 
   /** Takes over the HAProxy a previous daemon left running, changing only what differs from the store. */
+  /** Certificates the running HAProxy holds whose serial differs from the file written for it: replaced from the file. */
+  private async refreshChangedCerts(live: Live): Promise<void> {
+    for (const file of this.certs.values()) {
+      if (!live.certFiles.has(file) || !fs.existsSync(file)) continue;
+      const pem = fs.readFileSync(file, 'utf8');
+      const served = shownSerial(await this.cmd(`show ssl cert ${file}`));
+      if (served === pemSerial(pem)) continue;
+      await this.cmd(`set ssl cert ${file}`, pem);
+      await this.cmd(`commit ssl cert ${file}`);
+      daemonLog('router.cert.replaced', { file: path.basename(file), served: served ?? 'none' });
+    }
+  }
+
   private async adopt(): Promise<void> {
     const live: Live = { backends: new Set(), servers: new Map(), hosts: new Map(), redirects: new Set(), certFiles: new Set() };
     for (const line of (await this.cmd('show backend')).split('\n').slice(1)) {
@@ -316,6 +330,7 @@ export class HaproxyDataPlane implements DataPlane {
         .map((l) => l.split(' ')[0]!),
     );
     this.live = live;
+    await this.refreshChangedCerts(live);
     const missing = this.backendApps().some((app) => !live.backends.has(backendName(app)));
     // The running HAProxy was configured by another version of the daemon (its frontend differs): reloaded onto this one's.
     const running = fs.existsSync(this.paths.config) ? staticMark(fs.readFileSync(this.paths.config, 'utf8')) : '';
