@@ -11,7 +11,8 @@ export const FAULT_POINTS = ['building', 'testing', 'starting', 'checking', 'swi
 /** The points a kill may reach after the push returned: the new release is then deployed, and stays. */
 export const RETIRE_POINTS: readonly string[] = ['draining', 'replaced'];
 /** A deploy's steps, and a service upgrade's or restore's last step before its switch (the new server filled beside the old). */
-export type FaultPoint = (typeof FAULT_POINTS)[number] | 'upgrade-restored' | 'restore-filled' | 'destroying' | 'backing-up' | 'creating-service' | 'cert-installed';
+export type FaultPoint =
+  (typeof FAULT_POINTS)[number] | 'upgrade-restored' | 'restore-filled' | 'destroying' | 'backing-up' | 'creating-service' | 'cert-installed';
 
 /** Kills the daemon here when `config.faultPoint` names this step. */
 export function faultPoint(config: Pick<Config, 'faultPoint'>, step: FaultPoint): void {
