@@ -9,7 +9,7 @@ import { parseJsonFile } from '../input/healthchecks.js';
 import { parseAppJson } from './app-json.js';
 import { parseProcfile } from '../input/procfile.js';
 import { buildFromDockerfile, hasDockerfile } from './dockerfile-builder.js';
-import { buildWithBuildpack } from './buildpack-builder.js';
+import { buildWithBuildpack, type BuildpackStages } from './buildpack-builder.js';
 import { buildTarget, resolveBuildArgs } from '../input/docker-options.js';
 import type { AppRow } from '../store/apps.js';
 
@@ -50,6 +50,8 @@ export interface BuiltCommit {
   /** 'dockerfile', or the process types the buildpack proposes. */
   defaults: Record<string, string> | 'dockerfile';
   buildpack?: string;
+  /** Whether the build ran the target's `alongside` (the tests) already. */
+  tested?: boolean;
 }
 
 /** What an app's settings say about how it builds. */
@@ -65,9 +67,7 @@ export async function buildCommit(
     labels: Record<string, string>;
     what: string;
     settings: BuildSettings;
-    /** Whether tests will run in the image a buildpack of this name makes (default: yes, a CI run). */
-    testsWith?: (buildpack: string) => boolean;
-  },
+  } & BuildpackStages,
   out: LineSink,
 ): Promise<BuiltCommit> {
   const dockerfile = target.settings.dockerfilePath ?? undefined;
@@ -96,6 +96,6 @@ export async function buildCommit(
     );
   }
   out.step(`Building ${target.app} with a buildpack (${target.what})`);
-  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.settings.buildpack, out, target.testsWith);
-  return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack };
+  const built = await buildWithBuildpack(services.docker, request, services.config.installDir, target.settings.buildpack, out, target);
+  return { imageId: built.imageId, testImageId: built.testImageId, defaults: built.defaultProcessTypes, buildpack: built.buildpack, tested: built.tested };
 }

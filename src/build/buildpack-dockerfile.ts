@@ -49,11 +49,15 @@ export function hasReleaseStage(plan: BuildpackPlan): boolean {
   return plan.prune || Boolean(plan.shipsAppOnly);
 }
 
-/** The app on top of `base` (the deps image, or the runtime image); its context holds `app/`. */
-export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined, stackImage: string): string {
+/**
+ * The app on top of `base` (the deps image, or the runtime image); its context holds `app/`. With `compileCache`
+ * (a BuildKit cache id) the compile step's CACHE_DIR is a cache mount kept between the app's builds.
+ */
+export function appDockerfile(plan: BuildpackPlan, base: string, webCommand: string | undefined, stackImage: string, compileCache?: string): string {
   // Heroku's SOURCE_VERSION: the commit being built, for the compile step only (it is not in the image's env).
   const lines = [`FROM ${base} AS ${TEST_STAGE}`, `COPY ${json(['app/', '/app/'])}`, 'ARG SOURCE_VERSION'];
-  lines.push(`RUN ${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
+  const mount = compileCache ? `--mount=type=cache,id=${compileCache},target=/tmp/paas-cache ` : '';
+  lines.push(`RUN ${mount}${json(['/paas/buildpack/bin/compile', '/app', '/tmp/paas-cache', '/tmp/paas-env'])}`);
   const cmd = webCommand ? [`CMD ${json(['/bin/sh', '-c', webCommand])}`] : [];
   lines.push(...cmd);
   if (plan.shipsAppOnly) {

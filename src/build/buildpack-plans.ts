@@ -79,8 +79,12 @@ async function nodePlan(read: ReadAppFile, out: LineSink, now: Date): Promise<Bu
     installDeps: true,
     prune: true,
     path: ['/app/node_modules/.bin', '/paas/node/bin'],
-    // Node.js before 7.3 has no NODE_EXTRA_CA_CERTS: npm is told the CA bundle itself.
-    env: semver.lt(nodeVersion, '7.3.0') ? { npm_config_cafile: '/etc/ssl/certs/ca-certificates.crt' } : {},
+    // npm asks the registry for a newer npm on every command (`npm start` included) unless told not to; Node.js
+    // before 7.3 has no NODE_EXTRA_CA_CERTS: npm is told the CA bundle itself.
+    env: {
+      npm_config_update_notifier: 'false',
+      ...(semver.lt(nodeVersion, '7.3.0') ? { npm_config_cafile: '/etc/ssl/certs/ca-certificates.crt' } : {}),
+    },
     installFailure: (lines) => installFailureLine(choice.kind, choice.lockFile, lines),
   };
 }

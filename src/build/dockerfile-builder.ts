@@ -1,7 +1,7 @@
 // Builds an app image from the Dockerfile at the root of the pushed commit.
 import type { DockerClient } from '../docker/client.js';
 import { engineMessage } from '../docker/client.js';
-import { buildImage, findImage } from '../docker/images.js';
+import { findImage } from '../docker/images.js';
 import { LABEL } from '../docker/names.js';
 import { wantsSourceVersion } from './buildpack-dockerfile.js';
 import { baseImages } from './base-images.js';
@@ -9,9 +9,7 @@ import { archiveCommit, readFileAtCommit, type ReadCache } from '../git/read-com
 import type { GitObjectEnv } from '../git/run-git.js';
 import { PaasError } from '../errors.js';
 import { contextFilter, filterTar } from './context.js';
-import { buildEventLines } from './build-output.js';
-import { BuildkitLines } from './buildkit-output.js';
-import { decodeBuildkitStatus } from '../docker/buildkit-status.js';
+import { buildkitMessage, engineBuild } from './engine-build.js';
 import { forBuiltinFrontend } from './dockerfile-compat.js';
 
 export interface BuildRequest {
@@ -67,25 +65,6 @@ async function missingBases(docker: DockerClient, dockerfile: string, buildArgs:
   return missing;
 }
 
-/**
- * Pure: BuildKit's error as one line a user reads: the step that failed and its exit code, or the Dockerfile's
- * line, without the frontend's layers of "failed to solve with ..." prefixes.
- */
-export function buildkitMessage(message: string): string {
-  const step =
-    /executor failed running \[(.*)\]: (?:exit code: |.*?exit code )(\d+)/s.exec(message) ??
-    /process "(.*)" did not complete successfully: exit code: (\d+)/s.exec(message);
-  if (step) return `the step \`${step[1]!.replace(/^\/bin\/sh -c /, '')}\` exited with code ${step[2]}`;
-  return message
-    .replace(/^(?:failed to solve(?: with frontend [\w.]+)?: |failed to create LLB definition: |failed to build LLB: )+/g, '')
-    .replace(/^(?:failed to solve(?: with frontend [\w.]+)?: |failed to create LLB definition: |failed to build LLB: )+/g, '');
-}
-
-/** Pure: whether a build failed because the engine cannot build with BuildKit at all (then the classic builder runs). */
-export function buildkitUnavailable(message: string): boolean {
-  return /buildkit (is )?not (supported|enabled)|unsupported builder version|BuildKit is only supported/i.test(message);
-}
-
 /** True when the commit has a Dockerfile at its root. */
 export async function hasDockerfile(request: Pick<BuildRequest, 'repo' | 'sha' | 'gitEnv' | 'cache' | 'dockerfile'>): Promise<boolean> {
   return (await readFileAtCommit(request.repo, request.sha, request.dockerfile ?? 'Dockerfile', request.gitEnv, request.cache)) !== undefined;
@@ -119,26 +98,10 @@ export async function buildFromDockerfile(docker: DockerClient, request: BuildRe
     // Heroku's SOURCE_VERSION, to a Dockerfile that asks for it with ARG SOURCE_VERSION.
     buildArgs: wantsSourceVersion(original) ? { SOURCE_VERSION: request.sha, ...buildArgs } : buildArgs,
   };
-  const legacy = (): Promise<string> => {
-    const context = () =>
-      filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep, { replace: { [path]: compat.dockerfile }, add: compat.files });
-    return buildImage(docker, context, options, (event) => buildEventLines(event).forEach(onLine));
-  };
+  const context = () =>
+    filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep, { replace: { [path]: compat.dockerfile }, add: compat.files });
   try {
-    if (request.legacyBuilder) return await legacy();
-    try {
-      const progress = new BuildkitLines();
-      const context = () =>
-        filterTar(archiveCommit(request.repo, request.sha, request.gitEnv), keep, { replace: { [path]: compat.dockerfile }, add: compat.files });
-      return await buildImage(docker, context, { ...options, buildkit: true }, (event) => {
-        if (event.id === 'moby.buildkit.trace' && typeof event.aux === 'string') progress.lines(decodeBuildkitStatus(event.aux)).forEach(onLine);
-        else buildEventLines(event).forEach(onLine);
-      });
-    } catch (err) {
-      if (!buildkitUnavailable(engineMessage(err))) throw err;
-      onLine(`BuildKit is not available on this Docker engine (${engineMessage(err)}): building with the legacy builder`);
-      return await legacy();
-    }
+    return await engineBuild(docker, context, options, onLine, request.legacyBuilder);
   } catch (err) {
     const missing = await missingBases(docker, compat.dockerfile, buildArgs);
     if (missing.length > 0) {

@@ -214,12 +214,3 @@ export async function commitContainer(docker: DockerClient, containerId: string,
 export async function listAppImages(docker: DockerClient, app: string): Promise<Docker.ImageInfo[]> {
   return docker.listImages({ filters: { reference: [imageRepo(app)] } });
 }
-
-/** The image `id` builds on, as the local builder records it; undefined for a base image or a missing one. */
-export async function imageParent(docker: DockerClient, id: string): Promise<string | undefined> {
-  const info = await docker
-    .getImage(id)
-    .inspect()
-    .catch(() => undefined);
-  return info?.Parent || undefined;
-}

@@ -32,6 +32,22 @@ export async function readFileAtCommit(repo: string, sha: string, file: string, 
   }
 }
 
+/** The entries at the root of commit `sha`'s tree: name, mode and object id. */
+export async function rootEntries(
+  repo: string,
+  sha: string,
+  env: GitObjectEnv = {},
+  cache: ReadCache = {},
+): Promise<{ path: string; mode: string; oid: string }[]> {
+  checkSha(sha);
+  try {
+    const { tree } = await git.readTree({ fs: quarantineFs(repo, env.GIT_OBJECT_DIRECTORY), gitdir: repo, oid: sha, cache });
+    return tree.map((e) => ({ path: e.path, mode: e.mode, oid: e.oid }));
+  } catch (err) {
+    throw new PaasError('PAAS_ERR_GIT', `cannot read the tree of ${sha.slice(0, 7)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /** A tar stream of the commit's tree, from `git archive`; it errors when git fails. */
 export function archiveCommit(repo: string, sha: string, env: GitObjectEnv = {}, prefix?: string): Readable {
   checkSha(sha);

@@ -2,7 +2,7 @@
 // in the registry they were shipped to.
 import type { Services } from '../services.js';
 import { listReleases, type ReleaseRow } from '../store/releases.js';
-import { imageParent, listAppImages, untagImage } from '../docker/images.js';
+import { listAppImages, untagImage } from '../docker/images.js';
 import { imageTag, isDepsTag } from '../docker/names.js';
 
 /** Pure: the releases whose images stay (the newest `keep` that ran, and the active one). */
@@ -27,24 +27,30 @@ export async function collectImages(services: Pick<Services, 'db' | 'docker' | '
   }
   // Where the images were shipped to (a Swarm cluster's registry), they go too.
   await services.scheduler.forgetReleases?.(app, collected, [...kept]);
-  const images = await listAppImages(services.docker, app);
-  const inUse = await ancestorsOf(services, images);
-  for (const image of images) {
-    if (inUse.has(image.Id)) continue;
+  // A dependency image is in use while a kept image builds on it: its layers are the first layers of that image
+  // (true of both builders: BuildKit records no parent image, the classic builder a chain of step images).
+  const images = await Promise.all(
+    (await listAppImages(services.docker, app)).map(async (image) => ({ ...image, layers: await layersOf(services, image.Id) })),
+  );
+  const deps = images.filter((image) => (image.RepoTags ?? []).some((t) => isDepsTag(app, t)));
+  const others = images.filter((image) => !deps.includes(image));
+  for (const image of deps) {
+    if (others.some((other) => buildsOn(other.layers, image.layers))) continue;
     for (const tag of (image.RepoTags ?? []).filter((t) => isDepsTag(app, t))) await untagImage(services.docker, tag);
   }
   return collected;
 }
 
-/** Every image `images` build on (their parent chains, as the local builder records them). */
-async function ancestorsOf(services: Pick<Services, 'docker'>, images: { ParentId: string }[]): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (const image of images) {
-    let parent: string | undefined = image.ParentId;
-    for (let depth = 0; parent && !seen.has(parent) && depth < 64; depth++) {
-      seen.add(parent);
-      parent = await imageParent(services.docker, parent);
-    }
-  }
-  return seen;
+/** Pure: whether an image of layers `image` builds on one of layers `base` (a strict prefix of them). */
+export function buildsOn(image: readonly string[], base: readonly string[]): boolean {
+  return base.length > 0 && image.length > base.length && base.every((layer, i) => image[i] === layer);
+}
+
+/** The image's layer digests, oldest first; none when it is gone meanwhile. */
+async function layersOf(services: Pick<Services, 'docker'>, id: string): Promise<string[]> {
+  const info = await services.docker
+    .getImage(id)
+    .inspect()
+    .catch(() => undefined);
+  return info?.RootFS?.Layers ?? [];
 }

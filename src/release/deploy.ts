@@ -12,7 +12,7 @@ import type { GitObjectEnv } from '../git/run-git.js';
 import { getApp } from '../store/apps.js';
 import { activeRelease, nextReleaseVersion, type ReleaseSpec } from '../store/releases.js';
 import { LABEL, imageTag } from '../docker/names.js';
-import { buildCommit, readAppFiles, type AppFiles } from '../build/build-commit.js';
+import { buildCommit, readAppFiles, type AppFiles, type BuiltCommit } from '../build/build-commit.js';
 import { parseCronEntries } from '../input/cron.js';
 import { testCommit } from '../verify/test-commit.js';
 import { resolveTestCommand } from '../verify/test-command.js';
@@ -104,27 +104,35 @@ export async function deployCommit(
   const buildStart = Date.now();
   faultPoint(config, 'building');
   const settings = await getApp(db, app);
-  const { imageId, testImageId, defaults, buildpack } = await buildCommit(
-    services,
-    source,
-    {
-      app,
-      tag: tag.ref,
-      labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
-      what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
-      settings,
-      testsWith: (buildpack) => resolveTestCommand(files, buildpack) !== undefined,
-    },
-    out,
-  );
-  out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
-  faultPoint(config, 'testing');
-  try {
+  const runTests = async (testImageId: string, buildpack: string | undefined) => {
+    faultPoint(config, 'testing');
     if (data.tested) out.step(data.tested);
     else await testCommit(services, { app, ref: data.ref, sha, imageId: testImageId, files, buildpack }, out, { gate: true });
+  };
+  let built: BuiltCommit;
+  try {
+    built = await buildCommit(
+      services,
+      source,
+      {
+        app,
+        tag: tag.ref,
+        labels: { [LABEL.app]: app, [LABEL.release]: String(version) },
+        what: `${branchOf(data.ref) ?? data.ref} ${sha.slice(0, 7)}`,
+        settings,
+        testsWith: (buildpack) => resolveTestCommand(files, buildpack) !== undefined,
+        // A buildpack's release stage (its prune step) is built while the tests run in the test stage's image.
+        alongside: runTests,
+      },
+      out,
+    );
+    out.step(`Built ${tag.ref} in ${seconds(buildStart)} s`);
+    if (!built.tested) await runTests(built.testImageId, built.buildpack);
   } finally {
-    if (testImageId !== imageId) await untagImage(docker, `${tag.ref}-test`);
+    // The test stage's own tag, when the buildpack made one (it is not a release's image).
+    await untagImage(docker, `${tag.ref}-test`);
   }
+  const { imageId, defaults } = built;
 
   const previous = await activeRelease(db, app);
   // Heroku's app.json addons: provisioned and linked on the app's first deploy, before its release command runs.

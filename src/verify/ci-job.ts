@@ -24,7 +24,13 @@ export async function runCiJob(services: Pick<Services, 'config' | 'db' | 'docke
     const started = Date.now();
     const what = `${branchOf(job.ref) ?? job.ref} ${job.sha.slice(0, 7)}`;
     const settings = await getApp(services.db, job.app);
-    const built = await buildCommit(services, source, { app: job.app, tag, labels: { [LABEL.app]: job.app, [LABEL.role]: 'ci' }, what, settings }, out);
+    // Only what the tests run in: a CI run ships no image.
+    const built = await buildCommit(
+      services,
+      source,
+      { app: job.app, tag, labels: { [LABEL.app]: job.app, [LABEL.role]: 'ci' }, what, settings, testOnly: true },
+      out,
+    );
     out.step(`Built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return await testCommit(services, { app: job.app, ref: job.ref, sha: job.sha, imageId: built.testImageId, files, buildpack: built.buildpack }, out, {
       gate: false,

@@ -231,6 +231,27 @@ test('a Dockerfile at another path builds once the app is told where it is (apps
   t.is((await daemon().get(app)).body, 'built from docker/web.Dockerfile\n');
 });
 
+test('docker-options --target builds the stage it names; removing the option builds the last stage again', async (t) => {
+  const { app } = await deploy(t, 'dockerfile-targets', 'tgt');
+  t.is((await daemon().get(app, '/build.txt')).body, 'production build\n');
+  t.is((await daemon().get(app, '/draft.html')).status, 404, 'production leaves the drafts out');
+  t.is((await daemon().paas(['docker-options:add', app, 'build', '--target development'])).code, 0);
+  const repo = await fixtureRepo('dockerfile-targets');
+  await git(repo, ['commit', '--allow-empty', '-m', 'preview']);
+  const preview = await daemon().push(repo, app);
+  t.is(preview.code, 0, preview.output);
+  t.regex(preview.output, /Build target: development/);
+  t.is((await daemon().get(app, '/build.txt')).body, 'development build\n');
+  t.is((await daemon().get(app, '/draft.html')).body, '<h1>Draft: spring sale</h1>\n');
+  const unknown = await daemon().paas(['docker-options:add', app, 'build', '--target staging']);
+  t.is(unknown.code, 0, unknown.output);
+  await git(repo, ['commit', '--allow-empty', '-m', 'no such stage']);
+  const failed = await daemon().push(repo, app);
+  t.not(failed.code, 0);
+  t.regex(failed.output, /staging/);
+  t.is((await daemon().get(app, '/build.txt')).body, 'development build\n', 'the running release stays');
+});
+
 test('build args reach a Dockerfile build only as docker-options name them, values or config vars, and nothing else is taken', async (t) => {
   const app = name('bargs');
   t.is((await daemon().paas(['apps:create', app])).code, 0);

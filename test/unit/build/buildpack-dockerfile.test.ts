@@ -1,6 +1,7 @@
 import test from 'ava';
 import { appDockerfile, defaultProcessTypes, runtimeDockerfile, wantsSourceVersion } from '../../../src/build/buildpack-dockerfile.js';
 import { depsImageRef } from '../../../src/build/deps-image.js';
+import { compileCacheId, releaseStageLines } from '../../../src/build/buildpack-builder.js';
 import { buildpackOrder } from '../../../src/build/detect-buildpack.js';
 
 const node = {
@@ -33,6 +34,49 @@ test('the app image: source and compile in the test stage, prune on top for the 
     'RUN ["/paas/buildpack/bin/prune","/app"]',
   ]);
   t.notRegex(appDockerfile({ ...node, prune: false }, 'x', undefined, 'paas/stack:apps'), /prune|CMD/);
+});
+
+test('with BuildKit the compile step gets its CACHE_DIR as a cache mount of the app alone', (t) => {
+  const dockerfile = appDockerfile(node, 'paas/shop-deps:1234', 'npm start', 'paas/stack:apps', compileCacheId('shop'));
+  t.regex(
+    dockerfile,
+    /^RUN --mount=type=cache,id=paas-app\/shop\/compile,target=\/tmp\/paas-cache \["\/paas\/buildpack\/bin\/compile","\/app","\/tmp\/paas-cache","\/tmp\/paas-env"\]$/m,
+  );
+  t.not(compileCacheId('a-b'), compileCacheId('a'), 'no app name gives the id of another app');
+});
+
+test('of the release stage build only its own steps show; the cached steps of the test stage and their output do not', (t) => {
+  const shown: string[] = [];
+  const show = releaseStageLines((line) => shown.push(line));
+  for (const line of [
+    '#1 [test 1/3] FROM paas/app/shop:deps-1',
+    '#1 CACHED',
+    '#2 [test 2/3] COPY ["app/","/app/"]',
+    '#2 CACHED',
+    '#3 [test 3/3] RUN ["/paas/buildpack/bin/compile","/app","/tmp/paas-cache","/tmp/paas-env"]',
+    '#3 CACHED',
+    '#4 [stage-1 1/1] RUN ["/paas/buildpack/bin/prune","/app"]',
+    '#4 -----> Pruning devDependencies',
+    '#4 DONE 0.4s',
+    '#3 ERROR: should not happen, but shows',
+  ])
+    show(line);
+  t.deepEqual(shown, [
+    '#4 [stage-1 1/1] RUN ["/paas/buildpack/bin/prune","/app"]',
+    '#4 -----> Pruning devDependencies',
+    '#4 DONE 0.4s',
+    '#3 ERROR: should not happen, but shows',
+  ]);
+  const classic: string[] = [];
+  const old = releaseStageLines((line) => classic.push(line));
+  for (const line of [
+    'Step 4/7 : RUN ["/paas/buildpack/bin/compile"]',
+    ' ---> Using cache',
+    'Step 7/7 : RUN ["/paas/buildpack/bin/prune","/app"]',
+    '-----> Pruning devDependencies',
+  ])
+    old(line);
+  t.deepEqual(classic, ['Step 7/7 : RUN ["/paas/buildpack/bin/prune","/app"]', '-----> Pruning devDependencies']);
 });
 
 test('a compiled app ships its /app on the stack alone, without its toolchain; tests keep the build stage', (t) => {

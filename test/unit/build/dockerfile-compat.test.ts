@@ -1,6 +1,6 @@
 import test from 'ava';
 import { forBuiltinFrontend } from '../../../src/build/dockerfile-compat.js';
-import { buildkitMessage } from '../../../src/build/dockerfile-builder.js';
+import { buildkitMessage } from '../../../src/build/engine-build.js';
 
 const none = () => false;
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { previousGoodRelease, rollbackConfig, rollbackSpec } from '../../../src/release/rollback.js';
-import { releasesToKeep } from '../../../src/release/collect-images.js';
+import { buildsOn, releasesToKeep } from '../../../src/release/collect-images.js';
 import { releaseViews } from '../../../src/release/release-view.js';
 import { emptySpec, type ReleaseRow, type ReleaseStatus } from '../../../src/store/releases.js';
 import { parseVersionArg } from '../../../src/input/version-arg.js';
@@ -41,6 +41,13 @@ test('images of the last K releases that ran, and of the active one, are kept', 
   releases.push(release(6, 'failed'));
   t.deepEqual([...releasesToKeep(releases, 3)].sort(), [3, 4, 5]);
   t.deepEqual([...releasesToKeep([release(1, 'active'), release(2, 'superseded')], 1)].sort(), [1, 2]);
+});
+
+test('a dependency image is in use while a kept image starts with its layers, whichever builder made it', (t) => {
+  t.true(buildsOn(['a', 'b', 'c'], ['a', 'b']));
+  t.false(buildsOn(['a', 'b'], ['a', 'b']), 'the image itself is not built on itself');
+  t.false(buildsOn(['a', 'x', 'c'], ['a', 'b']), 'the same first layer of the stack is not enough');
+  t.false(buildsOn(['a', 'b'], []));
 });
 
 test('each release shows the layers it shares with the one before and the bytes it adds', (t) => {
