@@ -7,8 +7,6 @@ import { listBuilds } from './store/builds.js';
 import { listCiRuns } from './store/ci-runs.js';
 import { listDomains } from './store/domains.js';
 import { listLinks } from './store/backing-services.js';
-import { listAppContainers } from './docker/containers.js';
-import { processViews } from './release/process-view.js';
 
 export interface AppInfo {
   name: string;
@@ -28,12 +26,12 @@ export interface AppInfo {
   createdAt: string;
 }
 
-export async function appInfo(services: Pick<Services, 'config' | 'db' | 'docker'>, name: string): Promise<AppInfo> {
+export async function appInfo(services: Pick<Services, 'config' | 'db' | 'processes'>, name: string): Promise<AppInfo> {
   const row = await getApp(services.db, name);
   const release = await activeRelease(services.db, row.name);
   const [build] = await listBuilds(services.db, row.name);
   const [ci] = await listCiRuns(services.db, row.name);
-  const processes = processViews(await listAppContainers(services.docker, row.name), undefined, undefined, release?.version);
+  const processes = (await services.processes(row.name)).map((p) => p.view);
   return {
     name: row.name,
     url: appUrl(services.config, row.name),

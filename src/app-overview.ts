@@ -1,6 +1,5 @@
 // The dashboard's list of apps in one answer: each app's state, release, processes, last deploy and CI status,
 // from one container listing and a few store reads per app (not one request per app from the browser).
-import type Docker from 'dockerode';
 import type { Services } from './services.js';
 import { appUrl } from './config.js';
 import type { AppRow } from './store/apps.js';
@@ -8,9 +7,7 @@ import { listApps } from './store/apps.js';
 import { activeRelease, type ReleaseRow } from './store/releases.js';
 import { listBuilds, type BuildRow } from './store/builds.js';
 import { listCiRuns, type CiRunRow } from './store/ci-runs.js';
-import { listAppContainers } from './docker/containers.js';
-import { processViews } from './release/process-view.js';
-import { LABEL } from './docker/names.js';
+import type { ProcessView } from './release/process-view.js';
 
 export type AppState = 'not deployed' | 'running' | 'stopped' | 'degraded';
 
@@ -33,11 +30,11 @@ export function overviewOf(
   release: Pick<ReleaseRow, 'version' | 'createdAt' | 'spec'> | undefined,
   build: Pick<BuildRow, 'number' | 'status'> | undefined,
   ci: Pick<CiRunRow, 'number' | 'branch' | 'status'> | undefined,
-  containers: Docker.ContainerInfo[],
+  views: Pick<ProcessView, 'process' | 'state' | 'release'>[],
 ): AppOverview {
   const processes: AppOverview['processes'] = {};
   for (const [type, wanted] of Object.entries(release?.spec.formation ?? {})) processes[type] = { wanted, running: 0 };
-  for (const view of processViews(containers)) {
+  for (const view of views) {
     if (view.state !== 'running' || view.release !== `v${release?.version}`) continue;
     (processes[view.process] ??= { wanted: 0, running: 0 }).running += 1;
   }
@@ -56,14 +53,10 @@ export function overviewOf(
 }
 
 /** The overview of every app `wanted` accepts. */
-export async function appsOverview(services: Pick<Services, 'config' | 'db' | 'docker'>, wanted: (app: string) => boolean): Promise<AppOverview[]> {
+export async function appsOverview(services: Pick<Services, 'config' | 'db' | 'processes'>, wanted: (app: string) => boolean): Promise<AppOverview[]> {
   const apps = (await listApps(services.db)).filter((a) => wanted(a.name));
-  const containers = await listAppContainers(services.docker);
-  const byApp = new Map<string, Docker.ContainerInfo[]>();
-  for (const c of containers) {
-    const app = c.Labels[LABEL.app];
-    if (app) byApp.set(app, [...(byApp.get(app) ?? []), c]);
-  }
+  const byApp = new Map<string, ProcessView[]>();
+  for (const { app, view } of await services.processes()) byApp.set(app, [...(byApp.get(app) ?? []), view]);
   return Promise.all(
     apps.map(async (app) => {
       const [release, [build], [ci]] = await Promise.all([

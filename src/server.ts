@@ -17,6 +17,8 @@ import { haproxyBinary } from './router/haproxy/haproxy-install.js';
 import type { DataPlane } from './ports/data-plane.js';
 import { DockerScheduler } from './docker/docker-scheduler.js';
 import { startSwarm } from './swarm/swarm-setup.js';
+import { swarmProcessLister } from './swarm/nodes.js';
+import { localProcessLister } from './release/process-list.js';
 import { removeSwarmLeftovers } from './swarm/leftovers.js';
 import { lockDataDir } from './host/daemon-lock.js';
 import { removeUnfinishedBackups } from './backing/backup-files.js';
@@ -30,7 +32,7 @@ import { removeStrays, restoreRoutes } from './release/restore-routes.js';
 import { removeUnfinishedServices, restoreServices } from './backing/service-lifecycle.js';
 import { startBackupSchedule } from './backing/backup-schedule.js';
 import { MetricsHistory } from './release/replica-metrics.js';
-import { HISTORY_LINES, appendHistory } from './store/log-history.js';
+import { HISTORY_LINES, appendHistory, rememberDyno } from './store/log-history.js';
 import { RetiringReplicas } from './release/retiring.js';
 import { HeldReplicas, startHoldSweep } from './release/held-replicas.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
@@ -99,7 +101,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     swarm?.scheduler ??
     new DockerScheduler(docker, config.appNetworks, {
       lines: HISTORY_LINES,
-      keep: (app, lines) => appendHistory(config.dataDir, app, lines),
+      keep: (app, lines, replica) => {
+        appendHistory(config.dataDir, app, lines);
+        // Its router lines in the history keep saying which replica answered.
+        if (replica) rememberDyno(config.dataDir, app, replica.id, replica.dyno);
+      },
     });
   const dataPlane = await chooseDataPlane(config);
   // Jobs run only once the workers start (below), when `services` is whole.
@@ -107,6 +113,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const ciQueues = new DeployQueues(redisOptions(redisTarget), (data) => processJob(services, data as JobData), config.concurrency, 'ci', config.ciConcurrency);
   const certs = new CertRenewals(redisOptions(redisTarget), config, (job, renewals) => renewalJob(services, job, renewals));
   const cron = new CronSchedules(redisOptions(redisTarget), async (fire) => void (await runCronJob(services, fire.app, fire.id, false)));
+  const metrics = new MetricsHistory();
+  const processes = swarm ? swarmProcessLister({ docker, scheduler, metrics }) : localProcessLister({ docker, db, metrics });
   const services: Services = {
     config,
     db,
@@ -120,7 +128,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pushLocks: new PushLocks(),
     certs,
     cron,
-    metrics: new MetricsHistory(),
+    metrics,
+    processes,
     webhooks: new WebhookDeliveries(redisOptions(redisTarget), db),
     activity: new ActivityFeed(),
     retiring: new RetiringReplicas(),

@@ -11,6 +11,7 @@ import type { CronSchedules } from './cron/cron-schedules.js';
 import type { PushLocks } from './ssh/push-locks.js';
 import type { CertRenewals } from './tls/renewal.js';
 import type { MetricsHistory } from './release/replica-metrics.js';
+import type { ProcessLister } from './release/process-list.js';
 import type { ActivityFeed } from './queue/activity-feed.js';
 import type { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import type { RetiringReplicas } from './release/retiring.js';
@@ -39,6 +40,8 @@ export interface Services {
   certs: CertRenewals;
   /** The last hour of every replica's CPU and memory (sampled by release/metrics-sampler.ts). */
   metrics: MetricsHistory;
+  /** The apps' processes as `paas ps` shows them, read from whichever scheduler runs them. */
+  processes: ProcessLister;
   /** The apps' webhooks: deliveries queued, signed, retried and recorded. */
   webhooks: WebhookDeliveries;
   /** The jobs running now and their lines, for live views. */

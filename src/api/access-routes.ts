@@ -6,7 +6,8 @@ import { deleteKey, listKeys } from '../store/keys.js';
 import { listEvents } from '../store/events.js';
 import { checkAccess } from '../auth/access.js';
 import { createToken } from '../auth/tokens.js';
-import { deleteToken, listTokens } from '../store/tokens.js';
+import { listTokens, revokeToken } from '../store/tokens.js';
+import { parseExpiresIn } from '../input/token-expiry.js';
 import { app, appOf, field } from './route-helpers.js';
 
 async function checkAppsExist(ctx: RouteContext, apps: string[]): Promise<void> {
@@ -42,7 +43,9 @@ export const ACCESS_ROUTES: Route[] = [
     handler: async (c) => {
       const access = checkAccess(c.body);
       await checkAppsExist(c, access.apps);
-      const { token, row } = await createToken(c.services.db, String(field(c.body, 'name') ?? ''), access);
+      const expiresIn = field(c.body, 'expiresIn');
+      const seconds = expiresIn === undefined || expiresIn === null ? undefined : parseExpiresIn(String(expiresIn));
+      const { token, row } = await createToken(c.services.db, String(field(c.body, 'name') ?? ''), access, seconds);
       return { ...row, token };
     },
   },
@@ -51,7 +54,7 @@ export const ACCESS_ROUTES: Route[] = [
     pattern: /^\/tokens\/([^/]{1,100})$/,
     audit: (c) => `tokens:revoke ${c.params[0]}`,
     scope: 'admin',
-    handler: async (c) => deleteToken(c.services.db, c.params[0]!).then(() => ({ ok: true })),
+    handler: async (c) => revokeToken(c.services.db, c.params[0]!).then(() => ({ ok: true })),
   },
   {
     method: 'GET',

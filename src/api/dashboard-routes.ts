@@ -7,10 +7,6 @@ import { getApp } from '../store/apps.js';
 import { streamAppLogs } from '../release/app-logs.js';
 import type { ActivityFeed } from '../queue/activity-feed.js';
 import type { Services } from '../services.js';
-import { listAppContainers } from '../docker/containers.js';
-import { processViews, type ProcessView } from '../release/process-view.js';
-import { activeRelease } from '../store/releases.js';
-import { swarmProcesses } from '../swarm/nodes.js';
 import { APP, appOf } from './route-helpers.js';
 
 /** Lines of JSON: first the jobs running now with their lines so far, then every start, line and end, until the caller goes. */
@@ -23,29 +19,14 @@ function followActivity(activity: ActivityFeed, wanted: (app: string) => boolean
   });
 }
 
-/** The app's processes as `paas ps --json` lists them, each with the container its samples are kept under. */
-async function processesOf(services: Pick<Services, 'db' | 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Promise<[ProcessView, string][]> {
-  if (services.config.scheduler === 'swarm') {
-    // A replica on any node: its samples are its task container's (sampled here on the manager, or by the workers' agent).
-    const containers = new Map((await services.scheduler.replicas(app)).map((r) => [r.name, r.container ?? '']));
-    return (await swarmProcesses(services, app)).map((view) => [view, containers.get(view.container) ?? '']);
-  }
-  const containers = await listAppContainers(services.docker, app);
-  const active = (await activeRelease(services.db, app))?.version;
-  return processViews(containers, (id) => services.metrics.latest(id), undefined, active).map((view) => [
-    view,
-    containers.find((c) => (c.Names[0] ?? '').replace(/^\//, '') === view.container)?.Id ?? '',
-  ]);
-}
-
 /** The app's processes (as `paas ps --json`) with each replica's recent CPU, now and after every metrics sample. */
-function followProcesses(services: Pick<Services, 'db' | 'docker' | 'metrics' | 'config' | 'scheduler'>, app: string): Streamed {
+function followProcesses(services: Pick<Services, 'metrics' | 'config' | 'processes'>, app: string): Streamed {
   return new Streamed(async (write, signal) => {
     const send = async () => {
       const series = services.metrics.ofApp(app);
-      const processes = (await processesOf(services, app)).map(([view, id]) => ({
+      const processes = (await services.processes(app)).map(({ view, sampleId }) => ({
         ...view,
-        cpuHistory: (series[id] ?? []).slice(-60).map((s) => Math.round(s.cpuPercent * 10) / 10),
+        cpuHistory: (series[sampleId] ?? []).slice(-60).map((s) => Math.round(s.cpuPercent * 10) / 10),
       }));
       write(JSON.stringify(processes));
     };

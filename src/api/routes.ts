@@ -11,7 +11,6 @@ import { PIPELINE_ROUTES } from './pipeline-routes.js';
 import { REVIEW_ROUTES } from './review-routes.js';
 import { CRON_ROUTES } from './cron-routes.js';
 import { PORTS_ROUTES } from './ports-routes.js';
-import { swarmProcesses } from '../swarm/nodes.js';
 import { PaasError } from '../errors.js';
 import { VOLUME_NAME, unanchored } from '../input/patterns.js';
 import { createApp, destroyApp } from '../apps.js';
@@ -26,8 +25,6 @@ import { checkRefName } from '../jobs/ci.js';
 import { checkConfigChange, submitConfig } from '../jobs/config.js';
 import { submitScale } from '../jobs/scale.js';
 import { parseFormation } from '../input/formation.js';
-import { processViews } from '../release/process-view.js';
-import { listAppContainers } from '../docker/containers.js';
 import { mayUseApp } from '../auth/caller.js';
 import { checkPsRequest, submitPs } from '../jobs/ps.js';
 import { checkLogsRequest, streamAppLogs } from '../release/app-logs.js';
@@ -127,29 +124,17 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: app('/ps'),
     scope: 'app',
-    handler: async (c) =>
-      c.services.config.scheduler === 'swarm'
-        ? swarmProcesses(c.services, await appOf(c))
-        : processViews(
-            await listAppContainers(c.services.docker, await appOf(c)),
-            (id) => c.services.metrics.latest(id),
-            undefined,
-            (await activeRelease(c.services.db, await appOf(c)))?.version,
-          ),
+    handler: async (c) => (await c.services.processes(await appOf(c))).map((p) => p.view),
   },
   {
-    // The last hour of each running replica's samples, by container name.
+    // The last hour of each running replica's samples, by the replica's name (under Swarm: its service task's).
     method: 'GET',
     pattern: app('/metrics'),
     scope: 'app',
     handler: async (c) => {
       const name = await appOf(c);
       const series = c.services.metrics.ofApp(name);
-      // Under Swarm a replica's samples are its task container's, on whichever node; it is named by its service.
-      const names =
-        c.services.config.scheduler === 'swarm'
-          ? new Map((await c.services.scheduler.replicas(name)).map((r) => [r.container ?? '', r.name]))
-          : new Map((await listAppContainers(c.services.docker, name)).map((ct) => [ct.Id, (ct.Names[0] ?? '').replace(/^\//, '')]));
+      const names = new Map((await c.services.processes(name)).map((p) => [p.sampleId, p.view.container]));
       return Object.fromEntries(Object.entries(series).map(([id, samples]) => [names.get(id) ?? id, samples]));
     },
   },

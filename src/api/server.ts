@@ -10,7 +10,7 @@ import { PaasError, asPaasError } from '../errors.js';
 import { daemonLog, ERROR } from '../log.js';
 import type { LineWriter } from '../queue/run-queued.js';
 import { LOCAL_ADMIN, type Caller } from '../auth/caller.js';
-import { callerForBearer } from '../auth/tokens.js';
+import { bearerRefusal, callerForBearer } from '../auth/tokens.js';
 import { Download, dispatch, Streamed, Text } from './dispatch.js';
 import { ROUTES } from './routes.js';
 import { serveRunUpgrade } from './run-upgrade.js';
@@ -166,11 +166,8 @@ export async function startTcpApi(services: Services, options: TcpApiOptions): P
       // Only a token that was given and is wrong counts as a guess (a browser signed out sends none).
       if (!req.headers.authorization || (await limiter.failed(source)))
         daemonLog('auth.refused', { door: 'tcp', remote: source, path: (req.url ?? '').split('?')[0] });
-      if (req.headers.authorization)
-        throw new PaasError(
-          'PAAS_ERR_UNAUTHENTICATED',
-          'that API token is not one of this server (unknown, or revoked with tokens:revoke): make one with paas tokens:create NAME on the server',
-        );
+      const refusal = await bearerRefusal(services.db, req.headers.authorization);
+      if (refusal) throw new PaasError('PAAS_ERR_UNAUTHENTICATED', refusal);
       throw new PaasError('PAAS_ERR_UNAUTHENTICATED', 'an API token is required: paas tokens:create NAME on the server, then PAAS_API_TOKEN=...');
     }
     return caller;

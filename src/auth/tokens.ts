@@ -12,12 +12,30 @@ export function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-/** Makes a token named `name`; the returned secret is not stored anywhere. */
-export async function createToken(db: Db, name: string, access: Access): Promise<{ token: string; row: TokenRow }> {
+/** Makes a token named `name`, accepted for `expiresIn` seconds when given; the returned secret is not stored anywhere. */
+export async function createToken(db: Db, name: string, access: Access, expiresIn?: number): Promise<{ token: string; row: TokenRow }> {
   checkKeyName(name, 'token');
   const token = 'paas_' + crypto.randomBytes(32).toString('base64url');
-  const row = await insertToken(db, { name, hash: tokenHash(token), ...access });
+  const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : undefined;
+  const row = await insertToken(db, { name, hash: tokenHash(token), ...access, ...(expiresAt ? { expiresAt } : {}) });
   return { token, row };
+}
+
+/** Pure: why the token on record as `row` is refused at `at`, in one line that says what to do; undefined when it is accepted. */
+export function tokenRefusal(row: TokenRow | undefined, at: Date): string | undefined {
+  if (!row) return 'that API token is not one of this server: make one with paas tokens:create NAME on the server';
+  if (row.revokedAt) return `that API token (${row.name}) was revoked at ${row.revokedAt}: ask an admin for a new one (paas tokens:create NAME on the server)`;
+  if (row.expiresAt && Date.parse(row.expiresAt) <= at.getTime())
+    return `that API token (${row.name}) expired at ${row.expiresAt}: make a new one with paas tokens:create NAME --expires-in 30d on the server`;
+  return undefined;
+}
+
+/** Why the token an `Authorization: Bearer` header carries is refused (see tokenRefusal); undefined when none is given. */
+export async function bearerRefusal(db: Db, header: string | undefined): Promise<string | undefined> {
+  const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+  if (!header) return undefined;
+  if (!token || !TOKEN.test(token)) return tokenRefusal(undefined, new Date());
+  return tokenRefusal(await findTokenByHash(db, tokenHash(token)), new Date()) ?? 'that API token is not accepted';
 }
 
 /** The caller an `Authorization: Bearer` header stands for; undefined for a missing, malformed or unknown token. */
@@ -34,8 +52,8 @@ export async function callerForToken(db: Db, token: string): Promise<{ caller: C
   return caller ? { caller, hash } : undefined;
 }
 
-/** The caller the token with hash `hash` stands for, while that token exists. */
+/** The caller the token with hash `hash` stands for, while that token exists and is neither revoked nor expired. */
 export async function callerForTokenHash(db: Db, hash: string): Promise<Caller | undefined> {
   const row = await findTokenByHash(db, hash);
-  return row ? callerFor(row) : undefined;
+  return row && !tokenRefusal(row, new Date()) ? callerFor(row) : undefined;
 }

@@ -101,10 +101,15 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
     });
 
   accessOptions(
-    program.command('tokens:create <name>').description('make an API token for remote use (shown once): --role admin (the default) or --app APP'),
-  ).action(async (name: string, opts: AccessOpts) => {
-    const token = await io.client().call<TokenRow & { token: string }>('POST', '/tokens', { name, ...accessBody(opts) });
-    io.out(`${STEP}Created token ${token.name}, ${accessText(token)}; it is shown only now:\n${token.token}\n`);
+    program
+      .command('tokens:create <name>')
+      .description('make an API token for remote use (shown once): --role admin (the default) or --app APP')
+      .option('--expires-in <duration>', 'accepted for this long only (30m, 12h, 90d); default: until revoked'),
+  ).action(async (name: string, opts: AccessOpts & { expiresIn?: string }) => {
+    const body = { name, ...accessBody(opts), ...(opts.expiresIn ? { expiresIn: opts.expiresIn } : {}) };
+    const token = await io.client().call<TokenRow & { token: string }>('POST', '/tokens', body);
+    const until = token.expiresAt ? `, until ${token.expiresAt}` : '';
+    io.out(`${STEP}Created token ${token.name}, ${accessText(token)}${until}; it is shown only now:\n${token.token}\n`);
   });
 
   program
@@ -114,7 +119,9 @@ export function registerAccessCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const tokens = await io.client().call<TokenRow[]>('GET', '/tokens');
-      printList(io, tokens, opts.json, ['NAME', 'ROLE', 'APPS', 'CREATED'], (t) => [t.name, t.role, t.apps.join(','), t.createdAt]);
+      const state = (t: TokenRow) =>
+        t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `${Date.parse(t.expiresAt) <= Date.now() ? 'expired' : 'expires'} ${t.expiresAt}` : 'active';
+      printList(io, tokens, opts.json, ['NAME', 'ROLE', 'APPS', 'CREATED', 'STATE'], (t) => [t.name, t.role, t.apps.join(','), t.createdAt, state(t)]);
     });
 
   program

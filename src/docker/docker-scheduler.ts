@@ -52,7 +52,7 @@ export class DockerScheduler implements Scheduler {
     private readonly docker: DockerClient,
     private readonly networks: AppNetworks,
     /** Keeps the last `lines` of a replica's output before it is removed (the app's log history, `app[web.1]` lines). */
-    private readonly keepLogs?: { lines: number; keep: (app: string, lines: string[]) => void },
+    private readonly keepLogs?: { lines: number; keep: (app: string, lines: string[], replica?: { id: string; dyno: string }) => void },
   ) {}
 
   async prepare(app: string): Promise<void> {
@@ -112,7 +112,7 @@ export class DockerScheduler implements Scheduler {
       // Stopped first, so that what it prints while it shuts down is kept too.
       await stopContainer(this.docker, replica.id, graceSeconds).catch(() => undefined);
       const kept = await replicaOutput(this.docker, replica.id, this.keepLogs.lines).catch(() => undefined);
-      if (kept) this.keepLogs.keep(kept.app, kept.lines);
+      if (kept) this.keepLogs.keep(kept.app, kept.lines, { id: replica.id, dyno: kept.dyno });
     }
     return removeContainer(this.docker, replica.id, graceSeconds);
   }

@@ -90,10 +90,10 @@ export function watchStarts(
 }
 
 /** A replica's last `tail` lines as printed in logs (`TIME app[web.1]: text`), with its app; undefined for other containers. */
-export async function replicaOutput(docker: DockerClient, id: string, tail: number): Promise<{ app: string; lines: string[] } | undefined> {
+export async function replicaOutput(docker: DockerClient, id: string, tail: number): Promise<{ app: string; dyno: string; lines: string[] } | undefined> {
   const info = await docker.getContainer(id).inspect();
   const labels = info.Config.Labels ?? {};
   const app = labels[LABEL.app];
   if (!app || !labels[LABEL.process] || labels[LABEL.tty] === 'true') return undefined;
-  return { app, lines: (await containerLines(docker, id, tail)).map((line) => printedLine(sourceOf(labels), line)) };
+  return { app, dyno: sourceOf(labels), lines: (await containerLines(docker, id, tail)).map((line) => printedLine(sourceOf(labels), line)) };
 }

@@ -9,7 +9,7 @@ import { PROCESS_TYPE } from '../input/patterns.js';
 import { printedLine, sourceOf } from '../docker/logs.js';
 import { isOneOff } from '../docker/container-spec.js';
 import type { RoutedRequest } from '../ports/data-plane.js';
-import { readHistory } from '../store/log-history.js';
+import { readDynos, readHistory } from '../store/log-history.js';
 
 export interface LogsRequest {
   follow: boolean;
@@ -95,9 +95,13 @@ export async function streamAppLogs(
   const appLines = request.source !== 'router';
   const routerLines = request.source !== 'app' && request.process === null && dataPlane.routerLog !== undefined;
   const labelsOf = new Map<string, Record<string, string>>();
+  let removed: Map<string, string> | undefined;
   const dynoOf = (replica: string | undefined) => {
     if (!replica) return undefined;
     for (const [id, labels] of labelsOf) if (id.startsWith(replica)) return sourceOf(labels);
+    // A replica removed since: its name was remembered when it went (read once, when first needed).
+    removed ??= readDynos(services.config.dataDir, app);
+    for (const [id, dyno] of removed) if (id.startsWith(replica) || replica.startsWith(id)) return dyno;
     return undefined;
   };
   const followed = new Set<string>();

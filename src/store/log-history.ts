@@ -48,4 +48,40 @@ export function readHistory(dataDir: string, app: string): HistoryLine[] {
 
 export function removeHistory(dataDir: string, app: string): void {
   fs.rmSync(historyFile(dataDir, app), { force: true });
+  fs.rmSync(dynosFile(dataDir, app), { force: true });
+}
+
+/** How many removed replicas' names are remembered (their router lines in the history are at most that old). */
+const DYNOS_KEPT = 500;
+
+function dynosFile(dataDir: string, app: string): string {
+  return path.join(dataDir, 'logs', `${app}.dynos`);
+}
+
+/** Remembers that the container `id` (removed now) was `dyno` (web.1), for the router lines it answered. */
+export function rememberDyno(dataDir: string, app: string, id: string, dyno: string): void {
+  const file = dynosFile(dataDir, app);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.appendFileSync(file, `${id.slice(0, 16)} ${dyno.replace(/\s/g, '')}\n`, { mode: 0o600 });
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  if (lines.length > DYNOS_KEPT * 2) {
+    fs.writeFileSync(`${file}.tmp`, lines.slice(-DYNOS_KEPT).join('\n') + '\n', { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  }
+}
+
+/** The remembered replicas of `app`: the start of each container id to its dyno name. */
+export function readDynos(dataDir: string, app: string): Map<string, string> {
+  let text = '';
+  try {
+    text = fs.readFileSync(dynosFile(dataDir, app), 'utf8');
+  } catch {
+    return new Map();
+  }
+  return new Map(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ') as [string, string]),
+  );
 }

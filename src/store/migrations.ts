@@ -549,6 +549,23 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    // Tokens that expire (tokens:create --expires-in) and revoked tokens kept on record, so that a refused token
+    // is told apart: unknown, revoked (when) or expired (when).
+    name: '028_token_expiry',
+    async up(knex) {
+      await knex.schema.alterTable('tokens', (t) => {
+        t.timestamp('expires_at').nullable();
+        t.timestamp('revoked_at').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('tokens', (t) => {
+        t.dropColumn('revoked_at');
+        t.dropColumn('expires_at');
+      });
+    },
+  },
 ];
 
 /** A knex migration source over the migrations above. */

@@ -9,7 +9,8 @@ import { applyNodeLabels } from '../input/placement.js';
 import { lineSink } from '../log.js';
 import { listApps } from '../store/apps.js';
 import { runQueued } from '../queue/run-queued.js';
-import { replicaViews, type ProcessView } from '../release/process-view.js';
+import { replicaViews } from '../release/process-view.js';
+import type { ProcessLister } from '../release/process-list.js';
 
 /** A node as the Engine API lists it (the fields read here). */
 export interface SwarmNode {
@@ -72,9 +73,24 @@ async function listNodes(services: Pick<Services, 'docker'>): Promise<SwarmNode[
 }
 
 /** `paas ps` under Swarm: each replica with the node it runs on and its last sample. */
-export async function swarmProcesses(services: Pick<Services, 'docker' | 'scheduler' | 'metrics'>, app: string): Promise<ProcessView[]> {
-  const names = new Map((await listNodes(services)).map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
-  return replicaViews(await services.scheduler.replicas(app), names, (id) => services.metrics.latest(id));
+/**
+ * The Swarm scheduler's process lister: each app's replicas on whichever node, with the node's name; a replica's
+ * samples are its task container's (sampled here on the manager, or by the workers' agent).
+ */
+export function swarmProcessLister(services: Pick<Services, 'docker' | 'scheduler' | 'metrics'>): ProcessLister {
+  return async (app) => {
+    const names = new Map((await listNodes(services)).map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
+    const byApp = new Map<string, Replica[]>();
+    for (const r of await services.scheduler.replicas(app)) byApp.set(r.app, [...(byApp.get(r.app) ?? []), r]);
+    return [...byApp].flatMap(([owner, replicas]) => {
+      const containers = new Map(replicas.map((r) => [r.name, r.container ?? '']));
+      return replicaViews(replicas, names, (id) => services.metrics.latest(id)).map((view) => ({
+        app: owner,
+        view,
+        sampleId: containers.get(view.container) ?? '',
+      }));
+    });
+  };
 }
 
 export async function nodesList(services: Pick<Services, 'config' | 'docker' | 'scheduler'>): Promise<NodeView[]> {

@@ -48,7 +48,7 @@ test.serial('signing in with an API token sets an HttpOnly, SameSite=Strict sess
   await page.type('#token', 'paas_not-a-real-token-at-all-000000000000000000');
   await page.click('button[type=submit]');
   await page.waitForSelector('[role=alert]');
-  t.regex(await page.$eval('[role=alert]', (el) => el.textContent ?? ''), /not an API token of this host/);
+  t.regex(await page.$eval('[role=alert]', (el) => el.textContent ?? ''), /that API token is not one of this server/);
 
   await page.$eval('#token', (el) => ((el as HTMLInputElement).value = ''));
   await signIn(page, base, adminToken);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { volumeName } from '../../src/docker/names.js';
-import { commitAll, docker, fixtureRepo, freePort, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, docker, fixtureRepo, freePort, removeApps, run, startDaemon, uniqueName, type Daemon } from './_daemon.js';
 
 let daemon: Daemon;
 let apiPort: number;
@@ -207,6 +207,22 @@ test.serial('logs -f shows lines of the new release after a redeploy without rec
   await daemon.get(app, '/cgi-bin/marker?router-history');
   const both = await daemon.paas(['logs', app, '-n', '50']);
   t.regex(both.stdout, /^\S+Z paas\[router\]: at=info method=GET path="\/cgi-bin\/marker\?router-history" .* dyno=web\.1 .*status=200/m);
+  // A replica removed since (scaled down) is still named in the router lines it answered.
+  t.is((await daemon.paas(['ps:scale', app, 'web=2'])).code, 0);
+  for (let i = 0; i < 12; i++) t.is((await daemon.get(app, `/cgi-bin/marker?two-${i}`)).status, 200);
+  t.is((await daemon.paas(['ps:scale', app, 'web=1'])).code, 0);
+  for (let i = 0; i < 300 && (await containersOf(app)).some((c) => c.Labels['paas.process'] === 'web' && c.Labels['paas.replica'] === '2'); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const answered = (await daemon.paas(['logs', app, '--source', 'router', '-n', '1500'])).stdout.split('\n').filter((l) => l.includes('?two-'));
+  t.is(answered.length, 12);
+  t.true(
+    answered.some((l) => / dyno=web\.2 /.test(l)),
+    answered.join('\n'),
+  );
+  t.false(
+    answered.some((l) => / dyno=none /.test(l)),
+    answered.join('\n'),
+  );
   const appOnly = await daemon.paas(['logs', app, '--source', 'app', '-n', '50']);
   t.notRegex(appOnly.stdout, /paas\[router\]/);
   t.regex(appOnly.stdout, /app\[web\.1\]/);
@@ -449,7 +465,7 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
   t.regex(none.stderr, /a remote API needs a token/);
   const forged = await remote('paas_' + 'x'.repeat(43), ['apps:list']);
   t.is(forged.code, 1);
-  t.regex(forged.stderr, /that API token is not one of this server \(unknown, or revoked/);
+  t.regex(forged.stderr, /that API token is not one of this server: make one with paas tokens:create NAME on the server/);
 
   const created = await daemon.paas(['tokens:create', 'ci-bot']);
   t.is(created.code, 0, created.output);
@@ -470,13 +486,27 @@ test.serial('API tokens: the TCP API needs one; a collaborator token is limited 
   t.regex((await remote(limited, ['config', app])).stderr, /permission denied: "deployer" may not use app/);
   t.regex((await remote(limited, ['run', app, '--', 'true'])).stderr, /permission denied/);
   t.is((await daemon.paas(['tokens:revoke', 'ci-bot'])).code, 0);
-  t.regex((await remote(token, ['apps:list'])).stderr, /that API token is not one of this server \(unknown, or revoked with tokens:revoke\)/);
+  t.regex((await remote(token, ['apps:list'])).stderr, /that API token \(ci-bot\) was revoked at \d{4}-\d\d-\d\dT[\d:.]+Z: ask an admin for a new one/);
+  t.regex((await daemon.paas(['tokens:revoke', 'ci-bot'])).stderr, /the token "ci-bot" was revoked already/);
+  const badExpiry = await daemon.paas(['tokens:create', 'nightly', '--expires-in', '5y']);
+  t.is(badExpiry.code, 2);
+  t.regex(badExpiry.stderr, /--expires-in "5y": use minutes, hours or days from 1m to 730d/);
+  const nightly = await daemon.paas(['tokens:create', 'nightly', '--expires-in', '12h']);
+  t.regex(nightly.stdout, /Created token nightly, admin, until \d{4}-/);
   const tokens = JSON.parse((await daemon.paas(['tokens', '--json'])).stdout) as Record<string, unknown>[];
   t.deepEqual(
-    tokens.map((x) => x.name),
-    ['deployer'],
+    tokens.map((x) => [x.name, Boolean(x.revokedAt), Boolean(x.expiresAt)]),
+    [
+      ['ci-bot', true, false],
+      ['deployer', false, false],
+      ['nightly', false, true],
+    ],
   );
+  t.regex((await daemon.paas(['tokens'])).stdout, /ci-bot\s.*revoked \d{4}-[\s\S]*nightly\s.*expires \d{4}-/);
   t.false(JSON.stringify(tokens).includes('paas_'), 'tokens are not stored or shown again');
+  const again = await daemon.paas(['tokens:create', 'ci-bot']);
+  t.is(again.code, 0, 'the name of a revoked token may be given again');
+  t.regex((await remote(token, ['apps:list'])).stderr, /that API token is not one of this server/, 'the old one is then unknown');
 });
 
 test.serial('volumes go only on request: storage:unmount --delete-data, or apps:destroy', async (t) => {

@@ -231,12 +231,14 @@ test('a Dockerfile at another path builds once the app is told where it is (apps
   t.is((await daemon().get(app)).body, 'built from docker/web.Dockerfile\n');
 });
 
-test('docker-options --target builds the stage it names; removing the option builds the last stage again', async (t) => {
-  const { app } = await deploy(t, 'dockerfile-targets', 'tgt');
+test('docker-options --target builds the stage it names; a stage the Dockerfile lacks fails the push and the running release stays', async (t) => {
+  const app = name('tgt');
+  const repo = await fixtureRepo('dockerfile-targets');
+  const first = await daemon().push(repo, app);
+  t.is(first.code, 0, first.output);
   t.is((await daemon().get(app, '/build.txt')).body, 'production build\n');
   t.is((await daemon().get(app, '/draft.html')).status, 404, 'production leaves the drafts out');
   t.is((await daemon().paas(['docker-options:add', app, 'build', '--target development'])).code, 0);
-  const repo = await fixtureRepo('dockerfile-targets');
   await git(repo, ['commit', '--allow-empty', '-m', 'preview']);
   const preview = await daemon().push(repo, app);
   t.is(preview.code, 0, preview.output);

@@ -1,16 +1,10 @@
 import test from 'ava';
-import type Docker from 'dockerode';
 import { overviewOf } from '../../src/app-overview.js';
 import { emptySpec } from '../../src/store/releases.js';
 
-function container(process: string, release: number, state: string): Docker.ContainerInfo {
-  return {
-    Id: `${process}-${release}-${state}`,
-    Names: [`/paas-app-${process}-v${release}-1`],
-    Labels: { 'paas.app': 'app', 'paas.release': String(release), 'paas.process': process, 'paas.replica': '1' },
-    State: state,
-    Status: '',
-  } as unknown as Docker.ContainerInfo;
+/** A process as the scheduler's lister shows it (a replica of another release than the active one: draining). */
+function container(process: string, release: number, state: string) {
+  return { process, release: `v${release}`, state: state === 'running' && release !== 3 ? 'draining' : state };
 }
 
 const release = { version: 3, createdAt: '2026-12-01T00:00:00.000Z', spec: { ...emptySpec(), formation: { web: 1, worker: 1 } } };

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { openDb } from '../../../src/store/db.js';
 import { createToken } from '../../../src/auth/tokens.js';
+import { revokeToken } from '../../../src/store/tokens.js';
 import { startTcpApi } from '../../../src/api/server.js';
 import { httpClient } from '../../../src/api/client.js';
 import type { Services } from '../../../src/services.js';
@@ -51,6 +52,14 @@ test('HTTPS with a token answers for the token; no token, a wrong one or an untr
     });
     await t.throwsAsync(httpClient({ url, token: 'not-a-token', ca }).call('GET', '/apps'), { message: /that API token is not one of this server/ });
     await t.throwsAsync(httpClient({ url, token, ca }).call('GET', '/keys'), { message: /needs an admin/ });
+    const { token: brief } = await createToken(db, 'brief', { role: 'admin', apps: [] }, 3600);
+    t.like(await httpClient({ url, token: brief, ca }).call('GET', '/whoami'), { name: 'brief' }, 'accepted until it expires');
+    await db('tokens').where({ name: 'brief' }).update({ expires_at: '2026-01-02T03:04:05.000Z' });
+    await t.throwsAsync(httpClient({ url, token: brief, ca }).call('GET', '/whoami'), {
+      message: /that API token \(brief\) expired at 2026-01-02T03:04:05\.000Z: make a new one with paas tokens:create NAME --expires-in 30d/,
+    });
+    await revokeToken(db, 'laptop');
+    await t.throwsAsync(httpClient({ url, token, ca }).call('GET', '/whoami'), { message: /that API token \(laptop\) was revoked at / });
     await t.throwsAsync(httpClient({ url, token }).call('GET', '/whoami'), { message: /cannot reach the paas daemon.*self.signed/i });
   } finally {
     server.close();
