@@ -6,12 +6,12 @@
 // Prints req/s, p50, p99 and the proxy process's CPU per request (utime + stime from /proc), with ratios to nginx.
 // Each proxy runs on a core of its own, wrk and the app on the other (BENCH_PIN=0: no pinning).
 // Loopback and the bench's own container only; every process it starts is stopped at the end.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { docker, freePort } from '../test/e2e/_daemon.js';
+import { BODY, cpuSeconds, needTools, onLoadCore, parseWrk, PIN, ROUNDS, run, SECONDS, startApp, vanished, wrk, type Round } from './_router.js';
 import { median } from './_bench.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
@@ -20,103 +20,6 @@ import { haproxyBinary } from '../src/router/haproxy/haproxy-install.js';
 import { runtimeCommand } from '../src/router/haproxy/runtime-api.js';
 import { ACCESS_LOG_FORMAT } from '../src/router/haproxy/access-log.js';
 import { SERVER_OPTIONS } from '../src/router/haproxy/haproxy-config.js';
-import { buildImage, dockerfileContext } from '../src/docker/images.js';
-
-const run = promisify(execFile);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const IMAGE = 'paas/bench:nginx-100b';
-const BODY = 'x'.repeat(99) + '\n';
-const HOST = 'bench.localhost';
-const TICKS = 100; // USER_HZ on Linux
-/**
- * Each proxy gets one core of its own (CPU 1: the bench process pins itself there, and the proxies it starts
- * inherit it), while wrk and the app container share CPU 0: the proxy is what limits, and the scheduler does not
- * move it around between rounds. BENCH_PIN=0 lets everything float over every core instead.
- */
-const PIN = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2;
-const onLoadCore = (argv: string[]): [string, string[]] => (PIN ? ['taskset', ['-c', '0', ...argv]] : [argv[0]!, argv.slice(1)]);
-
-/** Processes that ended while they were measured (their CPU of that round is missing from the figures). */
-const vanished = new Set<number>();
-
-/** CPU seconds a process has used (user + system). */
-function cpuSeconds(pid: number): number {
-  if (!fs.existsSync(`/proc/${pid}/stat`)) return (vanished.add(pid), 0);
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-async function needTools(): Promise<void> {
-  const missing: string[] = [];
-  for (const [bin, pkg] of [
-    ['wrk', 'wrk'],
-    ['nginx', 'nginx-light'],
-  ] as const) {
-    await run('sh', ['-c', `command -v ${bin}`]).catch(() => missing.push(pkg));
-  }
-  if (missing.length) {
-    console.log(`-----> Installing ${missing.join(' ')} for the benchmark`);
-    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-}
-
-/** The app: nginx from Debian answering 100 bytes, in a container built from the local stack image. */
-async function startApp(): Promise<{ id: string; ip: string }> {
-  const dockerfile = [
-    'FROM paas/stack:bookworm',
-    'RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light && rm -rf /var/lib/apt/lists/*',
-    `RUN printf 'worker_processes 1;\\nevents { worker_connections 4096; }\\nhttp { access_log off; server { listen 5000; location / { return 200 "${BODY.trim()}\\\\n"; } } }\\n' > /etc/nginx/bench.conf`,
-    'CMD ["nginx", "-c", "/etc/nginx/bench.conf", "-g", "daemon off;"]',
-  ].join('\n');
-  if (
-    !(await docker
-      .getImage(IMAGE)
-      .inspect()
-      .catch(() => undefined))
-  ) {
-    console.log('-----> Building the bench app image (once)');
-    await buildImage(docker, dockerfileContext(dockerfile), { tag: IMAGE, labels: {} }, () => {});
-  }
-  const container = await docker.createContainer({
-    Image: IMAGE,
-    name: `paas-bench-router-${process.pid}`,
-    HostConfig: PIN ? { CpusetCpus: '0' } : { NanoCpus: 2e9 },
-  });
-  await container.start();
-  const info = await container.inspect();
-  return { id: info.Id, ip: info.NetworkSettings.Networks.bridge?.IPAddress ?? '' };
-}
-
-interface Round {
-  rps: number;
-  p50: number;
-  p99: number;
-  cpuPerRequestUs?: number;
-}
-
-/** Pure: wrk's --latency output as figures (ms). */
-function parseWrk(text: string): Round {
-  const unit = (v: string, u: string) => Number(v) * (u === 'us' ? 0.001 : u === 's' ? 1000 : 1);
-  const pct = (p: string) => {
-    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
-    return m ? unit(m[1]!, m[2]!) : NaN;
-  };
-  const failures = /Non-2xx or 3xx responses: (\d+)/.exec(text);
-  if (failures) throw new Error(`wrk saw ${failures[1]} failed responses:\n${text}`);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN), p50: pct('50'), p99: pct('99') };
-}
-
-/** The CPU of the proxy's processes: its worker, and for HAProxy the writer of its access log as well. */
-async function wrk(port: number, proxyPid: number | number[] | undefined): Promise<Round> {
-  const pids = proxyPid === undefined ? [] : Array.isArray(proxyPid) ? proxyPid : [proxyPid];
-  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const before = cpu();
-  const { stdout } = await run(...onLoadCore(['wrk', '-t1', '-c64', `-d${SECONDS}s`, '--latency', '-H', `Host: ${HOST}`, `http://127.0.0.1:${port}/`]));
-  const round = parseWrk(stdout);
-  if (pids.length) round.cpuPerRequestUs = ((cpu() - before) * 1e6) / (round.rps * SECONDS);
-  return round;
-}
 
 async function main(): Promise<void> {
   await needTools();
@@ -129,13 +32,17 @@ async function main(): Promise<void> {
   try {
     // nginx, one worker, proxying with upstream keep-alive and an access log (the way Dokku and CapRover run it).
     const nginxPort = await freePort();
+    const nginxTlsPort = await freePort();
+    const tls = await selfSigned(dir);
     const conf = path.join(dir, 'nginx.conf');
     fs.writeFileSync(
       conf,
       `worker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log ${dir}/nginx.access.log;\n` +
         `  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};\n` +
         `  upstream app { server ${app.ip}:5000; keepalive 64; }\n` +
-        `  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }\n}\n`,
+        `  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }\n` +
+        // HTTPS with HTTP/2 (nginx 1.22's form), the same certificate and proxying.
+        `  server { listen 127.0.0.1:${nginxTlsPort} ssl http2; ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }\n}\n`,
     );
     const nginx = spawn('nginx', ['-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
     children.push(nginx);
@@ -173,11 +80,12 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
 
     const haproxyPort = await freePort();
+    const haproxyTlsPort = await freePort();
     const haproxy = new HaproxyDataPlane({
       dataDir: dir,
       domain: 'localhost',
       httpPort: haproxyPort,
-      httpsPort: await freePort(),
+      httpsPort: haproxyTlsPort,
       upstreamTimeoutMs: 60_000,
       host: '127.0.0.1',
       accessLog: process.env.PAAS_ACCESS_LOG !== '0',
@@ -185,6 +93,10 @@ async function main(): Promise<void> {
     await haproxy.start();
     cleanups.push(() => haproxy.close().then(() => stopHaproxy(haproxy.paths)));
     await haproxy.setTargets('bench', [target]);
+    // Over TLS the app is also `localhost`: the one name that resolves here without a resolver of our own, so that
+    // h2load sends it as SNI (HAProxy's HTTPS bind is strict-sni) and as :authority.
+    await haproxy.addHost('localhost', 'bench');
+    await haproxy.installCertificate('localhost', fs.readFileSync(tls.cert, 'utf8'), fs.readFileSync(tls.key, 'utf8'));
     const haproxyMaster = Number(fs.readFileSync(haproxy.paths.pidFile, 'utf8').trim());
     // The newest worker: the one the reload for the app's new backend started (the old one may still be leaving).
     const haproxyWorker = Number((await run('pgrep', ['-n', '-P', String(haproxyMaster)])).stdout.trim());
@@ -200,8 +112,14 @@ async function main(): Promise<void> {
 
     // Direct: the same container at its own address (no proxy).
     const lines: Record<string, Round[]> = { direct: [], 'nginx 1 worker': [], haproxy: [], 'haproxy floor': [], 'node router': [] };
+    const h2: Record<string, Round[]> = { 'nginx 1 worker': [], haproxy: [] };
+    const handshakes: Record<string, Round[]> = { 'nginx 1 worker': [], haproxy: [] };
     let writerSeconds = 0;
     for (let round = 1; round <= ROUNDS; round++) {
+      h2['nginx 1 worker']!.push(await h2load(nginxTlsPort, [nginxWorker], false));
+      h2.haproxy!.push(await h2load(haproxyTlsPort, [haproxyWorker, ...writerPids()], false));
+      handshakes['nginx 1 worker']!.push(await h2load(nginxTlsPort, [nginxWorker], true));
+      handshakes.haproxy!.push(await h2load(haproxyTlsPort, [haproxyWorker, ...writerPids()], true));
       lines.direct!.push(await wrkUrl(`http://${app.ip}:5000/`));
       lines['nginx 1 worker']!.push(await wrk(nginxPort, nginxWorker));
       logWriter = writerPids();
@@ -225,6 +143,20 @@ async function main(): Promise<void> {
           (Number.isNaN(cpu) ? '' : `  cpu ${cpu.toFixed(1)} us/request (${(cpu / med(ref, 'cpuPerRequestUs')).toFixed(2)}x)`),
       );
     }
+    for (const [title, table, unit] of [
+      [`HTTP/2 over TLS (h2load, 64 connections, 10 streams each, ${SECONDS} s)`, h2, 'req/s'],
+      [`new TLS connections (h2load, HTTP/1.1, one request per connection, ${HANDSHAKES} connections)`, handshakes, 'handshakes/s'],
+    ] as const) {
+      console.log(title);
+      const base = table['nginx 1 worker']!;
+      for (const [label, rs] of Object.entries(table)) {
+        const cpu = med(rs, 'cpuPerRequestUs');
+        console.log(
+          `${label.padEnd(15)} ${med(rs, 'rps').toFixed(0).padStart(7)} ${unit} (${(med(rs, 'rps') / med(base, 'rps')).toFixed(2)}x nginx)  ` +
+            `mean ${med(rs, 'p50').toFixed(2)} ms (${(med(rs, 'p50') / med(base, 'p50')).toFixed(2)}x)  cpu ${cpu.toFixed(1)} us each (${(cpu / med(base, 'cpuPerRequestUs')).toFixed(2)}x)`,
+        );
+      }
+    }
     const info = await runtimeCommand(haproxy.paths.adminSocket, 'show info', undefined, 2000);
     console.log(
       `haproxy's access log: ${process.env.PAAS_ACCESS_LOG === '0' ? 'off' : `on, ${/^DroppedLogs: (\d+)/m.exec(info)?.[1] ?? '?'} lines dropped`}` +
@@ -233,13 +165,70 @@ async function main(): Promise<void> {
           : ''),
     );
     if (vanished.size) console.log(`note: processes ${[...vanished].join(', ')} ended while measured; their CPU in that round is not counted`);
-    console.log('haproxy floor: HAProxy 2.6 with a bare config (no rules) and the same access log written to a file by itself');
-    console.log('targets: haproxy >= 1.0x nginx req/s, p99 <= 1.5x, cpu per request <= 1.2x');
+    console.log('haproxy floor: the same HAProxy 3.0 with a bare config (no rules) and the same access log written to a file by itself');
+    console.log('targets: HTTP/1.1 >= 1.0x nginx req/s, cpu per request <= 1.1x; HTTP/2 >= 1.0x; handshakes/s >= 1.0x; p99 <= 1.2x nginx in each');
+    console.log('(h2load reports a mean time per request, not percentiles: the mean stands for the latency there)');
   } finally {
     for (const c of children) c.kill('SIGTERM');
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     await docker.getContainer(app.id).remove({ force: true });
   }
+}
+
+/** New connections per handshake round: each makes one request, so each is one full TLS handshake. */
+const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 3000);
+
+/** A self-signed ECDSA certificate for localhost (what both proxies serve over TLS). */
+async function selfSigned(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = path.join(dir, 'localhost.crt');
+  const key = path.join(dir, 'localhost.key');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  return { cert, key };
+}
+
+/** Pure: h2load's summary as figures (rate, mean time per request in ms); failed requests are an error. */
+function parseH2load(text: string): Round {
+  const failed = /requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed, (\d+) errored/.exec(text);
+  if (!failed || Number(failed[1]) + Number(failed[2]) > 0) throw new Error(`h2load saw failed requests:\n${text}`);
+  const mean = /time for request:\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)/.exec(text);
+  const ms = mean ? Number(mean[1]) * (mean[2] === 'us' ? 0.001 : mean[2] === 's' ? 1000 : 1) : NaN;
+  return { rps: Number(/finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(text)?.[1] ?? NaN), p50: ms, p99: NaN };
+}
+
+/**
+ * h2load against https://localhost:PORT: HTTP/2 with 64 connections of 10 streams for SECONDS, or (handshakes)
+ * HANDSHAKES new HTTP/1.1 connections of one request each, opened as fast as the proxy takes them (up to 5,000/s);
+ * with the CPU the proxy's processes used per request (per handshake).
+ */
+async function h2load(port: number, pids: number[], handshakes: boolean): Promise<Round> {
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const before = cpu();
+  const args = handshakes
+    ? ['--h1', '-c', String(HANDSHAKES), '-n', String(HANDSHAKES), '--rate', '500', '--rate-period', '100ms', '-t', '1']
+    : ['-c', '64', '-m', '10', '-D', String(SECONDS), '-t', '1'];
+  const { stdout } = await run(...onLoadCore(['h2load', ...args, `https://localhost:${port}/`]), { maxBuffer: 16 * 1024 * 1024 });
+  const round = parseH2load(stdout);
+  const done = Number(/(\d+) succeeded/.exec(stdout)?.[1] ?? NaN);
+  round.cpuPerRequestUs = ((cpu() - before) * 1e6) / done;
+  return round;
 }
 
 async function wrkUrl(url: string): Promise<Round> {

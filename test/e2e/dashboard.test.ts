@@ -3,7 +3,7 @@
 // line arriving live, a collaborator refused another app, CSRF refused, and the list's paint with 100 apps.
 import test from 'ava';
 import type { Browser, Page } from 'puppeteer-core';
-import { commitAll, containersOf, fixtureRepo, freePort, startDaemon, removeApps, uniqueName, type Daemon } from './_daemon.js';
+import { commitAll, containersOf, fixtureRepo, freePort, startDaemon, removeApps, removeServices, uniqueName, type Daemon } from './_daemon.js';
 import { createToken, launchBrowser, listPaintMs, logLineMs, screenshot, signIn, waitForText } from './_browser.js';
 
 let daemon: Daemon;
@@ -15,6 +15,7 @@ let repo: string;
 const app = uniqueName('dash');
 const other = uniqueName('dash-other');
 const many: string[] = [];
+const cache = `${app}-cache`;
 /** The confirmations the pages asked for (each accepted). */
 const dialogs: string[] = [];
 
@@ -40,6 +41,7 @@ test.after.always(async () => {
   await browser?.close();
   await daemon?.stop();
   await removeApps([app, other, ...many]);
+  await removeServices([cache]);
 });
 
 test.serial('signing in with an API token sets an HttpOnly, SameSite=Strict session cookie the page cannot read', async (t) => {
@@ -199,6 +201,45 @@ test.serial('the pipeline page shows each stage with its release and commit; a p
   t.is((await daemon.get(other)).body, (await daemon.get(app)).body, 'production serves what staging serves');
   await screenshot(page, 'pipeline-promoted');
   await daemon.paas(['pipelines:destroy', pipeline]);
+});
+
+test.serial('the services page lists a service; its page reveals the URL on request and takes a backup, listed when done', async (t) => {
+  const created = await daemon.paas(['services:create', 'redis', cache]);
+  t.is(created.code, 0, created.output);
+  await page.goto(`${base}/#/services`);
+  await waitForText(page, `tr[data-service="${cache}"]`, /redis .*running/);
+  await page.click(`tr[data-service="${cache}"] a`);
+  await page.waitForSelector('button ::-p-text(Back up now)');
+  t.is(await page.$eval('dd code.value', (el) => el.textContent ?? ''), '••••••', 'the URL (with its password) is hidden until asked');
+  await page.click('dd button ::-p-text(Reveal)');
+  await waitForText(page, 'dd code.value', /^redis:\/\//);
+  await page.click('button ::-p-text(Back up now)');
+  await waitForText(page, 'ul.backups', new RegExp(`${cache}-\\d{8}T`), 60_000);
+  t.true((await page.$eval('pre[role=log]', (el) => el.textContent ?? '')).length > 0, 'the backup said what it did');
+  t.deepEqual(JSON.parse((await daemon.paas(['services:info', cache, '--json'])).stdout).backups.length, 1);
+  await screenshot(page, 'service');
+});
+
+test.serial('an admin makes a collaborator token that expires, sees it once, and revokes it; the revoked token is refused as revoked', async (t) => {
+  await page.goto(`${base}/#/tokens`);
+  await page.waitForSelector('input[name=token-name]');
+  await page.type('input[name=token-name]', 'dash-ci');
+  await page.type('input[name=token-apps]', app);
+  await page.select('select[name=token-expires]', '7d');
+  await page.click('button ::-p-text(Make token)');
+  await page.waitForSelector('[data-token]');
+  const token = await page.$eval('[data-token]', (el) => el.textContent ?? '');
+  t.regex(token, /^paas_[A-Za-z0-9_-]{43}$/);
+  await waitForText(page, 'tr[data-token-row="dash-ci"]', new RegExp(`collaborator on ${app}.*expires \\d{4}-`));
+  const whoami = await fetch(`${base}/whoami`, { headers: { authorization: `Bearer ${token}` } });
+  t.deepEqual(await whoami.json(), { name: 'dash-ci', role: 'collaborator', apps: [app] });
+  await screenshot(page, 'tokens');
+  await page.click('button[aria-label="Revoke dash-ci"]');
+  await waitForText(page, 'tr[data-token-row="dash-ci"] .state', /^revoked \d{4}-/);
+  t.regex(dialogs.at(-1) ?? '', /^Revoke the token dash-ci\?/);
+  const refused = await fetch(`${base}/whoami`, { headers: { authorization: `Bearer ${token}` } });
+  t.is(refused.status, 401);
+  t.regex(JSON.stringify(await refused.json()), /that API token \(dash-ci\) was revoked at /);
 });
 
 test.serial('actions without the session CSRF token are refused, and so is an app outside a token scope', async (t) => {

@@ -1,5 +1,6 @@
 // The dashboard: who is signed in, and the page the location's hash names (#/, #/apps/APP, #/apps/APP/builds/N,
-// #/apps/APP/ci/N, #/apps/APP/logs, #/pipelines, #/pipelines/NAME).
+// #/apps/APP/ci/N, #/apps/APP/logs, #/pipelines, #/pipelines/NAME,
+// #/services, #/services/NAME, #/tokens).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, useCsrf, type Who } from './api.js';
@@ -9,6 +10,8 @@ import { AppPage } from './app-page.js';
 import { RunPage } from './run-page.js';
 import { LogsPage } from './logs-page.js';
 import { PipelinePage, PipelinesPage } from './pipelines-page.js';
+import { TokensPage } from './tokens-page.js';
+import { ServicePage, ServicesPage } from './services-page.js';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -28,6 +31,9 @@ function Page({ hash }: { hash: string }) {
   if ((m = /^\/apps\/([a-z0-9-]{1,63})$/.exec(path))) return <AppPage app={m[1]!} />;
   if ((m = /^\/pipelines\/([a-z0-9-]{1,63})$/.exec(path))) return <PipelinePage name={m[1]!} />;
   if (path === '/pipelines') return <PipelinesPage />;
+  if (path === '/tokens') return <TokensPage />;
+  if ((m = /^\/services\/([a-z0-9-]{1,63})$/.exec(path))) return <ServicePage name={m[1]!} />;
+  if (path === '/services') return <ServicesPage />;
   return <AppsPage />;
 }
 
@@ -52,6 +58,8 @@ function Dashboard() {
           </a>
           <a href="#/">Apps</a>
           <a href="#/pipelines">Pipelines</a>
+          <a href="#/services">Services</a>
+          {who.role === 'admin' ? <a href="#/tokens">Tokens</a> : null}
         </nav>
         <span class="who">
           {who.name} ({who.role === 'admin' ? 'admin' : `collaborator on ${who.apps?.join(', ')}`})
