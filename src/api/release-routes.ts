@@ -1,5 +1,6 @@
 // Builds, releases (with their output and differences), rollback, and CI runs of an app.
 import { Streamed, type Route } from './dispatch.js';
+import { PaasError } from '../errors.js';
 import { findReleaseBuildLog, getBuildLog, listBuilds } from '../store/builds.js';
 import { getRelease, listReleases } from '../store/releases.js';
 import { getCiRun, getCiRunOfCommit, listCiRuns } from '../store/ci-runs.js';
@@ -57,7 +58,10 @@ export const RELEASE_ROUTES: Route[] = [
     handler: async (c) => {
       const name = await appOf(c);
       const ref = field(c.body, 'ref');
-      return new Streamed((write, signal) => submitCiRun(c.services, name, typeof ref === 'string' ? ref : undefined, write, signal));
+      const run = field(c.body, 'run');
+      if (run !== undefined && !(Number.isInteger(run) && (run as number) > 0)) throw new PaasError('PAAS_ERR_INVALID_INPUT', 'run must be a CI run number');
+      const what = { ref: typeof ref === 'string' ? ref : undefined, run: run as number | undefined };
+      return new Streamed((write, signal) => submitCiRun(c.services, name, what, write, signal));
     },
   },
 ];

@@ -335,4 +335,15 @@ export function registerAppCommands(program: Command, io: CliIo): void {
     .action(async (app: string, ref: string | undefined) => {
       await streamToOut(io, appPath(app, '/ci'), ref ? { ref } : {});
     });
+
+  program
+    .command('ci:rerun <app> [number]')
+    .description("run a CI run's tests again: the same commit on the same branch (default: the newest run)")
+    .action(async (app: string, number: string | undefined) => {
+      const run =
+        number === undefined ? (await io.client().call<{ number: number }[]>('GET', appPath(app, '/ci')))[0]?.number : Number(number.replace(/^#/, ''));
+      if (run === undefined) throw new PaasError('PAAS_ERR_CI_RUN_NOT_FOUND', `app "${app}" has no CI runs yet: push a branch, or paas ci:run ${app} BRANCH`);
+      if (!Number.isInteger(run) || run < 1) throw new PaasError('PAAS_ERR_INVALID_INPUT', `not a CI run number: ${JSON.stringify(number)}`);
+      await streamToOut(io, appPath(app, '/ci'), { run });
+    });
 }

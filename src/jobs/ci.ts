@@ -9,7 +9,7 @@ import { runQueued } from '../queue/run-queued.js';
 import type { GitObjectEnv } from '../git/run-git.js';
 import type { JobKind } from './job.js';
 import { runCiJob } from '../verify/ci-job.js';
-import { deleteCiRun, insertCiRun } from '../store/ci-runs.js';
+import { deleteCiRun, getCiRun, insertCiRun } from '../store/ci-runs.js';
 import { ERROR, STEP } from '../log.js';
 import { PaasError, asPaasError } from '../errors.js';
 
@@ -50,19 +50,23 @@ export function checkRefName(ref: string): string {
 export async function submitCiRun(
   services: Pick<Services, 'ciQueues' | 'config' | 'db' | 'queues' | 'redis' | 'redisTarget'>,
   app: string,
-  ref: string | undefined,
+  what: { ref?: string | undefined; run?: number | undefined },
   write: (line: string) => void,
   signal: AbortSignal,
 ): Promise<number> {
   try {
     const row = await getApp(services.db, checkAppName(app));
-    const name = checkRefName(ref ?? row.deployBranch ?? 'main');
-    const resolved = await runGit(['--git-dir', repoPath(services.config.dataDir, app), 'rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
-      allowFail: true,
-    });
+    // Heroku's ci:rerun: the same commit on the same branch as run N (the branch may have moved on since).
+    const again = what.run !== undefined ? await getCiRun(services.db, row.name, what.run) : undefined;
+    const name = again ? again.branch : checkRefName(what.ref ?? row.deployBranch ?? 'main');
+    const resolved = await runGit(
+      ['--git-dir', repoPath(services.config.dataDir, app), 'rev-parse', '--verify', '--quiet', `${again ? again.sha : name}^{commit}`],
+      { allowFail: true },
+    );
     const sha = resolved.stdout.toString().trim();
-    if (resolved.code !== 0 || !sha) throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no pushed branch, tag or commit "${name}"`);
-    write(`${STEP}CI run of ${name} (${sha.slice(0, 7)})`);
+    if (resolved.code !== 0 || !sha)
+      throw new PaasError('PAAS_ERR_INVALID_INPUT', `app "${app}" has no pushed branch, tag or commit "${again ? again.sha : name}"`);
+    write(`${STEP}CI run of ${name} (${sha.slice(0, 7)})${again ? `, again as run ${again.number} was` : ''}`);
     const fullRef = /^[0-9a-f]{7,64}$/.test(name) ? name : name.startsWith('refs/') ? name : `refs/heads/${name}`;
     const runId = await insertCiRun(services.db, { app, branch: name, sha, status: 'queued', command: null });
     const ok = await runQueued(

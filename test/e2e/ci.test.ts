@@ -69,6 +69,19 @@ test.serial('a failing run on a feature branch is recorded, the push accepted, n
   const again = await daemon.paas(['ci:run', app, 'feature']);
   t.is(again.code, 1, 'ci:run exits non-zero when the tests fail');
   t.regex(again.stdout, /Tests failed \(exit 1\)/);
+
+  // ci:rerun N runs the commit of run N again, on its branch, though the branch has moved on since.
+  const failed = (await runs())[0]!;
+  await commitAll(repo, 'feature fixed', { 'www/index.html': 'hello from the fixed feature\n' });
+  t.is((await daemon.push(repo, app, 'HEAD:refs/heads/feature')).code, 0);
+  t.like((await runs())[0], { status: 'passed', branch: 'feature' });
+  const rerun = await daemon.paas(['ci:rerun', app, String(failed.number)]);
+  t.is(rerun.code, 1, 'the same commit fails again');
+  t.regex(rerun.stdout, new RegExp(`CI run of feature \\(${failed.sha.slice(0, 7)}\\), again as run ${failed.number} was`));
+  t.like((await runs())[0], { status: 'failed', branch: 'feature', sha: failed.sha });
+  const missing = await daemon.paas(['ci:rerun', app, '9999']);
+  t.not(missing.code, 0);
+  t.regex(missing.output, /has no CI run 9999/);
 });
 
 test.serial('a test that reaches for the network fails: runs have no network', async (t) => {

@@ -131,9 +131,9 @@ test('a command that loses the daemon while queued says it will still run, and i
     const repo = await fixtureRepo('dockerfile-hello');
     t.is((await d.push(repo, queued)).code, 0);
     // A slow build holds the app's queue; a config change waits behind it; then the daemon dies.
+    // The slow step names the app: a step the engine built before (an earlier run of this test) would be cached.
     await commitAll(repo, 'slow', {
-      Dockerfile:
-        'FROM debian:bookworm-slim\nRUN sleep 3\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n',
+      Dockerfile: `FROM debian:bookworm-slim\nRUN sleep 3 && echo ${queued}\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p \${PORT} -h /www"]\n`,
     });
     let building!: () => void;
     const started = new Promise<void>((resolve) => (building = resolve));

@@ -137,6 +137,25 @@ test.serial('scaling from the page (confirmed) starts the new replica, which the
   t.is(running.length, 2);
 });
 
+test.serial('a CI run is run again from the app page: the same commit, its lines shown, a new run listed', async (t) => {
+  const before = JSON.parse((await daemon.paas(['ci', app, '--json'])).stdout) as { number: number; sha: string }[];
+  t.true(before.length > 0, 'the pushes made CI runs');
+  await page.goto(`${base}/#/apps/${app}`);
+  // A fresh page: the output of the last action (scaling) is not on it.
+  await page.reload();
+  const button = await page.waitForSelector(`button[aria-label="Run CI run ${before[0]!.number} again"]`);
+  await button!.click();
+  await waitForText(
+    page,
+    'pre[aria-label="command output"]',
+    new RegExp(`CI run of \\S+ \\(${before[0]!.sha.slice(0, 7)}\\), again as run ${before[0]!.number} was`),
+    60_000,
+  );
+  const after = JSON.parse((await daemon.paas(['ci', app, '--json'])).stdout) as { number: number; sha: string }[];
+  t.is(after[0]!.number, before[0]!.number + 1);
+  t.is(after[0]!.sha, before[0]!.sha);
+});
+
 test.serial('config vars are set, revealed and removed from the page, each change a release; domains added and removed', async (t) => {
   await page.goto(`${base}/#/apps/${app}`);
   // Enabled once the page's previous command (the scale above) has ended.

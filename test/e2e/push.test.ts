@@ -214,9 +214,9 @@ test.serial('the CLI refuses bad input with one clear line, and apps:destroy rem
 test.serial('apps:destroy during a build waits it out and leaves nothing behind', async (t) => {
   const doomed = uniqueName('doomed');
   const repo = await fixtureRepo('dockerfile-hello');
+  // The slow step names the app: a step the engine built before (an earlier run of this test) would be cached.
   await commitAll(repo, 'slow build', {
-    Dockerfile:
-      'FROM debian:bookworm-slim\nRUN sleep 4\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p ${PORT} -h /www"]\n',
+    Dockerfile: `FROM debian:bookworm-slim\nRUN sleep 4 && echo ${doomed}\nWORKDIR /www\nCOPY index.html /www/index.html\nCMD ["sh", "-c", "exec busybox httpd -f -p \${PORT} -h /www"]\n`,
   });
   let output = '';
   let building!: () => void;

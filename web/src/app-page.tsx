@@ -187,7 +187,18 @@ export function AppPage({ app }: { app: string }) {
           <ul class="plain">
             {data.ci.slice(0, 10).map((r) => (
               <li key={r.number}>
-                <a href={`#/apps/${app}/ci/${r.number}`}>#{r.number}</a> <Badge status={r.status} /> {r.branch} {r.sha.slice(0, 7)} {ago(r.createdAt)}
+                <a href={`#/apps/${app}/ci/${r.number}`}>#{r.number}</a> <Badge status={r.status} /> {r.branch} {r.sha.slice(0, 7)} {ago(r.createdAt)}{' '}
+                {r.status === 'queued' || r.status === 'running' ? null : (
+                  <button
+                    type="button"
+                    class="link"
+                    disabled={acting}
+                    aria-label={`Run CI run ${r.number} again`}
+                    onClick={() => void act('/ci', { run: r.number })}
+                  >
+                    Run again
+                  </button>
+                )}
               </li>
             ))}
             {data.ci.length === 0 ? <li>No CI runs.</li> : null}
