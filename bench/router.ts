@@ -13,6 +13,7 @@ import path from 'node:path';
 import { docker, freePort } from '../test/e2e/_daemon.js';
 import { BODY, cpuSeconds, needTools, onLoadCore, parseWrk, PIN, ROUNDS, run, SECONDS, startApp, vanished, wrk, type Round } from './_router.js';
 import { median } from './_bench.js';
+import { selfSigned } from '../test/_self-signed.js';
 import { HaproxyDataPlane } from '../src/router/haproxy/haproxy-data-plane.js';
 import { NodeDataPlane } from '../src/router/node-data-plane.js';
 import { stopHaproxy } from '../src/router/haproxy/haproxy-process.js';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
     // nginx, one worker, proxying with upstream keep-alive and an access log (the way Dokku and CapRover run it).
     const nginxPort = await freePort();
     const nginxTlsPort = await freePort();
-    const tls = await selfSigned(dir);
+    // A self-signed certificate for localhost: what both proxies serve over TLS.
+    const tls = selfSigned(dir, { cn: 'localhost', san: ['DNS:localhost'], days: 1 });
     const conf = path.join(dir, 'nginx.conf');
     fs.writeFileSync(
       conf,
@@ -177,32 +179,6 @@ async function main(): Promise<void> {
 
 /** New connections per handshake round: each makes one request, so each is one full TLS handshake. */
 const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 3000);
-
-/** A self-signed ECDSA certificate for localhost (what both proxies serve over TLS). */
-async function selfSigned(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = path.join(dir, 'localhost.crt');
-  const key = path.join(dir, 'localhost.key');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  return { cert, key };
-}
 
 /** Pure: h2load's summary as figures (rate, mean time per request in ms); failed requests are an error. */
 function parseH2load(text: string): Round {

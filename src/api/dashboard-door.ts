@@ -10,7 +10,7 @@ import { PaasError } from '../errors.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { daemonLog } from '../log.js';
 import type { Caller } from '../auth/caller.js';
-import { bearerRefusal, callerForToken, callerForTokenHash } from '../auth/tokens.js';
+import { callerForToken, callerForTokenHash, refusalOfToken } from '../auth/tokens.js';
 import { csrfMatches, DashboardSessions, sessionCookie, sessionIdOf } from '../auth/sessions.js';
 
 /** Where `npm run build` puts the dashboard (dist/web), beside the compiled daemon (dist/src/api). */
@@ -99,8 +99,7 @@ export class DashboardDoor {
       const found = typeof body?.token === 'string' ? await callerForToken(this.db, body.token.trim()) : undefined;
       if (!found) {
         if (await this.limiter.failed(source)) daemonLog('auth.refused', { door: 'dashboard', remote: source });
-        const token = typeof body?.token === 'string' ? body.token.trim() : '';
-        throw new PaasError('PAAS_ERR_UNAUTHENTICATED', (await bearerRefusal(this.db, `Bearer ${token}`)) ?? 'that API token is not accepted');
+        throw new PaasError('PAAS_ERR_UNAUTHENTICATED', await refusalOfToken(this.db, typeof body?.token === 'string' ? body.token.trim() : ''));
       }
       this.sessions.close(id);
       const opened = this.sessions.open(found.hash);

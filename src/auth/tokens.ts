@@ -30,17 +30,23 @@ export function tokenRefusal(row: TokenRow | undefined, at: Date): string | unde
   return undefined;
 }
 
-/** Why the token an `Authorization: Bearer` header carries is refused (see tokenRefusal); undefined when none is given. */
-export async function bearerRefusal(db: Db, header: string | undefined): Promise<string | undefined> {
-  const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
-  if (!header) return undefined;
-  if (!token || !TOKEN.test(token)) return tokenRefusal(undefined, new Date());
-  return tokenRefusal(await findTokenByHash(db, tokenHash(token)), new Date()) ?? 'that API token is not accepted';
+/** The token an `Authorization: Bearer` header carries, if any. */
+const bearerToken = (header: string | undefined) => /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+
+/** Why `token` is refused, in one line (see tokenRefusal). */
+export async function refusalOfToken(db: Db, token: string): Promise<string> {
+  const row = TOKEN.test(token) ? await findTokenByHash(db, tokenHash(token)) : undefined;
+  return tokenRefusal(row, new Date()) ?? 'that API token is not accepted';
 }
 
-/** The caller an `Authorization: Bearer` header stands for; undefined for a missing, malformed or unknown token. */
+/** Why the token an `Authorization: Bearer` header carries is refused; undefined when the header is missing. */
+export async function bearerRefusal(db: Db, header: string | undefined): Promise<string | undefined> {
+  return header ? refusalOfToken(db, bearerToken(header) ?? '') : undefined;
+}
+
+/** The caller an `Authorization: Bearer` header stands for; undefined for a missing, malformed, unknown, revoked or expired token. */
 export async function callerForBearer(db: Db, header: string | undefined): Promise<Caller | undefined> {
-  const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+  const token = bearerToken(header);
   return token ? (await callerForToken(db, token))?.caller : undefined;
 }
 

@@ -9,7 +9,7 @@ import { PROCESS_TYPE } from '../input/patterns.js';
 import { printedLine, sourceOf } from '../docker/logs.js';
 import { isOneOff } from '../docker/container-spec.js';
 import type { RoutedRequest } from '../ports/data-plane.js';
-import { readDynos, readHistory } from '../store/log-history.js';
+import { DYNO_ID_LENGTH, readDynos, readHistory } from '../store/log-history.js';
 
 export interface LogsRequest {
   follow: boolean;
@@ -101,8 +101,7 @@ export async function streamAppLogs(
     for (const [id, labels] of labelsOf) if (id.startsWith(replica)) return sourceOf(labels);
     // A replica removed since: its name was remembered when it went (read once, when first needed).
     removed ??= readDynos(services.config.dataDir, app);
-    for (const [id, dyno] of removed) if (id.startsWith(replica) || replica.startsWith(id)) return dyno;
-    return undefined;
+    return removed.get(replica.slice(0, DYNO_ID_LENGTH));
   };
   const followed = new Set<string>();
   const follows: Promise<void>[] = [];

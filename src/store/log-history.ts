@@ -53,6 +53,8 @@ export function removeHistory(dataDir: string, app: string): void {
 
 /** How many removed replicas' names are remembered (their router lines in the history are at most that old). */
 const DYNOS_KEPT = 500;
+/** How much of a container id is kept: as much as the router's server names hold (haproxy-config.ts, serverName). */
+export const DYNO_ID_LENGTH = 16;
 
 function dynosFile(dataDir: string, app: string): string {
   return path.join(dataDir, 'logs', `${app}.dynos`);
@@ -62,15 +64,16 @@ function dynosFile(dataDir: string, app: string): string {
 export function rememberDyno(dataDir: string, app: string, id: string, dyno: string): void {
   const file = dynosFile(dataDir, app);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.appendFileSync(file, `${id.slice(0, 16)} ${dyno.replace(/\s/g, '')}\n`, { mode: 0o600 });
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  if (lines.length > DYNOS_KEPT * 2) {
+  fs.appendFileSync(file, `${id.slice(0, DYNO_ID_LENGTH)} ${dyno.replace(/\s/g, '')}\n`, { mode: 0o600 });
+  // Read back only once it has grown past about twice what is kept (a line is some 25 bytes).
+  if (fs.statSync(file).size > DYNOS_KEPT * 2 * 25) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
     fs.writeFileSync(`${file}.tmp`, lines.slice(-DYNOS_KEPT).join('\n') + '\n', { mode: 0o600 });
     fs.renameSync(`${file}.tmp`, file);
   }
 }
 
-/** The remembered replicas of `app`: the start of each container id to its dyno name. */
+/** The remembered replicas of `app`: the start of each container id (DYNO_ID_LENGTH characters) to its dyno name. */
 export function readDynos(dataDir: string, app: string): Map<string, string> {
   let text = '';
   try {

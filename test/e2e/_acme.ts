@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import dns2 from 'dns2';
 import { freePort } from './_daemon.js';
+import { selfSigned } from '../_self-signed.js';
 
 export interface Pebble {
   directoryUrl: string;
@@ -72,28 +73,7 @@ function fetchText(url: string, ca: Buffer): Promise<{ status: number; body: str
 export async function preparePebble(dnsPort: number): Promise<Pebble> {
   ensurePebble();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-pebble-'));
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-subj',
-    '/CN=pebble',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-days',
-    '2',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+  const { cert, key } = selfSigned(dir, { cn: 'pebble', san: ['IP:127.0.0.1', 'DNS:localhost'], days: 2 });
   const [acmePort, managementPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const ca = fs.readFileSync(cert);
   let child: ChildProcess | undefined;

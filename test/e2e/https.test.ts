@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import https from 'node:https';
 import http2 from 'node:http2';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import knex from 'knex';
 import { fixtureRepo, removeApps, startDaemon, uniqueName, waitUntilGone, type Daemon } from './_daemon.js';
 import { preparePebble, startDns, type Pebble } from './_acme.js';
+import { selfSigned } from '../_self-signed.js';
 
 let daemon: Daemon;
 let pebble: Pebble;
@@ -175,28 +175,7 @@ test.serial('with redirects on, plain HTTP goes to HTTPS for hostnames that have
 
 test.serial('certs:add refuses a malformed certificate and a key that does not match', async (t) => {
   const dir = fs.mkdtempSync(path.join(daemon.dataDir, 'manual-'));
-  const make = (name: string) => {
-    const made = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-subj',
-      `/CN=${host}`,
-      '-addext',
-      `subjectAltName=DNS:${host}`,
-      '-days',
-      '30',
-      '-keyout',
-      path.join(dir, `${name}.key`),
-      '-out',
-      path.join(dir, `${name}.pem`),
-    ]);
-    t.is(made.status, 0);
-  };
+  const make = (name: string) => selfSigned(dir, { name, cn: host, san: [`DNS:${host}`] });
   make('a');
   make('b');
   fs.writeFileSync(path.join(dir, 'junk.pem'), '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n');

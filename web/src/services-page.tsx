@@ -5,21 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, runCommand } from './api.js';
 import { Badge, LogView, Problem, Section, useLoad } from './components.js';
 import { ago, size } from './format.js';
-
-interface ServiceView {
-  name: string;
-  kind: string;
-  version: string;
-  state: string;
-  linkedApps: string[];
-  createdAt: string;
-  size?: number;
-  url?: string;
-  backups?: string[];
-  exposed?: string | null;
-  upgrades?: string[];
-  backupSchedule?: { everySeconds: number; keep: number } | null;
-}
+import type { ServiceView } from '../../src/backing/service-lifecycle.js';
 
 export function ServicesPage() {
   const [services, setServices] = useState<ServiceView[] | null>(null);

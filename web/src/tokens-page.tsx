@@ -5,15 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Problem, Section, useLoad } from './components.js';
 import { ago } from './format.js';
-
-interface TokenRow {
-  name: string;
-  role: 'admin' | 'collaborator';
-  apps: string[];
-  createdAt: string;
-  expiresAt?: string;
-  revokedAt?: string;
-}
+import type { TokenRow } from '../../src/store/tokens.js';
 
 /** Pure: a token's state as the list shows it. */
 export function tokenState(t: Pick<TokenRow, 'expiresAt' | 'revokedAt'>, now = Date.now()): string {

@@ -3,39 +3,18 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { openDb } from '../../../src/store/db.js';
 import { createToken } from '../../../src/auth/tokens.js';
 import { revokeToken } from '../../../src/store/tokens.js';
+import { selfSigned } from '../../_self-signed.js';
 import { startTcpApi } from '../../../src/api/server.js';
 import { httpClient } from '../../../src/api/client.js';
 import type { Services } from '../../../src/services.js';
 
 test('HTTPS with a token answers for the token; no token, a wrong one or an untrusted server is refused', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-api-'));
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-days',
-    '1',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  t.is(made.status, 0, String(made.stderr));
+  const { cert, key } = selfSigned(dir, { cn: '127.0.0.1', san: ['IP:127.0.0.1'], days: 1 });
   const db = await openDb({ dataDir: dir });
   const { token } = await createToken(db, 'laptop', { role: 'collaborator', apps: ['shop'] });
   const server = await startTcpApi({ db } as unknown as Services, {

@@ -3,39 +3,19 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { selfSigned } from '../../_self-signed.js';
 import { certInfo, checkCertPair } from '../../../src/tls/cert-info.js';
 
-function selfSigned(dir: string, name: string, host: string, days = '30'): { cert: string; key: string } {
-  const cert = path.join(dir, `${name}.pem`);
-  const key = path.join(dir, `${name}.key`);
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-subj',
-    `/CN=${host}`,
-    '-addext',
-    `subjectAltName=DNS:${host}`,
-    '-days',
-    days,
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  if (made.status !== 0) throw new Error(String(made.stderr));
-  return { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
+/** The certificate and key for `host`, as PEM text. */
+function pair(dir: string, name: string, host: string, days = 30): { cert: string; key: string } {
+  const files = selfSigned(dir, { name, cn: host, san: [`DNS:${host}`], days });
+  return { cert: fs.readFileSync(files.cert, 'utf8'), key: fs.readFileSync(files.key, 'utf8') };
 }
 
 test('a matching pair for the host is accepted; a wrong key, another host, garbage or an expired one are refused', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paas-cert-'));
-  const a = selfSigned(dir, 'a', 'www.example.com');
-  const b = selfSigned(dir, 'b', 'www.example.com');
+  const a = pair(dir, 'a', 'www.example.com');
+  const b = pair(dir, 'b', 'www.example.com');
   const info = checkCertPair(a.cert, a.key, 'www.example.com');
   t.deepEqual(info.hosts, ['www.example.com']);
   t.is(info.issuer, 'www.example.com');

@@ -1,43 +1,23 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pemSerial, shownSerial } from '../../../../src/router/haproxy/cert-serials.js';
+import { selfSigned } from '../../../_self-signed.js';
 
-/** A self-signed certificate and its key (openssl, no shell), with the serial asked for. */
-function selfSigned(serial: string): string {
+/** A self-signed certificate and its key, as one PEM bundle, with the serial asked for. */
+function bundle(serial: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serial-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=a.test',
-        '-days',
-        '1',
-        '-set_serial',
-        `0x${serial}`,
-        '-keyout',
-        path.join(dir, 'k'),
-        '-out',
-        path.join(dir, 'c'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return fs.readFileSync(path.join(dir, 'c'), 'utf8') + fs.readFileSync(path.join(dir, 'k'), 'utf8');
+    const { cert, key } = selfSigned(dir, { cn: 'a.test', san: ['DNS:a.test'], days: 1, serial, rsa: true });
+    return fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 test('the serial of a certificate-and-key bundle is read from its certificate, as HAProxy shows it', (t) => {
-  const pem = selfSigned('0abc12');
+  const pem = bundle('0abc12');
   t.is(pemSerial(pem), 'ABC12');
   const answer = 'Filename: /var/lib/paas/haproxy/certs/a.test.pem\nStatus: Used\nSerial: 0ABC12\nnotBefore: Dec  7 20:00:00 2026 GMT\n';
   t.is(shownSerial(answer), pemSerial(pem), 'the same certificate compares equal whatever the leading zeros');
